@@ -1,0 +1,121 @@
+//! Program errors. Codes are grouped by subsystem and never shift: a retired variant keeps its
+//! number as a placeholder. Anchor adds 6000 to each number.
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum BallastError {
+    // --- math (0..) ---
+    #[msg("arithmetic overflow: an amount or value is too large for the fixed-point range")]
+    MathOverflow = 0,
+    #[msg("division by zero")]
+    DivisionByZero = 1,
+
+    // --- market and admin (100..) ---
+    #[msg("signer is not the market admin")]
+    NotMarketAdmin = 100,
+    #[msg("invalid market config: see the field named in the log")]
+    InvalidMarketConfig = 101,
+    #[msg("account belongs to a different market")]
+    WrongMarket = 102,
+    #[msg("market authority account does not match the market's authority PDA")]
+    WrongMarketAuthority = 103,
+
+    // --- reserve config and accounts (200..) ---
+    #[msg("invalid reserve config: see the field named in the log")]
+    InvalidReserveConfig = 200,
+    #[msg("borrow-rate curve must start at 0% and end at 100% utilization, with increasing utilization and non-decreasing rates")]
+    InvalidRateCurve = 201,
+    #[msg("account is not this reserve's liquidity mint, vault, fee vault, cToken mint or collateral vault")]
+    WrongReserveAccount = 202,
+    #[msg("token program does not match the reserve's liquidity token program")]
+    WrongTokenProgram = 203,
+    #[msg("seed deposit is below the minimum that init_reserve locks")]
+    SeedDepositTooSmall = 204,
+    #[msg("liquidity mint has Token-2022 extensions this program does not accept")]
+    UnsupportedMintExtension = 205,
+    #[msg("reserve does not have that much liquidity available")]
+    InsufficientLiquidity = 206,
+    #[msg("deposit would exceed the reserve's deposit cap")]
+    DepositCapExceeded = 207,
+    #[msg("borrow would exceed the reserve's borrow cap")]
+    BorrowCapExceeded = 208,
+    #[msg("reserve state is out of date: interest must be accrued first")]
+    ReserveStale = 209,
+    #[msg("vault balance did not change by the transferred amount")]
+    VaultBalanceMismatch = 210,
+    #[msg("reserve accounting invariant broken")]
+    ReserveInvariantViolated = 211,
+
+    // --- oracle (300..) ---
+    #[msg("oracle account is not the one configured for this reserve")]
+    WrongOracleAccount = 300,
+    #[msg("oracle account is not owned by the expected oracle program")]
+    WrongOracleOwner = 301,
+    #[msg("oracle account data cannot be decoded")]
+    InvalidOracleData = 302,
+    #[msg("oracle price feed id does not match the reserve's feed")]
+    WrongOracleFeed = 303,
+    #[msg("oracle price update is not fully verified")]
+    OracleNotFullyVerified = 304,
+    #[msg("oracle price is older than the reserve's max age")]
+    OraclePriceStale = 305,
+    #[msg("oracle confidence interval is wider than the reserve's cap")]
+    OracleConfidenceTooWide = 306,
+    #[msg("oracle price is zero or negative")]
+    OraclePriceNotPositive = 307,
+    #[msg("oracle price exponent is outside the supported range")]
+    OracleExponentOutOfRange = 308,
+    #[msg("oracle publish time is older than a price this reserve has already used")]
+    OraclePriceWentBackwards = 309,
+
+    // --- obligation and position accounts (400..) ---
+    #[msg("signer is not the obligation owner")]
+    NotObligationOwner = 400,
+    #[msg("obligation already holds the maximum number of positions")]
+    ObligationPositionsFull = 401,
+    #[msg("obligation has no collateral in this reserve")]
+    CollateralPositionNotFound = 402,
+    #[msg("obligation has no debt in this reserve")]
+    BorrowPositionNotFound = 403,
+    #[msg("fewer position accounts than the obligation's positions: pass each position's reserve and oracle, in order")]
+    MissingPositionAccounts = 404,
+    #[msg("more position accounts than the obligation's positions")]
+    UnexpectedPositionAccounts = 405,
+    #[msg("position account is not the reserve of the obligation's position at that index")]
+    PositionReserveMismatch = 406,
+    #[msg("position account is not a reserve of this program")]
+    InvalidPositionReserve = 407,
+
+    // --- lending operations (500..) ---
+    #[msg("amount must be greater than zero")]
+    ZeroAmount = 500,
+    #[msg("amount is too small: it would round to zero")]
+    AmountTooSmall = 501,
+    #[msg("obligation would be unhealthy: borrowed value would exceed the collateral's borrowing power")]
+    ObligationUnhealthy = 502,
+    #[msg("withdraw amount exceeds the obligation's collateral in this reserve")]
+    WithdrawTooLarge = 503,
+    #[msg("reserve does not allow borrowing (borrow cap is zero)")]
+    BorrowingDisabled = 504,
+    #[msg("fee vault holds less than the requested amount, after collecting what the pool can pay out")]
+    InsufficientProtocolFees = 505,
+}
+
+/// Builds a `MathOverflow` error that names the caller's source location, so a failing checked
+/// step says where it failed.
+#[track_caller]
+#[cold]
+pub fn math_overflow() -> Error {
+    error_at(BallastError::MathOverflow)
+}
+
+/// An error for `code` whose origin is the caller's source location.
+#[track_caller]
+#[cold]
+pub fn error_at(code: BallastError) -> Error {
+    let loc = std::panic::Location::caller();
+    Error::from(code).with_source(anchor_lang::error::Source {
+        filename: loc.file(),
+        line: loc.line(),
+    })
+}

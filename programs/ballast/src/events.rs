@@ -1,0 +1,149 @@
+//! Events, emitted by self-CPI (`emit_cpi!`) so they survive log truncation. Every event starts
+//! with the same header, so indexers and the monitor never parse free-text logs.
+use anchor_lang::prelude::*;
+
+/// Common to every event. `reserve` / `obligation` are the default key when not involved.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventHeader {
+    pub market: Pubkey,
+    pub reserve: Pubkey,
+    pub obligation: Pubkey,
+    pub signer: Pubkey,
+    pub slot: u64,
+    pub unix_timestamp: i64,
+}
+
+impl EventHeader {
+    pub fn new(
+        market: Pubkey,
+        reserve: Pubkey,
+        obligation: Pubkey,
+        signer: Pubkey,
+    ) -> Result<Self> {
+        let clock = Clock::get()?;
+        Ok(EventHeader {
+            market,
+            reserve,
+            obligation,
+            signer,
+            slot: clock.slot,
+            unix_timestamp: clock.unix_timestamp,
+        })
+    }
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct MarketInitialized {
+    pub header: EventHeader,
+    pub admin: Pubkey,
+    pub config: crate::state::MarketConfig,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct MarketUpdated {
+    pub header: EventHeader,
+    pub change: crate::state::MarketChange,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct ReserveInitialized {
+    pub header: EventHeader,
+    pub liquidity_mint: Pubkey,
+    pub oracle: Pubkey,
+    pub seed_amount: u64,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct ReserveUpdated {
+    pub header: EventHeader,
+    pub change: crate::state::ReserveChange,
+}
+
+/// Interest accrued by the permissionless crank; values after accrual.
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct ReserveRefreshed {
+    pub header: EventHeader,
+    /// Raw `Fixed` (18 decimals).
+    pub cumulative_borrow_index_sf: u128,
+    /// Raw `Fixed` (18 decimals).
+    pub borrowed_amount_sf: u128,
+    pub available_amount: u64,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct ObligationInitialized {
+    pub header: EventHeader,
+    pub owner: Pubkey,
+    pub obligation_id: u16,
+}
+
+/// Liquidity in, cTokens out (`deposit`), or straight into the obligation (`supply`).
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct Deposited {
+    pub header: EventHeader,
+    pub liquidity_amount: u64,
+    pub collateral_amount: u64,
+    /// True when the cTokens were pledged to `header.obligation` (`supply`).
+    pub pledged: bool,
+}
+
+/// cTokens burned for liquidity (`redeem`), or taken from the obligation first (`withdraw`).
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct Redeemed {
+    pub header: EventHeader,
+    pub collateral_amount: u64,
+    pub liquidity_amount: u64,
+    /// True when the cTokens came out of `header.obligation` (`withdraw`).
+    pub unpledged: bool,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct CollateralDeposited {
+    pub header: EventHeader,
+    pub collateral_amount: u64,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct CollateralWithdrawn {
+    pub header: EventHeader,
+    pub collateral_amount: u64,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct Borrowed {
+    pub header: EventHeader,
+    /// Liquidity sent to the borrower.
+    pub amount: u64,
+    /// Raw `Fixed`: origination fee added to the debt.
+    pub fee_sf: u128,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct Repaid {
+    pub header: EventHeader,
+    pub amount: u64,
+    /// True when the position's debt is now zero.
+    pub closed: bool,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct ProtocolFeesWithdrawn {
+    pub header: EventHeader,
+    /// Fees moved from the pool into the fee vault before paying out.
+    pub collected: u64,
+    pub amount: u64,
+    pub destination: Pubkey,
+}

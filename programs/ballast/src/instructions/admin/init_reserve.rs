@@ -1,0 +1,188 @@
+//! `init_reserve`: lists an asset. Creates the reserve, its liquidity vault, fee vault, cToken
+//! mint and collateral vault, and takes a seed deposit that stays locked forever so the cToken
+//! supply never returns to zero.
+use {
+    crate::{
+        constants::{
+            COLLATERAL_MINT_SEED, COLLATERAL_VAULT_SEED, FEE_VAULT_SEED, LIQUIDITY_VAULT_SEED,
+            MIN_SEED_DEPOSIT, RESERVE_SEED,
+        },
+        errors::BallastError,
+        events::{EventHeader, ReserveInitialized},
+        instructions::shared::token::Liquidity,
+        math::Fixed,
+        oracle,
+        state::{Market, OracleConfig, OracleSource, Reserve, ReserveConfig},
+    },
+    anchor_lang::prelude::*,
+    anchor_spl::{
+        token::{Mint as CollateralMint, Token, TokenAccount as CollateralAccount},
+        token_2022,
+        token_interface::{Mint, TokenAccount, TokenInterface},
+    },
+};
+
+/// Largest liquidity mint decimals: amounts of one whole token must fit the fixed-point range.
+pub const MAX_DECIMALS: u8 = 18;
+/// Size of a mint without extensions.
+const PLAIN_MINT_LEN: usize = 82;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitReserveArgs {
+    pub config: ReserveConfig,
+    pub oracle_source: OracleSource,
+    /// Pyth feed id the oracle account must carry.
+    pub oracle_feed_id: [u8; 32],
+    /// Liquidity taken from `seed_source` and locked forever (at least `MIN_SEED_DEPOSIT`).
+    pub seed_amount: u64,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct InitReserve<'info> {
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    #[account(has_one = admin @ BallastError::NotMarketAdmin)]
+    pub market: AccountLoader<'info, Market>,
+    /// CHECK: the market's authority PDA (key stored in the market); owns the new vaults and mint.
+    #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
+    pub market_authority: UncheckedAccount<'info>,
+    #[account(
+        init,
+        payer = admin,
+        space = Reserve::SPACE,
+        seeds = [RESERVE_SEED, market.key().as_ref(), liquidity_mint.key().as_ref()],
+        bump,
+    )]
+    pub reserve: AccountLoader<'info, Reserve>,
+    #[account(mint::token_program = token_program)]
+    pub liquidity_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = admin,
+        seeds = [LIQUIDITY_VAULT_SEED, reserve.key().as_ref()],
+        bump,
+        token::mint = liquidity_mint,
+        token::authority = market_authority,
+        token::token_program = token_program,
+    )]
+    pub liquidity_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        init,
+        payer = admin,
+        seeds = [FEE_VAULT_SEED, reserve.key().as_ref()],
+        bump,
+        token::mint = liquidity_mint,
+        token::authority = market_authority,
+        token::token_program = token_program,
+    )]
+    pub fee_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        init,
+        payer = admin,
+        seeds = [COLLATERAL_MINT_SEED, reserve.key().as_ref()],
+        bump,
+        mint::decimals = liquidity_mint.decimals,
+        mint::authority = market_authority,
+        mint::token_program = collateral_token_program,
+    )]
+    pub collateral_mint: Box<Account<'info, CollateralMint>>,
+    #[account(
+        init,
+        payer = admin,
+        seeds = [COLLATERAL_VAULT_SEED, reserve.key().as_ref()],
+        bump,
+        token::mint = collateral_mint,
+        token::authority = market_authority,
+        token::token_program = collateral_token_program,
+    )]
+    pub collateral_vault: Box<Account<'info, CollateralAccount>>,
+    /// CHECK: the price account; the handler reads it as `oracle_source` and requires a valid price.
+    pub oracle: UncheckedAccount<'info>,
+    /// CHECK: the admin's liquidity account the seed comes from; the token program checks it.
+    #[account(mut)]
+    pub seed_source: UncheckedAccount<'info>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub collateral_token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+impl InitReserve<'_> {
+    pub fn validate(&self, args: &InitReserveArgs) -> Result<()> {
+        args.config.validate()?;
+        require!(
+            args.seed_amount >= MIN_SEED_DEPOSIT,
+            BallastError::SeedDepositTooSmall
+        );
+        require!(
+            self.liquidity_mint.decimals <= MAX_DECIMALS,
+            BallastError::InvalidReserveConfig
+        );
+        // Token-2022 mints are listed only without extensions (transfer fees, hooks and the
+        // like would break the vault accounting).
+        let mint = self.liquidity_mint.to_account_info();
+        require!(
+            *mint.owner != token_2022::ID || mint.data_len() == PLAIN_MINT_LEN,
+            BallastError::UnsupportedMintExtension
+        );
+        Ok(())
+    }
+}
+
+pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &ctx.accounts;
+    {
+        let mut reserve = accounts.reserve.load_init()?;
+        reserve.market = accounts.market.key();
+        reserve.liquidity_mint = accounts.liquidity_mint.key();
+        reserve.liquidity_vault = accounts.liquidity_vault.key();
+        reserve.fee_vault = accounts.fee_vault.key();
+        reserve.collateral_mint = accounts.collateral_mint.key();
+        reserve.collateral_vault = accounts.collateral_vault.key();
+        reserve.token_program = accounts.token_program.key();
+        reserve.oracle = OracleConfig {
+            account: accounts.oracle.key(),
+            feed_id: args.oracle_feed_id,
+            source: args.oracle_source as u8,
+            padding: [0; 7],
+        };
+        reserve.config = args.config;
+        reserve.decimals = accounts.liquidity_mint.decimals;
+        reserve.bump = ctx.bumps.reserve;
+        // The seed: cTokens at 1:1, counted in the supply but never minted.
+        reserve.locked_collateral = args.seed_amount;
+        let liquidity = &mut reserve.liquidity;
+        liquidity.available_amount = args.seed_amount;
+        liquidity.collateral_supply = args.seed_amount;
+        liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        liquidity.last_update_ts = now;
+        // A reserve is only listed with an oracle that answers now.
+        let price = oracle::load_price(&accounts.oracle, &reserve, now)?;
+        reserve.last_oracle_publish_time = price.publish_time;
+        reserve.check_invariants()?;
+    }
+    Liquidity {
+        token_program: &accounts.token_program.to_account_info(),
+        mint: &accounts.liquidity_mint.to_account_info(),
+        decimals: accounts.liquidity_mint.decimals,
+    }
+    .transfer_in(
+        &accounts.seed_source,
+        &accounts.liquidity_vault.to_account_info(),
+        &accounts.admin,
+        args.seed_amount,
+    )?;
+    emit_cpi!(ReserveInitialized {
+        header: EventHeader::new(
+            accounts.market.key(),
+            accounts.reserve.key(),
+            Pubkey::default(),
+            accounts.admin.key(),
+        )?,
+        liquidity_mint: accounts.liquidity_mint.key(),
+        oracle: accounts.oracle.key(),
+        seed_amount: args.seed_amount,
+    });
+    Ok(())
+}

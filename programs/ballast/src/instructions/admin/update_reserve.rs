@@ -1,0 +1,47 @@
+//! `update_reserve`: applies one typed, validated change to a reserve's risk config.
+use {
+    crate::{
+        errors::BallastError,
+        events::{EventHeader, ReserveUpdated},
+        logic,
+        state::{Market, Reserve, ReserveChange},
+    },
+    anchor_lang::prelude::*,
+};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct UpdateReserveArgs {
+    pub change: ReserveChange,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct UpdateReserve<'info> {
+    pub admin: Signer<'info>,
+    #[account(has_one = admin @ BallastError::NotMarketAdmin)]
+    pub market: AccountLoader<'info, Market>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    pub reserve: AccountLoader<'info, Reserve>,
+}
+
+/// The change is validated against the whole resulting config by `ReserveChange::apply`.
+pub fn handler(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    {
+        let reserve = &mut *ctx.accounts.reserve.load_mut()?;
+        // Interest up to now accrues under the config it was earned under.
+        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        reserve.config = args.change.apply(&reserve.config)?;
+        reserve.check_invariants()?;
+    }
+    emit_cpi!(ReserveUpdated {
+        header: EventHeader::new(
+            ctx.accounts.market.key(),
+            ctx.accounts.reserve.key(),
+            Pubkey::default(),
+            ctx.accounts.admin.key(),
+        )?,
+        change: args.change,
+    });
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! One module per instruction: its accounts, args, `validate()` and handler.
+pub mod admin;
+pub mod shared;
+pub mod user;
+
+// Anchor's program macro needs each accounts struct's generated client modules at the crate
+// root; the `handler` functions collide but are always called by module path.
+#[allow(ambiguous_glob_reexports)]
+pub use {
+    admin::{
+        init_market::*, init_reserve::*, update_market::*, update_reserve::*,
+        withdraw_protocol_fees::*,
+    },
+    user::{
+        borrow::*, deposit::*, deposit_collateral::*, init_obligation::*, redeem::*,
+        refresh_reserve::*, repay::*, supply::*, withdraw::*, withdraw_collateral::*,
+    },
+};

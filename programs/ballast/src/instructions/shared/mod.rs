@@ -1,0 +1,3 @@
+//! Helpers shared by instruction handlers: token CPIs and position accounts.
+pub mod positions;
+pub mod token;

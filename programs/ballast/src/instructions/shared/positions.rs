@@ -1,0 +1,93 @@
+//! Position accounts: the remaining accounts of every instruction that needs an obligation's
+//! health. Each position (collateral first, then borrows, in the obligation's order) is two
+//! accounts: its reserve, then that reserve's oracle. They are checked against what the
+//! obligation and the reserves store before anything is read from them.
+use {
+    crate::{
+        errors::BallastError,
+        logic::ReservePricing,
+        oracle,
+        state::{Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// Remaining accounts per position: the reserve, then its oracle.
+pub const ACCOUNTS_PER_POSITION: usize = 2;
+
+/// Checks that `remaining` names exactly the obligation's positions, in order.
+pub fn check_position_accounts(remaining: &[AccountInfo], obligation: &Obligation) -> Result<()> {
+    let expected = obligation.position_count() * ACCOUNTS_PER_POSITION;
+    require!(
+        remaining.len() >= expected,
+        BallastError::MissingPositionAccounts
+    );
+    require!(
+        remaining.len() == expected,
+        BallastError::UnexpectedPositionAccounts
+    );
+    let reserves = obligation
+        .collaterals()
+        .iter()
+        .map(|p| &p.reserve)
+        .chain(obligation.borrows().iter().map(|p| &p.reserve));
+    for (pair, reserve) in remaining.chunks_exact(ACCOUNTS_PER_POSITION).zip(reserves) {
+        require_keys_eq!(
+            *pair[0].key,
+            *reserve,
+            BallastError::PositionReserveMismatch
+        );
+    }
+    Ok(())
+}
+
+/// A reserve the instruction already holds (mutably, or priced from its own oracle account):
+/// its position accounts are checked, not loaded again.
+#[derive(Clone, Copy)]
+pub struct HeldReserve {
+    pub key: Pubkey,
+    pub oracle: Pubkey,
+}
+
+/// Checks the position accounts and prices every reserve in them except the `held` ones:
+/// each reserve must belong to this program and `market`, each oracle must be the reserve's,
+/// and each price must pass the reserve's limits at `now`.
+pub fn price_positions<'info>(
+    remaining: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    market: &Pubkey,
+    held: &[HeldReserve],
+    now: i64,
+) -> Result<Vec<ReservePricing>> {
+    check_position_accounts(remaining, obligation)?;
+    let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
+    for pair in remaining.chunks_exact(ACCOUNTS_PER_POSITION) {
+        let (reserve_info, oracle_info) = (&pair[0], &pair[1]);
+        let known_oracle = held
+            .iter()
+            .find(|h| h.key == *reserve_info.key)
+            .map(|h| h.oracle)
+            .or_else(|| {
+                pricing
+                    .iter()
+                    .find(|p| p.reserve == *reserve_info.key)
+                    .map(|p| p.oracle)
+            });
+        if let Some(expected) = known_oracle {
+            // Same reserve as a held one or as an earlier position (collateral and debt).
+            require_keys_eq!(*oracle_info.key, expected, BallastError::WrongOracleAccount);
+            continue;
+        }
+        let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
+        let reserve = loader.load()?;
+        require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
+        let price = oracle::load_price(oracle_info, &reserve, now)?;
+        pricing.push(ReservePricing::new(
+            *reserve_info.key,
+            &reserve,
+            price,
+            now,
+        )?);
+    }
+    Ok(pricing)
+}

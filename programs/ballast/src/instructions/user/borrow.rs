@@ -1,0 +1,119 @@
+//! `borrow`: liquidity out against the obligation's collateral, which must cover the new debt
+//! at the borrow limit. Remaining accounts: the obligation's position accounts (as they are
+//! before the borrow).
+use {
+    crate::{
+        errors::BallastError,
+        events::{Borrowed, EventHeader},
+        instructions::shared::{
+            positions::{price_positions, HeldReserve},
+            token::{AuthoritySeeds, Liquidity},
+        },
+        logic::{self, Health, ReservePricing},
+        oracle,
+        state::{Market, Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+    anchor_spl::token_interface::TokenInterface,
+};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct BorrowArgs {
+    /// Liquidity to receive, in base units. The origination fee is added to the debt.
+    pub amount: u64,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Borrow<'info> {
+    pub owner: Signer<'info>,
+    pub market: AccountLoader<'info, Market>,
+    /// CHECK: the market's authority PDA (key stored in the market); signs for the vault.
+    #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
+    pub market_authority: UncheckedAccount<'info>,
+    #[account(
+        mut,
+        has_one = market @ BallastError::WrongMarket,
+        has_one = liquidity_mint @ BallastError::WrongReserveAccount,
+        has_one = liquidity_vault @ BallastError::WrongReserveAccount,
+    )]
+    pub reserve: AccountLoader<'info, Reserve>,
+    #[account(
+        mut,
+        has_one = market @ BallastError::WrongMarket,
+        has_one = owner @ BallastError::NotObligationOwner,
+    )]
+    pub obligation: AccountLoader<'info, Obligation>,
+    /// CHECK: the reserve's oracle; `oracle::load_price` checks it against the reserve.
+    pub oracle: UncheckedAccount<'info>,
+    /// CHECK: the reserve's liquidity mint (has_one).
+    pub liquidity_mint: UncheckedAccount<'info>,
+    /// CHECK: the reserve's liquidity vault (has_one).
+    #[account(mut)]
+    pub liquidity_vault: UncheckedAccount<'info>,
+    /// CHECK: receives the liquidity; the token program checks the mint.
+    #[account(mut)]
+    pub user_liquidity: UncheckedAccount<'info>,
+    #[account(address = reserve.load()?.token_program @ BallastError::WrongTokenProgram)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl Borrow<'_> {
+    pub fn validate(&self, args: &BorrowArgs) -> Result<()> {
+        require!(args.amount > 0, BallastError::ZeroAmount);
+        Ok(())
+    }
+}
+
+pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let a = &ctx.accounts;
+    let reserve_key = a.reserve.key();
+    let (borrowed, decimals) = {
+        let reserve = &mut *a.reserve.load_mut()?;
+        let obligation = &mut *a.obligation.load_mut()?;
+        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        let price = oracle::load_price(&a.oracle, reserve, now)?;
+        reserve.last_oracle_publish_time = price.publish_time;
+        let held = HeldReserve {
+            key: reserve_key,
+            oracle: reserve.oracle.account,
+        };
+        let mut pricing = price_positions(
+            ctx.remaining_accounts,
+            obligation,
+            &a.market.key(),
+            &[held],
+            now,
+        )?;
+        let borrowed = logic::borrow(reserve, &reserve_key, obligation, args.amount)?;
+        reserve.check_invariants()?;
+        pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);
+        Health::of(obligation, &pricing)?.require_within_borrow_limit()?;
+        (borrowed, reserve.decimals)
+    };
+    let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
+    Liquidity {
+        token_program: &a.token_program.to_account_info(),
+        mint: &a.liquidity_mint,
+        decimals,
+    }
+    .transfer_out(
+        &a.liquidity_vault,
+        &a.user_liquidity,
+        &a.market_authority,
+        &seeds,
+        args.amount,
+    )?;
+    emit_cpi!(Borrowed {
+        header: EventHeader::new(
+            a.market.key(),
+            reserve_key,
+            a.obligation.key(),
+            a.owner.key()
+        )?,
+        amount: args.amount,
+        fee_sf: borrowed.fee.raw(),
+    });
+    Ok(())
+}

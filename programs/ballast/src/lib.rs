@@ -1,0 +1,123 @@
+//! Ballast: an over-collateralized lending program.
+//!
+//! A market holds reserves (one per asset); users supply liquidity for cTokens, pledge cTokens
+//! to an obligation and borrow against them. Every instruction that needs an obligation's
+//! health reads prices itself: the obligation's reserves and oracles come as remaining
+//! accounts (see `instructions::shared::positions`). See the repository README.
+#![allow(clippy::result_large_err)]
+
+#[cfg(target_arch = "bpf")]
+use solana_compiler_builtins as _;
+
+pub mod constants;
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod logic;
+pub mod math;
+pub mod oracle;
+pub mod state;
+
+use {anchor_lang::prelude::*, instructions::*};
+
+declare_id!("BaLLaSTqXH1qXJ3bTnJ6cTBwJ9Q8Ykd7yTbm1Xr1Uw4t");
+
+#[program]
+pub mod ballast {
+    use super::*;
+
+    /// Creates a market owned by `args.admin`, and its authority PDA.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn init_market(ctx: Context<InitMarket>, args: InitMarketArgs) -> Result<()> {
+        instructions::admin::init_market::handler(ctx, args)
+    }
+
+    /// Applies one typed change to the market's config (admin).
+    pub fn update_market(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
+        instructions::admin::update_market::handler(ctx, args)
+    }
+
+    /// Lists an asset: reserve, vaults, cToken mint, and a locked seed deposit (admin).
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn init_reserve(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
+        instructions::admin::init_reserve::handler(ctx, args)
+    }
+
+    /// Applies one typed, validated change to a reserve's risk config (admin).
+    pub fn update_reserve(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<()> {
+        instructions::admin::update_reserve::handler(ctx, args)
+    }
+
+    /// Collects earned protocol fees into the fee vault and pays them out (admin).
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn withdraw_protocol_fees(
+        ctx: Context<WithdrawProtocolFees>,
+        args: WithdrawProtocolFeesArgs,
+    ) -> Result<()> {
+        instructions::admin::withdraw_protocol_fees::handler(ctx, args)
+    }
+
+    /// Opens an empty obligation for the signing owner.
+    pub fn init_obligation(ctx: Context<InitObligation>, args: InitObligationArgs) -> Result<()> {
+        instructions::user::init_obligation::handler(ctx, args)
+    }
+
+    /// Supplies liquidity and receives cTokens.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn deposit(ctx: Context<Deposit>, args: DepositArgs) -> Result<()> {
+        instructions::user::deposit::handler(ctx, args)
+    }
+
+    /// Burns cTokens and receives liquidity.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn redeem(ctx: Context<Redeem>, args: RedeemArgs) -> Result<()> {
+        instructions::user::redeem::handler(ctx, args)
+    }
+
+    /// Pledges cTokens to the owner's obligation.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn deposit_collateral(
+        ctx: Context<DepositCollateral>,
+        args: DepositCollateralArgs,
+    ) -> Result<()> {
+        instructions::user::deposit_collateral::handler(ctx, args)
+    }
+
+    /// Takes pledged cTokens back, if the obligation stays within its borrow limit.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn withdraw_collateral<'info>(
+        ctx: Context<'info, WithdrawCollateral<'info>>,
+        args: WithdrawCollateralArgs,
+    ) -> Result<()> {
+        instructions::user::withdraw_collateral::handler(ctx, args)
+    }
+
+    /// Supplies liquidity and pledges the cTokens in one step.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn supply(ctx: Context<Supply>, args: SupplyArgs) -> Result<()> {
+        instructions::user::supply::handler(ctx, args)
+    }
+
+    /// Redeems pledged cTokens for liquidity in one step, if the obligation stays healthy.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn withdraw<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) -> Result<()> {
+        instructions::user::withdraw::handler(ctx, args)
+    }
+
+    /// Borrows liquidity against the obligation's collateral.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn borrow<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> Result<()> {
+        instructions::user::borrow::handler(ctx, args)
+    }
+
+    /// Repays any obligation's debt (anyone may repay).
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn repay(ctx: Context<Repay>, args: RepayArgs) -> Result<()> {
+        instructions::user::repay::handler(ctx, args)
+    }
+
+    /// Writes accrued interest to a reserve (permissionless crank).
+    pub fn refresh_reserve(ctx: Context<RefreshReserve>) -> Result<()> {
+        instructions::user::refresh_reserve::handler(ctx)
+    }
+}

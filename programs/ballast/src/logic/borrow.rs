@@ -1,0 +1,182 @@
+//! Borrowing and repaying. Debt is fractional; what the user owes rounds up.
+use {
+    crate::{
+        errors::BallastError,
+        math::Fixed,
+        state::{Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// What a borrow changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Borrowed {
+    /// Origination fee added to the debt (and to the protocol's fees).
+    pub fee: Fixed,
+    /// Debt added to the obligation: amount + fee.
+    pub debt: Fixed,
+}
+
+/// Lends `amount` from `reserve` (interest already accrued) to `obligation`. The origination
+/// fee is added to the debt; the user receives `amount`.
+pub fn borrow(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+    amount: u64,
+) -> Result<Borrowed> {
+    require!(amount > 0, BallastError::ZeroAmount);
+    require!(
+        reserve.config.borrow_cap > 0,
+        BallastError::BorrowingDisabled
+    );
+    let fee =
+        Fixed::from_u64(amount).mul_ceil(Fixed::from_bps(reserve.config.borrow_fee_bps.into()))?;
+    let debt = Fixed::from_u64(amount).checked_add(fee)?;
+    let liquidity = &mut reserve.liquidity;
+    require!(
+        amount <= liquidity.available_amount,
+        BallastError::InsufficientLiquidity
+    );
+    let borrowed = liquidity.borrowed().checked_add(debt)?;
+    require!(
+        borrowed <= Fixed::from_u64(reserve.config.borrow_cap),
+        BallastError::BorrowCapExceeded
+    );
+    let protocol_fees = liquidity.protocol_fees().checked_add(fee)?;
+    obligation.add_debt(reserve_key, debt, liquidity.index())?;
+    liquidity.available_amount -= amount;
+    liquidity.borrowed_amount_sf.set(borrowed);
+    liquidity.accumulated_protocol_fees_sf.set(protocol_fees);
+    Ok(Borrowed { fee, debt })
+}
+
+/// Repays up to `requested` of `obligation`'s debt to `reserve` (interest already accrued).
+/// Returns the amount to transfer in: the request, or the whole debt rounded up if that is less.
+pub fn repay(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+    requested: u64,
+) -> Result<u64> {
+    require!(requested > 0, BallastError::ZeroAmount);
+    let liquidity = &mut reserve.liquidity;
+    let index = obligation
+        .find_borrow(reserve_key)
+        .ok_or(BallastError::BorrowPositionNotFound)?;
+    let debt = obligation.borrows[index].debt(liquidity.index())?;
+    let owed = debt.to_ceil()?;
+    let (paid, reduction) = if requested >= owed {
+        // The fraction of a unit paid above the exact debt stays with the pool.
+        (owed, debt)
+    } else {
+        (requested, Fixed::from_u64(requested))
+    };
+    obligation.remove_debt(reserve_key, reduction, liquidity.index())?;
+    // Rounding can leave an obligation owing dust more than the reserve records: never underflow.
+    liquidity
+        .borrowed_amount_sf
+        .set(liquidity.borrowed().saturating_sub(reduction));
+    liquidity.add_available(paid)?;
+    Ok(paid)
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, crate::state::sample_reserve_config, bytemuck::Zeroable};
+
+    fn reserve(available: u64) -> Reserve {
+        let mut r = Reserve::zeroed();
+        r.config = sample_reserve_config(); // 10 bps borrow fee
+        r.liquidity.available_amount = available;
+        r.liquidity.collateral_supply = available;
+        r.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        r
+    }
+
+    #[test]
+    fn borrow_adds_the_fee_to_the_debt() {
+        let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
+        let b = borrow(&mut r, &key, &mut o, 1_000).unwrap();
+        assert_eq!(b.fee, Fixed::from_u64(1)); // 0.1% of 1,000
+        assert_eq!(r.liquidity.available_amount, 9_000);
+        assert_eq!(r.liquidity.borrowed(), Fixed::from_u64(1_001));
+        assert_eq!(r.liquidity.protocol_fees(), Fixed::from_u64(1));
+        assert_eq!(
+            o.borrows()[0].debt(Fixed::ONE).unwrap(),
+            Fixed::from_u64(1_001)
+        );
+        // The pool's claim is unchanged: the fee is owed to the protocol, not to suppliers.
+        assert_eq!(r.liquidity.total_supply().unwrap(), Fixed::from_u64(10_000));
+    }
+
+    #[test]
+    fn borrow_limits() {
+        let (mut r, key, mut o) = (reserve(1_000), Pubkey::new_unique(), Obligation::zeroed());
+        assert_eq!(
+            borrow(&mut r, &key, &mut o, 1_001).unwrap_err(),
+            BallastError::InsufficientLiquidity.into()
+        );
+        r.config.borrow_cap = 500;
+        // 500 + 0.5 fee = 500.5 > 500.
+        assert_eq!(
+            borrow(&mut r, &key, &mut o, 500).unwrap_err(),
+            BallastError::BorrowCapExceeded.into()
+        );
+        r.config.borrow_cap = 0;
+        assert_eq!(
+            borrow(&mut r, &key, &mut o, 1).unwrap_err(),
+            BallastError::BorrowingDisabled.into()
+        );
+        assert_eq!(
+            borrow(&mut r, &key, &mut o, 0).unwrap_err(),
+            BallastError::ZeroAmount.into()
+        );
+    }
+
+    #[test]
+    fn repay_all_rounds_the_debt_up_and_closes_the_position() {
+        let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
+        borrow(&mut r, &key, &mut o, 1_500).unwrap(); // debt 1,501.5
+        let paid = repay(&mut r, &key, &mut o, u64::MAX).unwrap();
+        assert_eq!(paid, 1_502);
+        assert_eq!(o.borrow_count, 0);
+        assert_eq!(r.liquidity.borrowed(), Fixed::ZERO);
+        assert_eq!(r.liquidity.available_amount, 10_002);
+        // Suppliers are owed 10,000.5 (fee 1.5 to the protocol; the 0.5 rounding stays with them).
+        assert_eq!(
+            r.liquidity.total_supply().unwrap(),
+            Fixed::from_bps(100_005_000)
+        );
+    }
+
+    #[test]
+    fn partial_repay_reduces_debt_exactly() {
+        let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
+        borrow(&mut r, &key, &mut o, 1_000).unwrap(); // debt 1,001
+        assert_eq!(repay(&mut r, &key, &mut o, 400).unwrap(), 400);
+        assert_eq!(
+            o.borrows()[0].debt(Fixed::ONE).unwrap(),
+            Fixed::from_u64(601)
+        );
+        assert_eq!(r.liquidity.borrowed(), Fixed::from_u64(601));
+        assert_eq!(
+            repay(&mut r, &Pubkey::new_unique(), &mut o, 1).unwrap_err(),
+            BallastError::BorrowPositionNotFound.into()
+        );
+    }
+
+    #[test]
+    fn borrow_then_repay_one_unit_never_profits_the_borrower() {
+        let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
+        let mut received = 0u64;
+        let mut paid = 0u64;
+        for _ in 0..1_000 {
+            borrow(&mut r, &key, &mut o, 1).unwrap();
+            received += 1;
+            paid += repay(&mut r, &key, &mut o, u64::MAX).unwrap();
+        }
+        assert!(paid >= received, "paid {paid} < received {received}");
+        assert_eq!(o.borrow_count, 0);
+    }
+}

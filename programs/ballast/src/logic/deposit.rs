@@ -1,0 +1,151 @@
+//! Supplying liquidity for cTokens and redeeming them. Both round toward the pool.
+use {
+    crate::{
+        errors::{math_overflow, BallastError},
+        math::Fixed,
+        state::{ReserveConfig, ReserveLiquidity},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// Adds `amount` of liquidity to the pool; returns the cTokens minted for it, rounded down.
+pub fn deposit(
+    liquidity: &mut ReserveLiquidity,
+    config: &ReserveConfig,
+    amount: u64,
+) -> Result<u64> {
+    require!(amount > 0, BallastError::ZeroAmount);
+    let collateral = liquidity.liquidity_to_collateral(amount)?;
+    require!(collateral > 0, BallastError::AmountTooSmall);
+    require!(
+        liquidity
+            .total_supply()?
+            .checked_add(Fixed::from_u64(amount))?
+            <= Fixed::from_u64(config.deposit_cap),
+        BallastError::DepositCapExceeded
+    );
+    let supply = liquidity
+        .collateral_supply
+        .checked_add(collateral)
+        .ok_or_else(math_overflow)?;
+    liquidity.add_available(amount)?;
+    liquidity.collateral_supply = supply;
+    Ok(collateral)
+}
+
+/// Burns `collateral` cTokens; returns the liquidity paid out for them, rounded down.
+pub fn redeem(liquidity: &mut ReserveLiquidity, collateral: u64) -> Result<u64> {
+    require!(collateral > 0, BallastError::ZeroAmount);
+    let amount = liquidity.collateral_to_liquidity(collateral)?.to_floor()?;
+    require!(amount > 0, BallastError::AmountTooSmall);
+    let supply = liquidity
+        .collateral_supply
+        .checked_sub(collateral)
+        .ok_or_else(math_overflow)?;
+    liquidity.remove_available(amount)?;
+    liquidity.collateral_supply = supply;
+    Ok(amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, crate::state::sample_reserve_config, proptest::prelude::*};
+
+    /// A pool whose exchange rate is `total / supply`, with `borrowed` of the total lent out.
+    fn pool(total: u64, supply: u64, borrowed: u64) -> ReserveLiquidity {
+        let mut l = ReserveLiquidity {
+            available_amount: total - borrowed,
+            collateral_supply: supply,
+            ..Default::default()
+        };
+        l.borrowed_amount_sf.set(Fixed::from_u64(borrowed));
+        l.cumulative_borrow_index_sf.set(Fixed::ONE);
+        l
+    }
+
+    #[test]
+    fn deposit_mints_at_the_exchange_rate_rounded_down() {
+        // 3 liquidity per 2 cTokens: 100 liquidity buys 66.66 -> 66 cTokens.
+        let mut l = pool(3_000, 2_000, 1_000);
+        assert_eq!(deposit(&mut l, &sample_reserve_config(), 100).unwrap(), 66);
+        assert_eq!(l.available_amount, 2_100);
+        assert_eq!(l.collateral_supply, 2_066);
+    }
+
+    #[test]
+    fn redeem_pays_at_the_exchange_rate_rounded_down() {
+        let mut l = pool(3_000, 2_000, 1_000);
+        // 67 cTokens are worth 100.5 -> 100.
+        assert_eq!(redeem(&mut l, 67).unwrap(), 100);
+        assert_eq!(l.available_amount, 1_900);
+        assert_eq!(l.collateral_supply, 1_933);
+    }
+
+    #[test]
+    fn amounts_that_round_to_nothing_are_refused() {
+        let mut l = pool(3_000, 1_000, 0);
+        let before = l;
+        let config = sample_reserve_config();
+        assert_eq!(
+            deposit(&mut l, &config, 2).unwrap_err(),
+            BallastError::AmountTooSmall.into()
+        );
+        assert_eq!(
+            deposit(&mut l, &config, 0).unwrap_err(),
+            BallastError::ZeroAmount.into()
+        );
+        let mut thin = pool(1_000, 3_000, 0);
+        assert_eq!(
+            redeem(&mut thin, 2).unwrap_err(),
+            BallastError::AmountTooSmall.into()
+        );
+        assert_eq!(l, before);
+    }
+
+    #[test]
+    fn redeem_is_limited_by_available_liquidity() {
+        let mut l = pool(1_000, 1_000, 900);
+        assert_eq!(
+            redeem(&mut l, 101).unwrap_err(),
+            BallastError::InsufficientLiquidity.into()
+        );
+        assert_eq!(redeem(&mut l, 100).unwrap(), 100);
+    }
+
+    #[test]
+    fn deposit_cap_is_enforced_to_the_unit() {
+        let config = ReserveConfig {
+            deposit_cap: 1_500,
+            ..sample_reserve_config()
+        };
+        let mut l = pool(1_000, 1_000, 0);
+        assert_eq!(
+            deposit(&mut l, &config, 501).unwrap_err(),
+            BallastError::DepositCapExceeded.into()
+        );
+        assert_eq!(deposit(&mut l, &config, 500).unwrap(), 500);
+    }
+
+    proptest! {
+        /// Deposit then redeem everything minted never returns more than was put in, and the
+        /// exchange rate never falls.
+        #[test]
+        fn round_trip_never_profits(
+            total in 1_000u64..1_000_000_000_000,
+            supply_ratio_bps in 5_000u64..20_000,
+            amount in 1u64..1_000_000_000_000,
+        ) {
+            let supply = (total as u128 * 10_000 / supply_ratio_bps as u128) as u64;
+            let mut l = pool(total, supply.max(1), 0);
+            let rate_before = l.exchange_rate().unwrap();
+            let config = sample_reserve_config();
+            if let Ok(minted) = deposit(&mut l, &config, amount) {
+                prop_assert!(l.exchange_rate().unwrap() >= rate_before);
+                if let Ok(back) = redeem(&mut l, minted) {
+                    prop_assert!(back <= amount);
+                }
+                prop_assert!(l.exchange_rate().unwrap() >= rate_before);
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! Obligation health: collateral and debt valued in USD with the reserve weights. The program
+//! and the client (off-chain health, liquidator, monitor) both call these functions.
+use {
+    super::interest,
+    crate::{
+        errors::BallastError,
+        math::Fixed,
+        oracle::OraclePrice,
+        state::{BorrowPosition, Obligation, Reserve, ReserveLiquidity},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// What health needs from one reserve: its accounting projected to now, its weights, its price.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReservePricing {
+    pub reserve: Pubkey,
+    /// The oracle account the price was read from.
+    pub oracle: Pubkey,
+    pub liquidity: ReserveLiquidity,
+    pub decimals: u8,
+    pub loan_to_value_bps: u16,
+    pub liquidation_threshold_bps: u16,
+    pub borrow_factor_bps: u16,
+    pub price: OraclePrice,
+}
+
+impl ReservePricing {
+    /// Pricing for `reserve` with interest projected to `now`.
+    pub fn new(key: Pubkey, reserve: &Reserve, price: OraclePrice, now: i64) -> Result<Self> {
+        Ok(ReservePricing {
+            reserve: key,
+            oracle: reserve.oracle.account,
+            liquidity: interest::projected(&reserve.liquidity, &reserve.config, now)?,
+            decimals: reserve.decimals,
+            loan_to_value_bps: reserve.config.loan_to_value_bps,
+            liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,
+            borrow_factor_bps: reserve.config.borrow_factor_bps,
+            price,
+        })
+    }
+
+    /// USD value of `collateral` cTokens at the collateral price, rounded down.
+    pub fn collateral_value(&self, collateral: u64) -> Result<Fixed> {
+        let amount = self.liquidity.collateral_to_liquidity(collateral)?;
+        amount.mul_div_floor(self.price.collateral_price(), self.one_token())
+    }
+
+    /// Debt of `position` now, in liquidity units, rounded up.
+    pub fn debt(&self, position: &BorrowPosition) -> Result<Fixed> {
+        position.debt(self.liquidity.index())
+    }
+
+    /// USD value of `position`'s debt at the debt price, rounded up.
+    pub fn debt_value(&self, position: &BorrowPosition) -> Result<Fixed> {
+        self.debt(position)?
+            .mul_div_ceil(self.price.debt_price(), self.one_token())
+    }
+
+    fn one_token(&self) -> Fixed {
+        Fixed::from_u64(10u64.pow(self.decimals.into()))
+    }
+}
+
+/// An obligation's values, in USD.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Health {
+    /// Collateral at the collateral price.
+    pub collateral_value: Fixed,
+    /// Sum of collateral value x loan-to-value: how much debt may be carried.
+    pub borrow_limit: Fixed,
+    /// Sum of collateral value x liquidation threshold: past this, liquidation.
+    pub liquidation_limit: Fixed,
+    /// Debt at the debt price.
+    pub debt_value: Fixed,
+    /// Sum of debt value x borrow factor: what the limits are compared with.
+    pub weighted_debt_value: Fixed,
+}
+
+impl Health {
+    /// Values of every position of `obligation`, each priced by its entry in `pricing`.
+    pub fn of(obligation: &Obligation, pricing: &[ReservePricing]) -> Result<Health> {
+        let mut h = Health::default();
+        for position in obligation.collaterals() {
+            let p = find(pricing, &position.reserve)?;
+            let value = p.collateral_value(position.deposited_amount)?;
+            h.collateral_value = h.collateral_value.checked_add(value)?;
+            h.borrow_limit = h
+                .borrow_limit
+                .checked_add(value.mul_floor(Fixed::from_bps(p.loan_to_value_bps.into()))?)?;
+            h.liquidation_limit = h.liquidation_limit.checked_add(
+                value.mul_floor(Fixed::from_bps(p.liquidation_threshold_bps.into()))?,
+            )?;
+        }
+        for position in obligation.borrows() {
+            let p = find(pricing, &position.reserve)?;
+            let value = p.debt_value(position)?;
+            h.debt_value = h.debt_value.checked_add(value)?;
+            h.weighted_debt_value = h
+                .weighted_debt_value
+                .checked_add(value.mul_ceil(Fixed::from_bps(p.borrow_factor_bps.into()))?)?;
+        }
+        Ok(h)
+    }
+
+    /// Debt within the borrow limit: borrows and withdrawals must leave an obligation so.
+    pub fn is_within_borrow_limit(&self) -> bool {
+        self.weighted_debt_value <= self.borrow_limit
+    }
+
+    /// Debt above the liquidation limit: the obligation may be liquidated.
+    pub fn is_liquidatable(&self) -> bool {
+        self.weighted_debt_value > self.liquidation_limit
+    }
+
+    /// Liquidation limit / weighted debt (1.0 = at the liquidation line); `None` without debt.
+    pub fn health_factor(&self) -> Option<Fixed> {
+        if self.weighted_debt_value.is_zero() {
+            return None;
+        }
+        self.liquidation_limit
+            .div_floor(self.weighted_debt_value)
+            .ok()
+    }
+
+    /// Errors with `ObligationUnhealthy` unless debt is within the borrow limit.
+    pub fn require_within_borrow_limit(&self) -> Result<()> {
+        require!(
+            self.is_within_borrow_limit(),
+            BallastError::ObligationUnhealthy
+        );
+        Ok(())
+    }
+}
+
+fn find<'a>(pricing: &'a [ReservePricing], reserve: &Pubkey) -> Result<&'a ReservePricing> {
+    pricing
+        .iter()
+        .find(|p| p.reserve == *reserve)
+        .ok_or_else(|| error!(BallastError::MissingPositionAccounts))
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, bytemuck::Zeroable};
+
+    fn price(usd: u64, ema: u64) -> OraclePrice {
+        OraclePrice {
+            spot: Fixed::from_u64(usd),
+            ema: Fixed::from_u64(ema),
+            publish_time: 0,
+            prev_publish_time: 0,
+        }
+    }
+
+    /// A reserve with 6 decimals, exchange rate `rate_bps`, and the given weights.
+    fn pricing(
+        ltv: u16,
+        threshold: u16,
+        factor: u16,
+        rate_bps: u64,
+        p: OraclePrice,
+    ) -> ReservePricing {
+        let mut liquidity = ReserveLiquidity {
+            available_amount: rate_bps * 1_000_000,
+            collateral_supply: 10_000 * 1_000_000,
+            ..Default::default()
+        };
+        liquidity
+            .cumulative_borrow_index_sf
+            .set(Fixed::from_bps(12_000));
+        ReservePricing {
+            reserve: Pubkey::new_unique(),
+            oracle: Pubkey::new_unique(),
+            liquidity,
+            decimals: 6,
+            loan_to_value_bps: ltv,
+            liquidation_threshold_bps: threshold,
+            borrow_factor_bps: factor,
+            price: p,
+        }
+    }
+
+    #[test]
+    fn values_use_weights_prices_exchange_rate_and_index() {
+        // SOL-like collateral at spot 100 / EMA 90, cToken worth 1.5 tokens; USDC-like debt at
+        // spot 1 / EMA 1.02 with borrow factor 1.25, index grown 1.2x since the borrow.
+        let sol = pricing(7_500, 8_000, 10_000, 15_000, price(100, 90));
+        let usdc = pricing(
+            8_000,
+            8_500,
+            12_500,
+            10_000,
+            OraclePrice {
+                spot: Fixed::ONE,
+                ema: Fixed::from_bps(10_200),
+                publish_time: 0,
+                prev_publish_time: 0,
+            },
+        );
+        let mut o = Obligation::zeroed();
+        o.deposit_collateral(&sol.reserve, 2_000_000).unwrap(); // 2 cTokens = 3 SOL
+        o.add_debt(&usdc.reserve, Fixed::from_u64(100_000_000), Fixed::ONE)
+            .unwrap(); // 100 USDC at index 1
+        let h = Health::of(&o, &[sol, usdc]).unwrap();
+        // 3 SOL x min(100, 90) = 270.
+        assert_eq!(h.collateral_value, Fixed::from_u64(270));
+        assert_eq!(h.borrow_limit, Fixed::from_bps(270 * 7_500));
+        assert_eq!(h.liquidation_limit, Fixed::from_u64(216));
+        // 100 x 1.2 (index) = 120 USDC x max(1, 1.02) = 122.4; x 1.25 = 153.
+        assert_eq!(h.debt_value, Fixed::from_bps(1_224_000));
+        assert_eq!(h.weighted_debt_value, Fixed::from_u64(153));
+        assert!(h.is_within_borrow_limit());
+        assert!(!h.is_liquidatable());
+        assert_eq!(
+            h.health_factor().unwrap(),
+            Fixed::from_u64(216)
+                .div_floor(Fixed::from_u64(153))
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn missing_pricing_is_an_error() {
+        let mut o = Obligation::zeroed();
+        o.deposit_collateral(&Pubkey::new_unique(), 1).unwrap();
+        assert_eq!(
+            Health::of(&o, &[]).unwrap_err(),
+            BallastError::MissingPositionAccounts.into()
+        );
+    }
+
+    #[test]
+    fn limits_are_inclusive_at_the_borrow_line_and_exclusive_at_the_liquidation_line() {
+        let at_line = Health {
+            borrow_limit: Fixed::from_u64(100),
+            liquidation_limit: Fixed::from_u64(100),
+            weighted_debt_value: Fixed::from_u64(100),
+            ..Default::default()
+        };
+        assert!(at_line.is_within_borrow_limit());
+        assert!(!at_line.is_liquidatable());
+        let over = Health {
+            weighted_debt_value: Fixed::from_raw(100 * Fixed::SCALE + 1),
+            ..at_line
+        };
+        assert!(!over.is_within_borrow_limit());
+        assert!(over.is_liquidatable());
+    }
+}

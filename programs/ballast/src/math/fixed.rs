@@ -1,0 +1,376 @@
+//! `Fixed`: the one fixed-point number of the program, an unsigned decimal with 18 places.
+//!
+//! Every operation is checked and names its rounding: `*_floor` rounds toward zero, `*_ceil`
+//! away from it. The rule of the protocol: what a user receives rounds down, what a user owes
+//! rounds up. Products are taken in 256 bits so no intermediate overflows.
+use {crate::errors::math_overflow, anchor_lang::prelude::*, std::fmt, wide::U256};
+
+mod wide {
+    // Its own module: the macro's code must not see Anchor's `Result` alias.
+    uint::construct_uint! {
+        /// 256-bit intermediate for products and quotients of 128-bit fixed-point values.
+        pub struct U256(4);
+    }
+}
+
+/// An unsigned fixed-point decimal: `raw / 10^18`.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fixed(u128);
+
+impl Fixed {
+    /// Decimal places.
+    pub const DECIMALS: u32 = 18;
+    /// `10^DECIMALS`: the raw value of one.
+    pub const SCALE: u128 = 1_000_000_000_000_000_000;
+    pub const ZERO: Fixed = Fixed(0);
+    pub const ONE: Fixed = Fixed(Self::SCALE);
+    /// Raw value of one basis point.
+    const BPS_RAW: u128 = Self::SCALE / 10_000;
+
+    pub const fn from_raw(raw: u128) -> Self {
+        Fixed(raw)
+    }
+
+    pub const fn raw(self) -> u128 {
+        self.0
+    }
+
+    /// A whole number of units. Cannot overflow: `u64::MAX * 10^18 < u128::MAX`.
+    pub const fn from_u64(units: u64) -> Self {
+        Fixed(units as u128 * Self::SCALE)
+    }
+
+    /// A basis-point ratio (10,000 = 1). Cannot overflow for any `u64`.
+    pub const fn from_bps(bps: u64) -> Self {
+        Fixed(bps as u128 * Self::BPS_RAW)
+    }
+
+    /// `numerator / denominator`, rounded down.
+    #[track_caller]
+    pub fn ratio_floor(numerator: u64, denominator: u64) -> Result<Self> {
+        Fixed::from_u64(numerator).div_floor(Fixed::from_u64(denominator))
+    }
+
+    pub const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    #[track_caller]
+    pub fn checked_add(self, other: Fixed) -> Result<Fixed> {
+        self.0
+            .checked_add(other.0)
+            .map(Fixed)
+            .ok_or_else(math_overflow)
+    }
+
+    #[track_caller]
+    pub fn checked_sub(self, other: Fixed) -> Result<Fixed> {
+        self.0
+            .checked_sub(other.0)
+            .map(Fixed)
+            .ok_or_else(math_overflow)
+    }
+
+    pub fn saturating_sub(self, other: Fixed) -> Fixed {
+        Fixed(self.0.saturating_sub(other.0))
+    }
+
+    /// `self * other`, rounded down.
+    #[track_caller]
+    pub fn mul_floor(self, other: Fixed) -> Result<Fixed> {
+        mul_div(self.0, other.0, Self::SCALE, Rounding::Down).map(Fixed)
+    }
+
+    /// `self * other`, rounded up.
+    #[track_caller]
+    pub fn mul_ceil(self, other: Fixed) -> Result<Fixed> {
+        mul_div(self.0, other.0, Self::SCALE, Rounding::Up).map(Fixed)
+    }
+
+    /// `self / other`, rounded down.
+    #[track_caller]
+    pub fn div_floor(self, other: Fixed) -> Result<Fixed> {
+        mul_div(self.0, Self::SCALE, other.0, Rounding::Down).map(Fixed)
+    }
+
+    /// `self / other`, rounded up.
+    #[track_caller]
+    pub fn div_ceil(self, other: Fixed) -> Result<Fixed> {
+        mul_div(self.0, Self::SCALE, other.0, Rounding::Up).map(Fixed)
+    }
+
+    /// `self * numerator / denominator` with one rounding, down.
+    #[track_caller]
+    pub fn mul_div_floor(self, numerator: Fixed, denominator: Fixed) -> Result<Fixed> {
+        mul_div(self.0, numerator.0, denominator.0, Rounding::Down).map(Fixed)
+    }
+
+    /// `self * numerator / denominator` with one rounding, up.
+    #[track_caller]
+    pub fn mul_div_ceil(self, numerator: Fixed, denominator: Fixed) -> Result<Fixed> {
+        mul_div(self.0, numerator.0, denominator.0, Rounding::Up).map(Fixed)
+    }
+
+    /// Whole units, rounded down.
+    #[track_caller]
+    pub fn to_floor(self) -> Result<u64> {
+        u64::try_from(self.0 / Self::SCALE).map_err(|_| math_overflow())
+    }
+
+    /// Whole units, rounded up.
+    #[track_caller]
+    pub fn to_ceil(self) -> Result<u64> {
+        u64::try_from(self.0.div_ceil(Self::SCALE)).map_err(|_| math_overflow())
+    }
+
+    /// `(1 + self)^periods`, rounded up: compounding at rate `self` per period.
+    ///
+    /// Sums the binomial series `sum C(n, k) self^k` term by term. Each term rounds up by at
+    /// most one raw unit and the terms shrink quickly for the small per-second rates of
+    /// lending, so this is exact to a few raw units, unlike repeated squaring, which doubles
+    /// the rounding error at each step.
+    #[track_caller]
+    pub fn compound_ceil(self, periods: u64) -> Result<Fixed> {
+        let mut sum = Fixed::ONE;
+        let mut term = Fixed::ONE;
+        let mut k: u64 = 1;
+        while k <= periods && !self.is_zero() {
+            // term_k = term_{k-1} x rate x (n - k + 1) / k
+            let rate_times_remaining = self
+                .0
+                .checked_mul(u128::from(periods - k + 1))
+                .ok_or_else(math_overflow)?;
+            term = term.mul_div_ceil(Fixed(rate_times_remaining), Fixed::from_u64(k))?;
+            sum = sum.checked_add(term)?;
+            if term.0 <= 1 {
+                break;
+            }
+            k += 1;
+        }
+        Ok(sum)
+    }
+}
+
+impl fmt::Debug for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let whole = self.0 / Self::SCALE;
+        let frac = self.0 % Self::SCALE;
+        if frac == 0 {
+            return write!(f, "{whole}");
+        }
+        let digits = format!("{frac:018}");
+        write!(f, "{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Rounding {
+    Down,
+    Up,
+}
+
+/// `a * b / d` with a 256-bit intermediate and one rounding. Errors on `d == 0` and when the
+/// result does not fit 128 bits.
+#[track_caller]
+fn mul_div(a: u128, b: u128, d: u128, rounding: Rounding) -> Result<u128> {
+    if d == 0 {
+        return Err(crate::errors::error_at(
+            crate::errors::BallastError::DivisionByZero,
+        ));
+    }
+    // Fast path: the product fits 128 bits (the common case for ratios near one).
+    if let Some(product) = a.checked_mul(b) {
+        let quotient = product / d;
+        return Ok(match rounding {
+            Rounding::Up if product % d != 0 => quotient + 1,
+            _ => quotient,
+        });
+    }
+    let product = U256::from(a) * U256::from(b);
+    let (quotient, remainder) = product.div_mod(U256::from(d));
+    let quotient = match rounding {
+        Rounding::Up if !remainder.is_zero() => quotient + U256::one(),
+        _ => quotient,
+    };
+    if quotient.bits() > 128 {
+        return Err(math_overflow());
+    }
+    Ok(quotient.low_u128())
+}
+
+/// A `Fixed` as stored in zero-copy accounts: 16 little-endian bytes, so the struct has
+/// alignment 1 on every target (x86_64 aligns `u128` to 16 bytes, SBF to 8).
+#[zero_copy]
+#[derive(Default, PartialEq, Eq, Debug, AnchorSerialize, AnchorDeserialize)]
+pub struct Sf {
+    pub le_bytes: [u8; 16],
+}
+
+impl Sf {
+    pub fn get(&self) -> Fixed {
+        Fixed(u128::from_le_bytes(self.le_bytes))
+    }
+
+    pub fn set(&mut self, value: Fixed) {
+        self.le_bytes = value.0.to_le_bytes();
+    }
+}
+
+impl From<Fixed> for Sf {
+    fn from(value: Fixed) -> Self {
+        Sf {
+            le_bytes: value.0.to_le_bytes(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, proptest::prelude::*};
+
+    fn f(units: u64) -> Fixed {
+        Fixed::from_u64(units)
+    }
+
+    #[test]
+    fn one_third_rounds_both_ways() {
+        let third_floor = f(1).div_floor(f(3)).unwrap();
+        let third_ceil = f(1).div_ceil(f(3)).unwrap();
+        assert_eq!(third_floor.raw(), 333_333_333_333_333_333);
+        assert_eq!(third_ceil.raw(), 333_333_333_333_333_334);
+    }
+
+    #[test]
+    fn to_whole_units() {
+        let x = Fixed::from_raw(2 * Fixed::SCALE + 1);
+        assert_eq!(x.to_floor().unwrap(), 2);
+        assert_eq!(x.to_ceil().unwrap(), 3);
+        assert_eq!(f(7).to_ceil().unwrap(), 7);
+        assert!(Fixed::from_raw(u128::MAX).to_floor().is_err());
+    }
+
+    #[test]
+    fn wide_products_do_not_overflow_early() {
+        // 1.8e19 units times a price of 1e6: the raw product needs more than 128 bits, the
+        // result does not.
+        let amount = f(u64::MAX);
+        let scaled = amount
+            .mul_div_floor(f(1_000_000), f(1_000_000_000))
+            .unwrap();
+        assert_eq!(scaled.to_floor().unwrap(), u64::MAX / 1000);
+    }
+
+    #[test]
+    fn overflow_and_division_by_zero_are_errors() {
+        let big = Fixed::from_raw(u128::MAX);
+        assert!(big.mul_floor(f(2)).is_err());
+        assert!(big.checked_add(Fixed::from_raw(1)).is_err());
+        assert!(Fixed::ZERO.checked_sub(Fixed::from_raw(1)).is_err());
+        assert!(f(1).div_floor(Fixed::ZERO).is_err());
+    }
+
+    #[test]
+    fn compounding_matches_repeated_multiplication() {
+        let rate = Fixed::from_raw(3_170_979_198); // ~10% a year, per second
+        let mut slow = Fixed::ONE;
+        for _ in 0..1_000 {
+            slow = slow
+                .mul_ceil(Fixed::ONE.checked_add(rate).unwrap())
+                .unwrap();
+        }
+        let fast = rate.compound_ceil(1_000).unwrap();
+        // Each of the 1,000 slow steps rounds up by < 1 raw unit; the series by a few in all.
+        assert!(
+            fast <= slow && slow.raw() - fast.raw() <= 1_000,
+            "{fast} vs {slow}"
+        );
+        assert_eq!(rate.compound_ceil(0).unwrap(), Fixed::ONE);
+        assert_eq!(
+            rate.compound_ceil(1).unwrap(),
+            Fixed::ONE.checked_add(rate).unwrap()
+        );
+        assert_eq!(Fixed::ZERO.compound_ceil(1_000_000).unwrap(), Fixed::ONE);
+        // Doubling every period: 2^10.
+        assert_eq!(Fixed::ONE.compound_ceil(10).unwrap(), f(1_024));
+    }
+
+    #[test]
+    fn compounding_a_year_per_second_matches_the_closed_form() {
+        let rate = Fixed::from_raw(Fixed::SCALE / 10 / 31_536_000);
+        let got = rate.compound_ceil(31_536_000).unwrap();
+        let r = rate.raw() as f64 / 1e18;
+        let expected = (31_536_000.0 * r.ln_1p()).exp();
+        assert!(
+            ((got.raw() as f64 / 1e18) - expected).abs() < 1e-15,
+            "{got} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn display_trims_trailing_zeros() {
+        assert_eq!(Fixed::from_bps(15_000).to_string(), "1.5");
+        assert_eq!(f(3).to_string(), "3");
+        assert_eq!(Fixed::from_raw(1).to_string(), "0.000000000000000001");
+    }
+
+    #[test]
+    fn stored_form_round_trips() {
+        let x = Fixed::from_raw(0x0123_4567_89ab_cdef_0011_2233_4455_6677);
+        assert_eq!(Sf::from(x).get(), x);
+        assert_eq!(std::mem::align_of::<Sf>(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn floor_never_exceeds_ceil_and_they_differ_by_at_most_one_raw_unit(
+            a in any::<u64>(), b in 1..u128::MAX, c in 1..u128::MAX
+        ) {
+            let a = Fixed::from_raw(a as u128 * 1_000_003);
+            let (b, c) = (Fixed::from_raw(b), Fixed::from_raw(c));
+            if let (Ok(lo), Ok(hi)) = (a.mul_div_floor(b, c), a.mul_div_ceil(b, c)) {
+                prop_assert!(lo <= hi);
+                prop_assert!(hi.raw() - lo.raw() <= 1);
+            }
+        }
+
+        #[test]
+        fn mul_floor_rounds_down_and_mul_ceil_rounds_up(a in any::<u128>(), b in any::<u64>()) {
+            let (fa, fb) = (Fixed::from_raw(a), Fixed::from_raw(b as u128));
+            let exact = U256::from(a) * U256::from(b); // = (fa * fb) * SCALE, exactly
+            let scale = U256::from(Fixed::SCALE);
+            if let (Ok(lo), Ok(hi)) = (fa.mul_floor(fb), fa.mul_ceil(fb)) {
+                prop_assert!(U256::from(lo.raw()) * scale <= exact);
+                prop_assert!(exact < (U256::from(lo.raw()) + 1) * scale);
+                prop_assert!(U256::from(hi.raw()) * scale >= exact);
+                prop_assert_eq!(hi.raw() - lo.raw(), u128::from(exact % scale != U256::zero()));
+            }
+        }
+
+        #[test]
+        fn division_rounding_brackets_the_true_quotient(n in any::<u64>(), d in 1..u64::MAX) {
+            let q_floor = Fixed::ratio_floor(n, d).unwrap();
+            let q_ceil = f(n).div_ceil(f(d)).unwrap();
+            // q_floor * d <= n <= q_ceil * d, compared exactly in raw units.
+            prop_assert!(U256::from(q_floor.raw()) * U256::from(d) <= U256::from(n as u128 * Fixed::SCALE));
+            prop_assert!(U256::from(q_ceil.raw()) * U256::from(d) >= U256::from(n as u128 * Fixed::SCALE));
+            prop_assert!(q_ceil.raw() - q_floor.raw() <= 1);
+        }
+
+        #[test]
+        fn to_floor_and_to_ceil_bracket_the_value(raw in 0..(u64::MAX as u128 * Fixed::SCALE)) {
+            let x = Fixed::from_raw(raw);
+            let lo = x.to_floor().unwrap() as u128 * Fixed::SCALE;
+            prop_assert!(lo <= raw && raw - lo < Fixed::SCALE);
+            if let Ok(hi) = x.to_ceil() {
+                let hi = hi as u128 * Fixed::SCALE;
+                prop_assert!(hi >= raw && hi - raw < Fixed::SCALE);
+            }
+        }
+    }
+}

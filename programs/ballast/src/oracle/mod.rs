@@ -1,0 +1,244 @@
+//! Oracle adapters. Each source decodes its account into a `RawPrice`; `load_price` checks it
+//! against the reserve's limits and returns one validated `OraclePrice`. Nothing outside this
+//! module knows which source a price came from.
+mod pyth_pull;
+
+use {
+    crate::{
+        errors::BallastError,
+        math::Fixed,
+        state::{OracleSource, Reserve},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// Exponents outside this range are refused: they are outside what Pyth publishes and what
+/// the fixed-point type can hold without losing the price.
+pub const MIN_EXPONENT: i32 = -18;
+pub const MAX_EXPONENT: i32 = 6;
+
+/// A price as an oracle account states it, before any check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawPrice {
+    pub price: i64,
+    pub conf: u64,
+    pub exponent: i32,
+    pub publish_time: i64,
+    pub prev_publish_time: i64,
+    pub ema_price: i64,
+}
+
+/// A checked price of one whole token, in USD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OraclePrice {
+    pub spot: Fixed,
+    pub ema: Fixed,
+    pub publish_time: i64,
+    pub prev_publish_time: i64,
+}
+
+impl OraclePrice {
+    /// Collateral is valued at the lower of spot and EMA: a pumped spot cannot be borrowed against.
+    pub fn collateral_price(&self) -> Fixed {
+        self.spot.min(self.ema)
+    }
+
+    /// Debt is valued at the higher of spot and EMA.
+    pub fn debt_price(&self) -> Fixed {
+        self.spot.max(self.ema)
+    }
+}
+
+/// Reads `account` as `reserve`'s oracle and validates its price at time `now`.
+pub fn load_price(account: &AccountInfo, reserve: &Reserve, now: i64) -> Result<OraclePrice> {
+    require_keys_eq!(
+        account.key(),
+        reserve.oracle.account,
+        BallastError::WrongOracleAccount
+    );
+    let raw = match OracleSource::from_byte(reserve.oracle.source)? {
+        OracleSource::PythPull => pyth_pull::read(account, &reserve.oracle.feed_id)?,
+    };
+    validate(
+        &raw,
+        reserve.config.oracle_max_age_secs,
+        reserve.config.oracle_max_confidence_bps,
+        reserve.last_oracle_publish_time,
+        now,
+    )
+}
+
+/// The checks every source's price must pass, in the order their errors are reported.
+pub fn validate(
+    raw: &RawPrice,
+    max_age_secs: u32,
+    max_confidence_bps: u16,
+    newest_seen: i64,
+    now: i64,
+) -> Result<OraclePrice> {
+    require!(
+        now.saturating_sub(raw.publish_time) <= i64::from(max_age_secs),
+        BallastError::OraclePriceStale
+    );
+    require!(
+        raw.publish_time >= newest_seen,
+        BallastError::OraclePriceWentBackwards
+    );
+    require!(
+        raw.price > 0 && raw.ema_price > 0,
+        BallastError::OraclePriceNotPositive
+    );
+    require!(
+        (MIN_EXPONENT..=MAX_EXPONENT).contains(&raw.exponent),
+        BallastError::OracleExponentOutOfRange
+    );
+    // conf / price <= max_confidence_bps / 10_000, compared without division.
+    require!(
+        u128::from(raw.conf) * 10_000 <= raw.price as u128 * u128::from(max_confidence_bps),
+        BallastError::OracleConfidenceTooWide
+    );
+    Ok(OraclePrice {
+        spot: to_fixed(raw.price as u64, raw.exponent)?,
+        ema: to_fixed(raw.ema_price as u64, raw.exponent)?,
+        publish_time: raw.publish_time,
+        prev_publish_time: raw.prev_publish_time,
+    })
+}
+
+/// `mantissa x 10^exponent` as a `Fixed`; the exponent is already range-checked.
+fn to_fixed(mantissa: u64, exponent: i32) -> Result<Fixed> {
+    let shift = Fixed::DECIMALS as i32 + exponent; // 0..=24
+    let raw = u128::from(mantissa)
+        .checked_mul(10u128.pow(shift as u32))
+        .ok_or_else(crate::errors::math_overflow)?;
+    Ok(Fixed::from_raw(raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn raw() -> RawPrice {
+        RawPrice {
+            price: 150_000_000, // 1.5 with exponent -8
+            conf: 150_000,      // 0.1% of the price
+            exponent: -8,
+            publish_time: NOW - 10,
+            prev_publish_time: NOW - 11,
+            ema_price: 140_000_000,
+        }
+    }
+
+    fn check(raw: &RawPrice) -> Result<OraclePrice> {
+        validate(raw, 60, 100, NOW - 30, NOW)
+    }
+
+    #[test]
+    fn valid_price_converts_exactly() {
+        let p = check(&raw()).unwrap();
+        assert_eq!(p.spot, Fixed::from_bps(15_000));
+        assert_eq!(p.ema, Fixed::from_bps(14_000));
+        assert_eq!(p.collateral_price(), Fixed::from_bps(14_000));
+        assert_eq!(p.debt_price(), Fixed::from_bps(15_000));
+    }
+
+    #[test]
+    fn each_failure_has_its_error() {
+        let cases: Vec<(RawPrice, BallastError)> = vec![
+            (
+                RawPrice {
+                    publish_time: NOW - 61,
+                    ..raw()
+                },
+                BallastError::OraclePriceStale,
+            ),
+            (
+                RawPrice {
+                    publish_time: NOW - 31,
+                    ..raw()
+                },
+                BallastError::OraclePriceWentBackwards,
+            ),
+            (
+                RawPrice { price: 0, ..raw() },
+                BallastError::OraclePriceNotPositive,
+            ),
+            (
+                RawPrice { price: -5, ..raw() },
+                BallastError::OraclePriceNotPositive,
+            ),
+            (
+                RawPrice {
+                    ema_price: 0,
+                    ..raw()
+                },
+                BallastError::OraclePriceNotPositive,
+            ),
+            (
+                RawPrice {
+                    conf: 1_500_001,
+                    ..raw()
+                },
+                BallastError::OracleConfidenceTooWide,
+            ),
+            (
+                RawPrice {
+                    exponent: -19,
+                    ..raw()
+                },
+                BallastError::OracleExponentOutOfRange,
+            ),
+            (
+                RawPrice {
+                    exponent: 7,
+                    ..raw()
+                },
+                BallastError::OracleExponentOutOfRange,
+            ),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(check(&raw).unwrap_err(), expected.into(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn confidence_exactly_at_the_cap_passes() {
+        check(&RawPrice {
+            conf: 1_500_000,
+            ..raw()
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn exponent_edges_convert_or_fail_cleanly() {
+        let tiny = check(&RawPrice {
+            price: 1,
+            ema_price: 1,
+            conf: 0,
+            exponent: -18,
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(tiny.spot, Fixed::from_raw(1));
+        let big = check(&RawPrice {
+            price: 1,
+            ema_price: 1,
+            conf: 0,
+            exponent: 6,
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(big.spot, Fixed::from_u64(1_000_000));
+        let huge = RawPrice {
+            price: i64::MAX,
+            ema_price: i64::MAX,
+            conf: 0,
+            exponent: 6,
+            ..raw()
+        };
+        assert_eq!(check(&huge).unwrap_err(), BallastError::MathOverflow.into());
+    }
+}

@@ -1,0 +1,149 @@
+//! `Market`: admin, market-wide policy, and the authority PDA that owns every vault and mint.
+use {
+    crate::{constants::BPS, errors::BallastError},
+    anchor_lang::prelude::*,
+};
+
+/// Longest oracle grace period a market may set.
+pub const MAX_ORACLE_GRACE_PERIOD_SECS: u32 = 24 * 60 * 60;
+
+/// PDA `["market", creator, market_id (u64 LE)]`.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Market {
+    /// Signs every admin instruction. May be a multisig vault.
+    pub admin: Pubkey,
+    /// The key that created the market (a PDA seed).
+    pub creator: Pubkey,
+    /// PDA `["authority", market]`: owner of every vault and cToken mint of the market.
+    pub authority: Pubkey,
+    /// Second PDA seed, chosen by the creator.
+    pub market_id: u64,
+    pub config: MarketConfig,
+    pub bump: u8,
+    pub authority_bump: u8,
+    pub padding: [u8; 6],
+    /// Room for fields added later without a migration.
+    pub reserved: [u8; 128],
+}
+
+impl Market {
+    pub const SPACE: usize = 8 + std::mem::size_of::<Market>();
+
+    /// Signer seeds of the market authority PDA.
+    pub fn authority_seeds<'a>(&'a self, market: &'a Pubkey) -> [&'a [u8]; 3] {
+        [
+            crate::constants::AUTHORITY_SEED,
+            market.as_ref(),
+            std::slice::from_ref(&self.authority_bump),
+        ]
+    }
+}
+
+/// Market-wide policy. Liquidation fields are read by the liquidation instruction.
+#[zero_copy]
+#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct MarketConfig {
+    /// Largest share of an obligation's debt one liquidation may repay (bps, 1..=10,000).
+    pub close_factor_bps: u16,
+    /// Health factor (bps of 1.0) below which a liquidation may repay all of the debt.
+    pub full_liquidation_health_bps: u16,
+    /// Debt worth less than this many USD may be liquidated in full.
+    pub liquidation_dust_usd: u32,
+    /// A gap between consecutive oracle publish times longer than this is an outage (0: off).
+    pub oracle_outage_threshold_secs: u32,
+    /// After an outage ends, liquidations wait this long so users can top up.
+    pub oracle_grace_period_secs: u32,
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        MarketConfig {
+            close_factor_bps: 5_000,
+            full_liquidation_health_bps: 9_000,
+            liquidation_dust_usd: 1,
+            oracle_outage_threshold_secs: 10 * 60,
+            oracle_grace_period_secs: 15 * 60,
+        }
+    }
+}
+
+impl MarketConfig {
+    pub fn validate(&self) -> Result<()> {
+        check_field(
+            (1..=BPS).contains(&self.close_factor_bps.into()),
+            "close_factor_bps must be 1..=10000",
+        )?;
+        check_field(
+            u64::from(self.full_liquidation_health_bps) < BPS,
+            "full_liquidation_health_bps must be below 10000",
+        )?;
+        check_field(
+            self.oracle_grace_period_secs <= MAX_ORACLE_GRACE_PERIOD_SECS,
+            "oracle_grace_period_secs must be at most one day",
+        )
+    }
+}
+
+/// One change to a market's config. Each is applied to a copy and validated before it is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub enum MarketChange {
+    CloseFactorBps(u16),
+    FullLiquidationHealthBps(u16),
+    LiquidationDustUsd(u32),
+    OracleOutageThresholdSecs(u32),
+    OracleGracePeriodSecs(u32),
+}
+
+impl MarketChange {
+    /// The config with this change applied, validated.
+    pub fn apply(self, config: &MarketConfig) -> Result<MarketConfig> {
+        let mut next = *config;
+        match self {
+            MarketChange::CloseFactorBps(v) => next.close_factor_bps = v,
+            MarketChange::FullLiquidationHealthBps(v) => next.full_liquidation_health_bps = v,
+            MarketChange::LiquidationDustUsd(v) => next.liquidation_dust_usd = v,
+            MarketChange::OracleOutageThresholdSecs(v) => next.oracle_outage_threshold_secs = v,
+            MarketChange::OracleGracePeriodSecs(v) => next.oracle_grace_period_secs = v,
+        }
+        next.validate()?;
+        Ok(next)
+    }
+}
+
+/// `InvalidMarketConfig`, logging which rule failed.
+fn check_field(ok: bool, rule: &str) -> Result<()> {
+    if !ok {
+        msg!("invalid market config: {}", rule);
+        return err!(BallastError::InvalidMarketConfig);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid() {
+        MarketConfig::default().validate().unwrap();
+    }
+
+    #[test]
+    fn changes_are_validated() {
+        let c = MarketConfig::default();
+        let next = MarketChange::CloseFactorBps(2_000).apply(&c).unwrap();
+        assert_eq!(next.close_factor_bps, 2_000);
+        for bad in [
+            MarketChange::CloseFactorBps(0),
+            MarketChange::CloseFactorBps(10_001),
+            MarketChange::FullLiquidationHealthBps(10_000),
+            MarketChange::OracleGracePeriodSecs(MAX_ORACLE_GRACE_PERIOD_SECS + 1),
+        ] {
+            assert_eq!(
+                bad.apply(&c).unwrap_err(),
+                BallastError::InvalidMarketConfig.into()
+            );
+        }
+    }
+}

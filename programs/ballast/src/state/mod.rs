@@ -1,0 +1,26 @@
+//! Program accounts and their config types.
+mod market;
+mod obligation;
+mod reserve;
+mod reserve_config;
+
+pub use {
+    market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
+    obligation::{BorrowPosition, CollateralPosition, Obligation},
+    reserve::{OracleConfig, OracleSource, Reserve, ReserveLiquidity},
+    reserve_config::{ReserveChange, ReserveConfig},
+};
+
+// Layouts are fixed: a change here is a change to every client and to stored accounts.
+const _: () = assert!(std::mem::size_of::<Market>() == 256);
+const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 112);
+const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
+const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
+// Obligation budget: at most 1,200 bytes on chain (discriminator included).
+const _: () = assert!(Obligation::SPACE <= 1_200);
+// SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
+const _: () =
+    assert!(std::mem::align_of::<Reserve>() == 8 && std::mem::align_of::<Obligation>() == 8);
+
+#[cfg(test)]
+pub(crate) use reserve_config::tests::sample as sample_reserve_config;

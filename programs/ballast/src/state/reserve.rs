@@ -1,0 +1,181 @@
+//! `Reserve`: one asset of a market: its vaults, cToken mint, oracle, risk config and live state.
+use {
+    super::ReserveConfig,
+    crate::{
+        errors::{math_overflow, BallastError},
+        math::{Fixed, Sf},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// PDA `["reserve", market, liquidity_mint]`.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Reserve {
+    pub market: Pubkey,
+    /// The asset lent and borrowed (SPL Token or Token-2022).
+    pub liquidity_mint: Pubkey,
+    /// PDA `["liquidity_vault", reserve]`: holds `liquidity.available_amount`.
+    pub liquidity_vault: Pubkey,
+    /// PDA `["fee_vault", reserve]`: protocol fees collected out of the pool.
+    pub fee_vault: Pubkey,
+    /// PDA `["collateral_mint", reserve]`: the reserve's cToken (SPL Token, liquidity decimals).
+    pub collateral_mint: Pubkey,
+    /// PDA `["collateral_vault", reserve]`: cTokens pledged by obligations.
+    pub collateral_vault: Pubkey,
+    /// Token program of the liquidity mint.
+    pub token_program: Pubkey,
+    pub oracle: OracleConfig,
+    pub liquidity: ReserveLiquidity,
+    pub config: ReserveConfig,
+    /// cTokens of the seed deposit: counted in the supply, never minted, so never redeemable.
+    pub locked_collateral: u64,
+    /// Newest oracle publish time this reserve has used; older prices are refused.
+    pub last_oracle_publish_time: i64,
+    /// Decimals of the liquidity mint (and of the cToken mint).
+    pub decimals: u8,
+    pub bump: u8,
+    pub padding: [u8; 6],
+    /// Room for fields added later without a migration.
+    pub reserved: [u8; 256],
+}
+
+impl Reserve {
+    pub const SPACE: usize = 8 + std::mem::size_of::<Reserve>();
+
+    /// Rules every stored reserve obeys; checked after each change.
+    pub fn check_invariants(&self) -> Result<()> {
+        let l = &self.liquidity;
+        require!(
+            l.cumulative_borrow_index_sf.get() >= Fixed::ONE,
+            BallastError::ReserveInvariantViolated
+        );
+        require!(
+            l.collateral_supply >= self.locked_collateral && self.locked_collateral > 0,
+            BallastError::ReserveInvariantViolated
+        );
+        // Protocol fees are a claim on the pool, never more than all of it.
+        require!(
+            l.protocol_fees() <= Fixed::from_u64(l.available_amount).checked_add(l.borrowed())?,
+            BallastError::ReserveInvariantViolated
+        );
+        Ok(())
+    }
+}
+
+/// Where a reserve's price comes from.
+#[zero_copy]
+#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct OracleConfig {
+    /// The price account read for this reserve.
+    pub account: Pubkey,
+    /// Pyth feed id the account must carry (pull oracle).
+    pub feed_id: [u8; 32],
+    /// `OracleSource` as a byte.
+    pub source: u8,
+    pub padding: [u8; 7],
+}
+
+/// Oracle formats a reserve may read.
+/// Stored as its declaration index (`as u8`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub enum OracleSource {
+    /// Pyth pull oracle `PriceUpdateV2`, owned by the Pyth receiver program.
+    PythPull,
+}
+
+impl OracleSource {
+    pub fn from_byte(byte: u8) -> Result<Self> {
+        match byte {
+            0 => Ok(OracleSource::PythPull),
+            _ => err!(BallastError::InvalidOracleData),
+        }
+    }
+}
+
+/// The live accounting of a reserve. Amounts are in liquidity base units.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReserveLiquidity {
+    /// Liquidity in the vault that belongs to the pool. Donations to the vault do not count.
+    pub available_amount: u64,
+    /// cTokens outstanding, including the locked seed.
+    pub collateral_supply: u64,
+    /// Unix time interest was last accrued to.
+    pub last_update_ts: i64,
+    /// Total debt owed to the reserve, interest included.
+    pub borrowed_amount_sf: Sf,
+    /// Growth of one unit of debt since the reserve opened; starts at 1.
+    pub cumulative_borrow_index_sf: Sf,
+    /// Protocol fees earned and not yet collected (part of `available + borrowed`).
+    pub accumulated_protocol_fees_sf: Sf,
+}
+
+impl ReserveLiquidity {
+    pub fn borrowed(&self) -> Fixed {
+        self.borrowed_amount_sf.get()
+    }
+
+    pub fn index(&self) -> Fixed {
+        self.cumulative_borrow_index_sf.get()
+    }
+
+    pub fn protocol_fees(&self) -> Fixed {
+        self.accumulated_protocol_fees_sf.get()
+    }
+
+    /// What the pool owes its suppliers: `available + borrowed - protocol fees`.
+    pub fn total_supply(&self) -> Result<Fixed> {
+        Fixed::from_u64(self.available_amount)
+            .checked_add(self.borrowed())?
+            .checked_sub(self.protocol_fees())
+    }
+
+    /// `borrowed / total supply`, in [0, 1] (0 for an empty pool).
+    pub fn utilization(&self) -> Result<Fixed> {
+        let total = self.total_supply()?;
+        if total.is_zero() {
+            return Ok(Fixed::ZERO);
+        }
+        Ok(self.borrowed().div_floor(total)?.min(Fixed::ONE))
+    }
+
+    /// Liquidity per cToken.
+    pub fn exchange_rate(&self) -> Result<Fixed> {
+        self.total_supply()?
+            .div_floor(Fixed::from_u64(self.collateral_supply))
+    }
+
+    /// Liquidity that `collateral` cTokens are worth, rounded down.
+    pub fn collateral_to_liquidity(&self, collateral: u64) -> Result<Fixed> {
+        Fixed::from_u64(collateral).mul_div_floor(
+            self.total_supply()?,
+            Fixed::from_u64(self.collateral_supply),
+        )
+    }
+
+    /// cTokens that `liquidity` buys, rounded down.
+    pub fn liquidity_to_collateral(&self, liquidity: u64) -> Result<u64> {
+        let total = self.total_supply()?;
+        Fixed::from_u64(liquidity)
+            .mul_div_floor(Fixed::from_u64(self.collateral_supply), total)?
+            .to_floor()
+    }
+
+    pub fn add_available(&mut self, amount: u64) -> Result<()> {
+        self.available_amount = self
+            .available_amount
+            .checked_add(amount)
+            .ok_or_else(math_overflow)?;
+        Ok(())
+    }
+
+    pub fn remove_available(&mut self, amount: u64) -> Result<()> {
+        require!(
+            amount <= self.available_amount,
+            BallastError::InsufficientLiquidity
+        );
+        self.available_amount -= amount;
+        Ok(())
+    }
+}

@@ -1,0 +1,281 @@
+//! A reserve's risk config and the typed changes `update_reserve` accepts.
+use {
+    crate::{
+        constants::{BPS, MAX_LIQUIDATION_BONUS_BPS, MAX_ORACLE_AGE_SECS},
+        errors::BallastError,
+        math::RateCurve,
+    },
+    anchor_lang::prelude::*,
+};
+
+/// Risk and fee parameters of one reserve. All ratios are basis points (10,000 = 100%).
+#[zero_copy]
+#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct ReserveConfig {
+    /// Largest total supply (available + borrowed, in liquidity base units) deposits may reach.
+    pub deposit_cap: u64,
+    /// Largest total borrowed amount (liquidity base units). Zero disables borrowing.
+    pub borrow_cap: u64,
+    /// Share of collateral value that may be borrowed against. Zero: not usable to borrow.
+    pub loan_to_value_bps: u16,
+    /// Share of collateral value above which debt may be liquidated. Above `loan_to_value_bps`.
+    pub liquidation_threshold_bps: u16,
+    /// Liquidation bonus for a barely unhealthy obligation.
+    pub liquidation_bonus_min_bps: u16,
+    /// Liquidation bonus for a deeply unhealthy obligation.
+    pub liquidation_bonus_max_bps: u16,
+    /// Share of the liquidation bonus taken by the protocol.
+    pub protocol_liquidation_fee_bps: u16,
+    /// Origination fee added to the debt on each borrow.
+    pub borrow_fee_bps: u16,
+    /// Share of interest taken by the protocol.
+    pub protocol_take_rate_bps: u16,
+    /// Debt in this reserve counts this much toward borrowing power (>= 10,000).
+    pub borrow_factor_bps: u16,
+    /// Oracle prices older than this are rejected.
+    pub oracle_max_age_secs: u32,
+    /// Oracle prices whose confidence interval exceeds this share of the price are rejected.
+    pub oracle_max_confidence_bps: u16,
+    /// Explicit padding; must be zero.
+    pub padding: [u8; 2],
+    pub rate_curve: RateCurve,
+    /// Explicit padding; must be zero.
+    pub padding2: [u8; 4],
+}
+
+impl ReserveConfig {
+    /// Every rule a stored config obeys; logs the first one broken.
+    pub fn validate(&self) -> Result<()> {
+        let bps = |v: u16| u64::from(v);
+        check(
+            (self.loan_to_value_bps == 0 && self.liquidation_threshold_bps == 0)
+                || bps(self.loan_to_value_bps) < bps(self.liquidation_threshold_bps),
+            "loan_to_value_bps must be below liquidation_threshold_bps",
+        )?;
+        check(
+            bps(self.liquidation_threshold_bps) <= BPS,
+            "liquidation_threshold_bps must be at most 10000",
+        )?;
+        check(
+            self.liquidation_bonus_min_bps <= self.liquidation_bonus_max_bps
+                && self.liquidation_bonus_max_bps <= MAX_LIQUIDATION_BONUS_BPS,
+            "liquidation bonus must satisfy min <= max <= 5000",
+        )?;
+        check(
+            bps(self.liquidation_threshold_bps) * (BPS + bps(self.liquidation_bonus_max_bps))
+                <= BPS * BPS,
+            "liquidation_threshold x (1 + max bonus) must be at most 100%",
+        )?;
+        check(
+            [
+                self.protocol_liquidation_fee_bps,
+                self.borrow_fee_bps,
+                self.protocol_take_rate_bps,
+            ]
+            .iter()
+            .all(|&fee| bps(fee) <= BPS),
+            "fees must be at most 10000 bps",
+        )?;
+        check(
+            bps(self.borrow_factor_bps) >= BPS,
+            "borrow_factor_bps must be at least 10000",
+        )?;
+        check(
+            (1..=MAX_ORACLE_AGE_SECS).contains(&self.oracle_max_age_secs),
+            "oracle_max_age_secs must be 1..=86400",
+        )?;
+        check(
+            (1..=BPS).contains(&bps(self.oracle_max_confidence_bps)),
+            "oracle_max_confidence_bps must be 1..=10000",
+        )?;
+        check(
+            self.padding == [0; 2] && self.padding2 == [0; 4],
+            "padding must be zero",
+        )?;
+        self.rate_curve.validate()
+    }
+}
+
+/// One change to a reserve's config, applied to a copy and validated before it is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub enum ReserveChange {
+    LoanToValue {
+        loan_to_value_bps: u16,
+        liquidation_threshold_bps: u16,
+    },
+    LiquidationBonus {
+        min_bps: u16,
+        max_bps: u16,
+    },
+    ProtocolLiquidationFeeBps(u16),
+    BorrowFeeBps(u16),
+    ProtocolTakeRateBps(u16),
+    BorrowFactorBps(u16),
+    DepositCap(u64),
+    BorrowCap(u64),
+    OracleLimits {
+        max_age_secs: u32,
+        max_confidence_bps: u16,
+    },
+    RateCurve(RateCurve),
+}
+
+impl ReserveChange {
+    /// The config with this change applied, validated.
+    pub fn apply(self, config: &ReserveConfig) -> Result<ReserveConfig> {
+        let mut next = *config;
+        match self {
+            ReserveChange::LoanToValue {
+                loan_to_value_bps,
+                liquidation_threshold_bps,
+            } => {
+                next.loan_to_value_bps = loan_to_value_bps;
+                next.liquidation_threshold_bps = liquidation_threshold_bps;
+            }
+            ReserveChange::LiquidationBonus { min_bps, max_bps } => {
+                next.liquidation_bonus_min_bps = min_bps;
+                next.liquidation_bonus_max_bps = max_bps;
+            }
+            ReserveChange::ProtocolLiquidationFeeBps(v) => next.protocol_liquidation_fee_bps = v,
+            ReserveChange::BorrowFeeBps(v) => next.borrow_fee_bps = v,
+            ReserveChange::ProtocolTakeRateBps(v) => next.protocol_take_rate_bps = v,
+            ReserveChange::BorrowFactorBps(v) => next.borrow_factor_bps = v,
+            ReserveChange::DepositCap(v) => next.deposit_cap = v,
+            ReserveChange::BorrowCap(v) => next.borrow_cap = v,
+            ReserveChange::OracleLimits {
+                max_age_secs,
+                max_confidence_bps,
+            } => {
+                next.oracle_max_age_secs = max_age_secs;
+                next.oracle_max_confidence_bps = max_confidence_bps;
+            }
+            ReserveChange::RateCurve(curve) => next.rate_curve = curve,
+        }
+        next.validate()?;
+        Ok(next)
+    }
+
+    /// Changes that alter how interest accrues: interest up to now must be accrued under the
+    /// old config first.
+    pub fn affects_interest(&self) -> bool {
+        matches!(
+            self,
+            ReserveChange::RateCurve(_) | ReserveChange::ProtocolTakeRateBps(_)
+        )
+    }
+}
+
+/// `InvalidReserveConfig`, logging which rule failed.
+fn check(ok: bool, rule: &str) -> Result<()> {
+    if !ok {
+        msg!("invalid reserve config: {}", rule);
+        return err!(BallastError::InvalidReserveConfig);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A plausible config for a volatile collateral asset.
+    pub fn sample() -> ReserveConfig {
+        ReserveConfig {
+            deposit_cap: u64::MAX,
+            borrow_cap: u64::MAX,
+            loan_to_value_bps: 7_500,
+            liquidation_threshold_bps: 8_000,
+            liquidation_bonus_min_bps: 200,
+            liquidation_bonus_max_bps: 1_000,
+            protocol_liquidation_fee_bps: 1_000,
+            borrow_fee_bps: 10,
+            protocol_take_rate_bps: 1_000,
+            borrow_factor_bps: 10_000,
+            oracle_max_age_secs: 60,
+            oracle_max_confidence_bps: 200,
+            padding: [0; 2],
+            rate_curve: RateCurve::new(&[(0, 0), (8_000, 800), (10_000, 10_000)]).unwrap(),
+            padding2: [0; 4],
+        }
+    }
+
+    #[test]
+    fn sample_is_valid() {
+        sample().validate().unwrap();
+    }
+
+    #[test]
+    fn each_rule_rejects() {
+        let base = sample();
+        let bad = [
+            ReserveChange::LoanToValue {
+                loan_to_value_bps: 8_000,
+                liquidation_threshold_bps: 8_000,
+            },
+            ReserveChange::LoanToValue {
+                loan_to_value_bps: 9_000,
+                liquidation_threshold_bps: 10_001,
+            },
+            ReserveChange::LiquidationBonus {
+                min_bps: 600,
+                max_bps: 500,
+            },
+            ReserveChange::LiquidationBonus {
+                min_bps: 0,
+                max_bps: MAX_LIQUIDATION_BONUS_BPS + 1,
+            },
+            // 80% x (1 + 30%) = 104% > 100%.
+            ReserveChange::LiquidationBonus {
+                min_bps: 0,
+                max_bps: 3_000,
+            },
+            ReserveChange::ProtocolLiquidationFeeBps(10_001),
+            ReserveChange::BorrowFeeBps(10_001),
+            ReserveChange::ProtocolTakeRateBps(10_001),
+            ReserveChange::BorrowFactorBps(9_999),
+            ReserveChange::OracleLimits {
+                max_age_secs: 0,
+                max_confidence_bps: 100,
+            },
+            ReserveChange::OracleLimits {
+                max_age_secs: 60,
+                max_confidence_bps: 0,
+            },
+        ];
+        for change in bad {
+            assert_eq!(
+                change.apply(&base).unwrap_err(),
+                BallastError::InvalidReserveConfig.into(),
+                "{change:?}"
+            );
+        }
+        let mut falling = base.rate_curve;
+        falling.points[1].borrow_rate_bps = 20_000;
+        assert_eq!(
+            ReserveChange::RateCurve(falling).apply(&base).unwrap_err(),
+            BallastError::InvalidRateCurve.into()
+        );
+    }
+
+    #[test]
+    fn threshold_times_bonus_at_exactly_100_percent_is_allowed() {
+        // 80% x 125% = 100%.
+        let next = ReserveChange::LiquidationBonus {
+            min_bps: 0,
+            max_bps: 2_500,
+        }
+        .apply(&sample())
+        .unwrap();
+        assert_eq!(next.liquidation_bonus_max_bps, 2_500);
+    }
+
+    #[test]
+    fn non_collateral_asset_may_set_both_weights_to_zero() {
+        ReserveChange::LoanToValue {
+            loan_to_value_bps: 0,
+            liquidation_threshold_bps: 0,
+        }
+        .apply(&sample())
+        .unwrap();
+    }
+}
