@@ -40,7 +40,10 @@ pub struct InitReserveArgs {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct InitReserve<'info> {
+    /// Pays rent for the new accounts (the admin may be a multisig that only authorizes).
     #[account(mut)]
+    pub payer: Signer<'info>,
+    /// Authorizes the listing and provides the seed deposit.
     pub admin: Signer<'info>,
     #[account(has_one = admin @ BallastError::NotMarketAdmin)]
     pub market: AccountLoader<'info, Market>,
@@ -49,7 +52,7 @@ pub struct InitReserve<'info> {
     pub market_authority: UncheckedAccount<'info>,
     #[account(
         init,
-        payer = admin,
+        payer = payer,
         space = Reserve::SPACE,
         seeds = [RESERVE_SEED, market.key().as_ref(), liquidity_mint.key().as_ref()],
         bump,
@@ -59,7 +62,7 @@ pub struct InitReserve<'info> {
     pub liquidity_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         init,
-        payer = admin,
+        payer = payer,
         seeds = [LIQUIDITY_VAULT_SEED, reserve.key().as_ref()],
         bump,
         token::mint = liquidity_mint,
@@ -69,7 +72,7 @@ pub struct InitReserve<'info> {
     pub liquidity_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         init,
-        payer = admin,
+        payer = payer,
         seeds = [FEE_VAULT_SEED, reserve.key().as_ref()],
         bump,
         token::mint = liquidity_mint,
@@ -79,7 +82,7 @@ pub struct InitReserve<'info> {
     pub fee_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         init,
-        payer = admin,
+        payer = payer,
         seeds = [COLLATERAL_MINT_SEED, reserve.key().as_ref()],
         bump,
         mint::decimals = liquidity_mint.decimals,
@@ -89,7 +92,7 @@ pub struct InitReserve<'info> {
     pub collateral_mint: Box<Account<'info, CollateralMint>>,
     #[account(
         init,
-        payer = admin,
+        payer = payer,
         seeds = [COLLATERAL_VAULT_SEED, reserve.key().as_ref()],
         bump,
         token::mint = collateral_mint,

@@ -1,0 +1,246 @@
+//! The in-process bank: solana-program-test with the Ballast program running natively and the
+//! real SPL Token programs inside. Used by `ballast demo` and by the tests.
+use {
+    crate::{
+        error::ClientError,
+        transport::{Transport, TxOutcome},
+    },
+    solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext},
+    solana_sdk::{
+        account::{Account, AccountSharedData},
+        account_info::AccountInfo,
+        clock::Clock,
+        entrypoint::ProgramResult,
+        instruction::Instruction,
+        pubkey::Pubkey,
+        signature::{Keypair, Signature},
+        signer::Signer,
+        transaction::Transaction,
+    },
+    std::collections::HashSet,
+    tokio::sync::Mutex,
+};
+
+/// Runs the program's Anchor entrypoint natively. Anchor ties all three arguments to one
+/// lifetime, which `processor!` does not give; leaked copies do (a few bytes per call, fine
+/// for tests and the demo; `AccountInfo` clones share the same lamports and data).
+fn process_ballast(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts = Box::leak(accounts.to_vec().into_boxed_slice());
+    let program_id = Box::leak(Box::new(*program_id));
+    let data = Box::leak(data.to_vec().into_boxed_slice());
+    ballast::entry(program_id, accounts, data)
+}
+
+/// A `ProgramTest` with Ballast registered natively, ready for more programs or accounts.
+pub fn program_test() -> ProgramTest {
+    let mut pt = ProgramTest::new("ballast", ballast::ID, processor!(process_ballast));
+    pt.prefer_bpf(false);
+    pt
+}
+
+/// An in-process bank. Time only moves when told to (`advance_time`).
+pub struct Bank {
+    ctx: Mutex<BankState>,
+}
+
+struct BankState {
+    ctx: ProgramTestContext,
+    /// Signatures sent under the current blockhash: a repeat gets a fresh slot first.
+    sent: HashSet<Signature>,
+}
+
+impl Bank {
+    /// Starts a bank with the program and `accounts` preloaded.
+    pub async fn start(accounts: Vec<(Pubkey, Account)>) -> Bank {
+        Bank::start_with(program_test(), accounts).await
+    }
+
+    /// Starts a bank from `pt` (e.g. with more programs registered).
+    pub async fn start_with(mut pt: ProgramTest, accounts: Vec<(Pubkey, Account)>) -> Bank {
+        for (address, account) in accounts {
+            pt.add_account(address, account);
+        }
+        let ctx = pt.start_with_context().await;
+        Bank {
+            ctx: Mutex::new(BankState {
+                ctx,
+                sent: HashSet::new(),
+            }),
+        }
+    }
+
+    /// The funded fee payer of the bank.
+    pub async fn payer(&self) -> Keypair {
+        self.ctx.lock().await.ctx.payer.insecure_clone()
+    }
+
+    /// Creates or overwrites an account (test setup: oracle prices, fixtures).
+    pub async fn set_account(&self, address: &Pubkey, account: Account) {
+        self.ctx
+            .lock()
+            .await
+            .ctx
+            .set_account(address, &AccountSharedData::from(account));
+    }
+
+    /// Moves the clock `seconds` forward (and the slot with it).
+    pub async fn advance_time(&self, seconds: i64) -> Result<(), ClientError> {
+        let mut state = self.ctx.lock().await;
+        let clock = state.clock().await?;
+        // Roughly 400 ms slots; at least one slot so the blockhash changes.
+        let slots = (seconds.max(0) as u64 * 5 / 2).max(1);
+        state.warp(clock.slot + slots, clock.unix_timestamp + seconds)
+    }
+}
+
+impl BankState {
+    async fn clock(&mut self) -> Result<Clock, ClientError> {
+        self.ctx
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .map_err(transport_error)
+    }
+
+    /// Warps to `slot` with the clock at `unix_timestamp`.
+    fn warp(&mut self, slot: u64, unix_timestamp: i64) -> Result<(), ClientError> {
+        self.ctx
+            .warp_to_slot(slot)
+            .map_err(|e| ClientError::Transport(format!("warp: {e:?}")))?;
+        let clock = Clock {
+            slot,
+            unix_timestamp,
+            ..Clock::default()
+        };
+        self.ctx.set_sysvar(&clock);
+        self.sent.clear();
+        Ok(())
+    }
+
+    /// A signed transaction whose signature this blockhash has not seen yet.
+    async fn fresh_transaction(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Transaction, ClientError> {
+        let payer = signers
+            .first()
+            .ok_or_else(|| ClientError::Transport("no signer to pay the fee".into()))?
+            .pubkey();
+        loop {
+            let blockhash = self
+                .ctx
+                .banks_client
+                .get_latest_blockhash()
+                .await
+                .map_err(transport_error)?;
+            let tx =
+                Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+            if !self.sent.contains(&tx.signatures[0]) {
+                return Ok(tx);
+            }
+            // Same transaction again: move one slot on, keeping the time, for a new blockhash.
+            let clock = self.clock().await?;
+            self.warp(clock.slot + 1, clock.unix_timestamp)?;
+        }
+    }
+
+    async fn simulate(&mut self, tx: Transaction) -> Result<TxOutcome, ClientError> {
+        let signature = tx.signatures[0];
+        let sim = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .map_err(transport_error)?;
+        let (logs, compute_units, event_data) = match sim.simulation_details {
+            Some(d) => (d.logs, d.units_consumed, event_data(d.inner_instructions)),
+            None => Default::default(),
+        };
+        match sim.result {
+            Some(Err(error)) => Err(ClientError::Transaction { error, logs }),
+            _ => Ok(TxOutcome {
+                signature,
+                logs,
+                compute_units,
+                event_data,
+            }),
+        }
+    }
+}
+
+/// The data of inner instructions that are the program's event self-CPIs.
+fn event_data(
+    inner: Option<Vec<solana_sdk::message::inner_instruction::InnerInstructions>>,
+) -> Vec<Vec<u8>> {
+    let tag = anchor_lang::event::EVENT_IX_TAG_LE;
+    inner
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|inner| inner.instruction.data.strip_prefix(tag).map(<[u8]>::to_vec))
+        .collect()
+}
+
+fn transport_error(e: BanksClientError) -> ClientError {
+    match e {
+        BanksClientError::TransactionError(error) => ClientError::Transaction {
+            error,
+            logs: Vec::new(),
+        },
+        BanksClientError::SimulationError { err, logs, .. } => {
+            ClientError::Transaction { error: err, logs }
+        }
+        other => ClientError::Transport(other.to_string()),
+    }
+}
+
+impl Transport for Bank {
+    async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
+        let state = self.ctx.lock().await;
+        state
+            .ctx
+            .banks_client
+            .clone()
+            .get_account(*address)
+            .await
+            .map_err(transport_error)
+    }
+
+    /// Simulates first (the bank does not keep inner instructions of processed transactions,
+    /// and events live there), then processes the same transaction on the same state.
+    async fn send(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError> {
+        let mut state = self.ctx.lock().await;
+        let tx = state.fresh_transaction(instructions, signers).await?;
+        let simulated = state.simulate(tx.clone()).await;
+        let signature = tx.signatures[0];
+        state.sent.insert(signature);
+        let processed = state.ctx.banks_client.process_transaction(tx).await;
+        match (simulated, processed) {
+            (Ok(outcome), Ok(())) => Ok(outcome),
+            (Err(sim_err), Err(_)) => Err(sim_err),
+            (_, Err(e)) => Err(transport_error(e)),
+            (Err(sim_err), Ok(())) => Err(ClientError::Transport(format!(
+                "simulation and processing disagree: simulation failed with {sim_err}"
+            ))),
+        }
+    }
+
+    async fn simulate(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError> {
+        let mut state = self.ctx.lock().await;
+        let tx = state.fresh_transaction(instructions, signers).await?;
+        state.simulate(tx).await
+    }
+
+    async fn clock(&self) -> Result<Clock, ClientError> {
+        self.ctx.lock().await.clock().await
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests: the program runs natively in solana-program-test with the real SPL Token
+//! programs. One module per area.
+mod smoke;

@@ -1,0 +1,543 @@
+//! `TestMarket`: one market on an in-process bank, its reserves, users, and senders.
+use {
+    crate::specs::{ReserveSpec, PRICE_EXPONENT},
+    ballast::{
+        instructions::{InitMarketArgs, InitReserveArgs},
+        state::{
+            Market, MarketChange, MarketConfig, Obligation, OracleSource, Reserve, ReserveChange,
+        },
+    },
+    ballast_client::{
+        accounts, bank::Bank, instructions as ix, pyth::PythPrice, spl, ClientError,
+        ObligationKeys, ReserveKeys, Transport, TxOutcome,
+    },
+    solana_sdk::{
+        account::Account, instruction::Instruction, pubkey::Pubkey, signature::Keypair,
+        signer::Signer,
+    },
+    std::collections::HashMap,
+};
+
+/// Index of a reserve in `TestMarket::reserves`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReserveId(pub usize);
+
+pub struct TestReserve {
+    pub spec: ReserveSpec,
+    pub keys: ReserveKeys,
+    pub feed_id: [u8; 32],
+    /// The price last written to the oracle account.
+    pub price: PythPrice,
+}
+
+/// A user: a keypair, token accounts per mint, and obligation 0 in the market.
+pub struct User {
+    pub keypair: Keypair,
+    /// Token account per mint (liquidity and cToken mints alike).
+    pub token_accounts: HashMap<Pubkey, Pubkey>,
+    pub obligation: Pubkey,
+}
+
+impl User {
+    pub fn key(&self) -> Pubkey {
+        self.keypair.pubkey()
+    }
+
+    /// The user's token account for `mint`. Panics if it was not created.
+    pub fn account(&self, mint: &Pubkey) -> Pubkey {
+        self.token_accounts[mint]
+    }
+}
+
+pub struct TestMarket {
+    pub bank: Bank,
+    pub payer: Keypair,
+    pub admin: Keypair,
+    pub market: Pubkey,
+    pub reserves: Vec<TestReserve>,
+    /// Mint authority of every test mint.
+    mint_authority: Keypair,
+}
+
+impl TestMarket {
+    /// A bank with a market using the default config, and no reserves yet.
+    pub async fn new() -> TestMarket {
+        TestMarket::with_config(MarketConfig::default()).await
+    }
+
+    pub async fn with_config(config: MarketConfig) -> TestMarket {
+        let bank = Bank::start(Vec::new()).await;
+        let payer = bank.payer().await;
+        let admin = Keypair::new();
+        let market_id = 0;
+        let init = ix::init_market(
+            &payer.pubkey(),
+            InitMarketArgs {
+                market_id,
+                admin: admin.pubkey(),
+                config,
+            },
+        );
+        bank.send(&[init], &[&payer]).await.expect("init_market");
+        TestMarket {
+            market: ballast_client::pda::market(&payer.pubkey(), market_id),
+            bank,
+            payer,
+            admin,
+            reserves: Vec::new(),
+            mint_authority: Keypair::new(),
+        }
+    }
+
+    /// A market with a USDC-like and a SOL-like reserve.
+    pub async fn standard() -> (TestMarket, ReserveId, ReserveId) {
+        let mut m = TestMarket::new().await;
+        let usdc = m.add_reserve(ReserveSpec::usdc()).await;
+        let sol = m.add_reserve(ReserveSpec::sol()).await;
+        (m, usdc, sol)
+    }
+
+    pub fn reserve(&self, id: ReserveId) -> &TestReserve {
+        &self.reserves[id.0]
+    }
+
+    pub fn keys(&self, id: ReserveId) -> ReserveKeys {
+        self.reserves[id.0].keys
+    }
+
+    /// Creates the mint and the oracle, and lists the reserve with the admin's seed deposit.
+    pub async fn add_reserve(&mut self, spec: ReserveSpec) -> ReserveId {
+        let args = InitReserveArgs {
+            config: spec.config,
+            oracle_source: OracleSource::PythPull,
+            oracle_feed_id: [0; 32],
+            seed_amount: spec.seed,
+        };
+        self.try_add_reserve(spec, args)
+            .await
+            .expect("init_reserve")
+    }
+
+    /// Like `add_reserve` with explicit args (the feed id is filled in).
+    pub async fn try_add_reserve(
+        &mut self,
+        spec: ReserveSpec,
+        mut args: InitReserveArgs,
+    ) -> Result<ReserveId, ClientError> {
+        let mint = self.create_mint(spec.decimals, &spec.token_program).await;
+        let oracle = Pubkey::new_unique();
+        let feed_id = oracle.to_bytes();
+        args.oracle_feed_id = feed_id;
+        let now = self.now().await;
+        let price = PythPrice::new(feed_id, spec.price, PRICE_EXPONENT, now);
+        self.bank.set_account(&oracle, price.account()).await;
+        let keys = ReserveKeys::new(self.market, mint, spec.token_program, oracle);
+        let admin_source = self
+            .create_token_account(&mint, &self.admin.pubkey(), &spec.token_program)
+            .await;
+        self.mint(&spec.token_program, &mint, &admin_source, args.seed_amount)
+            .await;
+        let init = ix::init_reserve(
+            &self.payer.pubkey(),
+            &self.admin.pubkey(),
+            &keys,
+            &admin_source,
+            args,
+        );
+        self.send(init, &self.admin).await?;
+        self.reserves.push(TestReserve {
+            spec,
+            keys,
+            feed_id,
+            price,
+        });
+        Ok(ReserveId(self.reserves.len() - 1))
+    }
+
+    /// A user with obligation 0 opened and token accounts for every reserve's liquidity and
+    /// cToken mints.
+    pub async fn new_user(&self) -> User {
+        let keypair = Keypair::new();
+        let mut token_accounts = HashMap::new();
+        for r in &self.reserves {
+            let liquidity = self
+                .create_token_account(
+                    &r.keys.liquidity_mint,
+                    &keypair.pubkey(),
+                    &r.spec.token_program,
+                )
+                .await;
+            token_accounts.insert(r.keys.liquidity_mint, liquidity);
+            let collateral_mint = r.keys.collateral_mint();
+            let collateral = self
+                .create_token_account(&collateral_mint, &keypair.pubkey(), &anchor_spl::token::ID)
+                .await;
+            token_accounts.insert(collateral_mint, collateral);
+        }
+        let keys = ObligationKeys::new(self.market, keypair.pubkey(), 0);
+        let init = ix::init_obligation(&self.payer.pubkey(), &keys, 0);
+        self.send(init, &keypair).await.expect("init_obligation");
+        User {
+            keypair,
+            token_accounts,
+            obligation: keys.address,
+        }
+    }
+
+    /// Mints `amount` of a reserve's liquidity to the user.
+    pub async fn fund(&self, user: &User, reserve: ReserveId, amount: u64) {
+        let r = self.reserve(reserve);
+        let account = user.account(&r.keys.liquidity_mint);
+        self.mint(
+            &r.spec.token_program,
+            &r.keys.liquidity_mint,
+            &account,
+            amount,
+        )
+        .await;
+    }
+
+    // --- clock and prices ---
+
+    pub async fn now(&self) -> i64 {
+        self.bank.clock().await.expect("clock").unix_timestamp
+    }
+
+    /// Moves time forward and republishes every price at the new time, as Pyth keeps doing.
+    pub async fn advance_time(&mut self, seconds: i64) {
+        self.bank.advance_time(seconds).await.expect("advance time");
+        let now = self.now().await;
+        for i in 0..self.reserves.len() {
+            let mut price = self.reserves[i].price;
+            price.prev_publish_time = price.publish_time;
+            price.publish_time = now;
+            self.set_oracle(ReserveId(i), price).await;
+        }
+    }
+
+    /// Publishes `price` (spot and EMA) for a reserve, now.
+    pub async fn set_price(&mut self, reserve: ReserveId, price: i64) {
+        let now = self.now().await;
+        let r = &self.reserves[reserve.0];
+        let update = PythPrice::new(r.feed_id, price, PRICE_EXPONENT, now);
+        self.set_oracle(reserve, update).await;
+    }
+
+    /// Writes an arbitrary price update to a reserve's oracle account.
+    pub async fn set_oracle(&mut self, reserve: ReserveId, price: PythPrice) {
+        let r = &mut self.reserves[reserve.0];
+        r.price = price;
+        self.bank.set_account(&r.keys.oracle, price.account()).await;
+    }
+
+    // --- reading state ---
+
+    pub async fn account(&self, address: &Pubkey) -> Option<Account> {
+        self.bank.account(address).await.expect("get account")
+    }
+
+    pub async fn balance(&self, token_account: &Pubkey) -> u64 {
+        let account = self
+            .account(token_account)
+            .await
+            .expect("token account exists");
+        accounts::token_amount(token_account, &account).unwrap()
+    }
+
+    pub async fn mint_supply(&self, mint: &Pubkey) -> u64 {
+        let account = self.account(mint).await.expect("mint exists");
+        accounts::mint_supply(mint, &account).unwrap()
+    }
+
+    pub async fn market_state(&self) -> Market {
+        let account = self.account(&self.market).await.expect("market exists");
+        accounts::decode_market(&self.market, &account).unwrap()
+    }
+
+    pub async fn reserve_state(&self, reserve: ReserveId) -> Reserve {
+        let address = self.reserve(reserve).keys.address;
+        let account = self.account(&address).await.expect("reserve exists");
+        accounts::decode_reserve(&address, &account).unwrap()
+    }
+
+    pub async fn obligation_state(&self, user: &User) -> Obligation {
+        let account = self
+            .account(&user.obligation)
+            .await
+            .expect("obligation exists");
+        accounts::decode_obligation(&user.obligation, &account).unwrap()
+    }
+
+    /// The user's obligation with its position accounts as they are now.
+    pub async fn obligation_keys(&self, user: &User) -> ObligationKeys {
+        let obligation = self.obligation_state(user).await;
+        let oracles: HashMap<Pubkey, Pubkey> = self
+            .reserves
+            .iter()
+            .map(|r| (r.keys.address, r.keys.oracle))
+            .collect();
+        ObligationKeys::from_obligation(user.obligation, &obligation, |r| oracles.get(r).copied())
+            .unwrap()
+    }
+
+    /// Every account in `addresses`, to compare before and after a failed instruction.
+    pub async fn snapshot(&self, addresses: &[Pubkey]) -> Vec<Option<Account>> {
+        let mut out = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            out.push(self.account(a).await);
+        }
+        out
+    }
+
+    /// The reserve account, its vaults and mints, the market, and the user's token accounts and
+    /// obligation: what any instruction of a user on a reserve may touch.
+    pub fn touched_accounts(&self, user: &User) -> Vec<Pubkey> {
+        let mut out = vec![self.market, user.obligation];
+        for r in &self.reserves {
+            let k = &r.keys;
+            out.extend([
+                k.address,
+                k.liquidity_vault(),
+                k.fee_vault(),
+                k.collateral_mint(),
+                k.collateral_vault(),
+                k.liquidity_mint,
+            ]);
+        }
+        let mut mine: Vec<Pubkey> = user.token_accounts.values().copied().collect();
+        mine.sort();
+        out.extend(mine);
+        out
+    }
+
+    // --- senders: one per instruction ---
+
+    /// Sends `instruction` signed by `signer`, with the bank's payer paying the fee.
+    pub async fn send(
+        &self,
+        instruction: Instruction,
+        signer: &Keypair,
+    ) -> Result<TxOutcome, ClientError> {
+        self.send_all(&[instruction], signer).await
+    }
+
+    pub async fn send_all(
+        &self,
+        instructions: &[Instruction],
+        signer: &Keypair,
+    ) -> Result<TxOutcome, ClientError> {
+        if signer.pubkey() == self.payer.pubkey() {
+            return self.bank.send(instructions, &[&self.payer]).await;
+        }
+        self.bank.send(instructions, &[&self.payer, signer]).await
+    }
+
+    pub async fn try_update_market(&self, change: MarketChange) -> Result<TxOutcome, ClientError> {
+        self.send(
+            ix::update_market(&self.admin.pubkey(), &self.market, change),
+            &self.admin,
+        )
+        .await
+    }
+
+    pub async fn try_update_reserve(
+        &self,
+        reserve: ReserveId,
+        change: ReserveChange,
+    ) -> Result<TxOutcome, ClientError> {
+        self.send(
+            ix::update_reserve(&self.admin.pubkey(), &self.keys(reserve), change),
+            &self.admin,
+        )
+        .await
+    }
+
+    pub async fn try_withdraw_protocol_fees(
+        &self,
+        reserve: ReserveId,
+        destination: &Pubkey,
+        amount: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let i = ix::withdraw_protocol_fees(
+            &self.admin.pubkey(),
+            &self.keys(reserve),
+            destination,
+            amount,
+        );
+        self.send(i, &self.admin).await
+    }
+
+    pub async fn try_deposit(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        amount: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let i = ix::deposit(
+            &user.key(),
+            &k,
+            &user.account(&k.liquidity_mint),
+            &user.account(&k.collateral_mint()),
+            amount,
+        );
+        self.send(i, &user.keypair).await
+    }
+
+    pub async fn try_redeem(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        collateral: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let i = ix::redeem(
+            &user.key(),
+            &k,
+            &user.account(&k.collateral_mint()),
+            &user.account(&k.liquidity_mint),
+            collateral,
+        );
+        self.send(i, &user.keypair).await
+    }
+
+    pub async fn try_deposit_collateral(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        collateral: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let o = self.obligation_keys(user).await;
+        let i = ix::deposit_collateral(&k, &o, &user.account(&k.collateral_mint()), collateral);
+        self.send(i, &user.keypair).await
+    }
+
+    pub async fn try_withdraw_collateral(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        collateral: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let o = self.obligation_keys(user).await;
+        let i = ix::withdraw_collateral(&k, &o, &user.account(&k.collateral_mint()), collateral);
+        self.send(i, &user.keypair).await
+    }
+
+    pub async fn try_supply(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        amount: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let o = self.obligation_keys(user).await;
+        let i = ix::supply(&k, &o, &user.account(&k.liquidity_mint), amount);
+        self.send(i, &user.keypair).await
+    }
+
+    pub async fn try_withdraw(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        collateral: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let o = self.obligation_keys(user).await;
+        let i = ix::withdraw(&k, &o, &user.account(&k.liquidity_mint), collateral);
+        self.send(i, &user.keypair).await
+    }
+
+    pub async fn try_borrow(
+        &self,
+        user: &User,
+        reserve: ReserveId,
+        amount: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let o = self.obligation_keys(user).await;
+        let i = ix::borrow(&k, &o, &user.account(&k.liquidity_mint), amount);
+        self.send(i, &user.keypair).await
+    }
+
+    /// `repayer` repays `amount` of `owner`'s debt.
+    pub async fn try_repay(
+        &self,
+        repayer: &User,
+        owner: &User,
+        reserve: ReserveId,
+        amount: u64,
+    ) -> Result<TxOutcome, ClientError> {
+        let k = self.keys(reserve);
+        let i = ix::repay(
+            &repayer.key(),
+            &k,
+            &owner.obligation,
+            &repayer.account(&k.liquidity_mint),
+            amount,
+        );
+        self.send(i, &repayer.keypair).await
+    }
+
+    pub async fn try_refresh_reserve(&self, reserve: ReserveId) -> Result<TxOutcome, ClientError> {
+        self.send(
+            ix::refresh_reserve(&self.keys(reserve).address),
+            &self.payer,
+        )
+        .await
+    }
+
+    // --- token setup ---
+
+    pub async fn create_mint(&self, decimals: u8, token_program: &Pubkey) -> Pubkey {
+        let mint = Keypair::new();
+        let ixs = spl::create_mint(
+            &self.payer.pubkey(),
+            &mint.pubkey(),
+            &self.mint_authority.pubkey(),
+            decimals,
+            token_program,
+        );
+        self.bank
+            .send(&ixs, &[&self.payer, &mint])
+            .await
+            .expect("create mint");
+        mint.pubkey()
+    }
+
+    pub async fn create_token_account(
+        &self,
+        mint: &Pubkey,
+        owner: &Pubkey,
+        token_program: &Pubkey,
+    ) -> Pubkey {
+        let account = Keypair::new();
+        let ixs = spl::create_token_account(
+            &self.payer.pubkey(),
+            &account.pubkey(),
+            mint,
+            owner,
+            token_program,
+        );
+        self.bank
+            .send(&ixs, &[&self.payer, &account])
+            .await
+            .expect("create token account");
+        account.pubkey()
+    }
+
+    pub async fn mint(&self, token_program: &Pubkey, mint: &Pubkey, to: &Pubkey, amount: u64) {
+        let i = spl::mint_to(
+            token_program,
+            mint,
+            to,
+            &self.mint_authority.pubkey(),
+            amount,
+        );
+        self.bank
+            .send(&[i], &[&self.payer, &self.mint_authority])
+            .await
+            .expect("mint");
+    }
+}
