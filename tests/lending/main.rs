@@ -1,3 +1,6 @@
 //! Integration tests: the program runs natively in solana-program-test with the real SPL Token
 //! programs. One module per area.
-mod smoke;
+mod admin;
+mod borrow;
+mod collateral;
+mod deposit;

@@ -289,6 +289,14 @@ impl TestMarket {
         out
     }
 
+    /// Asserts every account in `addresses` is byte-for-byte what `before` recorded.
+    pub async fn assert_unchanged(&self, before: &[Option<Account>], addresses: &[Pubkey]) {
+        let after = self.snapshot(addresses).await;
+        for ((b, a), address) in before.iter().zip(&after).zip(addresses) {
+            assert_eq!(b, a, "account {address} changed");
+        }
+    }
+
     /// The reserve account, its vaults and mints, the market, and the user's token accounts and
     /// obligation: what any instruction of a user on a reserve may touch.
     pub fn touched_accounts(&self, user: &User) -> Vec<Pubkey> {

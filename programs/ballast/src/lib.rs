@@ -20,7 +20,7 @@ pub mod state;
 
 use {anchor_lang::prelude::*, instructions::*};
 
-declare_id!("BaLLaSTqXH1qXJ3bTnJ6cTBwJ9Q8Ykd7yTbm1Xr1Uw4t");
+declare_id!("BALwYkddG9TQhtUaJ4UxqF23jBgefz4Dy7XqBgAXhF15");
 
 #[program]
 pub mod ballast {
