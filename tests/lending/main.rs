@@ -4,3 +4,6 @@ mod admin;
 mod borrow;
 mod collateral;
 mod deposit;
+mod interest;
+mod oracle;
+mod positions;

@@ -1,0 +1,177 @@
+//! Position accounts (remaining accounts): exactly each position's reserve and oracle, in the
+//! obligation's order, or the instruction is refused before any state changes.
+use {
+    ballast::errors::BallastError,
+    ballast_client::instructions as ix,
+    ballast_tests::*,
+    solana_sdk::instruction::{AccountMeta, Instruction},
+};
+
+/// A borrower with SOL and USDC pledged (positions: SOL, then USDC) and a USDC pool.
+async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
+    let (m, usdc, sol) = TestMarket::standard().await;
+    let lender = m.new_user().await;
+    let borrower = m.new_user().await;
+    m.fund(&lender, usdc, 10_000_000_000).await;
+    m.try_deposit(&lender, usdc, 10_000_000_000).await.unwrap();
+    m.fund(&borrower, sol, 10_000_000_000).await;
+    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
+    m.fund(&borrower, usdc, 100_000_000).await;
+    m.try_supply(&borrower, usdc, 100_000_000).await.unwrap();
+    (m, usdc, sol, borrower)
+}
+
+/// A borrow of 1 USDC whose position accounts are replaced by `edit(current)`.
+async fn borrow_with(
+    m: &TestMarket,
+    usdc: ReserveId,
+    borrower: &User,
+    edit: impl FnOnce(Vec<AccountMeta>) -> Vec<AccountMeta>,
+) -> Instruction {
+    let mut o = m.obligation_keys(borrower).await;
+    o.position_accounts = edit(o.position_accounts);
+    let k = m.keys(usdc);
+    ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 1_000_000)
+}
+
+async fn expect_refused(
+    edit: impl FnOnce(Vec<AccountMeta>) -> Vec<AccountMeta>,
+    error: BallastError,
+) {
+    let (m, usdc, _, borrower) = setup().await;
+    let borrow = borrow_with(&m, usdc, &borrower, edit).await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(m.send(borrow, &borrower.keypair).await, error);
+    m.assert_unchanged(&before, &touched).await;
+}
+
+#[tokio::test]
+async fn the_right_accounts_pass() {
+    let (m, usdc, _, borrower) = setup().await;
+    let borrow = borrow_with(&m, usdc, &borrower, |a| a).await;
+    m.send(borrow, &borrower.keypair).await.unwrap();
+}
+
+#[tokio::test]
+async fn missing_pair() {
+    expect_refused(
+        |mut a| {
+            a.truncate(2);
+            a
+        },
+        BallastError::MissingPositionAccounts,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn missing_oracle() {
+    expect_refused(
+        |mut a| {
+            a.pop();
+            a
+        },
+        BallastError::MissingPositionAccounts,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn none_at_all() {
+    expect_refused(|_| Vec::new(), BallastError::MissingPositionAccounts).await;
+}
+
+#[tokio::test]
+async fn extra_pair() {
+    expect_refused(
+        |mut a| {
+            let extra = a[..2].to_vec();
+            a.extend(extra);
+            a
+        },
+        BallastError::UnexpectedPositionAccounts,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn reordered_pairs() {
+    expect_refused(
+        |a| [a[2..4].to_vec(), a[..2].to_vec()].concat(),
+        BallastError::PositionReserveMismatch,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn oracle_in_place_of_the_reserve() {
+    expect_refused(
+        |a| vec![a[1].clone(), a[0].clone(), a[2].clone(), a[3].clone()],
+        BallastError::PositionReserveMismatch,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_reserve_the_obligation_does_not_hold() {
+    let (mut m, usdc, _, borrower) = setup().await;
+    let other = m.add_reserve(ReserveSpec::sol()).await;
+    let other_keys = m.keys(other);
+    let borrow = borrow_with(&m, usdc, &borrower, |mut a| {
+        a[0] = AccountMeta::new_readonly(other_keys.address, false);
+        a[1] = AccountMeta::new_readonly(other_keys.oracle, false);
+        a
+    })
+    .await;
+    assert_error!(
+        m.send(borrow, &borrower.keypair).await,
+        BallastError::PositionReserveMismatch
+    );
+}
+
+#[tokio::test]
+async fn the_right_reserve_with_the_wrong_oracle() {
+    expect_refused(
+        |mut a| {
+            a[1] = a[3].clone(); // SOL's reserve with USDC's oracle
+            a
+        },
+        BallastError::WrongOracleAccount,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_instructions_own_reserve_with_the_wrong_oracle() {
+    expect_refused(
+        |mut a| {
+            a[3] = a[1].clone(); // USDC's reserve (the one borrowed from) with SOL's oracle
+            a
+        },
+        BallastError::WrongOracleAccount,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn checked_even_when_no_price_is_needed() {
+    let (m, usdc, sol, borrower) = setup().await;
+    let k = m.keys(sol);
+    let mut o = m.obligation_keys(&borrower).await;
+    o.position_accounts.truncate(2);
+    let withdraw = ix::withdraw_collateral(&k, &o, &borrower.account(&k.collateral_mint()), 1);
+    assert_error!(
+        m.send(withdraw, &borrower.keypair).await,
+        BallastError::MissingPositionAccounts
+    );
+    let mut o = m.obligation_keys(&borrower).await;
+    o.position_accounts.swap(0, 2);
+    o.position_accounts.swap(1, 3);
+    let withdraw = ix::withdraw(&k, &o, &borrower.account(&k.liquidity_mint), 1);
+    assert_error!(
+        m.send(withdraw, &borrower.keypair).await,
+        BallastError::PositionReserveMismatch
+    );
+    let _ = usdc;
+}
