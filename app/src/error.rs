@@ -20,6 +20,9 @@ pub enum ClientError {
     UnknownReserve(Pubkey),
     #[error("transport: {0}")]
     Transport(String),
+    /// A program rule evaluated off chain (health, oracle checks) failed.
+    #[error("{0}")]
+    Program(String),
 }
 
 impl ClientError {

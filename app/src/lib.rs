@@ -2,10 +2,14 @@
 //! account decoding, and a transport to an RPC node or to an in-process bank.
 pub mod accounts;
 pub mod bank;
+pub mod demo;
 pub mod error;
 pub mod events;
+pub mod format;
+pub mod health;
 pub mod instructions;
 pub mod pda;
+pub mod presets;
 pub mod pyth;
 pub mod spl;
 pub mod transport;

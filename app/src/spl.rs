@@ -1,8 +1,12 @@
 //! SPL Token setup instructions (mints, token accounts, minting), for SPL Token and Token-2022.
 use {
+    crate::{ClientError, Transport},
     anchor_lang::solana_program::system_instruction,
     anchor_spl::{token::spl_token, token_2022::spl_token_2022},
-    solana_sdk::{instruction::Instruction, program_pack::Pack, pubkey::Pubkey, rent::Rent},
+    solana_sdk::{
+        instruction::Instruction, program_pack::Pack, pubkey::Pubkey, rent::Rent,
+        signature::Keypair, signer::Signer,
+    },
 };
 
 /// Instructions creating `mint` (a fresh keypair's address) with `decimals`, under `token_program`.
@@ -87,4 +91,44 @@ pub fn mint_to(
         spl_token::instruction::mint_to(token_program, mint, to, authority, &[], amount)
     }
     .expect("valid mint_to instruction")
+}
+
+/// Creates a mint with a fresh address; returns it.
+pub async fn new_mint(
+    transport: &impl Transport,
+    payer: &Keypair,
+    authority: &Pubkey,
+    decimals: u8,
+    token_program: &Pubkey,
+) -> Result<Pubkey, ClientError> {
+    let mint = Keypair::new();
+    let ixs = create_mint(
+        &payer.pubkey(),
+        &mint.pubkey(),
+        authority,
+        decimals,
+        token_program,
+    );
+    transport.send(&ixs, &[payer, &mint]).await?;
+    Ok(mint.pubkey())
+}
+
+/// Creates a token account of `mint` for `owner` with a fresh address; returns it.
+pub async fn new_token_account(
+    transport: &impl Transport,
+    payer: &Keypair,
+    mint: &Pubkey,
+    owner: &Pubkey,
+    token_program: &Pubkey,
+) -> Result<Pubkey, ClientError> {
+    let account = Keypair::new();
+    let ixs = create_token_account(
+        &payer.pubkey(),
+        &account.pubkey(),
+        mint,
+        owner,
+        token_program,
+    );
+    transport.send(&ixs, &[payer, &account]).await?;
+    Ok(account.pubkey())
 }

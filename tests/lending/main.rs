@@ -2,6 +2,7 @@
 //! programs. One module per area.
 mod admin;
 mod borrow;
+mod budgets;
 mod collateral;
 mod deposit;
 mod interest;

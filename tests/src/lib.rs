@@ -1,6 +1,7 @@
 //! Test fixture for Ballast's integration tests: a market on an in-process bank, reserves with
 //! Pyth prices, users with token accounts and obligations, one `try_*` sender per instruction,
 //! and `assert_error!` for exact program errors.
+pub mod budgets;
 pub mod market;
 pub mod specs;
 

@@ -1,8 +1,7 @@
 //! Reserve setups used across tests: a stablecoin and a volatile asset.
 use {
-    anchor_spl::token::ID as TOKEN_PROGRAM_ID,
-    ballast::{math::RateCurve, state::ReserveConfig},
-    solana_sdk::pubkey::Pubkey,
+    anchor_spl::token::ID as TOKEN_PROGRAM_ID, ballast::state::ReserveConfig,
+    ballast_client::presets, solana_sdk::pubkey::Pubkey,
 };
 
 /// Pyth exponent used by every test price: prices are in units of 10^-8 USD.
@@ -24,40 +23,25 @@ pub struct ReserveSpec {
 }
 
 impl ReserveSpec {
-    /// A USD stablecoin: 6 decimals, $1, LTV 80%, threshold 85%, no borrow fee.
+    /// A USD stablecoin (`presets::stablecoin`): 6 decimals, $1.
     pub fn usdc() -> Self {
         ReserveSpec {
             symbol: "USDC",
             decimals: 6,
             price: USD,
-            config: ReserveConfig {
-                loan_to_value_bps: 8_000,
-                liquidation_threshold_bps: 8_500,
-                liquidation_bonus_min_bps: 200,
-                liquidation_bonus_max_bps: 500,
-                rate_curve: RateCurve::new(&[(0, 0), (8_000, 800), (10_000, 5_000)]).unwrap(),
-                ..base_config()
-            },
+            config: presets::stablecoin(),
             token_program: TOKEN_PROGRAM_ID,
             seed: 1_000_000,
         }
     }
 
-    /// A volatile asset: 9 decimals, $100, LTV 75%, threshold 80%, 0.1% borrow fee.
+    /// A volatile asset (`presets::volatile`): 9 decimals, $100.
     pub fn sol() -> Self {
         ReserveSpec {
             symbol: "SOL",
             decimals: 9,
             price: 100 * USD,
-            config: ReserveConfig {
-                loan_to_value_bps: 7_500,
-                liquidation_threshold_bps: 8_000,
-                liquidation_bonus_min_bps: 500,
-                liquidation_bonus_max_bps: 1_000,
-                borrow_fee_bps: 10,
-                rate_curve: RateCurve::new(&[(0, 100), (7_000, 700), (10_000, 15_000)]).unwrap(),
-                ..base_config()
-            },
+            config: presets::volatile(),
             token_program: TOKEN_PROGRAM_ID,
             seed: 1_000_000,
         }
@@ -74,23 +58,7 @@ impl ReserveSpec {
     }
 }
 
-/// Limits shared by the specs: no caps, 60 s oracle age, 2% confidence, 10% take rate.
+/// Limits shared by the specs (`presets::base`): no caps, 60 s oracle age, 2% confidence.
 pub fn base_config() -> ReserveConfig {
-    ReserveConfig {
-        deposit_cap: u64::MAX,
-        borrow_cap: u64::MAX,
-        loan_to_value_bps: 0,
-        liquidation_threshold_bps: 0,
-        liquidation_bonus_min_bps: 0,
-        liquidation_bonus_max_bps: 0,
-        protocol_liquidation_fee_bps: 1_000,
-        borrow_fee_bps: 0,
-        protocol_take_rate_bps: 1_000,
-        borrow_factor_bps: 10_000,
-        oracle_max_age_secs: 60,
-        oracle_max_confidence_bps: 200,
-        padding: [0; 2],
-        rate_curve: RateCurve::new(&[(0, 0), (10_000, 1_000)]).unwrap(),
-        padding2: [0; 4],
-    }
+    presets::base()
 }

@@ -5,8 +5,10 @@
 //! rounds up. Products are taken in 256 bits so no intermediate overflows.
 use {crate::errors::math_overflow, anchor_lang::prelude::*, std::fmt, wide::U256};
 
+// Its own module: the macro's code must not see Anchor's `Result` alias. Its generated code
+// predates `div_ceil`.
+#[allow(clippy::manual_div_ceil)]
 mod wide {
-    // Its own module: the macro's code must not see Anchor's `Result` alias.
     uint::construct_uint! {
         /// 256-bit intermediate for products and quotients of 128-bit fixed-point values.
         pub struct U256(4);
@@ -207,7 +209,7 @@ fn mul_div(a: u128, b: u128, d: u128, rounding: Rounding) -> Result<u128> {
 /// A `Fixed` as stored in zero-copy accounts: 16 little-endian bytes, so the struct has
 /// alignment 1 on every target (x86_64 aligns `u128` to 16 bytes, SBF to 8).
 #[zero_copy]
-#[derive(Default, PartialEq, Eq, Debug, AnchorSerialize, AnchorDeserialize)]
+#[derive(Default, PartialEq, Eq, Debug)]
 pub struct Sf {
     pub le_bytes: [u8; 16],
 }

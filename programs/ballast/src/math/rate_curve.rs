@@ -5,12 +5,15 @@ use {
         constants::{BPS, MAX_BORROW_RATE_BPS, MAX_CURVE_POINTS},
         errors::BallastError,
     },
-    anchor_lang::prelude::*,
+    anchor_lang::prelude::{borsh, *},
 };
 
 /// One point of the curve: at `utilization_bps`, borrowers pay `borrow_rate_bps` a year.
 #[zero_copy]
-#[derive(Default, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Default, Debug, PartialEq, Eq)]
+// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
+#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct CurvePoint {
     pub utilization_bps: u32,
     pub borrow_rate_bps: u32,
@@ -18,7 +21,10 @@ pub struct CurvePoint {
 
 /// The first `num_points` of `points` define the curve; the rest are zero.
 #[zero_copy]
-#[derive(Default, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Default, Debug, PartialEq, Eq)]
+// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
+#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct RateCurve {
     pub points: [CurvePoint; MAX_CURVE_POINTS],
     pub num_points: u32,

@@ -51,13 +51,25 @@ impl OraclePrice {
 
 /// Reads `account` as `reserve`'s oracle and validates its price at time `now`.
 pub fn load_price(account: &AccountInfo, reserve: &Reserve, now: i64) -> Result<OraclePrice> {
+    let data = account.try_borrow_data()?;
+    price_from_account(account.key, account.owner, &data, reserve, now)
+}
+
+/// `load_price` on an account's parts, for callers off chain (the client's health).
+pub fn price_from_account(
+    key: &Pubkey,
+    owner: &Pubkey,
+    data: &[u8],
+    reserve: &Reserve,
+    now: i64,
+) -> Result<OraclePrice> {
     require_keys_eq!(
-        account.key(),
+        *key,
         reserve.oracle.account,
         BallastError::WrongOracleAccount
     );
     let raw = match OracleSource::from_byte(reserve.oracle.source)? {
-        OracleSource::PythPull => pyth_pull::read(account, &reserve.oracle.feed_id)?,
+        OracleSource::PythPull => pyth_pull::read(owner, data, &reserve.oracle.feed_id)?,
     };
     validate(
         &raw,

@@ -7,13 +7,12 @@ use {
 };
 
 /// Decodes a `PriceUpdateV2` owned by the receiver program, fully verified, for `feed_id`.
-pub fn read(account: &AccountInfo, feed_id: &[u8; 32]) -> Result<RawPrice> {
+pub fn read(owner: &Pubkey, data: &[u8], feed_id: &[u8; 32]) -> Result<RawPrice> {
     require_keys_eq!(
-        *account.owner,
+        *owner,
         pyth_solana_receiver_sdk::ID,
         BallastError::WrongOracleOwner
     );
-    let data = account.try_borrow_data()?;
     let update = PriceUpdateV2::try_deserialize(&mut &data[..])
         .map_err(|_| error!(BallastError::InvalidOracleData))?;
     require!(

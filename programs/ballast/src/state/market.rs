@@ -1,7 +1,7 @@
 //! `Market`: admin, market-wide policy, and the authority PDA that owns every vault and mint.
 use {
     crate::{constants::BPS, errors::BallastError},
-    anchor_lang::prelude::*,
+    anchor_lang::prelude::{borsh, *},
 };
 
 /// Longest oracle grace period a market may set.
@@ -42,7 +42,10 @@ impl Market {
 
 /// Market-wide policy. Liquidation fields are read by the liquidation instruction.
 #[zero_copy]
-#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Debug, PartialEq, Eq)]
+// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
+#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct MarketConfig {
     /// Largest share of an obligation's debt one liquidation may repay (bps, 1..=10,000).
     pub close_factor_bps: u16,

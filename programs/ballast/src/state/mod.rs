@@ -16,8 +16,9 @@ const _: () = assert!(std::mem::size_of::<Market>() == 256);
 const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 112);
 const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
 const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
-// Obligation budget: at most 1,200 bytes on chain (discriminator included).
+// Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.
 const _: () = assert!(Obligation::SPACE <= 1_200);
+const _: () = assert!(crate::constants::MAX_POSITIONS >= 10);
 // SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
 const _: () =
     assert!(std::mem::align_of::<Reserve>() == 8 && std::mem::align_of::<Obligation>() == 8);

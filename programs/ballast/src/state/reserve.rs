@@ -65,7 +65,7 @@ impl Reserve {
 
 /// Where a reserve's price comes from.
 #[zero_copy]
-#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct OracleConfig {
     /// The price account read for this reserve.
     pub account: Pubkey,

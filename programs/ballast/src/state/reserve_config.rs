@@ -5,12 +5,15 @@ use {
         errors::BallastError,
         math::RateCurve,
     },
-    anchor_lang::prelude::*,
+    anchor_lang::prelude::{borsh, *},
 };
 
 /// Risk and fee parameters of one reserve. All ratios are basis points (10,000 = 100%).
 #[zero_copy]
-#[derive(Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Debug, PartialEq, Eq)]
+// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
+#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct ReserveConfig {
     /// Largest total supply (available + borrowed, in liquidity base units) deposits may reach.
     pub deposit_cap: u64,

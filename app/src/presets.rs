@@ -1,0 +1,62 @@
+//! Reserve configs for common asset types, used by `ballast demo` and as examples for operators.
+use ballast::{math::RateCurve, state::ReserveConfig};
+
+/// A USD stablecoin: LTV 80%, liquidation at 85%, bonus 2-5%, no borrow fee, a kinked curve
+/// (0% -> 8% at 80% utilization -> 50% at 100%).
+pub fn stablecoin() -> ReserveConfig {
+    ReserveConfig {
+        loan_to_value_bps: 8_000,
+        liquidation_threshold_bps: 8_500,
+        liquidation_bonus_min_bps: 200,
+        liquidation_bonus_max_bps: 500,
+        rate_curve: RateCurve::new(&[(0, 0), (8_000, 800), (10_000, 5_000)]).expect("valid curve"),
+        ..base()
+    }
+}
+
+/// A volatile asset: LTV 75%, liquidation at 80%, bonus 5-10%, 0.1% borrow fee, a steeper curve
+/// (1% -> 7% at 70% -> 150% at 100%).
+pub fn volatile() -> ReserveConfig {
+    ReserveConfig {
+        loan_to_value_bps: 7_500,
+        liquidation_threshold_bps: 8_000,
+        liquidation_bonus_min_bps: 500,
+        liquidation_bonus_max_bps: 1_000,
+        borrow_fee_bps: 10,
+        rate_curve: RateCurve::new(&[(0, 100), (7_000, 700), (10_000, 15_000)])
+            .expect("valid curve"),
+        ..base()
+    }
+}
+
+/// No caps, 60 s oracle age, 2% confidence cap, 10% protocol take rate and liquidation share,
+/// borrow factor 1, not usable as collateral, a flat 10% curve.
+pub fn base() -> ReserveConfig {
+    ReserveConfig {
+        deposit_cap: u64::MAX,
+        borrow_cap: u64::MAX,
+        loan_to_value_bps: 0,
+        liquidation_threshold_bps: 0,
+        liquidation_bonus_min_bps: 0,
+        liquidation_bonus_max_bps: 0,
+        protocol_liquidation_fee_bps: 1_000,
+        borrow_fee_bps: 0,
+        protocol_take_rate_bps: 1_000,
+        borrow_factor_bps: 10_000,
+        oracle_max_age_secs: 60,
+        oracle_max_confidence_bps: 200,
+        padding: [0; 2],
+        rate_curve: RateCurve::new(&[(0, 1_000), (10_000, 1_000)]).expect("valid curve"),
+        padding2: [0; 4],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn presets_are_valid() {
+        for config in [super::stablecoin(), super::volatile(), super::base()] {
+            config.validate().unwrap();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Size budgets: an obligation holding the maximum number of positions, and the transactions
+//! that must still fit one legacy transaction for it. Shared by the budget test and the
+//! `budgets` example that prints the figures for the README.
+use {
+    crate::{specs::ReserveSpec, ReserveId, TestMarket, User},
+    anchor_lang::solana_program::system_instruction,
+    ballast::constants::{MAX_COLLATERALS, MAX_POSITIONS},
+    solana_compute_budget_interface::ComputeBudgetInstruction,
+    solana_sdk::{
+        hash::Hash, instruction::Instruction, message::Message, pubkey::Pubkey, signer::Signer,
+    },
+};
+
+/// Largest serialized legacy transaction.
+pub const PACKET_DATA_SIZE: usize = 1_232;
+
+/// Compute units requested by the budgeted transactions.
+pub const COMPUTE_UNIT_LIMIT: u32 = 400_000;
+
+/// Serialized size of a legacy transaction of `instructions` paid and signed by `payer` alone.
+pub fn legacy_tx_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
+    let message = Message::new_with_blockhash(instructions, Some(payer), &Hash::default());
+    let signatures = usize::from(message.header.num_required_signatures);
+    // compact-u16 signature count (one byte below 128) + signatures + message.
+    1 + 64 * signatures + message.serialize().len()
+}
+
+/// A market of `MAX_POSITIONS` reserves, one per position, and a user whose obligation holds
+/// the maximum: `MAX_COLLATERALS` collateral positions and the rest as debt, every one in a
+/// different reserve (the worst case: one reserve and one oracle account per position).
+pub struct MaxPositions {
+    pub market: TestMarket,
+    pub user: User,
+    pub collateral: Vec<ReserveId>,
+    pub debt: Vec<ReserveId>,
+}
+
+impl MaxPositions {
+    pub async fn new() -> MaxPositions {
+        let mut market = TestMarket::new().await;
+        let mut reserves = Vec::new();
+        for _ in 0..MAX_POSITIONS {
+            reserves.push(market.add_reserve(ReserveSpec::usdc()).await);
+        }
+        let user = market.new_user().await;
+        let lender = market.new_user().await;
+        let (collateral, debt) = reserves.split_at(MAX_COLLATERALS);
+        for &r in collateral {
+            market.fund(&user, r, 1_000_000_000).await;
+            market
+                .try_supply(&user, r, 1_000_000_000)
+                .await
+                .expect("supply");
+        }
+        for &r in debt {
+            market.fund(&lender, r, 1_000_000_000).await;
+            market
+                .try_deposit(&lender, r, 1_000_000_000)
+                .await
+                .expect("deposit");
+            market
+                .try_borrow(&user, r, 1_000_000)
+                .await
+                .expect("borrow");
+        }
+        // The user pays its own fees in the budgeted transactions, as a wallet would.
+        let fund = system_instruction::transfer(&market.payer.pubkey(), &user.key(), 1_000_000_000);
+        market.send(fund, &market.payer).await.expect("fund user");
+        MaxPositions {
+            market,
+            user,
+            collateral: collateral.to_vec(),
+            debt: debt.to_vec(),
+        }
+    }
+
+    /// A compute-budget instruction followed by a borrow from the last debt reserve.
+    pub async fn borrow_transaction(&self, amount: u64) -> Vec<Instruction> {
+        let m = &self.market;
+        let reserve = *self.debt.last().expect("debt positions");
+        let k = m.keys(reserve);
+        let o = m.obligation_keys(&self.user).await;
+        vec![
+            ComputeBudgetInstruction::set_compute_unit_limit(COMPUTE_UNIT_LIMIT),
+            ballast_client::instructions::borrow(
+                &k,
+                &o,
+                &self.user.account(&k.liquidity_mint),
+                amount,
+            ),
+        ]
+    }
+}
