@@ -10,17 +10,8 @@ use {
     ballast_tests::{specs::USD, *},
 };
 
-/// A USDC pool of 10,000 supplied by a lender, and a borrower with 10 SOL ($1,000) pledged:
-/// borrow limit 10 x $100 x 75% = $750.
 async fn setup() -> (TestMarket, ReserveId, ReserveId, User, User) {
-    let (m, usdc, sol) = TestMarket::standard().await;
-    let lender = m.new_user().await;
-    let borrower = m.new_user().await;
-    m.fund(&lender, usdc, 10_000_000_000).await;
-    m.try_deposit(&lender, usdc, 10_000_000_000).await.unwrap();
-    m.fund(&borrower, sol, 10_000_000_000).await;
-    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
-    (m, usdc, sol, lender, borrower)
+    TestMarket::with_borrower().await
 }
 
 #[tokio::test]

@@ -180,3 +180,35 @@ async fn only_the_owner_may_touch_an_obligations_collateral() {
     );
     m.assert_unchanged(&before, &touched).await;
 }
+
+#[tokio::test]
+async fn init_obligation_opens_an_empty_obligation_for_its_owner() {
+    let (m, _, _) = TestMarket::standard().await;
+    let owner = solana_sdk::signature::Keypair::new();
+    let keys = ballast_client::ObligationKeys::new(
+        m.market,
+        solana_sdk::signer::Signer::pubkey(&owner),
+        3,
+    );
+    let out = m
+        .send(
+            ix::init_obligation(&solana_sdk::signer::Signer::pubkey(&m.payer), &keys, 3),
+            &owner,
+        )
+        .await
+        .unwrap();
+    let account = m.account(&keys.address).await.unwrap();
+    let o = ballast_client::accounts::decode_obligation(&keys.address, &account).unwrap();
+    assert_eq!(
+        (o.market, o.owner, o.obligation_id),
+        (m.market, keys.owner, 3)
+    );
+    assert_eq!(o.position_count(), 0);
+    assert_eq!(account.data.len(), ballast::state::Obligation::SPACE);
+    let event = &events::decode::<ballast::events::ObligationInitialized>(&out.event_data)[0];
+    assert_eq!((event.owner, event.obligation_id), (keys.owner, 3));
+    assert_eq!(event.header.obligation, keys.address);
+    // The same id again is refused: the account exists.
+    let again = ix::init_obligation(&solana_sdk::signer::Signer::pubkey(&m.payer), &keys, 3);
+    assert!(m.send(again, &owner).await.is_err());
+}

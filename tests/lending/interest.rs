@@ -21,6 +21,21 @@ fn flat_ten_percent() -> ReserveSpec {
     spec
 }
 
+/// 1,000 USDC supplied at a flat 10% and 500 of it borrowed against SOL, at the current time.
+async fn lent_out() -> (TestMarket, ReserveId, User, User) {
+    let mut m = TestMarket::new().await;
+    let usdc = m.add_reserve(flat_ten_percent()).await;
+    let sol = m.add_reserve(ReserveSpec::sol()).await;
+    let lender = m.new_user().await;
+    let borrower = m.new_user().await;
+    m.fund(&lender, usdc, 1_000_000_000).await;
+    m.try_deposit(&lender, usdc, 1_000_000_000).await.unwrap();
+    m.fund(&borrower, sol, 10_000_000_000).await;
+    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
+    m.try_borrow(&borrower, usdc, 500_000_000).await.unwrap();
+    (m, usdc, lender, borrower)
+}
+
 /// `(1 + r)^seconds` with `r` the per-second rate the program uses: 10% / year, rounded down
 /// to 18 decimals.
 fn growth(seconds: u64) -> f64 {
@@ -42,16 +57,7 @@ fn ceil_checked(exact: f64) -> u64 {
 
 #[tokio::test]
 async fn three_idle_days_of_interest_match_the_closed_form() {
-    let mut m = TestMarket::new().await;
-    let usdc = m.add_reserve(flat_ten_percent()).await;
-    let sol = m.add_reserve(ReserveSpec::sol()).await;
-    let lender = m.new_user().await;
-    let borrower = m.new_user().await;
-    m.fund(&lender, usdc, 1_000_000_000).await;
-    m.try_deposit(&lender, usdc, 1_000_000_000).await.unwrap();
-    m.fund(&borrower, sol, 10_000_000_000).await;
-    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
-    m.try_borrow(&borrower, usdc, 500_000_000).await.unwrap();
+    let (mut m, usdc, lender, borrower) = lent_out().await;
 
     let seconds = 3 * 86_400;
     m.advance_time(seconds as i64).await;
@@ -118,16 +124,7 @@ async fn accrual_without_debt_only_moves_the_timestamp() {
 
 #[tokio::test]
 async fn a_decade_without_any_activity_still_accrues() {
-    let mut m = TestMarket::new().await;
-    let usdc = m.add_reserve(flat_ten_percent()).await;
-    let sol = m.add_reserve(ReserveSpec::sol()).await;
-    let lender = m.new_user().await;
-    let borrower = m.new_user().await;
-    m.fund(&lender, usdc, 1_000_000_000).await;
-    m.try_deposit(&lender, usdc, 1_000_000_000).await.unwrap();
-    m.fund(&borrower, sol, 10_000_000_000).await;
-    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
-    m.try_borrow(&borrower, usdc, 500_000_000).await.unwrap();
+    let (mut m, usdc, _, _) = lent_out().await;
     let seconds = 10 * SECONDS_PER_YEAR + 3 * 86_400;
     m.advance_time(seconds as i64).await;
     m.try_refresh_reserve(usdc).await.unwrap();

@@ -8,13 +8,7 @@ use {
 
 /// A borrower with 10 SOL pledged and a USDC pool to borrow from.
 async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
-    let (m, usdc, sol) = TestMarket::standard().await;
-    let lender = m.new_user().await;
-    let borrower = m.new_user().await;
-    m.fund(&lender, usdc, 10_000_000_000).await;
-    m.try_deposit(&lender, usdc, 10_000_000_000).await.unwrap();
-    m.fund(&borrower, sol, 10_000_000_000).await;
-    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
+    let (m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
     (m, usdc, sol, borrower)
 }
 

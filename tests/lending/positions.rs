@@ -9,13 +9,7 @@ use {
 
 /// A borrower with SOL and USDC pledged (positions: SOL, then USDC) and a USDC pool.
 async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
-    let (m, usdc, sol) = TestMarket::standard().await;
-    let lender = m.new_user().await;
-    let borrower = m.new_user().await;
-    m.fund(&lender, usdc, 10_000_000_000).await;
-    m.try_deposit(&lender, usdc, 10_000_000_000).await.unwrap();
-    m.fund(&borrower, sol, 10_000_000_000).await;
-    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
+    let (m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
     m.fund(&borrower, usdc, 100_000_000).await;
     m.try_supply(&borrower, usdc, 100_000_000).await.unwrap();
     (m, usdc, sol, borrower)

@@ -97,6 +97,23 @@ impl TestMarket {
         (m, usdc, sol)
     }
 
+    /// `standard()` plus a lender who deposited 10,000 USDC and a borrower with 10 SOL ($1,000)
+    /// pledged and nothing borrowed: a borrow limit of 10 x $100 x 75% = $750.
+    pub async fn with_borrower() -> (TestMarket, ReserveId, ReserveId, User, User) {
+        let (m, usdc, sol) = TestMarket::standard().await;
+        let lender = m.new_user().await;
+        let borrower = m.new_user().await;
+        m.fund(&lender, usdc, 10_000_000_000).await;
+        m.try_deposit(&lender, usdc, 10_000_000_000)
+            .await
+            .expect("deposit");
+        m.fund(&borrower, sol, 10_000_000_000).await;
+        m.try_supply(&borrower, sol, 10_000_000_000)
+            .await
+            .expect("supply");
+        (m, usdc, sol, lender, borrower)
+    }
+
     pub fn reserve(&self, id: ReserveId) -> &TestReserve {
         &self.reserves[id.0]
     }

@@ -52,9 +52,9 @@ impl<'info> Liquidity<'_, 'info> {
         owner: &AccountInfo<'info>,
         amount: u64,
     ) -> Result<()> {
-        let before = token_amount(vault)?;
-        self.transfer(from, vault, owner, &[], amount)?;
-        expect_balance(vault, before.checked_add(amount))
+        moving(vault, Flow::In, amount, || {
+            self.transfer(from, vault, owner, &[], amount)
+        })
     }
 
     /// `amount` out of `vault` (owned by the market authority) into `to`.
@@ -66,9 +66,9 @@ impl<'info> Liquidity<'_, 'info> {
         seeds: &AuthoritySeeds,
         amount: u64,
     ) -> Result<()> {
-        let before = token_amount(vault)?;
-        self.transfer(vault, to, authority, &[&seeds.seeds()], amount)?;
-        expect_balance(vault, before.checked_sub(amount))
+        moving(vault, Flow::Out, amount, || {
+            self.transfer(vault, to, authority, &[&seeds.seeds()], amount)
+        })
     }
 
     fn transfer(
@@ -139,9 +139,9 @@ impl<'info> Collateral<'_, 'info> {
         seeds: &AuthoritySeeds,
         amount: u64,
     ) -> Result<()> {
-        let before = token_amount(vault)?;
-        self.burn(mint, vault, authority, &[&seeds.seeds()], amount)?;
-        expect_balance(vault, before.checked_sub(amount))
+        moving(vault, Flow::Out, amount, || {
+            self.burn(mint, vault, authority, &[&seeds.seeds()], amount)
+        })
     }
 
     /// `amount` cTokens from `from` (signed by `owner`) into `vault`.
@@ -152,9 +152,9 @@ impl<'info> Collateral<'_, 'info> {
         owner: &AccountInfo<'info>,
         amount: u64,
     ) -> Result<()> {
-        let before = token_amount(vault)?;
-        self.transfer(from, vault, owner, &[], amount)?;
-        expect_balance(vault, before.checked_add(amount))
+        moving(vault, Flow::In, amount, || {
+            self.transfer(from, vault, owner, &[], amount)
+        })
     }
 
     /// `amount` cTokens out of `vault` (owned by the market authority) into `to`.
@@ -166,9 +166,9 @@ impl<'info> Collateral<'_, 'info> {
         seeds: &AuthoritySeeds,
         amount: u64,
     ) -> Result<()> {
-        let before = token_amount(vault)?;
-        self.transfer(vault, to, authority, &[&seeds.seeds()], amount)?;
-        expect_balance(vault, before.checked_sub(amount))
+        moving(vault, Flow::Out, amount, || {
+            self.transfer(vault, to, authority, &[&seeds.seeds()], amount)
+        })
     }
 
     fn burn(
@@ -211,7 +211,25 @@ impl<'info> Collateral<'_, 'info> {
     }
 }
 
-fn expect_balance(vault: &AccountInfo, expected: Option<u64>) -> Result<()> {
+/// Which way tokens move through a vault.
+enum Flow {
+    In,
+    Out,
+}
+
+/// Runs `cpi`, then checks that `vault` moved by exactly `amount` in `flow`'s direction.
+fn moving(
+    vault: &AccountInfo,
+    flow: Flow,
+    amount: u64,
+    cpi: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let before = token_amount(vault)?;
+    cpi()?;
+    let expected = match flow {
+        Flow::In => before.checked_add(amount),
+        Flow::Out => before.checked_sub(amount),
+    };
     require!(
         Some(token_amount(vault)?) == expected,
         BallastError::VaultBalanceMismatch
