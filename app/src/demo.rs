@@ -155,7 +155,7 @@ impl<W: Write> Story<'_, W> {
         self.publish(&usdc).await?;
         self.publish(&sol).await?;
         self.send(
-            ix::refresh_reserve(&usdc.keys.address),
+            ix::refresh_reserve(&usdc.keys),
             &self.payer.insecure_clone(),
         )
         .await?;

@@ -92,7 +92,7 @@ async fn extra_pair() {
 #[tokio::test]
 async fn reordered_pairs() {
     expect_refused(
-        |a| [a[2..4].to_vec(), a[..2].to_vec()].concat(),
+        |a| [a[2..4].to_vec(), a[..2].to_vec(), a[4..].to_vec()].concat(),
         BallastError::PositionReserveMismatch,
     )
     .await;
@@ -109,10 +109,10 @@ async fn oracle_in_place_of_the_reserve() {
 
 #[tokio::test]
 async fn a_reserve_the_obligation_does_not_hold() {
-    let (mut m, usdc, _, borrower) = setup().await;
+    let (mut m, pool, _, borrower) = setup().await;
     let other = m.add_reserve(ReserveSpec::sol()).await;
     let other_keys = m.keys(other);
-    let borrow = borrow_with(&m, usdc, &borrower, |mut a| {
+    let borrow = borrow_with(&m, pool, &borrower, |mut a| {
         a[0] = AccountMeta::new_readonly(other_keys.address, false);
         a[1] = AccountMeta::new_readonly(other_keys.oracle, false);
         a
@@ -140,7 +140,7 @@ async fn the_right_reserve_with_the_wrong_oracle() {
 async fn the_instructions_own_reserve_with_the_wrong_oracle() {
     expect_refused(
         |mut a| {
-            a[3] = a[1].clone(); // USDC's reserve (the one borrowed from) with SOL's oracle
+            a[5] = a[1].clone(); // the borrowed reserve's own position, with SOL's oracle
             a
         },
         BallastError::WrongOracleAccount,
@@ -150,7 +150,7 @@ async fn the_instructions_own_reserve_with_the_wrong_oracle() {
 
 #[tokio::test]
 async fn checked_even_when_no_price_is_needed() {
-    let (m, usdc, sol, borrower) = setup().await;
+    let (m, _, sol, borrower) = setup().await;
     let k = m.keys(sol);
     let mut o = m.obligation_keys(&borrower).await;
     o.position_accounts.truncate(2);
@@ -167,5 +167,4 @@ async fn checked_even_when_no_price_is_needed() {
         m.send(withdraw, &borrower.keypair).await,
         BallastError::PositionReserveMismatch
     );
-    let _ = usdc;
 }

@@ -2,14 +2,17 @@
 use {
     crate::specs::{ReserveSpec, PRICE_EXPONENT},
     ballast::{
-        instructions::{InitMarketArgs, InitReserveArgs},
+        instructions::{InitMarketArgs, InitReserveArgs, LiquidateArgs, LiquidationPayout},
         state::{
             Market, MarketChange, MarketConfig, Obligation, OracleSource, Reserve, ReserveChange,
         },
     },
     ballast_client::{
-        accounts, bank::Bank, instructions as ix, pyth::PythPrice, spl, ClientError,
-        ObligationKeys, ReserveKeys, Transport, TxOutcome,
+        accounts,
+        bank::Bank,
+        instructions as ix,
+        pyth::{LegacyPythPrice, PythPrice},
+        spl, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
     },
     solana_sdk::{
         account::Account, instruction::Instruction, pubkey::Pubkey, signature::Keypair,
@@ -114,6 +117,17 @@ impl TestMarket {
         (m, usdc, sol, lender, borrower)
     }
 
+    /// Lists `spec` and has a fresh lender deposit `amount` into it: a pool to borrow from.
+    pub async fn add_pool(&mut self, spec: ReserveSpec, amount: u64) -> ReserveId {
+        let reserve = self.add_reserve(spec).await;
+        let lender = self.new_user().await;
+        self.fund(&lender, reserve, amount).await;
+        self.try_deposit(&lender, reserve, amount)
+            .await
+            .expect("deposit");
+        reserve
+    }
+
     pub fn reserve(&self, id: ReserveId) -> &TestReserve {
         &self.reserves[id.0]
     }
@@ -126,7 +140,7 @@ impl TestMarket {
     pub async fn add_reserve(&mut self, spec: ReserveSpec) -> ReserveId {
         let args = InitReserveArgs {
             config: spec.config,
-            oracle_source: OracleSource::PythPull,
+            oracle_source: spec.oracle_source,
             oracle_feed_id: [0; 32],
             seed_amount: spec.seed,
         };
@@ -147,7 +161,9 @@ impl TestMarket {
         args.oracle_feed_id = feed_id;
         let now = self.now().await;
         let price = PythPrice::new(feed_id, spec.price, PRICE_EXPONENT, now);
-        self.bank.set_account(&oracle, price.account()).await;
+        self.bank
+            .set_account(&oracle, oracle_account(spec.oracle_source, &price))
+            .await;
         let keys = ReserveKeys::new(self.market, mint, spec.token_program, oracle);
         let admin_source = self
             .create_token_account(&mint, &self.admin.pubkey(), &spec.token_program)
@@ -175,30 +191,34 @@ impl TestMarket {
     /// cToken mints.
     pub async fn new_user(&self) -> User {
         let keypair = Keypair::new();
-        let mut token_accounts = HashMap::new();
-        for r in &self.reserves {
-            let liquidity = self
-                .create_token_account(
-                    &r.keys.liquidity_mint,
-                    &keypair.pubkey(),
-                    &r.spec.token_program,
-                )
-                .await;
-            token_accounts.insert(r.keys.liquidity_mint, liquidity);
-            let collateral_mint = r.keys.collateral_mint();
-            let collateral = self
-                .create_token_account(&collateral_mint, &keypair.pubkey(), &anchor_spl::token::ID)
-                .await;
-            token_accounts.insert(collateral_mint, collateral);
-        }
         let keys = ObligationKeys::new(self.market, keypair.pubkey(), 0);
         let init = ix::init_obligation(&self.payer.pubkey(), &keys, 0);
         self.send(init, &keypair).await.expect("init_obligation");
-        User {
+        let user = User {
             keypair,
-            token_accounts,
+            token_accounts: HashMap::new(),
             obligation: keys.address,
+        };
+        self.with_accounts_for(user).await
+    }
+
+    /// `user` with a liquidity and a cToken account for every reserve listed so far.
+    pub async fn with_accounts_for(&self, mut user: User) -> User {
+        for r in &self.reserves {
+            let collateral_mint = r.keys.collateral_mint();
+            for (mint, program) in [
+                (r.keys.liquidity_mint, r.spec.token_program),
+                (collateral_mint, anchor_spl::token::ID),
+            ] {
+                if !user.token_accounts.contains_key(&mint) {
+                    let account = self
+                        .create_token_account(&mint, &user.key(), &program)
+                        .await;
+                    user.token_accounts.insert(mint, account);
+                }
+            }
         }
+        user
     }
 
     /// Mints `amount` of a reserve's liquidity to the user.
@@ -240,11 +260,12 @@ impl TestMarket {
         self.set_oracle(reserve, update).await;
     }
 
-    /// Writes an arbitrary price update to a reserve's oracle account.
+    /// Writes an arbitrary price update to a reserve's oracle account, in the reserve's format.
     pub async fn set_oracle(&mut self, reserve: ReserveId, price: PythPrice) {
         let r = &mut self.reserves[reserve.0];
         r.price = price;
-        self.bank.set_account(&r.keys.oracle, price.account()).await;
+        let account = oracle_account(r.spec.oracle_source, &price);
+        self.bank.set_account(&r.keys.oracle, account).await;
     }
 
     // --- reading state ---
@@ -505,12 +526,47 @@ impl TestMarket {
         self.send(i, &repayer.keypair).await
     }
 
+    /// `liquidator` liquidates `owner`'s obligation: repays in `repay`, seizes in `withdraw`;
+    /// the payout goes to the liquidator's cToken or liquidity account of `withdraw`.
+    pub async fn try_liquidate(
+        &self,
+        liquidator: &User,
+        owner: &User,
+        repay: ReserveId,
+        withdraw: ReserveId,
+        args: LiquidateArgs,
+    ) -> Result<TxOutcome, ClientError> {
+        let (rk, wk) = (self.keys(repay), self.keys(withdraw));
+        let destination = match args.payout {
+            LiquidationPayout::Collateral => liquidator.account(&wk.collateral_mint()),
+            LiquidationPayout::Liquidity => liquidator.account(&wk.liquidity_mint),
+        };
+        let o = self.obligation_keys(owner).await;
+        let i = ix::liquidate(
+            &liquidator.key(),
+            &o,
+            &rk,
+            &wk,
+            &liquidator.account(&rk.liquidity_mint),
+            &destination,
+            args,
+        );
+        self.send(i, &liquidator.keypair).await
+    }
+
+    pub async fn try_socialize_bad_debt(
+        &self,
+        owner: &User,
+        reserve: ReserveId,
+    ) -> Result<TxOutcome, ClientError> {
+        let i =
+            ix::socialize_bad_debt(&self.payer.pubkey(), &self.keys(reserve), &owner.obligation);
+        self.send(i, &self.payer).await
+    }
+
     pub async fn try_refresh_reserve(&self, reserve: ReserveId) -> Result<TxOutcome, ClientError> {
-        self.send(
-            ix::refresh_reserve(&self.keys(reserve).address),
-            &self.payer,
-        )
-        .await
+        self.send(ix::refresh_reserve(&self.keys(reserve)), &self.payer)
+            .await
     }
 
     // --- token setup ---
@@ -564,5 +620,22 @@ impl TestMarket {
             .send(&[i], &[&self.payer, &self.mint_authority])
             .await
             .expect("mint");
+    }
+}
+
+/// The oracle account for `price` in `source`'s format.
+pub fn oracle_account(source: OracleSource, price: &PythPrice) -> Account {
+    match source {
+        OracleSource::PythPull => price.account(),
+        OracleSource::PythLegacy => LegacyPythPrice {
+            price: price.price,
+            conf: price.conf,
+            exponent: price.exponent,
+            publish_time: price.publish_time,
+            prev_publish_time: price.prev_publish_time,
+            ema_price: price.ema_price,
+            ..LegacyPythPrice::new(price.price, price.exponent, price.publish_time)
+        }
+        .account(),
     }
 }

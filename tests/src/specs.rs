@@ -1,7 +1,9 @@
 //! Reserve setups used across tests: a stablecoin and a volatile asset.
 use {
-    anchor_spl::token::ID as TOKEN_PROGRAM_ID, ballast::state::ReserveConfig,
-    ballast_client::presets, solana_sdk::pubkey::Pubkey,
+    anchor_spl::token::ID as TOKEN_PROGRAM_ID,
+    ballast::state::{OracleSource, ReserveConfig},
+    ballast_client::presets,
+    solana_sdk::pubkey::Pubkey,
 };
 
 /// Pyth exponent used by every test price: prices are in units of 10^-8 USD.
@@ -20,6 +22,7 @@ pub struct ReserveSpec {
     pub token_program: Pubkey,
     /// Seed deposit locked at listing, in base units.
     pub seed: u64,
+    pub oracle_source: OracleSource,
 }
 
 impl ReserveSpec {
@@ -32,6 +35,7 @@ impl ReserveSpec {
             config: presets::stablecoin(),
             token_program: TOKEN_PROGRAM_ID,
             seed: 1_000_000,
+            oracle_source: OracleSource::PythPull,
         }
     }
 
@@ -44,11 +48,23 @@ impl ReserveSpec {
             config: presets::volatile(),
             token_program: TOKEN_PROGRAM_ID,
             seed: 1_000_000,
+            oracle_source: OracleSource::PythPull,
         }
     }
 
     pub fn with_config(mut self, config: ReserveConfig) -> Self {
         self.config = config;
+        self
+    }
+
+    /// Priced by a Pyth legacy push account instead of a pull `PriceUpdateV2`.
+    pub fn legacy_oracle(mut self) -> Self {
+        self.oracle_source = OracleSource::PythLegacy;
+        self
+    }
+
+    pub fn with_price(mut self, price: i64) -> Self {
+        self.price = price;
         self
     }
 

@@ -67,6 +67,14 @@ pub enum BallastError {
     OracleExponentOutOfRange = 308,
     #[msg("oracle publish time is older than a price this reserve has already used")]
     OraclePriceWentBackwards = 309,
+    #[msg("legacy Pyth account: wrong magic number")]
+    LegacyOracleBadMagic = 310,
+    #[msg("legacy Pyth account: unsupported layout version")]
+    LegacyOracleBadVersion = 311,
+    #[msg("legacy Pyth account is not a price account (e.g. a product or mapping account)")]
+    LegacyOracleWrongAccountType = 312,
+    #[msg("oracle price is not trading (halted, auction or unknown status)")]
+    OracleNotTrading = 313,
 
     // --- obligation and position accounts (400..) ---
     #[msg("signer is not the obligation owner")]
@@ -85,6 +93,8 @@ pub enum BallastError {
     PositionReserveMismatch = 406,
     #[msg("position account is not a reserve of this program")]
     InvalidPositionReserve = 407,
+    #[msg("an obligation cannot hold collateral and debt in the same reserve")]
+    SameReserveCollateralAndDebt = 408,
 
     // --- lending operations (500..) ---
     #[msg("amount must be greater than zero")]
@@ -99,6 +109,20 @@ pub enum BallastError {
     BorrowingDisabled = 504,
     #[msg("fee vault holds less than the requested amount, after collecting what the pool can pay out")]
     InsufficientProtocolFees = 505,
+
+    // --- liquidation and bad debt (600..) ---
+    #[msg("obligation is healthy: its debt is within the liquidation threshold")]
+    ObligationHealthy = 600,
+    #[msg("an oracle of this obligation just recovered from an outage: liquidations wait for the grace period")]
+    LiquidationGracePeriod = 601,
+    #[msg("liquidation would pay out less than the liquidator's minimum")]
+    LiquidationBelowMinimum = 602,
+    #[msg("liquidity payout needs, after the position accounts: cToken mint, liquidity vault, liquidity mint, token program, destination")]
+    InvalidPayoutAccounts = 603,
+    #[msg("obligation still has collateral: liquidate it before writing off its debt")]
+    ObligationHasCollateral = 604,
+    #[msg("liquidation would lower the obligation's health margin")]
+    LiquidationWorsensHealth = 605,
 }
 
 /// Builds a `MathOverflow` error that names the caller's source location, so a failing checked

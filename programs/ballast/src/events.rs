@@ -142,8 +142,41 @@ pub struct Repaid {
 #[derive(Debug, PartialEq)]
 pub struct ProtocolFeesWithdrawn {
     pub header: EventHeader,
-    /// Fees moved from the pool into the fee vault before paying out.
+    /// Fees moved from the pool into the fee vault before paying out (earned fees plus the
+    /// liquidity of the protocol's redeemed cTokens).
     pub collected: u64,
+    /// Protocol-owned cTokens (liquidation bonus shares) redeemed into the fee vault.
+    pub redeemed_collateral: u64,
     pub amount: u64,
     pub destination: Pubkey,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct Liquidated {
+    /// `reserve` is the repay reserve.
+    pub header: EventHeader,
+    pub withdraw_reserve: Pubkey,
+    /// Liquidity repaid by the liquidator.
+    pub repaid_amount: u64,
+    /// cTokens taken from the obligation (liquidator's and protocol's together).
+    pub seized_collateral: u64,
+    /// Of those, the protocol's share of the bonus.
+    pub protocol_collateral: u64,
+    pub payout: crate::instructions::LiquidationPayout,
+    /// cTokens or liquidity paid to the liquidator.
+    pub payout_amount: u64,
+    /// Raw `Fixed`: the bonus applied.
+    pub bonus_sf: u128,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct BadDebtSocialized {
+    pub header: EventHeader,
+    /// Raw `Fixed`: debt written off.
+    pub written_off_sf: u128,
+    /// Raw `Fixed`: liquidity per cToken before and after.
+    pub exchange_rate_before_sf: u128,
+    pub exchange_rate_after_sf: u128,
 }

@@ -116,7 +116,21 @@ pub mod ballast {
         instructions::user::repay::handler(ctx, args)
     }
 
-    /// Writes accrued interest to a reserve (permissionless crank).
+    /// Liquidates an unhealthy obligation: repays debt, seizes collateral with a bonus.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn liquidate<'info>(
+        ctx: Context<'info, Liquidate<'info>>,
+        args: LiquidateArgs,
+    ) -> Result<()> {
+        instructions::user::liquidate::handler(ctx, args)
+    }
+
+    /// Writes off the debt of an obligation with no collateral left (permissionless).
+    pub fn socialize_bad_debt(ctx: Context<SocializeBadDebt>) -> Result<()> {
+        instructions::user::socialize_bad_debt::handler(ctx)
+    }
+
+    /// Writes accrued interest to a reserve and records its oracle (permissionless crank).
     pub fn refresh_reserve(ctx: Context<RefreshReserve>) -> Result<()> {
         instructions::user::refresh_reserve::handler(ctx)
     }

@@ -12,7 +12,8 @@ pub use {
         withdraw_protocol_fees::*,
     },
     user::{
-        borrow::*, deposit::*, deposit_collateral::*, init_obligation::*, redeem::*,
-        refresh_reserve::*, repay::*, supply::*, withdraw::*, withdraw_collateral::*,
+        borrow::*, deposit::*, deposit_collateral::*, init_obligation::*, liquidate::*, redeem::*,
+        refresh_reserve::*, repay::*, socialize_bad_debt::*, supply::*, withdraw::*,
+        withdraw_collateral::*,
     },
 };

@@ -23,6 +23,8 @@ pub struct ReservePricing {
     pub liquidation_threshold_bps: u16,
     pub borrow_factor_bps: u16,
     pub price: OraclePrice,
+    /// When the reserve's oracle last came back from an outage (0: never).
+    pub oracle_recovered_at: i64,
 }
 
 impl ReservePricing {
@@ -37,6 +39,7 @@ impl ReservePricing {
             liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,
             borrow_factor_bps: reserve.config.borrow_factor_bps,
             price,
+            oracle_recovered_at: reserve.oracle_recovered_at,
         })
     }
 
@@ -55,6 +58,37 @@ impl ReservePricing {
     pub fn debt_value(&self, position: &BorrowPosition) -> Result<Fixed> {
         self.debt(position)?
             .mul_div_ceil(self.price.debt_price(), self.one_token())
+    }
+
+    /// USD value of `amount` liquidity at the debt price, rounded down (what a repayment is
+    /// credited with).
+    pub fn debt_value_of(&self, amount: u64) -> Result<Fixed> {
+        Fixed::from_u64(amount).mul_div_floor(self.price.debt_price(), self.one_token())
+    }
+
+    /// Liquidity units worth `value` at the debt price, rounded down.
+    pub fn tokens_for_debt_value(&self, value: Fixed) -> Result<u64> {
+        value
+            .mul_div_floor(self.one_token(), self.price.debt_price())?
+            .to_floor()
+    }
+
+    /// Liquidity units worth at least `value` at the debt price (rounded up).
+    pub fn tokens_for_debt_value_ceil(&self, value: Fixed) -> Result<u64> {
+        value
+            .mul_div_ceil(self.one_token(), self.price.debt_price())?
+            .to_ceil()
+    }
+
+    /// cTokens worth at most `value` at the collateral price (rounded down).
+    pub fn collateral_for_value(&self, value: Fixed) -> Result<u64> {
+        let liquidity = value.mul_div_floor(self.one_token(), self.price.collateral_price())?;
+        liquidity
+            .mul_div_floor(
+                Fixed::from_u64(self.liquidity.collateral_supply),
+                self.liquidity.total_supply()?,
+            )?
+            .to_floor()
     }
 
     fn one_token(&self) -> Fixed {
@@ -178,6 +212,7 @@ mod tests {
             liquidation_threshold_bps: threshold,
             borrow_factor_bps: factor,
             price: p,
+            oracle_recovered_at: 0,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Oracle adapters. Each source decodes its account into a `RawPrice`; `load_price` checks it
 //! against the reserve's limits and returns one validated `OraclePrice`. Nothing outside this
 //! module knows which source a price came from.
+pub mod pyth_legacy;
 mod pyth_pull;
 
 use {
@@ -47,6 +48,13 @@ impl OraclePrice {
     pub fn debt_price(&self) -> Fixed {
         self.spot.max(self.ema)
     }
+
+    /// The time this price ended an outage: a gap since the feed's previous publish longer than
+    /// `threshold_secs` (0 disables detection). `None` when it did not.
+    pub fn recovery_time(&self, threshold_secs: u32) -> Option<i64> {
+        let gap = self.publish_time.saturating_sub(self.prev_publish_time);
+        (threshold_secs > 0 && gap > i64::from(threshold_secs)).then_some(self.publish_time)
+    }
 }
 
 /// Reads `account` as `reserve`'s oracle and validates its price at time `now`.
@@ -70,6 +78,7 @@ pub fn price_from_account(
     );
     let raw = match OracleSource::from_byte(reserve.oracle.source)? {
         OracleSource::PythPull => pyth_pull::read(owner, data, &reserve.oracle.feed_id)?,
+        OracleSource::PythLegacy => pyth_legacy::read(owner, data)?,
     };
     validate(
         &raw,

@@ -88,6 +88,10 @@ impl Obligation {
 
     /// Pledges `amount` cTokens of `reserve`, opening a position if needed.
     pub fn deposit_collateral(&mut self, reserve: &Pubkey, amount: u64) -> Result<()> {
+        require!(
+            self.find_borrow(reserve).is_none(),
+            BallastError::SameReserveCollateralAndDebt
+        );
         let index = match self.find_collateral(reserve) {
             Some(i) => i,
             None => {
@@ -137,6 +141,10 @@ impl Obligation {
         amount: Fixed,
         current_index: Fixed,
     ) -> Result<()> {
+        require!(
+            self.find_collateral(reserve).is_none(),
+            BallastError::SameReserveCollateralAndDebt
+        );
         let index = match self.find_borrow(reserve) {
             Some(i) => i,
             None => {
@@ -245,6 +253,22 @@ mod tests {
             o.add_debt(&Pubkey::new_unique(), Fixed::ONE, Fixed::ONE)
                 .unwrap_err(),
             BallastError::ObligationPositionsFull.into()
+        );
+    }
+
+    #[test]
+    fn collateral_and_debt_never_share_a_reserve() {
+        let mut o = empty();
+        let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+        o.deposit_collateral(&a, 5).unwrap();
+        o.add_debt(&b, Fixed::ONE, Fixed::ONE).unwrap();
+        assert_eq!(
+            o.add_debt(&a, Fixed::ONE, Fixed::ONE).unwrap_err(),
+            BallastError::SameReserveCollateralAndDebt.into()
+        );
+        assert_eq!(
+            o.deposit_collateral(&b, 1).unwrap_err(),
+            BallastError::SameReserveCollateralAndDebt.into()
         );
     }
 

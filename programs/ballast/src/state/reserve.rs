@@ -4,6 +4,7 @@ use {
     crate::{
         errors::{math_overflow, BallastError},
         math::{Fixed, Sf},
+        oracle::OraclePrice,
     },
     anchor_lang::prelude::*,
 };
@@ -32,16 +33,31 @@ pub struct Reserve {
     pub locked_collateral: u64,
     /// Newest oracle publish time this reserve has used; older prices are refused.
     pub last_oracle_publish_time: i64,
+    /// When the oracle last came back from an outage (0: never seen). Liquidations wait the
+    /// market's grace period after it.
+    pub oracle_recovered_at: i64,
+    /// cTokens in the collateral vault owned by the protocol (its share of liquidation bonuses),
+    /// redeemed into the fee vault by `withdraw_protocol_fees`.
+    pub protocol_collateral: u64,
     /// Decimals of the liquidity mint (and of the cToken mint).
     pub decimals: u8,
     pub bump: u8,
     pub padding: [u8; 6],
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 256],
+    pub reserved: [u8; 240],
 }
 
 impl Reserve {
     pub const SPACE: usize = 8 + std::mem::size_of::<Reserve>();
+
+    /// Records what a fresh price of this reserve's oracle says: its publish time (older prices
+    /// are refused from now on) and, if it ended an outage, when.
+    pub fn observe_price(&mut self, price: &OraclePrice, outage_threshold_secs: u32) {
+        self.last_oracle_publish_time = self.last_oracle_publish_time.max(price.publish_time);
+        if let Some(recovered) = price.recovery_time(outage_threshold_secs) {
+            self.oracle_recovered_at = self.oracle_recovered_at.max(recovered);
+        }
+    }
 
     /// Rules every stored reserve obeys; checked after each change.
     pub fn check_invariants(&self) -> Result<()> {
@@ -76,18 +92,20 @@ pub struct OracleConfig {
     pub padding: [u8; 7],
 }
 
-/// Oracle formats a reserve may read.
-/// Stored as its declaration index (`as u8`).
+/// Oracle formats a reserve may read. Stored as its declaration index (`as u8`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub enum OracleSource {
     /// Pyth pull oracle `PriceUpdateV2`, owned by the Pyth receiver program.
     PythPull,
+    /// Pyth legacy push price account, owned by the Pyth oracle program.
+    PythLegacy,
 }
 
 impl OracleSource {
     pub fn from_byte(byte: u8) -> Result<Self> {
         match byte {
             0 => Ok(OracleSource::PythPull),
+            1 => Ok(OracleSource::PythLegacy),
             _ => err!(BallastError::InvalidOracleData),
         }
     }

@@ -1,16 +1,17 @@
-//! `withdraw_protocol_fees`: collects the protocol's earned fees out of the pool into the fee
-//! vault (as far as liquidity is available), then pays `amount` from the fee vault.
+//! `withdraw_protocol_fees`: collects what the protocol has earned into the fee vault (as far
+//! as the pool's liquidity allows): its cTokens from liquidation bonuses, redeemed, and its
+//! accrued fees. Then pays `amount` from the fee vault.
 use {
     crate::{
         errors::BallastError,
         events::{EventHeader, ProtocolFeesWithdrawn},
-        instructions::shared::token::{token_amount, AuthoritySeeds, Liquidity},
+        instructions::shared::token::{token_amount, AuthoritySeeds, Collateral, Liquidity},
         logic,
         math::Fixed,
         state::{Market, Reserve},
     },
     anchor_lang::prelude::*,
-    anchor_spl::token_interface::TokenInterface,
+    anchor_spl::{token::Token, token_interface::TokenInterface},
 };
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -34,6 +35,8 @@ pub struct WithdrawProtocolFees<'info> {
         has_one = liquidity_mint @ BallastError::WrongReserveAccount,
         has_one = liquidity_vault @ BallastError::WrongReserveAccount,
         has_one = fee_vault @ BallastError::WrongReserveAccount,
+        has_one = collateral_mint @ BallastError::WrongReserveAccount,
+        has_one = collateral_vault @ BallastError::WrongReserveAccount,
     )]
     pub reserve: AccountLoader<'info, Reserve>,
     /// CHECK: the reserve's liquidity mint (has_one).
@@ -44,11 +47,18 @@ pub struct WithdrawProtocolFees<'info> {
     /// CHECK: the reserve's fee vault (has_one).
     #[account(mut)]
     pub fee_vault: UncheckedAccount<'info>,
+    /// CHECK: the reserve's cToken mint (has_one).
+    #[account(mut)]
+    pub collateral_mint: UncheckedAccount<'info>,
+    /// CHECK: the reserve's collateral vault (has_one), which holds the protocol's cTokens.
+    #[account(mut)]
+    pub collateral_vault: UncheckedAccount<'info>,
     /// CHECK: any token account of the liquidity mint; the token program checks the mint.
     #[account(mut)]
     pub destination: UncheckedAccount<'info>,
     #[account(address = reserve.load()?.token_program @ BallastError::WrongTokenProgram)]
     pub token_program: Interface<'info, TokenInterface>,
+    pub collateral_token_program: Program<'info, Token>,
 }
 
 impl WithdrawProtocolFees<'_> {
@@ -61,22 +71,39 @@ impl WithdrawProtocolFees<'_> {
 pub fn handler(ctx: Context<WithdrawProtocolFees>, args: WithdrawProtocolFeesArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &ctx.accounts;
-    let (collected, decimals) = {
+    let (collected, redeemed_collateral, decimals) = {
         let reserve = &mut *accounts.reserve.load_mut()?;
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        // The protocol's cTokens, as far as available liquidity covers them.
         let liquidity = &mut reserve.liquidity;
-        let collected = liquidity
+        let redeemable = reserve
+            .protocol_collateral
+            .min(liquidity.liquidity_to_collateral(liquidity.available_amount)?);
+        let redeemable_value = liquidity.collateral_to_liquidity(redeemable)?.to_floor()?;
+        let (redeemed_collateral, redeemed_liquidity) = if redeemable_value > 0 {
+            (redeemable, logic::redeem(liquidity, redeemable)?)
+        } else {
+            (0, 0)
+        };
+        reserve.protocol_collateral -= redeemed_collateral;
+        // Then the accrued fees.
+        let liquidity = &mut reserve.liquidity;
+        let fees = liquidity
             .protocol_fees()
             .to_floor()?
             .min(liquidity.available_amount);
-        liquidity.remove_available(collected)?;
+        liquidity.remove_available(fees)?;
         liquidity.accumulated_protocol_fees_sf.set(
             liquidity
                 .protocol_fees()
-                .checked_sub(Fixed::from_u64(collected))?,
+                .checked_sub(Fixed::from_u64(fees))?,
         );
         reserve.check_invariants()?;
-        (collected, reserve.decimals)
+        (
+            fees + redeemed_liquidity,
+            redeemed_collateral,
+            reserve.decimals,
+        )
     };
     let seeds = AuthoritySeeds::new(
         accounts.market.key(),
@@ -88,6 +115,18 @@ pub fn handler(ctx: Context<WithdrawProtocolFees>, args: WithdrawProtocolFeesArg
         decimals,
     };
     let authority = &accounts.market_authority;
+    if redeemed_collateral > 0 {
+        Collateral {
+            token_program: &accounts.collateral_token_program,
+        }
+        .burn_from_vault(
+            &accounts.collateral_mint,
+            &accounts.collateral_vault,
+            authority,
+            &seeds,
+            redeemed_collateral,
+        )?;
+    }
     if collected > 0 {
         liquidity.transfer_out(
             &accounts.liquidity_vault,
@@ -122,6 +161,7 @@ pub fn handler(ctx: Context<WithdrawProtocolFees>, args: WithdrawProtocolFeesArg
             accounts.admin.key(),
         )?,
         collected,
+        redeemed_collateral,
         amount,
         destination: accounts.destination.key(),
     });

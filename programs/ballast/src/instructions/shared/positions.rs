@@ -41,41 +41,33 @@ pub fn check_position_accounts(remaining: &[AccountInfo], obligation: &Obligatio
     Ok(())
 }
 
-/// A reserve the instruction already holds (mutably, or priced from its own oracle account):
-/// its position accounts are checked, not loaded again.
-#[derive(Clone, Copy)]
-pub struct HeldReserve {
-    pub key: Pubkey,
-    pub oracle: Pubkey,
-}
-
-/// Checks the position accounts and prices every reserve in them except the `held` ones:
-/// each reserve must belong to this program and `market`, each oracle must be the reserve's,
-/// and each price must pass the reserve's limits at `now`.
+/// Checks the position accounts and prices every position's reserve: each must belong to this
+/// program and `market`, each oracle must be the reserve's, and each price must pass the
+/// reserve's limits at `now`. Reserves the instruction already holds (mutably) come in `held`
+/// and are priced from their in-memory state instead of being loaded again.
 pub fn price_positions<'info>(
     remaining: &'info [AccountInfo<'info>],
     obligation: &Obligation,
     market: &Pubkey,
-    held: &[HeldReserve],
+    held: &[(Pubkey, &Reserve)],
     now: i64,
 ) -> Result<Vec<ReservePricing>> {
     check_position_accounts(remaining, obligation)?;
     let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
     for pair in remaining.chunks_exact(ACCOUNTS_PER_POSITION) {
         let (reserve_info, oracle_info) = (&pair[0], &pair[1]);
-        let known_oracle = held
-            .iter()
-            .find(|h| h.key == *reserve_info.key)
-            .map(|h| h.oracle)
-            .or_else(|| {
-                pricing
-                    .iter()
-                    .find(|p| p.reserve == *reserve_info.key)
-                    .map(|p| p.oracle)
-            });
-        if let Some(expected) = known_oracle {
-            // Same reserve as a held one or as an earlier position (collateral and debt).
-            require_keys_eq!(*oracle_info.key, expected, BallastError::WrongOracleAccount);
+        if let Some(known) = pricing.iter().find(|p| p.reserve == *reserve_info.key) {
+            // The same reserve at two positions: the same oracle too.
+            require_keys_eq!(
+                *oracle_info.key,
+                known.oracle,
+                BallastError::WrongOracleAccount
+            );
+            continue;
+        }
+        if let Some((key, reserve)) = held.iter().find(|(key, _)| key == reserve_info.key) {
+            let price = oracle::load_price(oracle_info, reserve, now)?;
+            pricing.push(ReservePricing::new(*key, reserve, price, now)?);
             continue;
         }
         let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;

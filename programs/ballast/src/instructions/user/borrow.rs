@@ -6,7 +6,7 @@ use {
         errors::BallastError,
         events::{Borrowed, EventHeader},
         instructions::shared::{
-            positions::{price_positions, HeldReserve},
+            positions::price_positions,
             token::{AuthoritySeeds, Liquidity},
         },
         logic::{self, Health, ReservePricing},
@@ -69,26 +69,26 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
+    let outage_threshold = a.market.load()?.config.oracle_outage_threshold_secs;
     let (borrowed, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        // The borrowed reserve may be a new position: its price comes from its own account.
         let price = oracle::load_price(&a.oracle, reserve, now)?;
-        reserve.last_oracle_publish_time = price.publish_time;
-        let held = HeldReserve {
-            key: reserve_key,
-            oracle: reserve.oracle.account,
-        };
+        reserve.observe_price(&price, outage_threshold);
         let mut pricing = price_positions(
             ctx.remaining_accounts,
             obligation,
             &a.market.key(),
-            &[held],
+            &[(reserve_key, reserve)],
             now,
         )?;
         let borrowed = logic::borrow(reserve, &reserve_key, obligation, args.amount)?;
         reserve.check_invariants()?;
-        pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);
+        if !pricing.iter().any(|p| p.reserve == reserve_key) {
+            pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);
+        }
         Health::of(obligation, &pricing)?.require_within_borrow_limit()?;
         (borrowed, reserve.decimals)
     };

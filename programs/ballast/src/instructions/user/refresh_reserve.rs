@@ -1,10 +1,13 @@
-//! `refresh_reserve`: permissionless crank that writes accrued interest. Nothing requires it
-//! (every instruction accrues what it touches); it keeps stored state current for readers.
+//! `refresh_reserve`: permissionless crank that writes accrued interest and, when the oracle's
+//! price is valid, records its publish time and any outage it just ended. Nothing requires it
+//! (every instruction accrues what it touches); it keeps stored state current for readers and
+//! lets the oracle grace period see outages that no user transaction happened to observe.
 use {
     crate::{
+        errors::BallastError,
         events::{EventHeader, ReserveRefreshed},
-        logic,
-        state::Reserve,
+        logic, oracle,
+        state::{Market, Reserve},
     },
     anchor_lang::prelude::*,
 };
@@ -12,22 +15,36 @@ use {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct RefreshReserve<'info> {
-    #[account(mut)]
+    pub market: AccountLoader<'info, Market>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
     pub reserve: AccountLoader<'info, Reserve>,
+    /// CHECK: must be the reserve's oracle account (checked); a price that fails validation
+    /// (stale, too wide...) is simply not recorded.
+    pub oracle: UncheckedAccount<'info>,
 }
 
 pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let (market, liquidity) = {
-        let reserve = &mut *ctx.accounts.reserve.load_mut()?;
+    let a = &ctx.accounts;
+    let outage_threshold = a.market.load()?.config.oracle_outage_threshold_secs;
+    let liquidity = {
+        let reserve = &mut *a.reserve.load_mut()?;
+        require_keys_eq!(
+            a.oracle.key(),
+            reserve.oracle.account,
+            BallastError::WrongOracleAccount
+        );
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        if let Ok(price) = oracle::load_price(&a.oracle, reserve, now) {
+            reserve.observe_price(&price, outage_threshold);
+        }
         reserve.check_invariants()?;
-        (reserve.market, reserve.liquidity)
+        reserve.liquidity
     };
     emit_cpi!(ReserveRefreshed {
         header: EventHeader::new(
-            market,
-            ctx.accounts.reserve.key(),
+            a.market.key(),
+            a.reserve.key(),
             Pubkey::default(),
             Pubkey::default()
         )?,

@@ -6,11 +6,10 @@ use {
         errors::BallastError,
         events::{EventHeader, Redeemed},
         instructions::shared::{
-            positions::{check_position_accounts, price_positions, HeldReserve},
+            positions::{check_position_accounts, price_positions},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
-        logic::{self, Health, ReservePricing},
-        oracle,
+        logic::{self, Health},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -46,8 +45,6 @@ pub struct Withdraw<'info> {
         has_one = owner @ BallastError::NotObligationOwner,
     )]
     pub obligation: AccountLoader<'info, Obligation>,
-    /// CHECK: the reserve's oracle; checked against the reserve when a price is needed.
-    pub oracle: UncheckedAccount<'info>,
     /// CHECK: the reserve's liquidity mint (has_one).
     pub liquidity_mint: UncheckedAccount<'info>,
     /// CHECK: the reserve's liquidity vault (has_one).
@@ -78,25 +75,25 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
+    let outage_threshold = a.market.load()?.config.oracle_outage_threshold_secs;
     let (collateral, amount, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let held = HeldReserve {
-            key: reserve_key,
-            oracle: reserve.oracle.account,
-        };
-        let mut pricing = if obligation.has_debt() {
-            let price = oracle::load_price(&a.oracle, reserve, now)?;
-            reserve.last_oracle_publish_time = price.publish_time;
-            let others = price_positions(
+        // Without debt no price is needed; with debt, this reserve is priced from its position
+        // accounts like the others.
+        let pricing = if obligation.has_debt() {
+            let pricing = price_positions(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
-                &[held],
+                &[(reserve_key, reserve)],
                 now,
             )?;
-            Some((others, price))
+            if let Some(own) = pricing.iter().find(|p| p.reserve == reserve_key) {
+                reserve.observe_price(&own.price, outage_threshold);
+            }
+            Some(pricing)
         } else {
             check_position_accounts(ctx.remaining_accounts, obligation)?;
             None
@@ -111,9 +108,8 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
         obligation.withdraw_collateral(&reserve_key, collateral)?;
         let amount = logic::redeem(&mut reserve.liquidity, collateral)?;
         reserve.check_invariants()?;
-        if let Some((others, price)) = pricing.as_mut() {
-            others.push(ReservePricing::new(reserve_key, reserve, *price, now)?);
-            Health::of(obligation, others)?.require_within_borrow_limit()?;
+        if let Some(pricing) = pricing {
+            Health::of(obligation, &pricing)?.require_within_borrow_limit()?;
         }
         (collateral, amount, reserve.decimals)
     };

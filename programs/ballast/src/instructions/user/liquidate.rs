@@ -1,0 +1,253 @@
+//! `liquidate` (permissionless): repays part of an unhealthy obligation's debt in one reserve
+//! and takes its collateral in another, with a bonus. See `logic::liquidate` for the rules.
+//!
+//! Remaining accounts: the obligation's position accounts; then, for a liquidity payout, the
+//! withdraw reserve's cToken mint, liquidity vault, liquidity mint and token program. (They are
+//! remaining accounts rather than optional ones so that a cToken liquidation of an obligation
+//! with the most positions fits one legacy transaction.)
+use {
+    crate::{
+        errors::BallastError,
+        events::{EventHeader, Liquidated},
+        instructions::shared::{
+            positions::{price_positions, ACCOUNTS_PER_POSITION},
+            token::{AuthoritySeeds, Collateral, Liquidity},
+        },
+        logic::{
+            self,
+            liquidate::{self as rules, LiquidationPolicy},
+        },
+        state::{Market, Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+    anchor_spl::{token::Token, token_interface::TokenInterface},
+};
+
+/// What the liquidator receives for the seized collateral.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiquidationPayout {
+    /// The withdraw reserve's cTokens.
+    Collateral,
+    /// The cTokens redeemed for the withdraw reserve's liquidity (needs it available).
+    Liquidity,
+}
+
+/// Accounts a liquidity payout adds after the position accounts.
+pub const LIQUIDITY_PAYOUT_ACCOUNTS: usize = 4;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct LiquidateArgs {
+    /// Most liquidity to repay; `u64::MAX` for as much as the rules allow.
+    pub max_repay_amount: u64,
+    /// Least the liquidator accepts (cTokens or liquidity, per `payout`): protects against the
+    /// price moving between simulation and execution.
+    pub min_payout: u64,
+    pub payout: LiquidationPayout,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Liquidate<'info> {
+    pub liquidator: Signer<'info>,
+    pub market: AccountLoader<'info, Market>,
+    /// CHECK: the market's authority PDA (key stored in the market); signs for the vaults.
+    #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
+    pub market_authority: UncheckedAccount<'info>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    pub obligation: AccountLoader<'info, Obligation>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    pub repay_reserve: AccountLoader<'info, Reserve>,
+    /// CHECK: the repay reserve's liquidity mint (address checked).
+    #[account(address = repay_reserve.load()?.liquidity_mint @ BallastError::WrongReserveAccount)]
+    pub repay_liquidity_mint: UncheckedAccount<'info>,
+    /// CHECK: the repay reserve's liquidity vault (address checked).
+    #[account(mut, address = repay_reserve.load()?.liquidity_vault @ BallastError::WrongReserveAccount)]
+    pub repay_liquidity_vault: UncheckedAccount<'info>,
+    /// CHECK: the liquidator's account the repayment comes from; the token program checks it.
+    #[account(mut)]
+    pub liquidator_repay_source: UncheckedAccount<'info>,
+    #[account(address = repay_reserve.load()?.token_program @ BallastError::WrongTokenProgram)]
+    pub repay_token_program: Interface<'info, TokenInterface>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    pub withdraw_reserve: AccountLoader<'info, Reserve>,
+    /// CHECK: the withdraw reserve's collateral vault (address checked).
+    #[account(mut, address = withdraw_reserve.load()?.collateral_vault @ BallastError::WrongReserveAccount)]
+    pub withdraw_collateral_vault: UncheckedAccount<'info>,
+    /// CHECK: receives the payout (cTokens, or the withdraw reserve's liquidity); the token
+    /// program checks the mint.
+    #[account(mut)]
+    pub liquidator_destination: UncheckedAccount<'info>,
+    pub collateral_token_program: Program<'info, Token>,
+}
+
+impl Liquidate<'_> {
+    pub fn validate(&self, args: &LiquidateArgs) -> Result<()> {
+        require!(args.max_repay_amount > 0, BallastError::ZeroAmount);
+        Ok(())
+    }
+}
+
+pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let a = &ctx.accounts;
+    let (repay_key, withdraw_key) = (a.repay_reserve.key(), a.withdraw_reserve.key());
+    let (config, authority_bump) = {
+        let market = a.market.load()?;
+        (market.config, market.authority_bump)
+    };
+    let (plan, payout_amount, repay_decimals, payout_accounts) = {
+        let obligation = &mut *a.obligation.load_mut()?;
+        let repay = &mut *a.repay_reserve.load_mut()?;
+        let withdraw = &mut *a.withdraw_reserve.load_mut()?;
+        logic::accrue_interest(&mut repay.liquidity, &repay.config, now)?;
+        logic::accrue_interest(&mut withdraw.liquidity, &withdraw.config, now)?;
+
+        let count = obligation.position_count() * ACCOUNTS_PER_POSITION;
+        let (positions, payout_accounts) = ctx
+            .remaining_accounts
+            .split_at(count.min(ctx.remaining_accounts.len()));
+        let expected_payout = match args.payout {
+            LiquidationPayout::Collateral => 0,
+            LiquidationPayout::Liquidity => LIQUIDITY_PAYOUT_ACCOUNTS,
+        };
+        let pricing = price_positions(
+            positions,
+            obligation,
+            &a.market.key(),
+            &[(repay_key, &*repay), (withdraw_key, &*withdraw)],
+            now,
+        )?;
+        require!(
+            payout_accounts.len() == expected_payout,
+            BallastError::InvalidPayoutAccounts
+        );
+        for (key, reserve) in [(repay_key, &mut *repay), (withdraw_key, &mut *withdraw)] {
+            if let Some(p) = pricing.iter().find(|p| p.reserve == key) {
+                reserve.observe_price(&p.price, config.oracle_outage_threshold_secs);
+            }
+        }
+        rules::check_grace_period(
+            &pricing,
+            config.oracle_outage_threshold_secs,
+            config.oracle_grace_period_secs,
+            now,
+        )?;
+        let plan = rules::plan(
+            obligation,
+            &pricing,
+            &repay_key,
+            &withdraw_key,
+            withdraw,
+            args.max_repay_amount,
+            &LiquidationPolicy::from(&config),
+        )?;
+        rules::apply(
+            &plan,
+            repay,
+            &repay_key,
+            withdraw,
+            &withdraw_key,
+            obligation,
+        )?;
+        let payout_amount = match args.payout {
+            LiquidationPayout::Collateral => plan.liquidator_collateral,
+            LiquidationPayout::Liquidity => {
+                check_payout_accounts(payout_accounts, withdraw)?;
+                logic::redeem(&mut withdraw.liquidity, plan.liquidator_collateral)?
+            }
+        };
+        require!(
+            payout_amount >= args.min_payout,
+            BallastError::LiquidationBelowMinimum
+        );
+        repay.check_invariants()?;
+        withdraw.check_invariants()?;
+        (plan, payout_amount, repay.decimals, payout_accounts)
+    };
+
+    Liquidity {
+        token_program: &a.repay_token_program.to_account_info(),
+        mint: &a.repay_liquidity_mint,
+        decimals: repay_decimals,
+    }
+    .transfer_in(
+        &a.liquidator_repay_source,
+        &a.repay_liquidity_vault,
+        &a.liquidator,
+        plan.repay_amount,
+    )?;
+    let seeds = AuthoritySeeds::new(a.market.key(), authority_bump);
+    let collateral = Collateral {
+        token_program: &a.collateral_token_program,
+    };
+    match args.payout {
+        LiquidationPayout::Collateral => collateral.transfer_out(
+            &a.withdraw_collateral_vault,
+            &a.liquidator_destination,
+            &a.market_authority,
+            &seeds,
+            payout_amount,
+        )?,
+        LiquidationPayout::Liquidity => {
+            let [collateral_mint, liquidity_vault, liquidity_mint, token_program] = payout_accounts
+            else {
+                return err!(BallastError::InvalidPayoutAccounts);
+            };
+            collateral.burn_from_vault(
+                collateral_mint,
+                &a.withdraw_collateral_vault,
+                &a.market_authority,
+                &seeds,
+                plan.liquidator_collateral,
+            )?;
+            let decimals = a.withdraw_reserve.load()?.decimals;
+            Liquidity {
+                token_program,
+                mint: liquidity_mint,
+                decimals,
+            }
+            .transfer_out(
+                liquidity_vault,
+                &a.liquidator_destination,
+                &a.market_authority,
+                &seeds,
+                payout_amount,
+            )?;
+        }
+    }
+    emit_cpi!(Liquidated {
+        header: EventHeader::new(
+            a.market.key(),
+            repay_key,
+            a.obligation.key(),
+            a.liquidator.key()
+        )?,
+        withdraw_reserve: withdraw_key,
+        repaid_amount: plan.repay_amount,
+        seized_collateral: plan.seized_collateral,
+        protocol_collateral: plan.protocol_collateral,
+        payout: args.payout,
+        payout_amount,
+        bonus_sf: plan.bonus.raw(),
+    });
+    Ok(())
+}
+
+/// The liquidity payout accounts must be the withdraw reserve's own.
+fn check_payout_accounts(accounts: &[AccountInfo], withdraw: &Reserve) -> Result<()> {
+    let expected = [
+        withdraw.collateral_mint,
+        withdraw.liquidity_vault,
+        withdraw.liquidity_mint,
+        withdraw.token_program,
+    ];
+    require!(
+        accounts.len() == expected.len()
+            && accounts
+                .iter()
+                .zip(expected)
+                .all(|(info, key)| *info.key == key),
+        BallastError::InvalidPayoutAccounts
+    );
+    Ok(())
+}

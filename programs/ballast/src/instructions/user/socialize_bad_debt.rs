@@ -1,0 +1,51 @@
+//! `socialize_bad_debt` (permissionless): once an obligation has debt and no collateral left,
+//! its debt in one reserve is written off against that reserve's suppliers: the cToken
+//! exchange rate falls by exactly that amount.
+use {
+    crate::{
+        errors::BallastError,
+        events::{BadDebtSocialized, EventHeader},
+        logic::{self, bad_debt},
+        state::{Market, Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SocializeBadDebt<'info> {
+    /// Anyone: recorded in the event.
+    pub signer: Signer<'info>,
+    pub market: AccountLoader<'info, Market>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    pub reserve: AccountLoader<'info, Reserve>,
+    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    pub obligation: AccountLoader<'info, Obligation>,
+}
+
+pub fn handler(ctx: Context<SocializeBadDebt>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let a = &ctx.accounts;
+    let reserve_key = a.reserve.key();
+    let (written_off, rate_before, rate_after) = {
+        let reserve = &mut *a.reserve.load_mut()?;
+        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        let rate_before = reserve.liquidity.exchange_rate()?;
+        let written_off =
+            bad_debt::socialize(reserve, &reserve_key, &mut *a.obligation.load_mut()?)?;
+        reserve.check_invariants()?;
+        (written_off, rate_before, reserve.liquidity.exchange_rate()?)
+    };
+    emit_cpi!(BadDebtSocialized {
+        header: EventHeader::new(
+            a.market.key(),
+            reserve_key,
+            a.obligation.key(),
+            a.signer.key()
+        )?,
+        written_off_sf: written_off.raw(),
+        exchange_rate_before_sf: rate_before.raw(),
+        exchange_rate_after_sf: rate_after.raw(),
+    });
+    Ok(())
+}

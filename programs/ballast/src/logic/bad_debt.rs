@@ -1,0 +1,71 @@
+//! Bad debt: debt left on an obligation with no collateral is written off against the
+//! reserve's suppliers.
+use {
+    crate::{
+        errors::BallastError,
+        math::Fixed,
+        state::{Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// Writes off `obligation`'s whole debt in `reserve` (interest already accrued). The pool's
+/// total supply, and so the cToken exchange rate, falls by exactly that debt. Returns it.
+pub fn socialize(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+) -> Result<Fixed> {
+    require!(
+        obligation.collateral_count == 0,
+        BallastError::ObligationHasCollateral
+    );
+    let liquidity = &mut reserve.liquidity;
+    let index = obligation
+        .find_borrow(reserve_key)
+        .ok_or(BallastError::BorrowPositionNotFound)?;
+    let debt = obligation.borrows[index].debt(liquidity.index())?;
+    obligation.remove_debt(reserve_key, debt, liquidity.index())?;
+    liquidity
+        .borrowed_amount_sf
+        .set(liquidity.borrowed().saturating_sub(debt));
+    // Unclaimed protocol fees stay a claim on what is left, never more than all of it.
+    let pool = Fixed::from_u64(liquidity.available_amount).checked_add(liquidity.borrowed())?;
+    if liquidity.protocol_fees() > pool {
+        liquidity.accumulated_protocol_fees_sf.set(pool);
+    }
+    Ok(debt)
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, bytemuck::Zeroable};
+
+    #[test]
+    fn writes_off_exactly_the_debt_and_only_without_collateral() {
+        let mut r = Reserve::zeroed();
+        r.liquidity.available_amount = 600;
+        r.liquidity.collateral_supply = 1_000;
+        r.liquidity.borrowed_amount_sf.set(Fixed::from_u64(400));
+        r.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        let key = Pubkey::new_unique();
+        let mut o = Obligation::zeroed();
+        o.add_debt(&key, Fixed::from_u64(150), Fixed::ONE).unwrap();
+        o.deposit_collateral(&Pubkey::new_unique(), 1).unwrap();
+        assert_eq!(
+            socialize(&mut r, &key, &mut o).unwrap_err(),
+            BallastError::ObligationHasCollateral.into()
+        );
+        o.withdraw_collateral(&o.collaterals[0].reserve.clone(), 1)
+            .unwrap();
+        let rate_before = r.liquidity.exchange_rate().unwrap();
+        assert_eq!(
+            socialize(&mut r, &key, &mut o).unwrap(),
+            Fixed::from_u64(150)
+        );
+        assert_eq!(r.liquidity.total_supply().unwrap(), Fixed::from_u64(850));
+        assert_eq!(rate_before, Fixed::ONE);
+        assert_eq!(r.liquidity.exchange_rate().unwrap(), Fixed::from_bps(8_500));
+        assert_eq!(o.borrow_count, 0);
+    }
+}
