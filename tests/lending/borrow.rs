@@ -132,7 +132,7 @@ async fn withdrawing_collateral_is_limited_by_the_remaining_borrow_limit() {
 /// loan-to-value, not another position's.
 #[tokio::test]
 async fn the_withdrawn_collaterals_own_ltv_counts() {
-    let (m, usdc, sol, _, borrower) = setup().await;
+    let (mut m, usdc, sol, _, borrower) = setup().await;
     m.try_update_reserve(
         sol,
         ReserveChange::LoanToValue {
@@ -144,8 +144,11 @@ async fn the_withdrawn_collaterals_own_ltv_counts() {
     .unwrap();
     m.fund(&borrower, usdc, 1_000_000_000).await;
     m.try_supply(&borrower, usdc, 1_000_000_000).await.unwrap();
-    // Limit: $1,000 USDC x 80% + $1,000 SOL x 50% = $1,300. Borrow $1,250.
-    m.try_borrow(&borrower, usdc, 1_250_000_000).await.unwrap();
+    // Limit: $1,000 USDC x 80% + $1,000 SOL x 50% = $1,300. Borrow $1,250 of another
+    // stablecoin (an obligation never owes the asset it pledges).
+    let pool = m.add_pool(ReserveSpec::usdc(), 10_000_000_000).await;
+    let borrower = m.with_accounts_for(borrower).await;
+    m.try_borrow(&borrower, pool, 1_250_000_000).await.unwrap();
     // Withdrawing $62.50 of USDC costs 62.5 x 80% = 50 of limit: exactly at the line.
     // (Valued at SOL's 50%, $100 could leave: the bug.)
     let touched = m.touched_accounts(&borrower);

@@ -7,24 +7,28 @@ use {
     solana_sdk::instruction::{AccountMeta, Instruction},
 };
 
-/// A borrower with SOL and USDC pledged (positions: SOL, then USDC) and a USDC pool.
+/// A borrower with SOL and USDC pledged and one unit of a third stablecoin (the pool borrowed
+/// from) owed. Position accounts: SOL (0, 1), USDC (2, 3), the debt (4, 5).
 async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
-    let (m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+    let (mut m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
     m.fund(&borrower, usdc, 100_000_000).await;
     m.try_supply(&borrower, usdc, 100_000_000).await.unwrap();
-    (m, usdc, sol, borrower)
+    let pool = m.add_pool(ReserveSpec::usdc(), 10_000_000_000).await;
+    let borrower = m.with_accounts_for(borrower).await;
+    m.try_borrow(&borrower, pool, 1).await.unwrap();
+    (m, pool, sol, borrower)
 }
 
-/// A borrow of 1 USDC whose position accounts are replaced by `edit(current)`.
+/// A borrow of 1 unit of `pool` whose position accounts are replaced by `edit(current)`.
 async fn borrow_with(
     m: &TestMarket,
-    usdc: ReserveId,
+    pool: ReserveId,
     borrower: &User,
     edit: impl FnOnce(Vec<AccountMeta>) -> Vec<AccountMeta>,
 ) -> Instruction {
     let mut o = m.obligation_keys(borrower).await;
     o.position_accounts = edit(o.position_accounts);
-    let k = m.keys(usdc);
+    let k = m.keys(pool);
     ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 1_000_000)
 }
 
@@ -32,8 +36,8 @@ async fn expect_refused(
     edit: impl FnOnce(Vec<AccountMeta>) -> Vec<AccountMeta>,
     error: BallastError,
 ) {
-    let (m, usdc, _, borrower) = setup().await;
-    let borrow = borrow_with(&m, usdc, &borrower, edit).await;
+    let (m, pool, _, borrower) = setup().await;
+    let borrow = borrow_with(&m, pool, &borrower, edit).await;
     let touched = m.touched_accounts(&borrower);
     let before = m.snapshot(&touched).await;
     assert_error!(m.send(borrow, &borrower.keypair).await, error);
@@ -42,33 +46,19 @@ async fn expect_refused(
 
 #[tokio::test]
 async fn the_right_accounts_pass() {
-    let (m, usdc, _, borrower) = setup().await;
-    let borrow = borrow_with(&m, usdc, &borrower, |a| a).await;
+    let (m, pool, _, borrower) = setup().await;
+    let borrow = borrow_with(&m, pool, &borrower, |a| a).await;
     m.send(borrow, &borrower.keypair).await.unwrap();
 }
 
 #[tokio::test]
 async fn missing_pair() {
-    expect_refused(
-        |mut a| {
-            a.truncate(2);
-            a
-        },
-        BallastError::MissingPositionAccounts,
-    )
-    .await;
+    expect_refused(|a| a[..4].to_vec(), BallastError::MissingPositionAccounts).await;
 }
 
 #[tokio::test]
 async fn missing_oracle() {
-    expect_refused(
-        |mut a| {
-            a.pop();
-            a
-        },
-        BallastError::MissingPositionAccounts,
-    )
-    .await;
+    expect_refused(|a| a[..5].to_vec(), BallastError::MissingPositionAccounts).await;
 }
 
 #[tokio::test]
@@ -79,11 +69,7 @@ async fn none_at_all() {
 #[tokio::test]
 async fn extra_pair() {
     expect_refused(
-        |mut a| {
-            let extra = a[..2].to_vec();
-            a.extend(extra);
-            a
-        },
+        |a| [a.clone(), a[..2].to_vec()].concat(),
         BallastError::UnexpectedPositionAccounts,
     )
     .await;
@@ -92,7 +78,7 @@ async fn extra_pair() {
 #[tokio::test]
 async fn reordered_pairs() {
     expect_refused(
-        |a| [a[2..4].to_vec(), a[..2].to_vec(), a[4..].to_vec()].concat(),
+        |a| [&a[2..4], &a[..2], &a[4..]].concat(),
         BallastError::PositionReserveMismatch,
     )
     .await;
@@ -101,7 +87,10 @@ async fn reordered_pairs() {
 #[tokio::test]
 async fn oracle_in_place_of_the_reserve() {
     expect_refused(
-        |a| vec![a[1].clone(), a[0].clone(), a[2].clone(), a[3].clone()],
+        |mut a| {
+            a.swap(0, 1);
+            a
+        },
         BallastError::PositionReserveMismatch,
     )
     .await;
@@ -167,4 +156,24 @@ async fn checked_even_when_no_price_is_needed() {
         m.send(withdraw, &borrower.keypair).await,
         BallastError::PositionReserveMismatch
     );
+}
+
+#[tokio::test]
+async fn a_reserve_cannot_hold_both_collateral_and_debt_of_one_obligation() {
+    let (m, pool, sol, borrower) = setup().await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    // Borrowing the pledged SOL; pledging the owed pool asset.
+    assert_error!(
+        m.try_borrow(&borrower, sol, 1).await,
+        BallastError::SameReserveCollateralAndDebt
+    );
+    m.assert_unchanged(&before, &touched).await;
+    m.fund(&borrower, pool, 10).await;
+    let funded = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_supply(&borrower, pool, 10).await,
+        BallastError::SameReserveCollateralAndDebt
+    );
+    m.assert_unchanged(&funded, &touched).await;
 }
