@@ -6,5 +6,6 @@ mod budgets;
 mod collateral;
 mod deposit;
 mod interest;
+mod liquidation;
 mod oracle;
 mod positions;

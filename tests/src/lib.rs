@@ -2,6 +2,7 @@
 //! Pyth prices, users with token accounts and obligations, one `try_*` sender per instruction,
 //! and `assert_error!` for exact program errors.
 pub mod budgets;
+pub mod expect;
 pub mod market;
 pub mod specs;
 

@@ -245,8 +245,9 @@ impl TestMarket {
         self.bank.advance_time(seconds).await.expect("advance time");
         let now = self.now().await;
         for i in 0..self.reserves.len() {
+            // The feed kept publishing while time passed: no gap, no outage.
             let mut price = self.reserves[i].price;
-            price.prev_publish_time = price.publish_time;
+            price.prev_publish_time = now - 1;
             price.publish_time = now;
             self.set_oracle(ReserveId(i), price).await;
         }

@@ -68,7 +68,13 @@ pub struct Liquidate<'info> {
     pub liquidator_repay_source: UncheckedAccount<'info>,
     #[account(address = repay_reserve.load()?.token_program @ BallastError::WrongTokenProgram)]
     pub repay_token_program: Interface<'info, TokenInterface>,
-    #[account(mut, has_one = market @ BallastError::WrongMarket)]
+    /// Never the repay reserve: an obligation holds no collateral where it owes. (Anchor's own
+    /// duplicate check does not cover zero-copy accounts.)
+    #[account(
+        mut,
+        has_one = market @ BallastError::WrongMarket,
+        constraint = withdraw_reserve.key() != repay_reserve.key() @ BallastError::SameReserveCollateralAndDebt,
+    )]
     pub withdraw_reserve: AccountLoader<'info, Reserve>,
     /// CHECK: the withdraw reserve's collateral vault (address checked).
     #[account(mut, address = withdraw_reserve.load()?.collateral_vault @ BallastError::WrongReserveAccount)]
