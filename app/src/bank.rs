@@ -31,6 +31,14 @@ fn process_ballast(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -
     ballast::entry(program_id, accounts, data)
 }
 
+/// The bank logs every transaction at debug level; keep a program's output readable unless the
+/// user asked for logs (`RUST_LOG`). Call before any thread starts.
+pub fn quiet_logs() {
+    if std::env::var_os("RUST_LOG").is_none() {
+        std::env::set_var("RUST_LOG", "error");
+    }
+}
+
 /// A `ProgramTest` with Ballast registered natively, ready for more programs or accounts.
 pub fn program_test() -> ProgramTest {
     let mut pt = ProgramTest::new("ballast", ballast::ID, processor!(process_ballast));

@@ -14,7 +14,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let command = Command::parse();
-    quiet_bank_logs();
+    ballast_client::bank::quiet_logs();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let result = runtime.block_on(async {
         match command {
@@ -29,14 +29,5 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// The in-process bank logs every transaction at debug level; keep the demo's output readable
-/// unless the user asked for logs.
-fn quiet_bank_logs() {
-    if std::env::var_os("RUST_LOG").is_none() {
-        // Called before the runtime starts any thread.
-        std::env::set_var("RUST_LOG", "error");
     }
 }

@@ -27,3 +27,24 @@ async fn max_position_borrow_fits_one_legacy_transaction_and_succeeds() {
     m.bank.send(&ixs, &[&scenario.user.keypair]).await.unwrap();
     assert_eq!(m.balance(&wallet).await, before + 1_000_000);
 }
+
+#[tokio::test]
+async fn max_position_liquidation_fits_one_legacy_transaction_and_succeeds() {
+    let mut scenario = MaxPositions::new().await;
+    let liquidator = scenario.make_liquidatable().await;
+    let ixs = scenario
+        .liquidate_transaction(
+            &liquidator,
+            ballast::instructions::LiquidationPayout::Collateral,
+        )
+        .await;
+    let size = legacy_tx_size(&ixs, &liquidator.key());
+    assert!(
+        size <= PACKET_DATA_SIZE,
+        "liquidate transaction is {size} bytes"
+    );
+    let m = &scenario.market;
+    let collateral_mint = m.keys(scenario.collateral[0]).collateral_mint();
+    m.bank.send(&ixs, &[&liquidator.keypair]).await.unwrap();
+    assert!(m.balance(&liquidator.account(&collateral_mint)).await > 0);
+}

@@ -422,3 +422,127 @@ async fn liquidity_payout_needs_the_withdraw_reserves_own_accounts() {
         BallastError::InvalidPayoutAccounts
     );
 }
+
+/// Two collaterals and two debts: the liquidator picks the pair; only that pair changes.
+#[tokio::test]
+async fn several_collateral_and_debt_reserves() {
+    let (mut m, usdc, sol) = TestMarket::standard().await;
+    let eth = m
+        .add_reserve(ReserveSpec::sol().with_price(2_000 * USD))
+        .await;
+    let usdt = m.add_pool(ReserveSpec::usdc(), 10_000 * USDC).await;
+    let lender = m.new_user().await;
+    m.fund(&lender, usdc, 10_000 * USDC).await;
+    m.try_deposit(&lender, usdc, 10_000 * USDC).await.unwrap();
+    let borrower = m.new_user().await;
+    m.fund(&borrower, sol, 10 * SOL).await;
+    m.try_supply(&borrower, sol, 10 * SOL).await.unwrap();
+    m.fund(&borrower, eth, SOL).await;
+    m.try_supply(&borrower, eth, SOL).await.unwrap();
+    // Limit 10 x $100 x 75% + $2,000 x 75% = $2,250; owe $1,200 + $1,000.
+    m.try_borrow(&borrower, usdc, 1_200 * USDC).await.unwrap();
+    m.try_borrow(&borrower, usdt, 1_000 * USDC).await.unwrap();
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdt, 2_000 * USDC).await;
+    // SOL crashes to $30: liquidation limit 300 x 0.8 + 2,000 x 0.8 = 1,840 < 2,200;
+    // health 0.836 < 0.9, so the whole USDT position may go, at ETH's maximum bonus of 10%.
+    m.set_price(sol, 30 * USD).await;
+    let untouched: Vec<_> = [usdc, sol]
+        .iter()
+        .flat_map(|&r| {
+            let k = m.keys(r);
+            [
+                k.address,
+                k.liquidity_vault(),
+                k.collateral_vault(),
+                k.collateral_mint(),
+            ]
+        })
+        .collect();
+    let before = m.snapshot(&untouched).await;
+
+    m.try_liquidate(
+        &liquidator,
+        &borrower,
+        usdt,
+        eth,
+        args(u64::MAX, LiquidationPayout::Collateral),
+    )
+    .await
+    .unwrap();
+
+    // 1,000 USDT repaid, worth $1,000; x 1.1 = $1,100 of ETH at $2,000 = 0.55 ETH.
+    let seized = mul_div_floor(1_100 * WAD, SOL.into(), 2_000 * WAD) as u64;
+    assert_eq!(seized, 550_000_000);
+    let base = mul_div_ceil(seized.into(), WAD, WAD + WAD / 10) as u64;
+    let protocol = (seized - base) / 10;
+    let (tk, ek) = (m.keys(usdt), m.keys(eth));
+    assert_eq!(
+        m.balance(&liquidator.account(&tk.liquidity_mint)).await,
+        1_000 * USDC
+    );
+    assert_eq!(
+        m.balance(&liquidator.account(&ek.collateral_mint())).await,
+        seized - protocol
+    );
+    assert_eq!(m.reserve_state(eth).await.protocol_collateral, protocol);
+    let o = m.obligation_state(&borrower).await;
+    let positions: Vec<_> = o
+        .collaterals()
+        .iter()
+        .map(|p| (p.reserve, p.deposited_amount))
+        .collect();
+    assert_eq!(
+        positions,
+        vec![(m.keys(sol).address, 10 * SOL), (ek.address, SOL - seized)]
+    );
+    assert_eq!(o.borrow_count, 1);
+    assert_eq!(o.borrows()[0].reserve, m.keys(usdc).address);
+    m.assert_unchanged(&before, &untouched).await;
+}
+
+/// The protocol's share of the bonus waits in the collateral vault as protocol-owned cTokens;
+/// `withdraw_protocol_fees` redeems it into the fee vault.
+#[tokio::test]
+async fn the_protocols_bonus_share_reaches_the_fee_vault() {
+    let e = expected(10 * SOL, 700 * USDC, 80, u64::MAX);
+    let (mut m, usdc, sol, borrower, liquidator) = setup(10 * SOL, 700 * USDC).await;
+    m.set_price(sol, 80 * USD).await;
+    m.try_liquidate(
+        &liquidator,
+        &borrower,
+        usdc,
+        sol,
+        args(u64::MAX, LiquidationPayout::Collateral),
+    )
+    .await
+    .unwrap();
+    let sk = m.keys(sol);
+    // The vault holds exactly the obligation's remaining cTokens plus the protocol's.
+    assert_eq!(
+        m.balance(&sk.collateral_vault()).await,
+        m.obligation_state(&borrower).await.collaterals[0].deposited_amount + e.protocol
+    );
+    let supply = m.mint_supply(&sk.collateral_mint()).await;
+    let destination = m
+        .create_token_account(
+            &sk.liquidity_mint,
+            &solana_sdk::signer::Signer::pubkey(&m.admin),
+            &sk.token_program,
+        )
+        .await;
+    m.try_withdraw_protocol_fees(sol, &destination, u64::MAX)
+        .await
+        .unwrap();
+    // SOL's exchange rate is 1 (no SOL was ever borrowed): one SOL unit per cToken.
+    assert_eq!(m.balance(&destination).await, e.protocol);
+    assert_eq!(m.reserve_state(sol).await.protocol_collateral, 0);
+    assert_eq!(
+        m.mint_supply(&sk.collateral_mint()).await,
+        supply - e.protocol
+    );
+    assert_eq!(
+        m.balance(&sk.collateral_vault()).await,
+        m.obligation_state(&borrower).await.collaterals[0].deposited_amount
+    );
+}

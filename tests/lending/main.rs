@@ -1,11 +1,14 @@
 //! Integration tests: the program runs natively in solana-program-test with the real SPL Token
 //! programs. One module per area.
 mod admin;
+mod bad_debt;
 mod borrow;
 mod budgets;
 mod collateral;
 mod deposit;
+mod grace;
 mod interest;
+mod legacy_oracle;
 mod liquidation;
 mod oracle;
 mod positions;

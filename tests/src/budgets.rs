@@ -4,7 +4,10 @@
 use {
     crate::{specs::ReserveSpec, ReserveId, TestMarket, User},
     anchor_lang::solana_program::system_instruction,
-    ballast::constants::{MAX_COLLATERALS, MAX_POSITIONS},
+    ballast::{
+        constants::{MAX_COLLATERALS, MAX_POSITIONS},
+        instructions::{LiquidateArgs, LiquidationPayout},
+    },
     solana_compute_budget_interface::ComputeBudgetInstruction,
     solana_sdk::{
         hash::Hash, instruction::Instruction, message::Message, pubkey::Pubkey, signer::Signer,
@@ -72,6 +75,58 @@ impl MaxPositions {
             collateral: collateral.to_vec(),
             debt: debt.to_vec(),
         }
+    }
+
+    /// Crashes every collateral price to $0.0001, making the obligation liquidatable, and
+    /// returns a liquidator holding the last debt reserve's liquidity and paying its own fees.
+    pub async fn make_liquidatable(&mut self) -> User {
+        for &r in &self.collateral {
+            self.market.set_price(r, 10_000).await;
+        }
+        let m = &self.market;
+        let liquidator = m.new_user().await;
+        m.fund(&liquidator, *self.debt.last().expect("debt"), 10_000_000)
+            .await;
+        let fund =
+            system_instruction::transfer(&m.payer.pubkey(), &liquidator.key(), 1_000_000_000);
+        m.send(fund, &m.payer).await.expect("fund liquidator");
+        liquidator
+    }
+
+    /// A compute-budget instruction and a liquidation repaying the last debt reserve and
+    /// seizing the first collateral, paid out as `payout`.
+    pub async fn liquidate_transaction(
+        &self,
+        liquidator: &User,
+        payout: LiquidationPayout,
+    ) -> Vec<Instruction> {
+        let m = &self.market;
+        let (repay, withdraw) = (
+            m.keys(*self.debt.last().expect("debt")),
+            m.keys(self.collateral[0]),
+        );
+        let destination = match payout {
+            LiquidationPayout::Collateral => liquidator.account(&withdraw.collateral_mint()),
+            LiquidationPayout::Liquidity => liquidator.account(&withdraw.liquidity_mint),
+        };
+        let o = m.obligation_keys(&self.user).await;
+        let args = LiquidateArgs {
+            max_repay_amount: u64::MAX,
+            min_payout: 1,
+            payout,
+        };
+        vec![
+            ComputeBudgetInstruction::set_compute_unit_limit(COMPUTE_UNIT_LIMIT),
+            ballast_client::instructions::liquidate(
+                &liquidator.key(),
+                &o,
+                &repay,
+                &withdraw,
+                &liquidator.account(&repay.liquidity_mint),
+                &destination,
+                args,
+            ),
+        ]
     }
 
     /// A compute-budget instruction followed by a borrow from the last debt reserve.

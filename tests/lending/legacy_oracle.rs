@@ -1,0 +1,173 @@
+//! Reserves priced by Pyth legacy push accounts: the same validated price, the same rules.
+use {
+    ballast::{errors::BallastError, oracle::pyth_legacy, state::OracleSource},
+    ballast_client::{instructions as ix, pyth::LegacyPythPrice},
+    ballast_tests::{
+        expect::{mul_div_ceil, WAD},
+        specs::USD,
+        *,
+    },
+    solana_sdk::{account::Account, pubkey::Pubkey},
+};
+
+const USDC: u64 = 1_000_000;
+
+/// USDC (pull oracle) to borrow, SOL priced by a legacy account as collateral.
+async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
+    let mut m = TestMarket::new().await;
+    let usdc = m.add_pool(ReserveSpec::usdc(), 10_000 * USDC).await;
+    let sol = m.add_reserve(ReserveSpec::sol().legacy_oracle()).await;
+    let borrower = m.new_user().await;
+    m.fund(&borrower, sol, 10_000_000_000).await;
+    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
+    (m, usdc, sol, borrower)
+}
+
+#[tokio::test]
+async fn a_legacy_priced_reserve_lends_and_liquidates_like_any_other() {
+    let (mut m, usdc, sol, borrower) = setup().await;
+    let r = m.reserve_state(sol).await;
+    assert_eq!(
+        OracleSource::from_byte(r.oracle.source).unwrap(),
+        OracleSource::PythLegacy
+    );
+    let owner = m.account(&m.keys(sol).oracle).await.unwrap().owner;
+    assert_eq!(owner, pyth_legacy::PYTH_ORACLE_PROGRAMS[1]);
+    // $1,000 of SOL at 75%: the same limit as with a pull oracle.
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 750 * USDC + 1).await,
+        BallastError::ObligationUnhealthy
+    );
+    m.try_borrow(&borrower, usdc, 750 * USDC).await.unwrap();
+    m.set_price(sol, 80 * USD).await;
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdc, 1_000 * USDC).await;
+    let args = ballast::instructions::LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 0,
+        payout: ballast::instructions::LiquidationPayout::Collateral,
+    };
+    m.try_liquidate(&liquidator, &borrower, usdc, sol, args)
+        .await
+        .unwrap();
+    // Health 640 / 750 = 0.853 < 0.9: full liquidation at the 10% maximum bonus, capped by the
+    // $800 of collateral: it covers 800 / 1.1 of debt, rounded up to the unit.
+    let covered = mul_div_ceil(800 * WAD, WAD, WAD + WAD / 10);
+    let repaid = covered.div_ceil(WAD / u128::from(USDC)) as u64;
+    assert_eq!(repaid, 727_272_728);
+    assert_eq!(
+        m.balance(&liquidator.account(&m.keys(usdc).liquidity_mint))
+            .await,
+        1_000 * USDC - repaid
+    );
+    assert_eq!(m.obligation_state(&borrower).await.collateral_count, 0);
+}
+
+/// Writes SOL's legacy account changed by `edit` and expects a borrow to fail with `error`.
+async fn expect_refused(edit: impl FnOnce(&mut LegacyPythPrice), error: BallastError) {
+    let (m, usdc, sol, borrower) = setup().await;
+    let now = m.now().await;
+    let mut price = LegacyPythPrice::new(100 * USD, -8, now);
+    edit(&mut price);
+    m.bank
+        .set_account(&m.keys(sol).oracle, price.account())
+        .await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(m.try_borrow(&borrower, usdc, USDC).await, error);
+    m.assert_unchanged(&before, &touched).await;
+}
+
+#[tokio::test]
+async fn wrong_magic() {
+    expect_refused(
+        |p| p.magic = 0xdead_beef,
+        BallastError::LegacyOracleBadMagic,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_version() {
+    expect_refused(|p| p.version = 1, BallastError::LegacyOracleBadVersion).await;
+}
+
+#[tokio::test]
+async fn wrong_account_type() {
+    expect_refused(
+        |p| p.account_type = 2,
+        BallastError::LegacyOracleWrongAccountType,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn not_trading() {
+    expect_refused(|p| p.status = 0, BallastError::OracleNotTrading).await;
+}
+
+#[tokio::test]
+async fn stale() {
+    expect_refused(|p| p.publish_time -= 61, BallastError::OraclePriceStale).await;
+}
+
+#[tokio::test]
+async fn wrong_owner() {
+    let (m, usdc, sol, borrower) = setup().await;
+    let oracle = m.keys(sol).oracle;
+    let mut forged = m.account(&oracle).await.unwrap();
+    forged.owner = Pubkey::new_unique();
+    m.bank.set_account(&oracle, forged).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, USDC).await,
+        BallastError::WrongOracleOwner
+    );
+}
+
+/// The real devnet SOL/USD account of 2021, at its real address: it parses, and a reserve
+/// refuses it as stale (it predates publish timestamps).
+#[tokio::test]
+async fn the_real_devnet_account_is_read_and_judged_stale() {
+    let m = TestMarket::new().await;
+    let address: Pubkey = "J83w4HKfqxwcq3BEMMkPFSppX3gqekLyLJBexebFVkix"
+        .parse()
+        .unwrap();
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/pyth-legacy/J83w4HKfqxwcq3BEMMkPFSppX3gqekLyLJBexebFVkix.bin"
+    ))
+    .unwrap();
+    let account = Account {
+        lamports: 23_942_400,
+        data,
+        owner: pyth_legacy::PYTH_ORACLE_PROGRAMS[1],
+        executable: false,
+        rent_epoch: 0,
+    };
+    m.bank.set_account(&address, account).await;
+    let spec = ReserveSpec::sol().legacy_oracle();
+    let mint = m.create_mint(9, &spec.token_program).await;
+    let keys = ReserveKeys::new(m.market, mint, spec.token_program, address);
+    let source = m
+        .create_token_account(
+            &mint,
+            &solana_sdk::signer::Signer::pubkey(&m.admin),
+            &spec.token_program,
+        )
+        .await;
+    m.mint(&spec.token_program, &mint, &source, spec.seed).await;
+    let args = ballast::instructions::InitReserveArgs {
+        config: spec.config,
+        oracle_source: OracleSource::PythLegacy,
+        oracle_feed_id: [0; 32],
+        seed_amount: spec.seed,
+    };
+    let init = ix::init_reserve(
+        &solana_sdk::signer::Signer::pubkey(&m.payer),
+        &solana_sdk::signer::Signer::pubkey(&m.admin),
+        &keys,
+        &source,
+        args,
+    );
+    assert_error!(m.send(init, &m.admin).await, BallastError::OraclePriceStale);
+}
