@@ -29,8 +29,8 @@ pub fn volatile() -> ReserveConfig {
     }
 }
 
-/// No caps, 60 s oracle age, 2% confidence cap, 10% protocol take rate and liquidation share,
-/// borrow factor 1, not usable as collateral, a flat 10% curve.
+/// No caps and no outflow limit, 60 s oracle age, 2% confidence cap, 10% protocol take rate and
+/// liquidation share, borrow factor 1, not usable as collateral, a flat 10% curve.
 pub fn base() -> ReserveConfig {
     ReserveConfig {
         deposit_cap: u64::MAX,
@@ -45,9 +45,11 @@ pub fn base() -> ReserveConfig {
         borrow_factor_bps: 10_000,
         oracle_max_age_secs: 60,
         oracle_max_confidence_bps: 200,
-        padding: [0; 2],
+        permanent_delegate_acknowledged: 0,
+        padding: 0,
         rate_curve: RateCurve::new(&[(0, 1_000), (10_000, 1_000)]).expect("valid curve"),
-        padding2: [0; 4],
+        outflow_window_secs: 24 * 60 * 60,
+        outflow_limit: u64::MAX,
     }
 }
 

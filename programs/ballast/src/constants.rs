@@ -47,3 +47,5 @@ pub const MAX_ORACLE_AGE_SECS: u32 = 24 * 60 * 60;
 pub const MAX_LIQUIDATION_BONUS_BPS: u16 = 5_000;
 /// Largest borrow factor a reserve may set (10x).
 pub const MAX_BORROW_FACTOR_BPS: u32 = 100_000;
+/// Longest outflow window a reserve may set (30 days).
+pub const MAX_OUTFLOW_WINDOW_SECS: u32 = 30 * 24 * 60 * 60;

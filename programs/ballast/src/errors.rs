@@ -19,6 +19,14 @@ pub enum BallastError {
     WrongMarket = 102,
     #[msg("market authority account does not match the market's authority PDA")]
     WrongMarketAuthority = 103,
+    #[msg("market is paused: only repays, collateral top-ups and admin actions go through")]
+    MarketPaused = 104,
+    #[msg("signer is not the pending admin of this market")]
+    NotPendingAdmin = 105,
+    #[msg("only the admin or the emergency authority may pause")]
+    NotPauseAuthority = 106,
+    #[msg("only the admin may unpause")]
+    OnlyAdminUnpauses = 107,
 
     // --- reserve config and accounts (200..) ---
     #[msg("invalid reserve config: see the field named in the log")]
@@ -45,6 +53,18 @@ pub enum BallastError {
     VaultBalanceMismatch = 210,
     #[msg("reserve accounting invariant broken")]
     ReserveInvariantViolated = 211,
+    #[msg("this much liquidity would exceed the reserve's outflow limit for the current window")]
+    OutflowLimitExceeded = 212,
+    #[msg("Token-2022 mint charges a transfer fee (now or scheduled): not accepted")]
+    TransferFeeNotZero = 213,
+    #[msg("Token-2022 mint has a transfer hook program: not accepted")]
+    LiveTransferHook = 214,
+    #[msg("Token-2022 mint is non-transferable")]
+    NonTransferableMint = 215,
+    #[msg("Token-2022 mint freezes new accounts by default")]
+    DefaultFrozenAccounts = 216,
+    #[msg("Token-2022 mint has a permanent delegate: list it only with permanent_delegate_acknowledged = 1")]
+    PermanentDelegateNotAcknowledged = 217,
 
     // --- oracle (300..) ---
     #[msg("oracle account is not the one configured for this reserve")]
@@ -95,6 +115,8 @@ pub enum BallastError {
     InvalidPositionReserve = 407,
     #[msg("an obligation cannot hold collateral and debt in the same reserve")]
     SameReserveCollateralAndDebt = 408,
+    #[msg("obligation still holds collateral or debt: empty it before closing")]
+    ObligationNotEmpty = 409,
 
     // --- lending operations (500..) ---
     #[msg("amount must be greater than zero")]

@@ -180,3 +180,25 @@ pub struct BadDebtSocialized {
     pub exchange_rate_before_sf: u128,
     pub exchange_rate_after_sf: u128,
 }
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct PauseSet {
+    pub header: EventHeader,
+    pub paused: bool,
+}
+
+/// A proposed admin (`transfer_admin`) or a new one (`accept_admin`).
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct AdminChanged {
+    pub header: EventHeader,
+    pub admin: Pubkey,
+    pub pending_admin: Pubkey,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct ObligationClosed {
+    pub header: EventHeader,
+}

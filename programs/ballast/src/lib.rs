@@ -15,6 +15,7 @@ pub mod events;
 pub mod instructions;
 pub mod logic;
 pub mod math;
+pub mod mint_policy;
 pub mod oracle;
 pub mod state;
 
@@ -35,6 +36,22 @@ pub mod ballast {
     /// Applies one typed change to the market's config (admin).
     pub fn update_market(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
         instructions::admin::update_market::handler(ctx, args)
+    }
+
+    /// Pauses (admin or emergency authority) or unpauses (admin) the market.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn set_pause(ctx: Context<SetPause>, args: SetPauseArgs) -> Result<()> {
+        instructions::admin::set_pause::handler(ctx, args)
+    }
+
+    /// Proposes a new admin (admin); takes effect when it signs `accept_admin`.
+    pub fn transfer_admin(ctx: Context<TransferAdmin>, args: TransferAdminArgs) -> Result<()> {
+        instructions::admin::transfer_admin::transfer_handler(ctx, args)
+    }
+
+    /// The pending admin accepts the market.
+    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+        instructions::admin::transfer_admin::accept_handler(ctx)
     }
 
     /// Lists an asset: reserve, vaults, cToken mint, and a locked seed deposit (admin).
@@ -60,6 +77,11 @@ pub mod ballast {
     /// Opens an empty obligation for the signing owner.
     pub fn init_obligation(ctx: Context<InitObligation>, args: InitObligationArgs) -> Result<()> {
         instructions::user::init_obligation::handler(ctx, args)
+    }
+
+    /// Closes an empty obligation, returning its rent to the owner's choice of account.
+    pub fn close_obligation(ctx: Context<CloseObligation>) -> Result<()> {
+        instructions::user::close_obligation::handler(ctx)
     }
 
     /// Supplies liquidity and receives cTokens.

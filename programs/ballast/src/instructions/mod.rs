@@ -8,12 +8,12 @@ pub mod user;
 #[allow(ambiguous_glob_reexports)]
 pub use {
     admin::{
-        init_market::*, init_reserve::*, update_market::*, update_reserve::*,
-        withdraw_protocol_fees::*,
+        init_market::*, init_reserve::*, set_pause::*, transfer_admin::*, update_market::*,
+        update_reserve::*, withdraw_protocol_fees::*,
     },
     user::{
-        borrow::*, deposit::*, deposit_collateral::*, init_obligation::*, liquidate::*, redeem::*,
-        refresh_reserve::*, repay::*, socialize_bad_debt::*, supply::*, withdraw::*,
-        withdraw_collateral::*,
+        borrow::*, close_obligation::*, deposit::*, deposit_collateral::*, init_obligation::*,
+        liquidate::*, redeem::*, refresh_reserve::*, repay::*, socialize_bad_debt::*, supply::*,
+        withdraw::*, withdraw_collateral::*,
     },
 };

@@ -13,6 +13,10 @@ pub const MAX_ORACLE_GRACE_PERIOD_SECS: u32 = 24 * 60 * 60;
 pub struct Market {
     /// Signs every admin instruction. May be a multisig vault.
     pub admin: Pubkey,
+    /// Proposed by `transfer_admin`; becomes admin when it signs `accept_admin`. Default: none.
+    pub pending_admin: Pubkey,
+    /// May pause the market (not unpause). Default: none.
+    pub emergency_authority: Pubkey,
     /// The key that created the market (a PDA seed).
     pub creator: Pubkey,
     /// PDA `["authority", market]`: owner of every vault and cToken mint of the market.
@@ -22,13 +26,23 @@ pub struct Market {
     pub config: MarketConfig,
     pub bump: u8,
     pub authority_bump: u8,
-    pub padding: [u8; 6],
+    /// Non-zero while paused: see `Market::is_paused` for what still goes through.
+    pub paused: u8,
+    pub padding: [u8; 5],
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 128],
+    pub reserved: [u8; 64],
 }
 
 impl Market {
     pub const SPACE: usize = 8 + std::mem::size_of::<Market>();
+
+    /// While paused only what cannot take value out and can only lower risk goes through:
+    /// `repay`, the collateral top-ups (`supply`, `deposit_collateral`), `init_obligation`,
+    /// `close_obligation`, `refresh_reserve`, and admin configuration. Everything else fails
+    /// with `MarketPaused`.
+    pub fn is_paused(&self) -> bool {
+        self.paused != 0
+    }
 
     /// Signer seeds of the market authority PDA.
     pub fn authority_seeds<'a>(&'a self, market: &'a Pubkey) -> [&'a [u8]; 3] {
@@ -96,10 +110,22 @@ pub enum MarketChange {
     LiquidationDustUsd(u32),
     OracleOutageThresholdSecs(u32),
     OracleGracePeriodSecs(u32),
+    /// The key that may pause besides the admin (`Pubkey::default()`: none).
+    EmergencyAuthority(Pubkey),
 }
 
 impl MarketChange {
-    /// The config with this change applied, validated.
+    /// Applies this change to `market`; policy changes are validated against the whole config
+    /// first, and nothing changes when they fail.
+    pub fn apply_to(self, market: &mut Market) -> Result<()> {
+        match self {
+            MarketChange::EmergencyAuthority(key) => market.emergency_authority = key,
+            policy => market.config = policy.apply(&market.config)?,
+        }
+        Ok(())
+    }
+
+    /// The config with this (policy) change applied, validated.
     pub fn apply(self, config: &MarketConfig) -> Result<MarketConfig> {
         let mut next = *config;
         match self {
@@ -108,6 +134,7 @@ impl MarketChange {
             MarketChange::LiquidationDustUsd(v) => next.liquidation_dust_usd = v,
             MarketChange::OracleOutageThresholdSecs(v) => next.oracle_outage_threshold_secs = v,
             MarketChange::OracleGracePeriodSecs(v) => next.oracle_grace_period_secs = v,
+            MarketChange::EmergencyAuthority(_) => {}
         }
         next.validate()?;
         Ok(next)

@@ -39,12 +39,16 @@ pub struct Reserve {
     /// cTokens in the collateral vault owned by the protocol (its share of liquidation bonuses),
     /// redeemed into the fee vault by `withdraw_protocol_fees`.
     pub protocol_collateral: u64,
+    /// Start of the current outflow window.
+    pub outflow_window_start: i64,
+    /// Liquidity that has left the pool in the current window.
+    pub outflow_in_window: u64,
     /// Decimals of the liquidity mint (and of the cToken mint).
     pub decimals: u8,
     pub bump: u8,
     pub padding: [u8; 6],
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 240],
+    pub reserved: [u8; 216],
 }
 
 impl Reserve {
@@ -57,6 +61,29 @@ impl Reserve {
         if let Some(recovered) = price.recovery_time(outage_threshold_secs) {
             self.oracle_recovered_at = self.oracle_recovered_at.max(recovered);
         }
+    }
+
+    /// Counts `amount` of liquidity leaving the pool at `now` against the outflow limit of the
+    /// current window (a fixed window that restarts when it has run out).
+    pub fn record_outflow(&mut self, amount: u64, now: i64) -> Result<()> {
+        if self.config.outflow_limit == u64::MAX {
+            return Ok(());
+        }
+        let window = i64::from(self.config.outflow_window_secs);
+        if now >= self.outflow_window_start.saturating_add(window) {
+            self.outflow_window_start = now;
+            self.outflow_in_window = 0;
+        }
+        let total = self
+            .outflow_in_window
+            .checked_add(amount)
+            .ok_or_else(math_overflow)?;
+        require!(
+            total <= self.config.outflow_limit,
+            BallastError::OutflowLimitExceeded
+        );
+        self.outflow_in_window = total;
+        Ok(())
     }
 
     /// Rules every stored reserve obeys; checked after each change.

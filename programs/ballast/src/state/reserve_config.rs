@@ -1,7 +1,7 @@
 //! A reserve's risk config and the typed changes `update_reserve` accepts.
 use {
     crate::{
-        constants::{BPS, MAX_LIQUIDATION_BONUS_BPS, MAX_ORACLE_AGE_SECS},
+        constants::{BPS, MAX_LIQUIDATION_BONUS_BPS, MAX_ORACLE_AGE_SECS, MAX_OUTFLOW_WINDOW_SECS},
         errors::BallastError,
         math::RateCurve,
     },
@@ -39,11 +39,17 @@ pub struct ReserveConfig {
     pub oracle_max_age_secs: u32,
     /// Oracle prices whose confidence interval exceeds this share of the price are rejected.
     pub oracle_max_confidence_bps: u16,
+    /// 1 to list a Token-2022 mint with a permanent delegate (who can move any holder's
+    /// tokens, the vaults' included): an explicit acknowledgement of that risk. Else 0.
+    pub permanent_delegate_acknowledged: u8,
     /// Explicit padding; must be zero.
-    pub padding: [u8; 2],
+    pub padding: u8,
     pub rate_curve: RateCurve,
-    /// Explicit padding; must be zero.
-    pub padding2: [u8; 4],
+    /// Length of the outflow window.
+    pub outflow_window_secs: u32,
+    /// Most liquidity that may leave the pool (borrows, redemptions, liquidity payouts) per
+    /// window. `u64::MAX`: no limit.
+    pub outflow_limit: u64,
 }
 
 impl ReserveConfig {
@@ -92,8 +98,12 @@ impl ReserveConfig {
             "oracle_max_confidence_bps must be 1..=10000",
         )?;
         check(
-            self.padding == [0; 2] && self.padding2 == [0; 4],
-            "padding must be zero",
+            self.permanent_delegate_acknowledged <= 1 && self.padding == 0,
+            "permanent_delegate_acknowledged must be 0 or 1; padding must be zero",
+        )?;
+        check(
+            (1..=MAX_OUTFLOW_WINDOW_SECS).contains(&self.outflow_window_secs),
+            "outflow_window_secs must be 1..=2592000 (30 days)",
         )?;
         self.rate_curve.validate()
     }
@@ -121,6 +131,10 @@ pub enum ReserveChange {
         max_confidence_bps: u16,
     },
     RateCurve(RateCurve),
+    OutflowLimit {
+        limit: u64,
+        window_secs: u32,
+    },
 }
 
 impl ReserveChange {
@@ -153,6 +167,10 @@ impl ReserveChange {
                 next.oracle_max_confidence_bps = max_confidence_bps;
             }
             ReserveChange::RateCurve(curve) => next.rate_curve = curve,
+            ReserveChange::OutflowLimit { limit, window_secs } => {
+                next.outflow_limit = limit;
+                next.outflow_window_secs = window_secs;
+            }
         }
         next.validate()?;
         Ok(next)
@@ -196,9 +214,11 @@ pub(crate) mod tests {
             borrow_factor_bps: 10_000,
             oracle_max_age_secs: 60,
             oracle_max_confidence_bps: 200,
-            padding: [0; 2],
+            permanent_delegate_acknowledged: 0,
+            padding: 0,
             rate_curve: RateCurve::new(&[(0, 0), (8_000, 800), (10_000, 10_000)]).unwrap(),
-            padding2: [0; 4],
+            outflow_window_secs: 86_400,
+            outflow_limit: u64::MAX,
         }
     }
 
@@ -243,6 +263,10 @@ pub(crate) mod tests {
             ReserveChange::OracleLimits {
                 max_age_secs: 60,
                 max_confidence_bps: 0,
+            },
+            ReserveChange::OutflowLimit {
+                limit: 1,
+                window_secs: 0,
             },
         ];
         for change in bad {

@@ -11,21 +11,18 @@ use {
         events::{EventHeader, ReserveInitialized},
         instructions::shared::token::Liquidity,
         math::Fixed,
-        oracle,
+        mint_policy, oracle,
         state::{Market, OracleConfig, OracleSource, Reserve, ReserveConfig},
     },
     anchor_lang::prelude::*,
     anchor_spl::{
         token::{Mint as CollateralMint, Token, TokenAccount as CollateralAccount},
-        token_2022,
         token_interface::{Mint, TokenAccount, TokenInterface},
     },
 };
 
 /// Largest liquidity mint decimals: amounts of one whole token must fit the fixed-point range.
 pub const MAX_DECIMALS: u8 = 18;
-/// Size of a mint without extensions.
-const PLAIN_MINT_LEN: usize = 82;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitReserveArgs {
@@ -121,14 +118,13 @@ impl InitReserve<'_> {
             self.liquidity_mint.decimals <= MAX_DECIMALS,
             BallastError::InvalidReserveConfig
         );
-        // Token-2022 mints are listed only without extensions (transfer fees, hooks and the
-        // like would break the vault accounting).
         let mint = self.liquidity_mint.to_account_info();
-        require!(
-            *mint.owner != token_2022::ID || mint.data_len() == PLAIN_MINT_LEN,
-            BallastError::UnsupportedMintExtension
-        );
-        Ok(())
+        let data = mint.try_borrow_data()?;
+        mint_policy::check_liquidity_mint(
+            mint.owner,
+            &data,
+            args.config.permanent_delegate_acknowledged == 1,
+        )
     }
 }
 

@@ -24,8 +24,8 @@ pub struct UpdateMarket<'info> {
 /// The change is validated against the whole resulting config by `MarketChange::apply`.
 pub fn handler(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
     {
-        let mut market = ctx.accounts.market.load_mut()?;
-        market.config = args.change.apply(&market.config)?;
+        args.change
+            .apply_to(&mut *ctx.accounts.market.load_mut()?)?;
     }
     emit_cpi!(MarketUpdated {
         header: EventHeader::new(

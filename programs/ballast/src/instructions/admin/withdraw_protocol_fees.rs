@@ -24,7 +24,10 @@ pub struct WithdrawProtocolFeesArgs {
 #[derive(Accounts)]
 pub struct WithdrawProtocolFees<'info> {
     pub admin: Signer<'info>,
-    #[account(has_one = admin @ BallastError::NotMarketAdmin)]
+    #[account(
+        has_one = admin @ BallastError::NotMarketAdmin,
+        constraint = !market.load()?.is_paused() @ BallastError::MarketPaused,
+    )]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs for the vaults.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]

@@ -27,6 +27,7 @@ pub struct BorrowArgs {
 #[derive(Accounts)]
 pub struct Borrow<'info> {
     pub owner: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs for the vault.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
@@ -85,6 +86,7 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
             now,
         )?;
         let borrowed = logic::borrow(reserve, &reserve_key, obligation, args.amount)?;
+        reserve.record_outflow(args.amount, now)?;
         reserve.check_invariants()?;
         if !pricing.iter().any(|p| p.reserve == reserve_key) {
             pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);

@@ -21,6 +21,7 @@ pub struct DepositArgs {
 #[derive(Accounts)]
 pub struct Deposit<'info> {
     pub user: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs the cToken mint.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]

@@ -49,6 +49,7 @@ pub struct LiquidateArgs {
 #[derive(Accounts)]
 pub struct Liquidate<'info> {
     pub liquidator: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs for the vaults.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
@@ -159,7 +160,9 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             LiquidationPayout::Collateral => plan.liquidator_collateral,
             LiquidationPayout::Liquidity => {
                 check_payout_accounts(payout_accounts, withdraw)?;
-                logic::redeem(&mut withdraw.liquidity, plan.liquidator_collateral)?
+                let amount = logic::redeem(&mut withdraw.liquidity, plan.liquidator_collateral)?;
+                withdraw.record_outflow(amount, now)?;
+                amount
             }
         };
         require!(

@@ -1,5 +1,6 @@
 //! Instructions for users, liquidators and cranks.
 pub mod borrow;
+pub mod close_obligation;
 pub mod deposit;
 pub mod deposit_collateral;
 pub mod init_obligation;

@@ -21,6 +21,7 @@ pub struct RedeemArgs {
 #[derive(Accounts)]
 pub struct Redeem<'info> {
     pub user: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs for the vault.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
@@ -66,6 +67,7 @@ pub fn handler(ctx: Context<Redeem>, args: RedeemArgs) -> Result<()> {
         let reserve = &mut *a.reserve.load_mut()?;
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         let amount = logic::redeem(&mut reserve.liquidity, args.collateral_amount)?;
+        reserve.record_outflow(amount, now)?;
         reserve.check_invariants()?;
         (amount, reserve.decimals)
     };

@@ -16,6 +16,7 @@ use {
 pub struct SocializeBadDebt<'info> {
     /// Anyone: recorded in the event.
     pub signer: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     #[account(mut, has_one = market @ BallastError::WrongMarket)]
     pub reserve: AccountLoader<'info, Reserve>,

@@ -26,6 +26,7 @@ pub struct WithdrawArgs {
 #[derive(Accounts)]
 pub struct Withdraw<'info> {
     pub owner: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs for the vaults.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
@@ -107,6 +108,7 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
         };
         obligation.withdraw_collateral(&reserve_key, collateral)?;
         let amount = logic::redeem(&mut reserve.liquidity, collateral)?;
+        reserve.record_outflow(amount, now)?;
         reserve.check_invariants()?;
         if let Some(pricing) = pricing {
             Health::of(obligation, &pricing)?.require_within_borrow_limit()?;

@@ -25,6 +25,7 @@ pub struct WithdrawCollateralArgs {
 #[derive(Accounts)]
 pub struct WithdrawCollateral<'info> {
     pub owner: Signer<'info>,
+    #[account(constraint = !market.load()?.is_paused() @ BallastError::MarketPaused)]
     pub market: AccountLoader<'info, Market>,
     /// CHECK: the market's authority PDA (key stored in the market); signs for the vault.
     #[account(address = market.load()?.authority @ BallastError::WrongMarketAuthority)]
