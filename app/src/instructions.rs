@@ -8,9 +8,9 @@ use {
         accounts as accs, instruction as ixs,
         instructions::{
             BorrowArgs, DepositArgs, DepositCollateralArgs, InitMarketArgs, InitObligationArgs,
-            InitReserveArgs, LiquidateArgs, LiquidationPayout, RedeemArgs, RepayArgs, SupplyArgs,
-            UpdateMarketArgs, UpdateReserveArgs, WithdrawArgs, WithdrawCollateralArgs,
-            WithdrawProtocolFeesArgs,
+            InitReserveArgs, LiquidateArgs, LiquidationPayout, RedeemArgs, RepayArgs, SetPauseArgs,
+            SupplyArgs, TransferAdminArgs, UpdateMarketArgs, UpdateReserveArgs, WithdrawArgs,
+            WithdrawCollateralArgs, WithdrawProtocolFeesArgs,
         },
         state::{MarketChange, Obligation, Reserve, ReserveChange},
     },
@@ -564,5 +564,64 @@ pub fn socialize_bad_debt(
             program: ballast::ID,
         },
         ixs::SocializeBadDebt {},
+    )
+}
+
+/// Pauses (the admin or the emergency authority) or unpauses (the admin) the market.
+pub fn set_pause(authority: &Pubkey, market: &Pubkey, paused: bool) -> Instruction {
+    build(
+        accs::SetPause {
+            authority: *authority,
+            market: *market,
+            event_authority: pda::event_authority(),
+            program: ballast::ID,
+        },
+        ixs::SetPause {
+            args: SetPauseArgs { paused },
+        },
+    )
+}
+
+/// The admin proposes `new_admin`; it takes over when it signs `accept_admin`.
+pub fn transfer_admin(admin: &Pubkey, market: &Pubkey, new_admin: &Pubkey) -> Instruction {
+    build(
+        accs::TransferAdmin {
+            admin: *admin,
+            market: *market,
+            event_authority: pda::event_authority(),
+            program: ballast::ID,
+        },
+        ixs::TransferAdmin {
+            args: TransferAdminArgs {
+                new_admin: *new_admin,
+            },
+        },
+    )
+}
+
+pub fn accept_admin(pending_admin: &Pubkey, market: &Pubkey) -> Instruction {
+    build(
+        accs::AcceptAdmin {
+            pending_admin: *pending_admin,
+            market: *market,
+            event_authority: pda::event_authority(),
+            program: ballast::ID,
+        },
+        ixs::AcceptAdmin {},
+    )
+}
+
+/// Closes an empty obligation; its rent goes to `rent_receiver`.
+pub fn close_obligation(obligation: &ObligationKeys, rent_receiver: &Pubkey) -> Instruction {
+    build(
+        accs::CloseObligation {
+            owner: obligation.owner,
+            rent_receiver: *rent_receiver,
+            market: obligation.market,
+            obligation: obligation.address,
+            event_authority: pda::event_authority(),
+            program: ballast::ID,
+        },
+        ixs::CloseObligation {},
     )
 }

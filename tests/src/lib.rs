@@ -1,16 +1,18 @@
 //! Test fixture for Ballast's integration tests: a market on an in-process bank, reserves with
 //! Pyth prices, users with token accounts and obligations, one `try_*` sender per instruction,
 //! and `assert_error!` for exact program errors.
+pub mod attacker;
 pub mod budgets;
 pub mod expect;
 pub mod market;
+pub mod senders;
 pub mod specs;
 
 pub use {
     ballast_client::{
         self as client, bank::Bank, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
     },
-    market::{ReserveId, TestMarket, TestReserve, User},
+    market::{Refusal, ReserveId, TestMarket, TestReserve, User},
     specs::ReserveSpec,
 };
 

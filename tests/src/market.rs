@@ -2,21 +2,23 @@
 use {
     crate::specs::{ReserveSpec, PRICE_EXPONENT},
     ballast::{
-        instructions::{InitMarketArgs, InitReserveArgs, LiquidateArgs, LiquidationPayout},
-        state::{
-            Market, MarketChange, MarketConfig, Obligation, OracleSource, Reserve, ReserveChange,
-        },
+        instructions::{InitMarketArgs, InitReserveArgs},
+        state::{Market, MarketConfig, Obligation, OracleSource, Reserve},
     },
     ballast_client::{
         accounts,
         bank::Bank,
         instructions as ix,
         pyth::{LegacyPythPrice, PythPrice},
-        spl, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
+        spl, ClientError, ObligationKeys, ReserveKeys, Transport,
     },
     solana_sdk::{
-        account::Account, instruction::Instruction, pubkey::Pubkey, signature::Keypair,
+        account::Account,
+        instruction::{Instruction, InstructionError},
+        pubkey::Pubkey,
+        signature::Keypair,
         signer::Signer,
+        transaction::TransactionError,
     },
     std::collections::HashMap,
 };
@@ -69,7 +71,21 @@ impl TestMarket {
     }
 
     pub async fn with_config(config: MarketConfig) -> TestMarket {
-        let bank = Bank::start(Vec::new()).await;
+        TestMarket::with_bank(config, Bank::start(Vec::new()).await).await
+    }
+
+    /// A market on a bank that also runs the hostile `attacker` program.
+    pub async fn with_attacker() -> TestMarket {
+        let mut pt = ballast_client::bank::program_test();
+        crate::attacker::register(&mut pt);
+        TestMarket::with_bank(
+            MarketConfig::default(),
+            Bank::start_with(pt, Vec::new()).await,
+        )
+        .await
+    }
+
+    async fn with_bank(config: MarketConfig, bank: Bank) -> TestMarket {
         let payer = bank.payer().await;
         let admin = Keypair::new();
         let market_id = 0;
@@ -336,6 +352,32 @@ impl TestMarket {
         }
     }
 
+    /// Sends `instruction` signed by `signer`, expects exactly `refusal`, and asserts that every
+    /// account the instruction names (but the fee payer) is byte-for-byte unchanged.
+    pub async fn assert_refused(
+        &self,
+        instruction: Instruction,
+        signer: &Keypair,
+        refusal: impl Into<Refusal>,
+    ) {
+        let refusal = refusal.into();
+        let mut involved: Vec<Pubkey> = instruction
+            .accounts
+            .iter()
+            .map(|a| a.pubkey)
+            .filter(|k| *k != self.payer.pubkey())
+            .collect();
+        involved.sort();
+        involved.dedup();
+        let before = self.snapshot(&involved).await;
+        let result = self.send(instruction, signer).await;
+        match &result {
+            Err(e) => assert!(refusal.matches(e), "expected {refusal:?}, got {e}"),
+            Ok(_) => panic!("expected {refusal:?}, but the transaction succeeded"),
+        }
+        self.assert_unchanged(&before, &involved).await;
+    }
+
     /// The reserve account, its vaults and mints, the market, and the user's token accounts and
     /// obligation: what any instruction of a user on a reserve may touch.
     pub fn touched_accounts(&self, user: &User) -> Vec<Pubkey> {
@@ -355,219 +397,6 @@ impl TestMarket {
         mine.sort();
         out.extend(mine);
         out
-    }
-
-    // --- senders: one per instruction ---
-
-    /// Sends `instruction` signed by `signer`, with the bank's payer paying the fee.
-    pub async fn send(
-        &self,
-        instruction: Instruction,
-        signer: &Keypair,
-    ) -> Result<TxOutcome, ClientError> {
-        self.send_all(&[instruction], signer).await
-    }
-
-    pub async fn send_all(
-        &self,
-        instructions: &[Instruction],
-        signer: &Keypair,
-    ) -> Result<TxOutcome, ClientError> {
-        if signer.pubkey() == self.payer.pubkey() {
-            return self.bank.send(instructions, &[&self.payer]).await;
-        }
-        self.bank.send(instructions, &[&self.payer, signer]).await
-    }
-
-    pub async fn try_update_market(&self, change: MarketChange) -> Result<TxOutcome, ClientError> {
-        self.send(
-            ix::update_market(&self.admin.pubkey(), &self.market, change),
-            &self.admin,
-        )
-        .await
-    }
-
-    pub async fn try_update_reserve(
-        &self,
-        reserve: ReserveId,
-        change: ReserveChange,
-    ) -> Result<TxOutcome, ClientError> {
-        self.send(
-            ix::update_reserve(&self.admin.pubkey(), &self.keys(reserve), change),
-            &self.admin,
-        )
-        .await
-    }
-
-    pub async fn try_withdraw_protocol_fees(
-        &self,
-        reserve: ReserveId,
-        destination: &Pubkey,
-        amount: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let i = ix::withdraw_protocol_fees(
-            &self.admin.pubkey(),
-            &self.keys(reserve),
-            destination,
-            amount,
-        );
-        self.send(i, &self.admin).await
-    }
-
-    pub async fn try_deposit(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        amount: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let i = ix::deposit(
-            &user.key(),
-            &k,
-            &user.account(&k.liquidity_mint),
-            &user.account(&k.collateral_mint()),
-            amount,
-        );
-        self.send(i, &user.keypair).await
-    }
-
-    pub async fn try_redeem(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        collateral: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let i = ix::redeem(
-            &user.key(),
-            &k,
-            &user.account(&k.collateral_mint()),
-            &user.account(&k.liquidity_mint),
-            collateral,
-        );
-        self.send(i, &user.keypair).await
-    }
-
-    pub async fn try_deposit_collateral(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        collateral: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let o = self.obligation_keys(user).await;
-        let i = ix::deposit_collateral(&k, &o, &user.account(&k.collateral_mint()), collateral);
-        self.send(i, &user.keypair).await
-    }
-
-    pub async fn try_withdraw_collateral(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        collateral: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let o = self.obligation_keys(user).await;
-        let i = ix::withdraw_collateral(&k, &o, &user.account(&k.collateral_mint()), collateral);
-        self.send(i, &user.keypair).await
-    }
-
-    pub async fn try_supply(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        amount: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let o = self.obligation_keys(user).await;
-        let i = ix::supply(&k, &o, &user.account(&k.liquidity_mint), amount);
-        self.send(i, &user.keypair).await
-    }
-
-    pub async fn try_withdraw(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        collateral: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let o = self.obligation_keys(user).await;
-        let i = ix::withdraw(&k, &o, &user.account(&k.liquidity_mint), collateral);
-        self.send(i, &user.keypair).await
-    }
-
-    pub async fn try_borrow(
-        &self,
-        user: &User,
-        reserve: ReserveId,
-        amount: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let o = self.obligation_keys(user).await;
-        let i = ix::borrow(&k, &o, &user.account(&k.liquidity_mint), amount);
-        self.send(i, &user.keypair).await
-    }
-
-    /// `repayer` repays `amount` of `owner`'s debt.
-    pub async fn try_repay(
-        &self,
-        repayer: &User,
-        owner: &User,
-        reserve: ReserveId,
-        amount: u64,
-    ) -> Result<TxOutcome, ClientError> {
-        let k = self.keys(reserve);
-        let i = ix::repay(
-            &repayer.key(),
-            &k,
-            &owner.obligation,
-            &repayer.account(&k.liquidity_mint),
-            amount,
-        );
-        self.send(i, &repayer.keypair).await
-    }
-
-    /// `liquidator` liquidates `owner`'s obligation: repays in `repay`, seizes in `withdraw`;
-    /// the payout goes to the liquidator's cToken or liquidity account of `withdraw`.
-    pub async fn try_liquidate(
-        &self,
-        liquidator: &User,
-        owner: &User,
-        repay: ReserveId,
-        withdraw: ReserveId,
-        args: LiquidateArgs,
-    ) -> Result<TxOutcome, ClientError> {
-        let (rk, wk) = (self.keys(repay), self.keys(withdraw));
-        let destination = match args.payout {
-            LiquidationPayout::Collateral => liquidator.account(&wk.collateral_mint()),
-            LiquidationPayout::Liquidity => liquidator.account(&wk.liquidity_mint),
-        };
-        let o = self.obligation_keys(owner).await;
-        let i = ix::liquidate(
-            &liquidator.key(),
-            &o,
-            &rk,
-            &wk,
-            &liquidator.account(&rk.liquidity_mint),
-            &destination,
-            args,
-        );
-        self.send(i, &liquidator.keypair).await
-    }
-
-    pub async fn try_socialize_bad_debt(
-        &self,
-        owner: &User,
-        reserve: ReserveId,
-    ) -> Result<TxOutcome, ClientError> {
-        let i =
-            ix::socialize_bad_debt(&self.payer.pubkey(), &self.keys(reserve), &owner.obligation);
-        self.send(i, &self.payer).await
-    }
-
-    pub async fn try_refresh_reserve(&self, reserve: ReserveId) -> Result<TxOutcome, ClientError> {
-        self.send(ix::refresh_reserve(&self.keys(reserve)), &self.payer)
-            .await
     }
 
     // --- token setup ---
@@ -638,5 +467,53 @@ pub fn oracle_account(source: OracleSource, price: &PythPrice) -> Account {
             ..LegacyPythPrice::new(price.price, price.exponent, price.publish_time)
         }
         .account(),
+    }
+}
+
+/// How a transaction is expected to fail: a program's custom error code, or a runtime
+/// instruction error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Custom(u32),
+    Instruction(InstructionError),
+}
+
+impl Refusal {
+    pub fn matches(&self, e: &ClientError) -> bool {
+        match (self, e) {
+            (Refusal::Custom(code), e) => e.custom_code() == Some(*code),
+            (
+                Refusal::Instruction(expected),
+                ClientError::Transaction {
+                    error: TransactionError::InstructionError(_, got),
+                    ..
+                },
+            ) => got == expected,
+            _ => false,
+        }
+    }
+}
+
+impl From<ballast::errors::BallastError> for Refusal {
+    fn from(e: ballast::errors::BallastError) -> Self {
+        Refusal::Custom(e.into())
+    }
+}
+
+impl From<anchor_lang::error::ErrorCode> for Refusal {
+    fn from(e: anchor_lang::error::ErrorCode) -> Self {
+        Refusal::Custom(e.into())
+    }
+}
+
+impl From<InstructionError> for Refusal {
+    fn from(e: InstructionError) -> Self {
+        Refusal::Instruction(e)
+    }
+}
+
+impl From<u32> for Refusal {
+    fn from(code: u32) -> Self {
+        Refusal::Custom(code)
     }
 }

@@ -1,0 +1,5 @@
+//! The security suite: every attack of SECURITY.md (numbered `attack_NN_*`), incident replays,
+//! rounding loops and invariant fuzzing. Each refusal asserts the exact error and that every
+//! account involved is byte-for-byte unchanged.
+mod access;
+mod accounts;
