@@ -128,65 +128,6 @@ async fn withdrawing_collateral_is_limited_by_the_remaining_borrow_limit() {
     );
 }
 
-/// The Port finding: what a withdrawal frees is the withdrawn collateral's value times *its own*
-/// loan-to-value, not another position's.
-#[tokio::test]
-async fn the_withdrawn_collaterals_own_ltv_counts() {
-    let (mut m, usdc, sol, _, borrower) = setup().await;
-    m.try_update_reserve(
-        sol,
-        ReserveChange::LoanToValue {
-            loan_to_value_bps: 5_000,
-            liquidation_threshold_bps: 6_000,
-        },
-    )
-    .await
-    .unwrap();
-    m.fund(&borrower, usdc, 1_000_000_000).await;
-    m.try_supply(&borrower, usdc, 1_000_000_000).await.unwrap();
-    // Limit: $1,000 USDC x 80% + $1,000 SOL x 50% = $1,300. Borrow $1,250 of another
-    // stablecoin (an obligation never owes the asset it pledges).
-    let pool = m.add_pool(ReserveSpec::usdc(), 10_000_000_000).await;
-    let borrower = m.with_accounts_for(borrower).await;
-    m.try_borrow(&borrower, pool, 1_250_000_000).await.unwrap();
-    // Withdrawing $62.50 of USDC costs 62.5 x 80% = 50 of limit: exactly at the line.
-    // (Valued at SOL's 50%, $100 could leave: the bug.)
-    let touched = m.touched_accounts(&borrower);
-    let before = m.snapshot(&touched).await;
-    assert_error!(
-        m.try_withdraw(&borrower, usdc, 62_500_001).await,
-        BallastError::ObligationUnhealthy
-    );
-    assert_error!(
-        m.try_withdraw(&borrower, usdc, 100_000_000).await,
-        BallastError::ObligationUnhealthy
-    );
-    m.assert_unchanged(&before, &touched).await;
-    m.try_withdraw(&borrower, usdc, 62_500_000).await.unwrap();
-}
-
-#[tokio::test]
-async fn collateral_is_valued_at_the_lower_of_spot_and_ema() {
-    let (mut m, usdc, sol, _, borrower) = setup().await;
-    // Spot pumped to $200; EMA still $100. At spot the limit would be $1,500.
-    let now = m.now().await;
-    let mut pumped = PythPrice::new(m.reserve(sol).feed_id, 200 * USD, -8, now);
-    pumped.ema_price = 100 * USD;
-    m.set_oracle(sol, pumped).await;
-    let touched = m.touched_accounts(&borrower);
-    let before = m.snapshot(&touched).await;
-    assert_error!(
-        m.try_borrow(&borrower, usdc, 750_000_001).await,
-        BallastError::ObligationUnhealthy
-    );
-    assert_error!(
-        m.try_borrow(&borrower, usdc, 1_000_000_000).await,
-        BallastError::ObligationUnhealthy
-    );
-    m.assert_unchanged(&before, &touched).await;
-    m.try_borrow(&borrower, usdc, 750_000_000).await.unwrap();
-}
-
 #[tokio::test]
 async fn debt_is_valued_at_the_higher_of_spot_and_ema() {
     let (mut m, usdc, _, _, borrower) = setup().await;

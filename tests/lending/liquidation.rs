@@ -298,31 +298,6 @@ async fn what_would_remain_after_the_close_factor_being_dust_allows_full_repayme
 }
 
 #[tokio::test]
-async fn a_healthy_obligation_cannot_be_liquidated() {
-    let (mut m, usdc, sol, borrower, liquidator) = setup(10 * SOL, 700 * USDC).await;
-    // $87.50: limit exactly 700, not above the debt.
-    m.set_price(sol, 8_750_000_000).await;
-    let touched = [
-        m.touched_accounts(&borrower),
-        m.touched_accounts(&liquidator),
-    ]
-    .concat();
-    let before = m.snapshot(&touched).await;
-    assert_error!(
-        m.try_liquidate(
-            &liquidator,
-            &borrower,
-            usdc,
-            sol,
-            args(u64::MAX, LiquidationPayout::Collateral)
-        )
-        .await,
-        BallastError::ObligationHealthy
-    );
-    m.assert_unchanged(&before, &touched).await;
-}
-
-#[tokio::test]
 async fn refusals_leave_everything_unchanged() {
     let (mut m, usdc, sol, borrower, liquidator) = setup(10 * SOL, 700 * USDC).await;
     m.set_price(sol, 80 * USD).await;

@@ -10,5 +10,3 @@ mod grace;
 mod interest;
 mod legacy_oracle;
 mod liquidation;
-mod oracle;
-mod positions;

@@ -3,3 +3,9 @@
 //! account involved is byte-for-byte unchanged.
 mod access;
 mod accounts;
+mod amounts;
+mod config;
+mod controls;
+mod health;
+mod oracles;
+mod positions;

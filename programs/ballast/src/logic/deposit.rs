@@ -36,7 +36,13 @@ pub fn deposit(
 /// Burns `collateral` cTokens; returns the liquidity paid out for them, rounded down.
 pub fn redeem(liquidity: &mut ReserveLiquidity, collateral: u64) -> Result<u64> {
     require!(collateral > 0, BallastError::ZeroAmount);
-    let amount = liquidity.collateral_to_liquidity(collateral)?.to_floor()?;
+    let value = liquidity.collateral_to_liquidity(collateral)?;
+    // Checked before converting: more than the pool holds is that, not an overflow.
+    require!(
+        value <= Fixed::from_u64(liquidity.available_amount),
+        BallastError::InsufficientLiquidity
+    );
+    let amount = value.to_floor()?;
     require!(amount > 0, BallastError::AmountTooSmall);
     let supply = liquidity
         .collateral_supply

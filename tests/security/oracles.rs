@@ -1,8 +1,9 @@
-//! Oracle validation: every way a price can be unusable has its own error and changes nothing.
+//! #14: every way a price can be unusable has its own error and changes nothing. #15: a spot
+//! price pumped above its EMA cannot be borrowed against.
 use {
     ballast::errors::BallastError,
     ballast_client::{instructions as ix, pyth::PythPrice},
-    ballast_tests::*,
+    ballast_tests::{specs::USD, *},
     solana_sdk::pubkey::Pubkey,
 };
 
@@ -39,7 +40,7 @@ fn collateral(_: ReserveId, sol: ReserveId) -> ReserveId {
 }
 
 #[tokio::test]
-async fn stale_price_of_the_borrowed_reserve() {
+async fn attack_14_stale_price_of_the_borrowed_reserve() {
     expect_borrow_refused(
         borrowed,
         |p| p.publish_time -= 61,
@@ -49,7 +50,7 @@ async fn stale_price_of_the_borrowed_reserve() {
 }
 
 #[tokio::test]
-async fn stale_price_of_a_collateral_position() {
+async fn attack_14_stale_price_of_a_collateral_position() {
     expect_borrow_refused(
         collateral,
         |p| p.publish_time -= 61,
@@ -74,7 +75,7 @@ async fn price_exactly_at_the_max_age_is_accepted() {
 }
 
 #[tokio::test]
-async fn confidence_wider_than_the_cap() {
+async fn attack_14_confidence_wider_than_the_cap() {
     // Cap 2%; 2.01% of $100.
     expect_borrow_refused(
         collateral,
@@ -85,7 +86,7 @@ async fn confidence_wider_than_the_cap() {
 }
 
 #[tokio::test]
-async fn wrong_feed_id() {
+async fn attack_14_wrong_feed_id() {
     expect_borrow_refused(
         collateral,
         |p| p.feed_id = [7; 32],
@@ -95,7 +96,7 @@ async fn wrong_feed_id() {
 }
 
 #[tokio::test]
-async fn partially_verified_update() {
+async fn attack_14_partially_verified_update() {
     expect_borrow_refused(
         collateral,
         |p| p.partial_signatures = Some(12),
@@ -105,7 +106,7 @@ async fn partially_verified_update() {
 }
 
 #[tokio::test]
-async fn zero_price() {
+async fn attack_14_zero_price() {
     expect_borrow_refused(
         borrowed,
         |p| {
@@ -118,7 +119,7 @@ async fn zero_price() {
 }
 
 #[tokio::test]
-async fn negative_ema() {
+async fn attack_14_negative_ema() {
     expect_borrow_refused(
         collateral,
         |p| p.ema_price = -1,
@@ -128,7 +129,7 @@ async fn negative_ema() {
 }
 
 #[tokio::test]
-async fn exponent_out_of_range() {
+async fn attack_14_exponent_out_of_range() {
     expect_borrow_refused(
         collateral,
         |p| p.exponent = -19,
@@ -138,7 +139,7 @@ async fn exponent_out_of_range() {
 }
 
 #[tokio::test]
-async fn wrong_owner() {
+async fn attack_14_wrong_owner() {
     let (m, usdc, sol, borrower) = setup().await;
     let oracle = m.keys(sol).oracle;
     let mut forged = m.account(&oracle).await.unwrap();
@@ -154,7 +155,7 @@ async fn wrong_owner() {
 }
 
 #[tokio::test]
-async fn undecodable_data() {
+async fn attack_14_undecodable_data() {
     let (m, usdc, sol, borrower) = setup().await;
     let oracle = m.keys(sol).oracle;
     let mut garbage = m.account(&oracle).await.unwrap();
@@ -167,7 +168,7 @@ async fn undecodable_data() {
 }
 
 #[tokio::test]
-async fn another_reserves_oracle_account() {
+async fn attack_14_another_reserves_oracle_account() {
     let (m, usdc, sol, borrower) = setup().await;
     let o = m.obligation_keys(&borrower).await;
     let mut k = m.keys(usdc);
@@ -183,7 +184,7 @@ async fn another_reserves_oracle_account() {
 }
 
 #[tokio::test]
-async fn an_older_update_after_a_newer_one() {
+async fn attack_14_an_older_update_after_a_newer_one() {
     let (mut m, usdc, _, borrower) = setup().await;
     m.advance_time(30).await;
     // The borrow reads USDC's current price and records its publish time.
@@ -238,4 +239,26 @@ async fn deposits_repays_and_debt_free_withdrawals_need_no_price() {
     // No debt left: collateral may leave without a price.
     m.try_withdraw(&borrower, sol, u64::MAX).await.unwrap();
     assert_eq!(m.obligation_state(&borrower).await.position_count(), 0);
+}
+
+#[tokio::test]
+async fn attack_15_a_pumped_spot_price_cannot_be_borrowed_against() {
+    let (mut m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+    // Spot pumped to $200; EMA still $100. At spot the limit would be $1,500.
+    let now = m.now().await;
+    let mut pumped = PythPrice::new(m.reserve(sol).feed_id, 200 * USD, -8, now);
+    pumped.ema_price = 100 * USD;
+    m.set_oracle(sol, pumped).await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 750_000_001).await,
+        BallastError::ObligationUnhealthy
+    );
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 1_000_000_000).await,
+        BallastError::ObligationUnhealthy
+    );
+    m.assert_unchanged(&before, &touched).await;
+    m.try_borrow(&borrower, usdc, 750_000_000).await.unwrap();
 }

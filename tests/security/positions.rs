@@ -1,5 +1,5 @@
-//! Position accounts (remaining accounts): exactly each position's reserve and oracle, in the
-//! obligation's order, or the instruction is refused before any state changes.
+//! #13: position accounts (remaining accounts) are exactly each position's reserve and oracle,
+//! in the obligation's order, or the instruction is refused before any state changes.
 use {
     ballast::errors::BallastError,
     ballast_client::instructions as ix,
@@ -52,22 +52,22 @@ async fn the_right_accounts_pass() {
 }
 
 #[tokio::test]
-async fn missing_pair() {
+async fn attack_13_missing_pair() {
     expect_refused(|a| a[..4].to_vec(), BallastError::MissingPositionAccounts).await;
 }
 
 #[tokio::test]
-async fn missing_oracle() {
+async fn attack_13_missing_oracle() {
     expect_refused(|a| a[..5].to_vec(), BallastError::MissingPositionAccounts).await;
 }
 
 #[tokio::test]
-async fn none_at_all() {
+async fn attack_13_none_at_all() {
     expect_refused(|_| Vec::new(), BallastError::MissingPositionAccounts).await;
 }
 
 #[tokio::test]
-async fn extra_pair() {
+async fn attack_13_extra_pair() {
     expect_refused(
         |a| [a.clone(), a[..2].to_vec()].concat(),
         BallastError::UnexpectedPositionAccounts,
@@ -76,7 +76,7 @@ async fn extra_pair() {
 }
 
 #[tokio::test]
-async fn reordered_pairs() {
+async fn attack_13_reordered_pairs() {
     expect_refused(
         |a| [&a[2..4], &a[..2], &a[4..]].concat(),
         BallastError::PositionReserveMismatch,
@@ -85,7 +85,7 @@ async fn reordered_pairs() {
 }
 
 #[tokio::test]
-async fn oracle_in_place_of_the_reserve() {
+async fn attack_13_oracle_in_place_of_the_reserve() {
     expect_refused(
         |mut a| {
             a.swap(0, 1);
@@ -97,7 +97,7 @@ async fn oracle_in_place_of_the_reserve() {
 }
 
 #[tokio::test]
-async fn a_reserve_the_obligation_does_not_hold() {
+async fn attack_13_a_reserve_the_obligation_does_not_hold() {
     let (mut m, pool, _, borrower) = setup().await;
     let other = m.add_reserve(ReserveSpec::sol()).await;
     let other_keys = m.keys(other);
@@ -114,7 +114,7 @@ async fn a_reserve_the_obligation_does_not_hold() {
 }
 
 #[tokio::test]
-async fn the_right_reserve_with_the_wrong_oracle() {
+async fn attack_13_the_right_reserve_with_the_wrong_oracle() {
     expect_refused(
         |mut a| {
             a[1] = a[3].clone(); // SOL's reserve with USDC's oracle
@@ -126,7 +126,7 @@ async fn the_right_reserve_with_the_wrong_oracle() {
 }
 
 #[tokio::test]
-async fn the_instructions_own_reserve_with_the_wrong_oracle() {
+async fn attack_13_the_instructions_own_reserve_with_the_wrong_oracle() {
     expect_refused(
         |mut a| {
             a[5] = a[1].clone(); // the borrowed reserve's own position, with SOL's oracle
@@ -138,7 +138,7 @@ async fn the_instructions_own_reserve_with_the_wrong_oracle() {
 }
 
 #[tokio::test]
-async fn checked_even_when_no_price_is_needed() {
+async fn attack_13_checked_even_when_no_price_is_needed() {
     let (m, _, sol, borrower) = setup().await;
     let k = m.keys(sol);
     let mut o = m.obligation_keys(&borrower).await;

@@ -1,0 +1,250 @@
+//! Amounts: 0, 1 and u64::MAX, and a decade without activity (#10); deposit/redeem and
+//! borrow/repay loops with tiny amounts (#11); the first depositor's donation (#12).
+use {
+    anchor_spl::token::spl_token,
+    ballast::{
+        constants::{MAX_BORROW_RATE_BPS, SECONDS_PER_YEAR},
+        errors::BallastError,
+        math::{Fixed, RateCurve},
+        state::ReserveChange,
+    },
+    ballast_client::instructions as ix,
+    ballast_tests::*,
+};
+
+const USDC: u64 = 1_000_000;
+
+/// #10: zero is refused everywhere; one unit works; u64::MAX is a clear error or means "all".
+#[tokio::test]
+async fn attack_10_zero_one_and_max_amounts() {
+    let (m, usdc, sol, lender, borrower) = TestMarket::with_borrower().await;
+    let (k, s) = (m.keys(usdc), m.keys(sol));
+    let o = m.obligation_keys(&borrower).await;
+    let wallet = borrower.account(&k.liquidity_mint);
+    for amount_zero in [
+        ix::deposit(
+            &lender.key(),
+            &k,
+            &lender.account(&k.liquidity_mint),
+            &lender.account(&k.collateral_mint()),
+            0,
+        ),
+        ix::redeem(
+            &lender.key(),
+            &k,
+            &lender.account(&k.collateral_mint()),
+            &lender.account(&k.liquidity_mint),
+            0,
+        ),
+        ix::borrow(&k, &o, &wallet, 0),
+        ix::repay(&borrower.key(), &k, &borrower.obligation, &wallet, 0),
+        ix::withdraw(&s, &o, &borrower.account(&s.liquidity_mint), 0),
+    ] {
+        let signer = if amount_zero.accounts[0].pubkey == lender.key() {
+            &lender.keypair
+        } else {
+            &borrower.keypair
+        };
+        m.assert_refused(amount_zero, signer, BallastError::ZeroAmount)
+            .await;
+    }
+
+    // One unit: exact both ways at an exchange rate of one.
+    m.fund(&lender, usdc, 1).await;
+    let ctokens = lender.account(&k.collateral_mint());
+    let before = m.balance(&ctokens).await;
+    m.try_deposit(&lender, usdc, 1).await.unwrap();
+    assert_eq!(m.balance(&ctokens).await, before + 1);
+    m.try_borrow(&borrower, usdc, 1).await.unwrap();
+    assert_eq!(m.balance(&wallet).await, 1);
+    m.try_repay(&borrower, &borrower, usdc, 1).await.unwrap();
+    assert_eq!(m.obligation_state(&borrower).await.borrow_count, 0);
+
+    // u64::MAX: more than any cap, any pool, any balance; or "the whole position".
+    let user = |u: &User, mint| u.account(mint);
+    m.assert_refused(
+        ix::deposit(
+            &lender.key(),
+            &k,
+            &user(&lender, &k.liquidity_mint),
+            &ctokens,
+            u64::MAX,
+        ),
+        &lender.keypair,
+        BallastError::DepositCapExceeded,
+    )
+    .await;
+    m.assert_refused(
+        ix::borrow(&k, &o, &wallet, u64::MAX),
+        &borrower.keypair,
+        BallastError::InsufficientLiquidity,
+    )
+    .await;
+    m.assert_refused(
+        ix::redeem(
+            &lender.key(),
+            &k,
+            &ctokens,
+            &user(&lender, &k.liquidity_mint),
+            u64::MAX,
+        ),
+        &lender.keypair,
+        BallastError::InsufficientLiquidity,
+    )
+    .await;
+    let no_debt = ix::repay(&borrower.key(), &k, &borrower.obligation, &wallet, u64::MAX);
+    m.assert_refused(
+        no_debt,
+        &borrower.keypair,
+        BallastError::BorrowPositionNotFound,
+    )
+    .await;
+    m.try_withdraw(&borrower, sol, u64::MAX).await.unwrap();
+    assert_eq!(m.obligation_state(&borrower).await.position_count(), 0);
+}
+
+/// #10: ten years without a crank. At ordinary rates interest compounds to the closed form
+/// (see `lending::interest`); at the highest rate the curve allows the growth overflows, which
+/// is an error that changes nothing, never a panic or a wrap.
+#[tokio::test]
+async fn attack_10_a_decade_at_the_highest_rate_is_an_error() {
+    let (mut m, usdc, _, _, borrower) = TestMarket::with_borrower().await;
+    let max = RateCurve::new(&[(0, MAX_BORROW_RATE_BPS), (10_000, MAX_BORROW_RATE_BPS)]).unwrap();
+    m.try_update_reserve(usdc, ReserveChange::RateCurve(max))
+        .await
+        .unwrap();
+    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
+    m.advance_time(10 * SECONDS_PER_YEAR as i64 + 86_400).await;
+    m.assert_refused(
+        ix::refresh_reserve(&m.keys(usdc)),
+        &m.payer,
+        BallastError::MathOverflow,
+    )
+    .await;
+}
+
+/// #11: a thousand deposit/redeem round trips with amounts of one to seven units against a pool
+/// whose cTokens are worth more than one unit: the attacker never ends richer, to the unit.
+#[tokio::test]
+async fn attack_11_deposit_redeem_loop_never_profits() {
+    let (mut m, usdc, _, _, borrower) = TestMarket::with_borrower().await;
+    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
+    m.advance_time(SECONDS_PER_YEAR as i64).await;
+    let attacker = m.new_user().await;
+    m.fund(&attacker, usdc, 10_000).await;
+    let k = m.keys(usdc);
+    let (wallet, ctokens) = (
+        attacker.account(&k.liquidity_mint),
+        attacker.account(&k.collateral_mint()),
+    );
+    for i in 0..1_000u64 {
+        let amount = 1 + i % 7;
+        match m.try_deposit(&attacker, usdc, amount).await {
+            Ok(_) => {}
+            Err(e) => assert_eq!(
+                e.custom_code(),
+                Some(u32::from(BallastError::AmountTooSmall))
+            ),
+        }
+        let held = m.balance(&ctokens).await;
+        if held > 0 {
+            m.try_redeem(&attacker, usdc, held).await.unwrap();
+        }
+    }
+    assert_eq!(m.balance(&ctokens).await, 0);
+    let left = m.balance(&wallet).await;
+    assert!(left <= 10_000, "attacker ended with {left} > 10,000");
+}
+
+/// #11: a thousand borrow(1)/repay(1) round trips, with a 0.1% fee (SOL) and without one
+/// (USDC): the borrower never ends richer: what they received, they paid, and any fee is owed.
+#[tokio::test]
+async fn attack_11_borrow_repay_loop_never_profits() {
+    let (mut m, usdc, sol) = TestMarket::standard().await;
+    let eth = m.add_reserve(ReserveSpec::sol()).await;
+    let lender = m.new_user().await;
+    for (r, amount) in [(usdc, 1_000 * USDC), (sol, 10_000_000_000)] {
+        m.fund(&lender, r, amount).await;
+        m.try_deposit(&lender, r, amount).await.unwrap();
+    }
+    let attacker = m.new_user().await;
+    m.fund(&attacker, eth, 10_000_000_000).await;
+    m.try_supply(&attacker, eth, 10_000_000_000).await.unwrap();
+    for reserve in [usdc, sol] {
+        let wallet = attacker.account(&m.keys(reserve).liquidity_mint);
+        for _ in 0..1_000 {
+            m.try_borrow(&attacker, reserve, 1).await.unwrap();
+            m.try_repay(&attacker, &attacker, reserve, 1).await.unwrap();
+        }
+        assert_eq!(
+            m.balance(&wallet).await,
+            0,
+            "received exactly what was repaid"
+        );
+        let r = m.reserve_state(reserve).await;
+        let owed = m
+            .obligation_state(&attacker)
+            .await
+            .borrows()
+            .iter()
+            .find(|p| p.reserve == m.keys(reserve).address)
+            .map(|p| p.debt(r.liquidity.index()).unwrap())
+            .unwrap_or(Fixed::ZERO);
+        // USDC: no fee, nothing owed. SOL: 1,000 fees of 0.001 unit each are still owed.
+        let fee = if reserve == sol {
+            Fixed::from_u64(1)
+        } else {
+            Fixed::ZERO
+        };
+        assert_eq!(owed, fee);
+    }
+}
+
+/// #12: the first depositor makes a tiny deposit and donates straight to the vault; a victim
+/// then deposits and still gets a fair share, because the reserve tracks its own liquidity and
+/// starts with a locked seed.
+#[tokio::test]
+async fn attack_12_first_depositor_donation_does_not_skew_the_rate() {
+    let mut m = TestMarket::new().await;
+    let usdc = m.add_reserve(ReserveSpec::usdc()).await;
+    let (attacker, victim) = (m.new_user().await, m.new_user().await);
+    let k = m.keys(usdc);
+    m.fund(&attacker, usdc, 1_000_000 * USDC + 1).await;
+    m.try_deposit(&attacker, usdc, 1).await.unwrap();
+    let donate = spl_token::instruction::transfer(
+        &spl_token::ID,
+        &attacker.account(&k.liquidity_mint),
+        &k.liquidity_vault(),
+        &attacker.key(),
+        &[],
+        1_000_000 * USDC,
+    )
+    .unwrap();
+    m.send(donate, &attacker.keypair).await.unwrap();
+    let rate = m
+        .reserve_state(usdc)
+        .await
+        .liquidity
+        .exchange_rate()
+        .unwrap();
+    assert_eq!(
+        rate,
+        Fixed::ONE,
+        "a donation does not move the exchange rate"
+    );
+
+    m.fund(&victim, usdc, 1_000 * USDC).await;
+    m.try_deposit(&victim, usdc, 1_000 * USDC).await.unwrap();
+    assert_eq!(
+        m.balance(&victim.account(&k.collateral_mint())).await,
+        1_000 * USDC
+    );
+    m.try_redeem(&victim, usdc, 1_000 * USDC).await.unwrap();
+    assert_eq!(
+        m.balance(&victim.account(&k.liquidity_mint)).await,
+        1_000 * USDC
+    );
+    // The attacker's one cToken is still worth one unit; the donation is simply lost to them.
+    m.try_redeem(&attacker, usdc, 1).await.unwrap();
+    assert_eq!(m.balance(&attacker.account(&k.liquidity_mint)).await, 1);
+}

@@ -1,0 +1,188 @@
+//! Health: borrows and withdrawals within the limit, judged with the withdrawn collateral's own
+//! weight (#16); no liquidation of a healthy obligation (#17); a liquidation is clamped to the
+//! close factor, never seizes more than repaid x (1 + bonus), and never lowers health (#18).
+use {
+    ballast::{
+        errors::BallastError,
+        events::Liquidated,
+        instructions::{LiquidateArgs, LiquidationPayout},
+        state::ReserveChange,
+    },
+    ballast_client::{events, health},
+    ballast_tests::{
+        expect::{mul_div_floor, WAD},
+        specs::USD,
+        *,
+    },
+};
+
+const USDC: u64 = 1_000_000;
+const SOL: u64 = 1_000_000_000;
+
+fn all() -> LiquidateArgs {
+    LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 0,
+        payout: LiquidationPayout::Collateral,
+    }
+}
+
+/// #16: a borrow or a withdrawal that would leave debt above the borrow limit.
+#[tokio::test]
+async fn attack_16_borrow_or_withdraw_past_the_limit() {
+    let (m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+    // Limit: 10 SOL x $100 x 75% = $750.
+    let (k, s) = (m.keys(usdc), m.keys(sol));
+    let o = m.obligation_keys(&borrower).await;
+    let too_much = ballast_client::instructions::borrow(
+        &k,
+        &o,
+        &borrower.account(&k.liquidity_mint),
+        750 * USDC + 1,
+    );
+    m.assert_refused(
+        too_much,
+        &borrower.keypair,
+        BallastError::ObligationUnhealthy,
+    )
+    .await;
+    m.try_borrow(&borrower, usdc, 600 * USDC).await.unwrap();
+    // (750 - 600) / 0.75 = $200 = 2 SOL may leave; not one unit more, by either path.
+    let o = m.obligation_keys(&borrower).await;
+    let out = ballast_client::instructions::withdraw_collateral(
+        &s,
+        &o,
+        &borrower.account(&s.collateral_mint()),
+        2 * SOL + 1,
+    );
+    m.assert_refused(out, &borrower.keypair, BallastError::ObligationUnhealthy)
+        .await;
+    let out = ballast_client::instructions::withdraw(
+        &s,
+        &o,
+        &borrower.account(&s.liquidity_mint),
+        2 * SOL + 1,
+    );
+    m.assert_refused(out, &borrower.keypair, BallastError::ObligationUnhealthy)
+        .await;
+    m.try_withdraw(&borrower, sol, 2 * SOL).await.unwrap();
+}
+
+/// #16 (the Port finding): what a withdrawal frees is the withdrawn collateral's value times *its own*
+/// loan-to-value, not another position's.
+#[tokio::test]
+async fn attack_16_the_withdrawn_collaterals_own_ltv_counts() {
+    let (mut m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+    m.try_update_reserve(
+        sol,
+        ReserveChange::LoanToValue {
+            loan_to_value_bps: 5_000,
+            liquidation_threshold_bps: 6_000,
+        },
+    )
+    .await
+    .unwrap();
+    m.fund(&borrower, usdc, 1_000_000_000).await;
+    m.try_supply(&borrower, usdc, 1_000_000_000).await.unwrap();
+    // Limit: $1,000 USDC x 80% + $1,000 SOL x 50% = $1,300. Borrow $1,250 of another
+    // stablecoin (an obligation never owes the asset it pledges).
+    let pool = m.add_pool(ReserveSpec::usdc(), 10_000_000_000).await;
+    let borrower = m.with_accounts_for(borrower).await;
+    m.try_borrow(&borrower, pool, 1_250_000_000).await.unwrap();
+    // Withdrawing $62.50 of USDC costs 62.5 x 80% = 50 of limit: exactly at the line.
+    // (Valued at SOL's 50%, $100 could leave: the bug.)
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_withdraw(&borrower, usdc, 62_500_001).await,
+        BallastError::ObligationUnhealthy
+    );
+    assert_error!(
+        m.try_withdraw(&borrower, usdc, 100_000_000).await,
+        BallastError::ObligationUnhealthy
+    );
+    m.assert_unchanged(&before, &touched).await;
+    m.try_withdraw(&borrower, usdc, 62_500_000).await.unwrap();
+}
+
+#[tokio::test]
+async fn attack_17_a_healthy_obligation_cannot_be_liquidated() {
+    let (mut m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdc, 1_000 * USDC).await;
+    // $87.50: limit exactly 700, not above the debt.
+    m.set_price(sol, 8_750_000_000).await;
+    let touched = [
+        m.touched_accounts(&borrower),
+        m.touched_accounts(&liquidator),
+    ]
+    .concat();
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::ObligationHealthy
+    );
+    m.assert_unchanged(&before, &touched).await;
+}
+
+/// #18: across health levels and requested amounts, every liquidation repays at most what the
+/// close factor allows (unless full liquidation applies), seizes at most repaid x (1 + bonus),
+/// and leaves the health margin (liquidation limit - weighted debt) no lower.
+#[tokio::test]
+async fn attack_18_liquidations_are_clamped_bounded_and_never_worsen_health() {
+    for price in [87u64, 85, 82, 79, 75, 70, 62, 55] {
+        for requested in [1, 100 * USDC, 400 * USDC, u64::MAX] {
+            let (mut m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+            m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
+            let liquidator = m.new_user().await;
+            m.fund(&liquidator, usdc, 1_000 * USDC).await;
+            m.set_price(sol, price as i64 * USD).await;
+            let before = health::obligation_health(&m.bank, &borrower.obligation)
+                .await
+                .unwrap()
+                .health;
+            let args = LiquidateArgs {
+                max_repay_amount: requested,
+                ..all()
+            };
+            let out = m
+                .try_liquidate(&liquidator, &borrower, usdc, sol, args)
+                .await
+                .unwrap();
+            let e = &events::decode::<Liquidated>(&out.event_data)[0];
+            let after = health::obligation_health(&m.bank, &borrower.obligation)
+                .await
+                .unwrap()
+                .health;
+            let health_factor = mul_div_floor(
+                before.liquidation_limit.raw(),
+                WAD,
+                before.weighted_debt_value.raw(),
+            );
+            assert!(e.repaid_amount <= requested);
+            if health_factor >= WAD * 9 / 10 {
+                assert!(
+                    e.repaid_amount <= 350 * USDC,
+                    "close factor: ${price}, {requested}"
+                );
+            }
+            let repaid_value = u128::from(e.repaid_amount) * (WAD / u128::from(USDC));
+            let seized_value = mul_div_floor(
+                e.seized_collateral.into(),
+                u128::from(price) * WAD,
+                SOL.into(),
+            );
+            assert!(
+                seized_value <= repaid_value + mul_div_floor(repaid_value, e.bonus_sf, WAD),
+                "${price}, {requested}"
+            );
+            assert!(
+                after.liquidation_limit.raw() + before.weighted_debt_value.raw()
+                    >= before.liquidation_limit.raw() + after.weighted_debt_value.raw(),
+                "margin fell at ${price}, {requested}"
+            );
+        }
+    }
+}
