@@ -2,10 +2,13 @@
 use {
     crate::{ClientError, Transport},
     anchor_lang::solana_program::system_instruction,
+    anchor_spl::token_2022::spl_token_2022::extension::{
+        BaseStateWithExtensions, ExtensionType, StateWithExtensions,
+    },
     anchor_spl::{token::spl_token, token_2022::spl_token_2022},
     solana_sdk::{
-        instruction::Instruction, program_pack::Pack, pubkey::Pubkey, rent::Rent,
-        signature::Keypair, signer::Signer,
+        account::Account, instruction::Instruction, program_error::ProgramError,
+        program_pack::Pack, pubkey::Pubkey, rent::Rent, signature::Keypair, signer::Signer,
     },
 };
 
@@ -50,15 +53,16 @@ fn initialize_mint(
     .expect("valid mint instruction")
 }
 
-/// Instructions creating token account `account` (a fresh keypair's address) for `mint`.
+/// Instructions creating token account `account` (a fresh keypair's address) for `mint`, with
+/// `len` bytes (see `token_account_len`).
 pub fn create_token_account(
     payer: &Pubkey,
     account: &Pubkey,
     mint: &Pubkey,
     owner: &Pubkey,
     token_program: &Pubkey,
+    len: usize,
 ) -> Vec<Instruction> {
-    let len = spl_token::state::Account::LEN;
     let init = if *token_program == spl_token_2022::ID {
         spl_token_2022::instruction::initialize_account3(token_program, account, mint, owner)
     } else {
@@ -75,6 +79,22 @@ pub fn create_token_account(
         ),
         init,
     ]
+}
+
+/// Size of a token account for `mint`: Token-2022 accounts carry the extensions their mint's
+/// extensions require (e.g. `TransferFeeAmount`, `TransferHookAccount`).
+pub fn token_account_len(mint: &Account) -> Result<usize, ClientError> {
+    if mint.owner != spl_token_2022::ID {
+        return Ok(spl_token::state::Account::LEN);
+    }
+    let invalid = |e: ProgramError| ClientError::Transport(format!("mint data: {e}"));
+    let state =
+        StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&mint.data).map_err(invalid)?;
+    let required = ExtensionType::get_required_init_account_extensions(
+        &state.get_extension_types().map_err(invalid)?,
+    );
+    ExtensionType::try_calculate_account_len::<spl_token_2022::state::Account>(&required)
+        .map_err(invalid)
 }
 
 /// Mints `amount` of `mint` to `to`.
@@ -121,6 +141,11 @@ pub async fn new_token_account(
     owner: &Pubkey,
     token_program: &Pubkey,
 ) -> Result<Pubkey, ClientError> {
+    let mint_account = transport
+        .account(mint)
+        .await?
+        .ok_or(ClientError::AccountNotFound(*mint))?;
+    let len = token_account_len(&mint_account)?;
     let account = Keypair::new();
     let ixs = create_token_account(
         &payer.pubkey(),
@@ -128,6 +153,7 @@ pub async fn new_token_account(
         mint,
         owner,
         token_program,
+        len,
     );
     transport.send(&ixs, &[payer, &account]).await?;
     Ok(account.pubkey())

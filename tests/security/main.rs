@@ -9,3 +9,4 @@ mod controls;
 mod health;
 mod oracles;
 mod positions;
+mod token_2022;

@@ -7,6 +7,7 @@ pub mod expect;
 pub mod market;
 pub mod senders;
 pub mod specs;
+pub mod token2022;
 
 pub use {
     ballast_client::{

@@ -144,6 +144,11 @@ impl TestMarket {
         reserve
     }
 
+    /// The key that mints every test mint.
+    pub fn mint_authority(&self) -> Pubkey {
+        self.mint_authority.pubkey()
+    }
+
     pub fn reserve(&self, id: ReserveId) -> &TestReserve {
         &self.reserves[id.0]
     }
@@ -169,9 +174,20 @@ impl TestMarket {
     pub async fn try_add_reserve(
         &mut self,
         spec: ReserveSpec,
-        mut args: InitReserveArgs,
+        args: InitReserveArgs,
     ) -> Result<ReserveId, ClientError> {
         let mint = self.create_mint(spec.decimals, &spec.token_program).await;
+        self.try_list(spec, args, mint).await
+    }
+
+    /// Lists an existing `mint` (minted by the test mint authority): creates its oracle, funds
+    /// the admin's seed and sends `init_reserve` with `args` (the feed id is filled in).
+    pub async fn try_list(
+        &mut self,
+        spec: ReserveSpec,
+        mut args: InitReserveArgs,
+        mint: Pubkey,
+    ) -> Result<ReserveId, ClientError> {
         let oracle = Pubkey::new_unique();
         let feed_id = oracle.to_bytes();
         args.oracle_feed_id = feed_id;
@@ -417,25 +433,16 @@ impl TestMarket {
         mint.pubkey()
     }
 
+    /// A token account of `mint` for `owner`, sized for the mint's extensions.
     pub async fn create_token_account(
         &self,
         mint: &Pubkey,
         owner: &Pubkey,
         token_program: &Pubkey,
     ) -> Pubkey {
-        let account = Keypair::new();
-        let ixs = spl::create_token_account(
-            &self.payer.pubkey(),
-            &account.pubkey(),
-            mint,
-            owner,
-            token_program,
-        );
-        self.bank
-            .send(&ixs, &[&self.payer, &account])
+        spl::new_token_account(&self.bank, &self.payer, mint, owner, token_program)
             .await
-            .expect("create token account");
-        account.pubkey()
+            .expect("create token account")
     }
 
     pub async fn mint(&self, token_program: &Pubkey, mint: &Pubkey, to: &Pubkey, amount: u64) {

@@ -1,0 +1,248 @@
+//! #21: the Token-2022 extension policy. Refused, each with its own error: a non-zero transfer
+//! fee, a live transfer hook, non-transferable, default-frozen accounts, a permanent delegate
+//! without the acknowledgement flag, anything off the allowlist. Accepted mints work end to end,
+//! the real PYUSD mint among them.
+use {
+    anchor_spl::token_2022::{spl_token_2022::state::AccountState, ID as TOKEN_2022},
+    ballast::{
+        errors::BallastError,
+        instructions::{InitReserveArgs, LiquidateArgs, LiquidationPayout},
+        state::OracleSource,
+    },
+    ballast_client::instructions as ix,
+    ballast_tests::{
+        specs::USD,
+        token2022::{pyusd_mint, MintExtension, PYUSD},
+        *,
+    },
+    solana_sdk::{pubkey::Pubkey, signer::Signer},
+};
+
+const UNIT: u64 = 1_000_000;
+
+fn stablecoin_2022() -> ReserveSpec {
+    ReserveSpec::usdc().with_token_program(TOKEN_2022)
+}
+
+fn listing_args(spec: &ReserveSpec, feed: [u8; 32]) -> InitReserveArgs {
+    InitReserveArgs {
+        config: spec.config,
+        oracle_source: OracleSource::PythPull,
+        oracle_feed_id: feed,
+        seed_amount: spec.seed,
+    }
+}
+
+/// Listing a mint with `extensions` is refused with `error`, and nothing is created or moved.
+async fn expect_listing_refused(extensions: &[MintExtension], error: BallastError) {
+    let m = TestMarket::new().await;
+    let spec = stablecoin_2022();
+    let mint = m.create_token_2022_mint(6, extensions).await;
+    let oracle = Pubkey::new_unique();
+    let now = m.now().await;
+    let price = client::pyth::PythPrice::new(oracle.to_bytes(), USD, -8, now);
+    m.bank.set_account(&oracle, price.account()).await;
+    let keys = ReserveKeys::new(m.market, mint, TOKEN_2022, oracle);
+    // The seed source may stay empty: the policy is checked before anything moves.
+    let source = m
+        .create_token_account(&mint, &m.admin.pubkey(), &TOKEN_2022)
+        .await;
+    let list = ix::init_reserve(
+        &m.payer.pubkey(),
+        &m.admin.pubkey(),
+        &keys,
+        &source,
+        listing_args(&spec, oracle.to_bytes()),
+    );
+    m.assert_refused(list, &m.admin, error).await;
+}
+
+#[tokio::test]
+async fn attack_21_non_zero_transfer_fee() {
+    expect_listing_refused(
+        &[MintExtension::TransferFee { basis_points: 25 }],
+        BallastError::TransferFeeNotZero,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn attack_21_live_transfer_hook() {
+    let hook = Some(Pubkey::new_unique());
+    expect_listing_refused(
+        &[MintExtension::TransferHook { program: hook }],
+        BallastError::LiveTransferHook,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn attack_21_non_transferable() {
+    expect_listing_refused(
+        &[MintExtension::NonTransferable],
+        BallastError::NonTransferableMint,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn attack_21_default_frozen_accounts() {
+    expect_listing_refused(
+        &[MintExtension::DefaultAccountState(AccountState::Frozen)],
+        BallastError::DefaultFrozenAccounts,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn attack_21_permanent_delegate_without_acknowledgement() {
+    expect_listing_refused(
+        &[MintExtension::PermanentDelegate],
+        BallastError::PermanentDelegateNotAcknowledged,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn attack_21_extension_off_the_allowlist() {
+    expect_listing_refused(
+        &[MintExtension::InterestBearing],
+        BallastError::UnsupportedMintExtension,
+    )
+    .await;
+}
+
+/// Mints whose extensions pass the policy list and move exactly: a deposit and a redeem each.
+#[tokio::test]
+async fn attack_21_mints_that_pass_the_policy_work() {
+    let accepted: [&[MintExtension]; 4] = [
+        &[
+            MintExtension::TransferFee { basis_points: 0 },
+            MintExtension::TransferHook { program: None },
+        ],
+        &[
+            MintExtension::MetadataPointer,
+            MintExtension::MintCloseAuthority,
+        ],
+        &[MintExtension::DefaultAccountState(
+            AccountState::Initialized,
+        )],
+        &[],
+    ];
+    for extensions in accepted {
+        let mut m = TestMarket::new().await;
+        let spec = stablecoin_2022();
+        let mint = m.create_token_2022_mint(6, extensions).await;
+        let args = listing_args(&spec, [0; 32]);
+        let r = m.try_list(spec, args, mint).await.unwrap();
+        let user = m.new_user().await;
+        m.fund(&user, r, 1_000).await;
+        m.try_deposit(&user, r, 600).await.unwrap();
+        m.try_redeem(&user, r, 200).await.unwrap();
+        assert_eq!(m.balance(&user.account(&mint)).await, 600, "{extensions:?}");
+        assert_eq!(
+            m.balance(&m.keys(r).liquidity_vault()).await,
+            spec_seed() + 400
+        );
+    }
+}
+
+fn spec_seed() -> u64 {
+    stablecoin_2022().seed
+}
+
+/// The real PYUSD mint, at its real address, with every mainnet extension (mint close
+/// authority, permanent delegate, zero transfer fee, confidential transfers, a transfer hook
+/// with no program, metadata): listed only with the acknowledgement, then supplied, pledged,
+/// borrowed against, repaid, and liquidated, to the unit.
+#[tokio::test]
+async fn pyusd_end_to_end() {
+    let mut m = TestMarket::new().await;
+    m.bank
+        .set_account(&PYUSD, pyusd_mint(&m.mint_authority()))
+        .await;
+    let usdc = m.add_pool(ReserveSpec::usdc(), 10_000 * UNIT).await;
+    let spec = stablecoin_2022();
+    assert_error!(
+        m.try_list(spec.clone(), listing_args(&spec, [0; 32]), PYUSD)
+            .await,
+        BallastError::PermanentDelegateNotAcknowledged
+    );
+    let mut spec = spec;
+    spec.config.permanent_delegate_acknowledged = 1;
+    let args = listing_args(&spec, [0; 32]);
+    let pyusd = m.try_list(spec, args, PYUSD).await.unwrap();
+    let k = m.keys(pyusd);
+    assert_eq!(m.reserve_state(pyusd).await.token_program, TOKEN_2022);
+    assert_eq!(
+        m.account(&k.liquidity_vault()).await.unwrap().owner,
+        TOKEN_2022
+    );
+
+    // Supply 1,000 PYUSD as collateral ($800 of borrowing power) and borrow 700 USDC.
+    let user = m.new_user().await;
+    m.fund(&user, pyusd, 1_000 * UNIT).await;
+    m.try_supply(&user, pyusd, 1_000 * UNIT).await.unwrap();
+    assert_eq!(m.balance(&user.account(&PYUSD)).await, 0);
+    assert_eq!(
+        m.balance(&k.liquidity_vault()).await,
+        1_000 * UNIT + 1_000_000
+    );
+    assert_eq!(m.balance(&k.collateral_vault()).await, 1_000 * UNIT);
+    assert_error!(
+        m.try_borrow(&user, usdc, 800 * UNIT + 1).await,
+        BallastError::ObligationUnhealthy
+    );
+    m.try_borrow(&user, usdc, 700 * UNIT).await.unwrap();
+    // Repay 100 of it.
+    m.try_repay(&user, &user, usdc, 100 * UNIT).await.unwrap();
+    assert_eq!(
+        m.balance(&user.account(&m.keys(usdc).liquidity_mint)).await,
+        600 * UNIT
+    );
+
+    // PYUSD depegs to $0.70: liquidation limit 1,000 x 0.70 x 85% = $595 < $600 owed. The
+    // liquidator takes PYUSD itself (a Token-2022 transfer out of the vault).
+    m.set_price(pyusd, 70_000_000).await;
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdc, 1_000 * UNIT).await;
+    let args = LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 0,
+        payout: LiquidationPayout::Liquidity,
+    };
+    m.try_liquidate(&liquidator, &user, usdc, pyusd, args)
+        .await
+        .unwrap();
+    // Health 595/600 = 0.9917: close factor 50% of $600 = 300 USDC; bonus 2% (the floor):
+    // $306 of PYUSD at $0.70 = 437.142857 PYUSD, of which the protocol keeps 10% of the bonus.
+    let repaid = 300 * UNIT;
+    let seized = 437_142_857u64;
+    let base = (u128::from(seized) * 100).div_ceil(102) as u64;
+    let protocol = (seized - base) / 10;
+    assert_eq!(
+        m.balance(&liquidator.account(&m.keys(usdc).liquidity_mint))
+            .await,
+        1_000 * UNIT - repaid
+    );
+    assert_eq!(
+        m.balance(&liquidator.account(&PYUSD)).await,
+        seized - protocol
+    );
+    assert_eq!(m.reserve_state(pyusd).await.protocol_collateral, protocol);
+    let o = m.obligation_state(&user).await;
+    assert_eq!(o.collaterals[0].deposited_amount, 1_000 * UNIT - seized);
+
+    // And PYUSD as the borrowed asset: borrowed and repaid through Token-2022.
+    let sol = m.add_reserve(ReserveSpec::sol()).await;
+    let borrower = m.new_user().await;
+    m.fund(&borrower, sol, 10_000_000_000).await;
+    m.try_supply(&borrower, sol, 10_000_000_000).await.unwrap();
+    m.try_borrow(&borrower, pyusd, 100 * UNIT).await.unwrap();
+    assert_eq!(m.balance(&borrower.account(&PYUSD)).await, 100 * UNIT);
+    m.try_repay(&borrower, &borrower, pyusd, u64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(m.balance(&borrower.account(&PYUSD)).await, 0);
+    assert_eq!(m.obligation_state(&borrower).await.borrow_count, 0);
+}
