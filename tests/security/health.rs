@@ -1,12 +1,11 @@
-//! Health: borrows and withdrawals within the limit, judged with the withdrawn collateral's own
-//! weight (#16); no liquidation of a healthy obligation (#17); a liquidation is clamped to the
+//! Health: borrows and withdrawals within the limit (#16; the withdrawn collateral's own weight
+//! is `incidents::port_finance`); no liquidation of a healthy obligation (#17); a liquidation is clamped to the
 //! close factor, never seizes more than repaid x (1 + bonus), and never lowers health (#18).
 use {
     ballast::{
         errors::BallastError,
         events::Liquidated,
         instructions::{LiquidateArgs, LiquidationPayout},
-        state::ReserveChange,
     },
     ballast_client::{events, health},
     ballast_tests::{
@@ -66,43 +65,6 @@ async fn attack_16_borrow_or_withdraw_past_the_limit() {
     m.assert_refused(out, &borrower.keypair, BallastError::ObligationUnhealthy)
         .await;
     m.try_withdraw(&borrower, sol, 2 * SOL).await.unwrap();
-}
-
-/// #16 (the Port finding): what a withdrawal frees is the withdrawn collateral's value times *its own*
-/// loan-to-value, not another position's.
-#[tokio::test]
-async fn attack_16_the_withdrawn_collaterals_own_ltv_counts() {
-    let (mut m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
-    m.try_update_reserve(
-        sol,
-        ReserveChange::LoanToValue {
-            loan_to_value_bps: 5_000,
-            liquidation_threshold_bps: 6_000,
-        },
-    )
-    .await
-    .unwrap();
-    m.fund(&borrower, usdc, 1_000_000_000).await;
-    m.try_supply(&borrower, usdc, 1_000_000_000).await.unwrap();
-    // Limit: $1,000 USDC x 80% + $1,000 SOL x 50% = $1,300. Borrow $1,250 of another
-    // stablecoin (an obligation never owes the asset it pledges).
-    let pool = m.add_pool(ReserveSpec::usdc(), 10_000_000_000).await;
-    let borrower = m.with_accounts_for(borrower).await;
-    m.try_borrow(&borrower, pool, 1_250_000_000).await.unwrap();
-    // Withdrawing $62.50 of USDC costs 62.5 x 80% = 50 of limit: exactly at the line.
-    // (Valued at SOL's 50%, $100 could leave: the bug.)
-    let touched = m.touched_accounts(&borrower);
-    let before = m.snapshot(&touched).await;
-    assert_error!(
-        m.try_withdraw(&borrower, usdc, 62_500_001).await,
-        BallastError::ObligationUnhealthy
-    );
-    assert_error!(
-        m.try_withdraw(&borrower, usdc, 100_000_000).await,
-        BallastError::ObligationUnhealthy
-    );
-    m.assert_unchanged(&before, &touched).await;
-    m.try_withdraw(&borrower, usdc, 62_500_000).await.unwrap();
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod amounts;
 mod config;
 mod controls;
 mod health;
+mod incidents;
 mod oracles;
 mod positions;
 mod token_2022;
