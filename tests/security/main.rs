@@ -8,6 +8,7 @@ mod config;
 mod controls;
 mod health;
 mod incidents;
+mod invariants;
 mod oracles;
 mod positions;
 mod token_2022;
