@@ -30,7 +30,8 @@ pub fn volatile() -> ReserveConfig {
 }
 
 /// No caps and no outflow limit, 60 s oracle age, 2% confidence cap, 10% protocol take rate and
-/// liquidation share, borrow factor 1, not usable as collateral, a flat 10% curve.
+/// liquidation share, borrow factor 1, flash loans at 0.09%, not usable as collateral, a flat
+/// 10% curve.
 pub fn base() -> ReserveConfig {
     ReserveConfig {
         deposit_cap: u64::MAX,
@@ -50,6 +51,9 @@ pub fn base() -> ReserveConfig {
         rate_curve: RateCurve::new(&[(0, 1_000), (10_000, 1_000)]).expect("valid curve"),
         outflow_window_secs: 24 * 60 * 60,
         outflow_limit: u64::MAX,
+        flash_loan_fee_bps: 9,
+        flash_loans_enabled: 1,
+        padding2: [0; 5],
     }
 }
 

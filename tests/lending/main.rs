@@ -6,6 +6,7 @@ mod borrow;
 mod budgets;
 mod collateral;
 mod deposit;
+mod flash_loans;
 mod grace;
 mod interest;
 mod legacy_oracle;

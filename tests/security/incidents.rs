@@ -1,6 +1,5 @@
 //! Incident replays: one test per incident of SECURITY.md whose root cause applies to a lending
-//! program, named after it, showing Ballast refuses it. (marginfi 2025, an account transfer
-//! during a flash loan, needs flash loans: see the composability work.)
+//! program, named after it, showing Ballast refuses it.
 use {
     anchor_lang::error::ErrorCode as Anchor,
     anchor_spl::token::spl_token,
@@ -337,4 +336,28 @@ async fn incident_solend_whale_2022() {
     }
     // One step at 50% of $7M: health 0.98 -> above 1 again.
     assert_eq!(steps, 1);
+}
+
+/// marginfi (2025 near miss): an account transfer was allowed during a flash loan, whose health
+/// checks were deferred to its end, and dropped the liabilities. Here flash loans defer nothing
+/// and belong to no obligation; every instruction between borrow and repay is checked on its
+/// own, and no instruction moves an obligation to another owner. Taking collateral out past the
+/// limit while a flash loan is open is refused on the spot.
+#[tokio::test]
+async fn incident_marginfi_flash_loan_deferred_health_2025() {
+    let (m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
+    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
+    let (k, s) = (m.keys(usdc), m.keys(sol));
+    let o = m.obligation_keys(&borrower).await;
+    let wallet = borrower.account(&k.liquidity_mint);
+    let tx = [
+        ix::flash_borrow(&borrower.key(), &k, &wallet, 700 * USDC),
+        // With the loan in hand, take out collateral the debt still needs...
+        ix::withdraw(&s, &o, &borrower.account(&s.liquidity_mint), 5 * SOL),
+        // ...meaning to settle it all before the end.
+        ix::repay(&borrower.key(), &k, &borrower.obligation, &wallet, u64::MAX),
+        ix::flash_repay(&borrower.key(), &k, &wallet, 700 * USDC, 0),
+    ];
+    m.assert_tx_refused(&tx, &[&borrower.keypair], BallastError::ObligationUnhealthy)
+        .await;
 }

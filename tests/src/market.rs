@@ -376,17 +376,27 @@ impl TestMarket {
         signer: &Keypair,
         refusal: impl Into<Refusal>,
     ) {
+        self.assert_tx_refused(&[instruction], &[signer], refusal)
+            .await
+    }
+
+    /// `assert_refused` for a transaction of several instructions and signers.
+    pub async fn assert_tx_refused(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        refusal: impl Into<Refusal>,
+    ) {
         let refusal = refusal.into();
-        let mut involved: Vec<Pubkey> = instruction
-            .accounts
+        let mut involved: Vec<Pubkey> = instructions
             .iter()
-            .map(|a| a.pubkey)
+            .flat_map(|ix| ix.accounts.iter().map(|a| a.pubkey))
             .filter(|k| *k != self.payer.pubkey())
             .collect();
         involved.sort();
         involved.dedup();
         let before = self.snapshot(&involved).await;
-        let result = self.send(instruction, signer).await;
+        let result = self.send_signed(instructions, signers).await;
         match &result {
             Err(e) => assert!(refusal.matches(e), "expected {refusal:?}, got {e}"),
             Ok(_) => panic!("expected {refusal:?}, but the transaction succeeded"),

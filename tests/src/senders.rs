@@ -25,6 +25,21 @@ impl TestMarket {
         self.send_all(&[instruction], signer).await
     }
 
+    /// Sends `instructions` signed by the fee payer and each of `signers` (once each).
+    pub async fn send_signed(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError> {
+        let mut all: Vec<&Keypair> = vec![&self.payer];
+        for s in signers {
+            if !all.iter().any(|k| k.pubkey() == s.pubkey()) {
+                all.push(s);
+            }
+        }
+        self.bank.send(instructions, &all).await
+    }
+
     pub async fn send_all(
         &self,
         instructions: &[Instruction],

@@ -145,6 +145,24 @@ pub enum BallastError {
     ObligationHasCollateral = 604,
     #[msg("liquidation would lower the obligation's health margin")]
     LiquidationWorsensHealth = 605,
+
+    // --- flash loans (700..) ---
+    #[msg("flash loans are disabled for this reserve")]
+    FlashLoansDisabled = 700,
+    #[msg("no flash_repay of this reserve follows the flash_borrow in this transaction")]
+    NoFlashRepay = 701,
+    #[msg("flash_repay must repay exactly the borrowed amount")]
+    FlashRepayWrongAmount = 702,
+    #[msg("flash_repay is for another reserve than the flash_borrow")]
+    FlashRepayWrongReserve = 703,
+    #[msg("a second flash_borrow comes before the first one's flash_repay")]
+    FlashBorrowBeforeRepay = 704,
+    #[msg("flash_borrow must be called directly by the transaction, not by another program")]
+    FlashBorrowByCpi = 705,
+    #[msg("a flash loan of this reserve is out: liquidity cannot leave it until it is repaid")]
+    FlashLoanActive = 706,
+    #[msg("flash_repay does not match a flash_borrow at the given instruction index")]
+    FlashRepayWithoutBorrow = 707,
 }
 
 /// Builds a `MathOverflow` error that names the caller's source location, so a failing checked

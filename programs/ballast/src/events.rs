@@ -202,3 +202,19 @@ pub struct AdminChanged {
 pub struct ObligationClosed {
     pub header: EventHeader,
 }
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct FlashBorrowed {
+    pub header: EventHeader,
+    pub amount: u64,
+}
+
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct FlashRepaid {
+    pub header: EventHeader,
+    pub amount: u64,
+    /// Paid into the fee vault.
+    pub fee: u64,
+}

@@ -147,6 +147,18 @@ pub mod ballast {
         instructions::user::liquidate::handler(ctx, args)
     }
 
+    /// Lends liquidity until a `flash_repay` later in the same transaction.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn flash_borrow(ctx: Context<FlashBorrow>, args: FlashBorrowArgs) -> Result<()> {
+        instructions::user::flash_loan::borrow_handler(ctx, args)
+    }
+
+    /// Repays a flash loan of this transaction, with the reserve's fee.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn flash_repay(ctx: Context<FlashRepay>, args: FlashRepayArgs) -> Result<()> {
+        instructions::user::flash_loan::repay_handler(ctx, args)
+    }
+
     /// Writes off the debt of an obligation with no collateral left (permissionless).
     pub fn socialize_bad_debt(ctx: Context<SocializeBadDebt>) -> Result<()> {
         instructions::user::socialize_bad_debt::handler(ctx)

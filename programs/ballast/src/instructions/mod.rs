@@ -12,8 +12,8 @@ pub use {
         update_reserve::*, withdraw_protocol_fees::*,
     },
     user::{
-        borrow::*, close_obligation::*, deposit::*, deposit_collateral::*, init_obligation::*,
-        liquidate::*, redeem::*, refresh_reserve::*, repay::*, socialize_bad_debt::*, supply::*,
-        withdraw::*, withdraw_collateral::*,
+        borrow::*, close_obligation::*, deposit::*, deposit_collateral::*, flash_loan::*,
+        init_obligation::*, liquidate::*, redeem::*, refresh_reserve::*, repay::*,
+        socialize_bad_debt::*, supply::*, withdraw::*, withdraw_collateral::*,
     },
 };

@@ -13,7 +13,7 @@ pub use {
 
 // Layouts are fixed: a change here is a change to every client and to stored accounts.
 const _: () = assert!(std::mem::size_of::<Market>() == 256);
-const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 120);
+const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 128);
 const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
 const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
 // Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.

@@ -43,12 +43,16 @@ pub struct Reserve {
     pub outflow_window_start: i64,
     /// Liquidity that has left the pool in the current window.
     pub outflow_in_window: u64,
+    /// Liquidity lent by a flash loan not yet repaid (only ever non-zero inside the transaction
+    /// that holds both halves). It stays counted in `liquidity.available_amount`, so the
+    /// exchange rate does not move while the loan is out.
+    pub flash_loan_outstanding: u64,
     /// Decimals of the liquidity mint (and of the cToken mint).
     pub decimals: u8,
     pub bump: u8,
     pub padding: [u8; 6],
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 216],
+    pub reserved: [u8; 200],
 }
 
 impl Reserve {
@@ -66,6 +70,7 @@ impl Reserve {
     /// Counts `amount` of liquidity leaving the pool at `now` against the outflow limit of the
     /// current window (a fixed window that restarts when it has run out).
     pub fn record_outflow(&mut self, amount: u64, now: i64) -> Result<()> {
+        self.require_no_flash_loan()?;
         if self.config.outflow_limit == u64::MAX {
             return Ok(());
         }
@@ -83,6 +88,16 @@ impl Reserve {
             BallastError::OutflowLimitExceeded
         );
         self.outflow_in_window = total;
+        Ok(())
+    }
+
+    /// Liquidity may not leave a reserve while a flash loan of it is out: it could be the very
+    /// liquidity the flash loan has lent.
+    pub fn require_no_flash_loan(&self) -> Result<()> {
+        require!(
+            self.flash_loan_outstanding == 0,
+            BallastError::FlashLoanActive
+        );
         Ok(())
     }
 

@@ -50,6 +50,12 @@ pub struct ReserveConfig {
     /// Most liquidity that may leave the pool (borrows, redemptions, liquidity payouts) per
     /// window. `u64::MAX`: no limit.
     pub outflow_limit: u64,
+    /// Fee on flash loans, paid into the fee vault with the repayment.
+    pub flash_loan_fee_bps: u16,
+    /// 1 to allow flash loans of this reserve's liquidity, else 0.
+    pub flash_loans_enabled: u8,
+    /// Explicit padding; must be zero.
+    pub padding2: [u8; 5],
 }
 
 impl ReserveConfig {
@@ -105,6 +111,12 @@ impl ReserveConfig {
             (1..=MAX_OUTFLOW_WINDOW_SECS).contains(&self.outflow_window_secs),
             "outflow_window_secs must be 1..=2592000 (30 days)",
         )?;
+        check(
+            bps(self.flash_loan_fee_bps) <= BPS
+                && self.flash_loans_enabled <= 1
+                && self.padding2 == [0; 5],
+            "flash_loan_fee_bps must be at most 10000, flash_loans_enabled 0 or 1",
+        )?;
         self.rate_curve.validate()
     }
 }
@@ -134,6 +146,10 @@ pub enum ReserveChange {
     OutflowLimit {
         limit: u64,
         window_secs: u32,
+    },
+    FlashLoans {
+        enabled: bool,
+        fee_bps: u16,
     },
 }
 
@@ -170,6 +186,10 @@ impl ReserveChange {
             ReserveChange::OutflowLimit { limit, window_secs } => {
                 next.outflow_limit = limit;
                 next.outflow_window_secs = window_secs;
+            }
+            ReserveChange::FlashLoans { enabled, fee_bps } => {
+                next.flash_loans_enabled = u8::from(enabled);
+                next.flash_loan_fee_bps = fee_bps;
             }
         }
         next.validate()?;
@@ -219,6 +239,9 @@ pub(crate) mod tests {
             rate_curve: RateCurve::new(&[(0, 0), (8_000, 800), (10_000, 10_000)]).unwrap(),
             outflow_window_secs: 86_400,
             outflow_limit: u64::MAX,
+            flash_loan_fee_bps: 9,
+            flash_loans_enabled: 1,
+            padding2: [0; 5],
         }
     }
 
@@ -267,6 +290,10 @@ pub(crate) mod tests {
             ReserveChange::OutflowLimit {
                 limit: 1,
                 window_secs: 0,
+            },
+            ReserveChange::FlashLoans {
+                enabled: true,
+                fee_bps: 10_001,
             },
         ];
         for change in bad {

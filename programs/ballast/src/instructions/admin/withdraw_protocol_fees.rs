@@ -76,6 +76,7 @@ pub fn handler(ctx: Context<WithdrawProtocolFees>, args: WithdrawProtocolFeesArg
     let accounts = &ctx.accounts;
     let (collected, redeemed_collateral, decimals) = {
         let reserve = &mut *accounts.reserve.load_mut()?;
+        reserve.require_no_flash_loan()?;
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         // The protocol's cTokens, as far as available liquidity covers them.
         let liquidity = &mut reserve.liquidity;

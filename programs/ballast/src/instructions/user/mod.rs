@@ -3,6 +3,7 @@ pub mod borrow;
 pub mod close_obligation;
 pub mod deposit;
 pub mod deposit_collateral;
+pub mod flash_loan;
 pub mod init_obligation;
 pub mod liquidate;
 pub mod redeem;

@@ -1,0 +1,135 @@
+//! One builder per program instruction, grouped by area. Builders take typed arguments, derive every PDA, and
+//! append an obligation's position accounts where the instruction reads its health.
+mod admin;
+mod flash;
+mod lending;
+mod liquidation;
+
+pub use {admin::*, flash::*, lending::*, liquidation::*};
+
+use {
+    crate::{error::ClientError, pda},
+    anchor_lang::{InstructionData, ToAccountMetas},
+    ballast::state::{Obligation, Reserve},
+    solana_sdk::{
+        instruction::{AccountMeta, Instruction},
+        pubkey::Pubkey,
+    },
+};
+
+/// The keys of a reserve that instructions need. Vaults and the cToken mint are PDAs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReserveKeys {
+    pub address: Pubkey,
+    pub market: Pubkey,
+    pub liquidity_mint: Pubkey,
+    /// Token program of the liquidity mint.
+    pub token_program: Pubkey,
+    pub oracle: Pubkey,
+}
+
+impl ReserveKeys {
+    /// Keys of a reserve that does not exist yet (for `init_reserve`) or is known by its parts.
+    pub fn new(
+        market: Pubkey,
+        liquidity_mint: Pubkey,
+        token_program: Pubkey,
+        oracle: Pubkey,
+    ) -> Self {
+        ReserveKeys {
+            address: pda::reserve(&market, &liquidity_mint),
+            market,
+            liquidity_mint,
+            token_program,
+            oracle,
+        }
+    }
+
+    /// Keys of a decoded reserve account.
+    pub fn from_reserve(address: Pubkey, reserve: &Reserve) -> Self {
+        ReserveKeys {
+            address,
+            market: reserve.market,
+            liquidity_mint: reserve.liquidity_mint,
+            token_program: reserve.token_program,
+            oracle: reserve.oracle.account,
+        }
+    }
+
+    pub fn liquidity_vault(&self) -> Pubkey {
+        pda::liquidity_vault(&self.address)
+    }
+
+    pub fn fee_vault(&self) -> Pubkey {
+        pda::fee_vault(&self.address)
+    }
+
+    pub fn collateral_mint(&self) -> Pubkey {
+        pda::collateral_mint(&self.address)
+    }
+
+    pub fn collateral_vault(&self) -> Pubkey {
+        pda::collateral_vault(&self.address)
+    }
+}
+
+/// An obligation's address and its position accounts (each position's reserve and oracle, in
+/// the obligation's order), as instructions that read its health need them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObligationKeys {
+    pub address: Pubkey,
+    pub market: Pubkey,
+    pub owner: Pubkey,
+    pub position_accounts: Vec<AccountMeta>,
+}
+
+impl ObligationKeys {
+    /// A new obligation, with no positions yet.
+    pub fn new(market: Pubkey, owner: Pubkey, obligation_id: u16) -> Self {
+        ObligationKeys {
+            address: pda::obligation(&market, &owner, obligation_id),
+            market,
+            owner,
+            position_accounts: Vec::new(),
+        }
+    }
+
+    /// Keys of a decoded obligation. `oracle_of` gives each position reserve's oracle account.
+    pub fn from_obligation(
+        address: Pubkey,
+        obligation: &Obligation,
+        oracle_of: impl Fn(&Pubkey) -> Option<Pubkey>,
+    ) -> Result<Self, ClientError> {
+        let reserves = obligation
+            .collaterals()
+            .iter()
+            .map(|p| p.reserve)
+            .chain(obligation.borrows().iter().map(|p| p.reserve));
+        let mut position_accounts = Vec::with_capacity(obligation.position_count() * 2);
+        for reserve in reserves {
+            let oracle = oracle_of(&reserve).ok_or(ClientError::UnknownReserve(reserve))?;
+            position_accounts.push(AccountMeta::new_readonly(reserve, false));
+            position_accounts.push(AccountMeta::new_readonly(oracle, false));
+        }
+        Ok(ObligationKeys {
+            address,
+            market: obligation.market,
+            owner: obligation.owner,
+            position_accounts,
+        })
+    }
+}
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: ballast::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn with_positions(mut ix: Instruction, obligation: &ObligationKeys) -> Instruction {
+    ix.accounts
+        .extend(obligation.position_accounts.iter().cloned());
+    ix
+}
