@@ -8,6 +8,7 @@ mod collateral;
 mod deposit;
 mod flash_loans;
 mod grace;
+mod integrator;
 mod interest;
 mod legacy_oracle;
 mod liquidation;

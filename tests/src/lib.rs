@@ -8,6 +8,7 @@ pub mod market;
 pub mod senders;
 pub mod specs;
 pub mod token2022;
+pub mod vault;
 
 pub use {
     ballast_client::{

@@ -78,6 +78,11 @@ impl TestMarket {
     pub async fn with_attacker() -> TestMarket {
         let mut pt = ballast_client::bank::program_test();
         crate::attacker::register(&mut pt);
+        TestMarket::with_program_test(pt).await
+    }
+
+    /// A market on a bank started from `pt` (with more programs registered).
+    pub async fn with_program_test(pt: solana_program_test::ProgramTest) -> TestMarket {
         TestMarket::with_bank(
             MarketConfig::default(),
             Bank::start_with(pt, Vec::new()).await,

@@ -25,6 +25,16 @@ impl TestMarket {
         self.send_all(&[instruction], signer).await
     }
 
+    /// Gives `to` lamports from the bank's payer (to pay rent as a signer).
+    pub async fn airdrop(&self, to: &Pubkey, lamports: u64) {
+        let transfer = anchor_lang::solana_program::system_instruction::transfer(
+            &self.payer.pubkey(),
+            to,
+            lamports,
+        );
+        self.send(transfer, &self.payer).await.expect("airdrop");
+    }
+
     /// Sends `instructions` signed by the fee payer and each of `signers` (once each).
     pub async fn send_signed(
         &self,
