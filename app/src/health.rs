@@ -69,17 +69,12 @@ pub async fn obligation_health(
     let obligation = fetch_obligation(transport, address).await?;
     let now = transport.clock().await?.unix_timestamp;
     let mut pricing: Vec<ReservePricing> = Vec::new();
-    let reserves = obligation
-        .collaterals()
-        .iter()
-        .map(|p| p.reserve)
-        .chain(obligation.borrows().iter().map(|p| p.reserve));
-    for reserve in reserves {
-        if pricing.iter().any(|p| p.reserve == reserve) {
+    for reserve in obligation.position_reserves() {
+        if pricing.iter().any(|p| p.reserve == *reserve) {
             continue;
         }
-        let state = fetch_reserve(transport, &reserve).await?;
-        pricing.push(price_reserve(transport, &reserve, &state, now).await?);
+        let state = fetch_reserve(transport, reserve).await?;
+        pricing.push(price_reserve(transport, reserve, &state, now).await?);
     }
     let health =
         Health::of(&obligation, &pricing).map_err(|e| ClientError::Program(e.to_string()))?;

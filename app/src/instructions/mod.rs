@@ -100,15 +100,10 @@ impl ObligationKeys {
         obligation: &Obligation,
         oracle_of: impl Fn(&Pubkey) -> Option<Pubkey>,
     ) -> Result<Self, ClientError> {
-        let reserves = obligation
-            .collaterals()
-            .iter()
-            .map(|p| p.reserve)
-            .chain(obligation.borrows().iter().map(|p| p.reserve));
         let mut position_accounts = Vec::with_capacity(obligation.position_count() * 2);
-        for reserve in reserves {
-            let oracle = oracle_of(&reserve).ok_or(ClientError::UnknownReserve(reserve))?;
-            position_accounts.push(AccountMeta::new_readonly(reserve, false));
+        for reserve in obligation.position_reserves() {
+            let oracle = oracle_of(reserve).ok_or(ClientError::UnknownReserve(*reserve))?;
+            position_accounts.push(AccountMeta::new_readonly(*reserve, false));
             position_accounts.push(AccountMeta::new_readonly(oracle, false));
         }
         Ok(ObligationKeys {

@@ -68,6 +68,16 @@ impl Obligation {
         &self.borrows[..usize::from(self.borrow_count).min(MAX_BORROWS)]
     }
 
+    /// The reserve of each position, in the order instructions take position accounts:
+    /// collateral first, then borrows. A caller passes, for each, the reserve and then that
+    /// reserve's oracle (`Reserve::oracle.account`).
+    pub fn position_reserves(&self) -> impl Iterator<Item = &Pubkey> {
+        self.collaterals()
+            .iter()
+            .map(|p| &p.reserve)
+            .chain(self.borrows().iter().map(|p| &p.reserve))
+    }
+
     pub fn position_count(&self) -> usize {
         usize::from(self.collateral_count) + usize::from(self.borrow_count)
     }

@@ -26,11 +26,7 @@ pub fn check_position_accounts(remaining: &[AccountInfo], obligation: &Obligatio
         remaining.len() == expected,
         BallastError::UnexpectedPositionAccounts
     );
-    let reserves = obligation
-        .collaterals()
-        .iter()
-        .map(|p| &p.reserve)
-        .chain(obligation.borrows().iter().map(|p| &p.reserve));
+    let reserves = obligation.position_reserves();
     for (pair, reserve) in remaining.chunks_exact(ACCOUNTS_PER_POSITION).zip(reserves) {
         require_keys_eq!(
             *pair[0].key,
