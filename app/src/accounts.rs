@@ -56,3 +56,12 @@ pub fn mint_supply(address: &Pubkey, account: &Account) -> Result<u64, ClientErr
         .map(u64::from_le_bytes)
         .ok_or(ClientError::WrongAccountType(*address, "mint"))
 }
+
+/// The decimals of an SPL Token or Token-2022 mint.
+pub fn mint_decimals(address: &Pubkey, account: &Account) -> Result<u8, ClientError> {
+    account
+        .data
+        .get(44)
+        .copied()
+        .ok_or(ClientError::WrongAccountType(*address, "mint"))
+}

@@ -3,7 +3,7 @@
 use {
     crate::{
         error::ClientError,
-        transport::{Transport, TxOutcome},
+        transport::{AccountFilter, Transport, TxOutcome},
     },
     solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext},
     solana_sdk::{
@@ -11,13 +11,14 @@ use {
         account_info::AccountInfo,
         clock::Clock,
         entrypoint::ProgramResult,
+        hash::Hash,
         instruction::Instruction,
         pubkey::Pubkey,
         signature::{Keypair, Signature},
         signer::Signer,
         transaction::Transaction,
     },
-    std::collections::HashSet,
+    std::collections::{BTreeSet, HashSet},
     tokio::sync::Mutex,
 };
 
@@ -55,6 +56,9 @@ struct BankState {
     ctx: ProgramTestContext,
     /// Signatures sent under the current blockhash: a repeat gets a fresh slot first.
     sent: HashSet<Signature>,
+    /// Every address a transaction or `set_account` touched: the bank cannot list accounts by
+    /// owner, so `program_accounts` looks through these.
+    known: BTreeSet<Pubkey>,
 }
 
 impl Bank {
@@ -65,6 +69,7 @@ impl Bank {
 
     /// Starts a bank from `pt` (e.g. with more programs registered).
     pub async fn start_with(mut pt: ProgramTest, accounts: Vec<(Pubkey, Account)>) -> Bank {
+        let known = accounts.iter().map(|(address, _)| *address).collect();
         for (address, account) in accounts {
             pt.add_account(address, account);
         }
@@ -73,6 +78,7 @@ impl Bank {
             ctx: Mutex::new(BankState {
                 ctx,
                 sent: HashSet::new(),
+                known,
             }),
         }
     }
@@ -84,11 +90,11 @@ impl Bank {
 
     /// Creates or overwrites an account (test setup: oracle prices, fixtures).
     pub async fn set_account(&self, address: &Pubkey, account: Account) {
-        self.ctx
-            .lock()
-            .await
+        let mut state = self.ctx.lock().await;
+        state
             .ctx
             .set_account(address, &AccountSharedData::from(account));
+        state.known.insert(*address);
     }
 
     /// Moves the clock `seconds` forward (and the slot with it).
@@ -142,8 +148,7 @@ impl BankState {
                 .get_latest_blockhash()
                 .await
                 .map_err(transport_error)?;
-            let tx =
-                Transaction::new_signed_with_payer(instructions, Some(&payer), signers, blockhash);
+            let tx = crate::transport::sign(instructions, &payer, signers, blockhash)?;
             if !self.sent.contains(&tx.signatures[0]) {
                 return Ok(tx);
             }
@@ -227,6 +232,7 @@ impl Transport for Bank {
         let simulated = state.simulate(tx.clone()).await;
         let signature = tx.signatures[0];
         state.sent.insert(signature);
+        state.known.extend(tx.message.account_keys.iter().copied());
         let processed = state.ctx.banks_client.process_transaction(tx).await;
         match (simulated, processed) {
             (Ok(outcome), Ok(())) => Ok(outcome),
@@ -250,5 +256,33 @@ impl Transport for Bank {
 
     async fn clock(&self) -> Result<Clock, ClientError> {
         self.ctx.lock().await.clock().await
+    }
+
+    async fn latest_blockhash(&self) -> Result<Hash, ClientError> {
+        let state = self.ctx.lock().await;
+        let client = state.ctx.banks_client.clone();
+        client.get_latest_blockhash().await.map_err(transport_error)
+    }
+
+    async fn program_accounts(
+        &self,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        let state = self.ctx.lock().await;
+        let client = state.ctx.banks_client.clone();
+        let mut found = Vec::new();
+        for address in &state.known {
+            let Some(account) = client
+                .get_account(*address)
+                .await
+                .map_err(transport_error)?
+            else {
+                continue;
+            };
+            if account.owner == ballast::ID && filters.iter().all(|f| f.matches(&account.data)) {
+                found.push((*address, account));
+            }
+        }
+        Ok(found)
     }
 }

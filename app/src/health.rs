@@ -2,7 +2,7 @@
 //! with the program's own logic (`ballast::logic`), so the client never disagrees with the
 //! program about who is healthy.
 use {
-    crate::{accounts, ClientError, Transport},
+    crate::{fetch, ClientError, Transport},
     ballast::{
         logic::{Health, ReservePricing},
         oracle,
@@ -10,30 +10,6 @@ use {
     },
     solana_sdk::pubkey::Pubkey,
 };
-
-/// Fetches and decodes a reserve.
-pub async fn fetch_reserve(
-    transport: &impl Transport,
-    address: &Pubkey,
-) -> Result<Reserve, ClientError> {
-    let account = transport
-        .account(address)
-        .await?
-        .ok_or(ClientError::AccountNotFound(*address))?;
-    accounts::decode_reserve(address, &account)
-}
-
-/// Fetches and decodes an obligation.
-pub async fn fetch_obligation(
-    transport: &impl Transport,
-    address: &Pubkey,
-) -> Result<Obligation, ClientError> {
-    let account = transport
-        .account(address)
-        .await?
-        .ok_or(ClientError::AccountNotFound(*address))?;
-    accounts::decode_obligation(address, &account)
-}
 
 /// A reserve priced by its oracle at `now`, with interest projected to `now`, exactly as the
 /// program would price it.
@@ -44,10 +20,7 @@ pub async fn price_reserve(
     now: i64,
 ) -> Result<ReservePricing, ClientError> {
     let oracle_key = reserve.oracle.account;
-    let oracle = transport
-        .account(&oracle_key)
-        .await?
-        .ok_or(ClientError::AccountNotFound(oracle_key))?;
+    let oracle = fetch::account(transport, &oracle_key).await?;
     let price = oracle::price_from_account(&oracle_key, &oracle.owner, &oracle.data, reserve, now)
         .map_err(|e| ClientError::Program(format!("oracle of reserve {address}: {e}")))?;
     ReservePricing::new(*address, reserve, price, now)
@@ -57,6 +30,8 @@ pub async fn price_reserve(
 /// An obligation with every position priced, and its health.
 pub struct ObligationHealth {
     pub obligation: Obligation,
+    /// Each position's reserve, once.
+    pub reserves: Vec<(Pubkey, Reserve)>,
     pub pricing: Vec<ReservePricing>,
     pub health: Health,
 }
@@ -66,20 +41,23 @@ pub async fn obligation_health(
     transport: &impl Transport,
     address: &Pubkey,
 ) -> Result<ObligationHealth, ClientError> {
-    let obligation = fetch_obligation(transport, address).await?;
+    let obligation = fetch::obligation(transport, address).await?;
     let now = transport.clock().await?.unix_timestamp;
     let mut pricing: Vec<ReservePricing> = Vec::new();
+    let mut reserves = Vec::new();
     for reserve in obligation.position_reserves() {
         if pricing.iter().any(|p| p.reserve == *reserve) {
             continue;
         }
-        let state = fetch_reserve(transport, reserve).await?;
+        let state = fetch::reserve(transport, reserve).await?;
         pricing.push(price_reserve(transport, reserve, &state, now).await?);
+        reserves.push((*reserve, state));
     }
     let health =
         Health::of(&obligation, &pricing).map_err(|e| ClientError::Program(e.to_string()))?;
     Ok(ObligationHealth {
         obligation,
+        reserves,
         pricing,
         health,
     })

@@ -1,27 +1,35 @@
 //! `ballast`: the Ballast command line.
-use {clap::Parser, std::process::ExitCode};
-
-#[derive(Parser)]
-#[command(
-    name = "ballast",
-    version,
-    about = "Ballast lending protocol: client and back office"
-)]
-enum Command {
-    /// Run a lending story (supply, borrow, a month of interest, repay) on an in-process bank.
-    Demo,
-}
+use {
+    ballast_client::{
+        cli::{self, Cli, Command, OutputFormat},
+        demo,
+        rpc::RpcTransport,
+    },
+    clap::Parser,
+    std::process::ExitCode,
+};
 
 fn main() -> ExitCode {
-    let command = Command::parse();
+    let cli = Cli::parse();
     ballast_client::bank::quiet_logs();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let mut out = std::io::stdout();
     let result = runtime.block_on(async {
-        match command {
-            Command::Demo => ballast_client::demo::run(&mut std::io::stdout())
+        if let Command::Demo = cli.command {
+            let json = cli.global.output == OutputFormat::Json;
+            return demo::run(&mut out, json)
                 .await
-                .map(|_| ()),
+                .map(|_| ())
+                .map_err(Into::into);
         }
+        let g = &cli.global;
+        let cluster = cli::resolve(
+            g.url.as_deref(),
+            g.keypair.as_deref(),
+            g.config_file.as_deref(),
+        )?;
+        let transport = RpcTransport::new(&cluster.url);
+        cli::run(&cli, &transport, &cluster, &mut out).await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -158,3 +158,27 @@ pub async fn new_token_account(
     transport.send(&ixs, &[payer, &account]).await?;
     Ok(account.pubkey())
 }
+
+/// The associated token account of `owner` for `mint` (under the mint's token program).
+pub fn associated_account(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
+    anchor_spl::associated_token::get_associated_token_address_with_program_id(
+        owner,
+        mint,
+        token_program,
+    )
+}
+
+/// Creates `owner`'s associated token account for `mint` unless it exists (a no-op then).
+pub fn create_associated_account(
+    payer: &Pubkey,
+    owner: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+) -> Instruction {
+    anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+        payer,
+        owner,
+        mint,
+        token_program,
+    )
+}

@@ -2,8 +2,8 @@
 use {
     crate::error::ClientError,
     solana_sdk::{
-        account::Account, clock::Clock, instruction::Instruction, pubkey::Pubkey,
-        signature::Keypair, signature::Signature,
+        account::Account, clock::Clock, hash::Hash, instruction::Instruction, pubkey::Pubkey,
+        signature::Keypair, signature::Signature, transaction::Transaction,
     },
 };
 
@@ -17,10 +17,38 @@ pub struct TxOutcome {
     pub event_data: Vec<Vec<u8>>,
 }
 
+/// A condition on a program account, as `getProgramAccounts` takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountFilter {
+    DataSize(u64),
+    /// The account's data holds `bytes` at `offset`.
+    Memcmp {
+        offset: usize,
+        bytes: Vec<u8>,
+    },
+}
+
+impl AccountFilter {
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            AccountFilter::DataSize(size) => data.len() as u64 == *size,
+            AccountFilter::Memcmp { offset, bytes } => data
+                .get(*offset..)
+                .is_some_and(|rest| rest.starts_with(bytes)),
+        }
+    }
+}
+
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     /// The account at `address`, or `None` if it does not exist.
     async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError>;
+
+    /// Every account owned by the Ballast program that passes all `filters`.
+    async fn program_accounts(
+        &self,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError>;
 
     /// Signs `instructions` with `signers` (the first pays the fee), sends, and waits until
     /// processed. A failed transaction is a `ClientError::Transaction`.
@@ -39,4 +67,21 @@ pub trait Transport {
 
     /// The cluster's current clock.
     async fn clock(&self) -> Result<Clock, ClientError>;
+
+    /// A recent blockhash, for messages signed elsewhere.
+    async fn latest_blockhash(&self) -> Result<Hash, ClientError>;
+}
+
+/// A transaction of `instructions` paid by `payer`, signed by `signers`: a signer missing or
+/// one too many is an error, not a panic.
+pub fn sign(
+    instructions: &[Instruction],
+    payer: &Pubkey,
+    signers: &[&Keypair],
+    blockhash: Hash,
+) -> Result<Transaction, ClientError> {
+    let mut tx = Transaction::new_with_payer(instructions, Some(payer));
+    tx.try_sign(signers, blockhash)
+        .map_err(|e| ClientError::Transport(format!("cannot sign the transaction: {e}")))?;
+    Ok(tx)
 }

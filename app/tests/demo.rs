@@ -1,34 +1,79 @@
-//! `ballast demo` runs its story and its books balance to the unit.
-use ballast_client::demo;
+//! `ballast demo` tells its whole story, and its books balance to the unit.
+use {ballast::math::Fixed, ballast_client::demo};
+
+const USDC: u64 = 1_000_000;
+const SOL: u64 = 1_000_000_000;
 
 #[tokio::test]
-async fn demo_story_runs_and_conserves_every_unit() {
+async fn demo_story_runs_and_every_unit_is_accounted_for() {
     let mut out = Vec::new();
-    let r = demo::run(&mut out).await.unwrap();
+    let r = demo::run(&mut out, false).await.unwrap();
     let text = String::from_utf8(out).unwrap();
     for line in [
-        "1. Alice supplies 10,000 USDC and receives 10,000 cUSDC",
-        "2. Bob pledges 100 SOL at $150 and borrows 6,000 USDC",
+        "1. Lenders deposit and receive cTokens",
+        "Alice: deposit 20,000 USDC for 20,000 cUSDC",
+        "Bob: pledge 100 SOL; borrow 10,000 USDC",
         "3. 30 days pass",
-        "4. Bob repays",
+        "4. SOL crashes 20%, from $150 to $120",
+        "5. Liz liquidates Bob",
+        "status             LIQUIDATABLE",
+        "6. Borrowers repay and withdraw, lenders redeem: the final books",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
-    assert_eq!(
-        (r.supplied, r.borrowed, r.days),
-        (10_000_000_000, 6_000_000_000, 30)
-    );
-    // Interest was charged and reached the lender, net of the protocol's share.
-    assert!(r.repaid > r.borrowed && r.redeemed > r.supplied);
-    assert!(r.protocol_fees > 0);
-    // Every unit that entered the vault left it or is still there.
-    assert_eq!(
-        r.seed + r.supplied - r.borrowed + r.repaid - r.redeemed,
-        r.vault_left
-    );
-    // What stays: the seed, the protocol's fees, and the seed's own share of the interest,
-    // which is at most its pro-rata part (1 of 10,001 supplied).
-    let interest = r.repaid - r.borrowed;
-    let seed_share = r.vault_left - r.seed - r.protocol_fees;
-    assert!(seed_share <= interest / 10_001 + 1, "{seed_share}");
+
+    // Books: every unit minted is in a wallet, the pool or the fee vault; the pool holds what
+    // the reserve's accounting says.
+    let usdc = &r.books[0];
+    let sol = &r.books[1];
+    assert_eq!((usdc.symbol, sol.symbol), ("USDC", "SOL"));
+    for b in &r.books {
+        assert_eq!(b.minted, b.wallets + b.pool + b.fee_vault, "{b:?}");
+        assert_eq!(b.pool, b.pool_accounted, "{b:?}");
+        // What stays: the seed, the protocol's fees, and the pool's rounding.
+        assert!(
+            b.pool >= 10u64.pow(b.decimals.into()) + b.protocol_fees,
+            "{b:?}"
+        );
+    }
+    // Seed + Alice + Dave + Liz; Bob repays from what he borrowed.
+    assert_eq!(usdc.minted, (1 + 20_000 + 20_000 + 10_000) * USDC);
+
+    // Interest accrued for 30 days and reached the lender.
+    assert_eq!(r.bob_debt[0], 10_000 * USDC);
+    assert!(r.bob_debt[1] > r.bob_debt[0]);
+    assert!(r.alice_redeemed > r.alice_supplied);
+
+    // The crash made Bob liquidatable, the liquidation made him healthy again.
+    let [before, crashed, after] = r.bob_health;
+    assert!(before > Fixed::ONE && crashed < Fixed::ONE && after > Fixed::ONE);
+    // Liz's wallets moved by exactly what the event says.
+    let l = &r.liquidation;
+    assert_eq!(r.liquidator_paid, l.repaid_amount);
+    assert_eq!(r.liquidator_received, l.payout_amount);
+    // At most half of the debt (the close factor) was repaid.
+    assert!(l.repaid_amount <= r.bob_debt[1] / 2 && l.repaid_amount > r.bob_debt[1] / 2 - 10);
+    // SOL received is worth the repaid USDC plus the 5% bonus, less the protocol's share, at $120.
+    let worth_usdc = u128::from(l.payout_amount) * 120 * u128::from(USDC) / u128::from(SOL);
+    assert!(worth_usdc > u128::from(l.repaid_amount) * 104 / 100);
+    assert!(worth_usdc < u128::from(l.repaid_amount) * 105 / 100);
+}
+
+#[tokio::test]
+async fn demo_prints_one_json_document_with_output_json() {
+    let mut out = Vec::new();
+    demo::run(&mut out, true).await.unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let steps = doc["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 7);
+    assert_eq!(steps[5]["title"], "5. Liz liquidates Bob");
+    let books = doc["final"]["books"].as_array().unwrap();
+    assert_eq!(books.len(), 2);
+    for b in books {
+        assert_eq!(b["balanced"], true, "{b}");
+    }
+    assert_eq!(books[0]["minted"], "50001");
+    let reserves = doc["final"]["reserves"].as_array().unwrap();
+    assert_eq!(reserves[1]["price_usd"], "120.00000000");
+    assert_eq!(doc["final"]["wallets"][1]["name"], "Alice");
 }

@@ -3,6 +3,8 @@
 use anchor_lang::prelude::*;
 
 #[error_code]
+// `TryFromPrimitive`: clients turn a failed transaction's code back into the error and its message.
+#[derive(PartialEq, Eq, num_enum::TryFromPrimitive)]
 pub enum BallastError {
     // --- math (0..) ---
     #[msg("arithmetic overflow: an amount or value is too large for the fixed-point range")]

@@ -86,19 +86,32 @@ impl Default for MarketConfig {
 }
 
 impl MarketConfig {
+    /// Every rule a stored config obeys; logs the first one broken.
     pub fn validate(&self) -> Result<()> {
-        check_field(
-            (1..=BPS).contains(&self.close_factor_bps.into()),
-            "close_factor_bps must be 1..=10000",
-        )?;
-        check_field(
-            u64::from(self.full_liquidation_health_bps) < BPS,
-            "full_liquidation_health_bps must be below 10000",
-        )?;
-        check_field(
-            self.oracle_grace_period_secs <= MAX_ORACLE_GRACE_PERIOD_SECS,
-            "oracle_grace_period_secs must be at most one day",
-        )
+        if let Some(rule) = self.broken_rule() {
+            msg!("invalid market config: {}", rule);
+            return err!(BallastError::InvalidMarketConfig);
+        }
+        Ok(())
+    }
+
+    /// The first rule this config breaks, in words (clients show it before sending).
+    pub fn broken_rule(&self) -> Option<&'static str> {
+        let rules = [
+            (
+                (1..=BPS).contains(&self.close_factor_bps.into()),
+                "close_factor_bps must be 1..=10000",
+            ),
+            (
+                u64::from(self.full_liquidation_health_bps) < BPS,
+                "full_liquidation_health_bps must be below 10000",
+            ),
+            (
+                self.oracle_grace_period_secs <= MAX_ORACLE_GRACE_PERIOD_SECS,
+                "oracle_grace_period_secs must be at most one day",
+            ),
+        ];
+        rules.iter().find(|(ok, _)| !ok).map(|(_, rule)| *rule)
     }
 }
 
@@ -139,15 +152,6 @@ impl MarketChange {
         next.validate()?;
         Ok(next)
     }
-}
-
-/// `InvalidMarketConfig`, logging which rule failed.
-fn check_field(ok: bool, rule: &str) -> Result<()> {
-    if !ok {
-        msg!("invalid market config: {}", rule);
-        return err!(BallastError::InvalidMarketConfig);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

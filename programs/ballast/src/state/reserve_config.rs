@@ -58,66 +58,85 @@ pub struct ReserveConfig {
     pub padding2: [u8; 5],
 }
 
+const CURVE_RULE: &str = "rate_curve needs 2 to 8 points, utilization rising from 0 to 10000 \
+     bps, rates never falling and at most 100000 bps";
+
 impl ReserveConfig {
     /// Every rule a stored config obeys; logs the first one broken.
     pub fn validate(&self) -> Result<()> {
+        match self.broken_rule() {
+            None => Ok(()),
+            // Keeps the curve's own error, `InvalidRateCurve`.
+            Some(CURVE_RULE) => self.rate_curve.validate(),
+            Some(rule) => {
+                msg!("invalid reserve config: {}", rule);
+                err!(BallastError::InvalidReserveConfig)
+            }
+        }
+    }
+
+    /// The first rule this config breaks, in words (clients show it before sending).
+    pub fn broken_rule(&self) -> Option<&'static str> {
         let bps = |v: u16| u64::from(v);
-        check(
-            (self.loan_to_value_bps == 0 && self.liquidation_threshold_bps == 0)
-                || bps(self.loan_to_value_bps) < bps(self.liquidation_threshold_bps),
-            "loan_to_value_bps must be below liquidation_threshold_bps",
-        )?;
-        check(
-            bps(self.liquidation_threshold_bps) <= BPS,
-            "liquidation_threshold_bps must be at most 10000",
-        )?;
-        check(
-            self.liquidation_bonus_min_bps <= self.liquidation_bonus_max_bps
-                && self.liquidation_bonus_max_bps <= MAX_LIQUIDATION_BONUS_BPS,
-            "liquidation bonus must satisfy min <= max <= 5000",
-        )?;
-        check(
-            bps(self.liquidation_threshold_bps) * (BPS + bps(self.liquidation_bonus_max_bps))
-                <= BPS * BPS,
-            "liquidation_threshold x (1 + max bonus) must be at most 100%",
-        )?;
-        check(
-            [
-                self.protocol_liquidation_fee_bps,
-                self.borrow_fee_bps,
-                self.protocol_take_rate_bps,
-            ]
-            .iter()
-            .all(|&fee| bps(fee) <= BPS),
-            "fees must be at most 10000 bps",
-        )?;
-        check(
-            bps(self.borrow_factor_bps) >= BPS,
-            "borrow_factor_bps must be at least 10000",
-        )?;
-        check(
-            (1..=MAX_ORACLE_AGE_SECS).contains(&self.oracle_max_age_secs),
-            "oracle_max_age_secs must be 1..=86400",
-        )?;
-        check(
-            (1..=BPS).contains(&bps(self.oracle_max_confidence_bps)),
-            "oracle_max_confidence_bps must be 1..=10000",
-        )?;
-        check(
-            self.permanent_delegate_acknowledged <= 1 && self.padding == 0,
-            "permanent_delegate_acknowledged must be 0 or 1; padding must be zero",
-        )?;
-        check(
-            (1..=MAX_OUTFLOW_WINDOW_SECS).contains(&self.outflow_window_secs),
-            "outflow_window_secs must be 1..=2592000 (30 days)",
-        )?;
-        check(
-            bps(self.flash_loan_fee_bps) <= BPS
-                && self.flash_loans_enabled <= 1
-                && self.padding2 == [0; 5],
-            "flash_loan_fee_bps must be at most 10000, flash_loans_enabled 0 or 1",
-        )?;
-        self.rate_curve.validate()
+        let rules = [
+            (
+                (self.loan_to_value_bps == 0 && self.liquidation_threshold_bps == 0)
+                    || bps(self.loan_to_value_bps) < bps(self.liquidation_threshold_bps),
+                "loan_to_value_bps must be below liquidation_threshold_bps",
+            ),
+            (
+                bps(self.liquidation_threshold_bps) <= BPS,
+                "liquidation_threshold_bps must be at most 10000",
+            ),
+            (
+                self.liquidation_bonus_min_bps <= self.liquidation_bonus_max_bps
+                    && self.liquidation_bonus_max_bps <= MAX_LIQUIDATION_BONUS_BPS,
+                "liquidation bonus must satisfy min <= max <= 5000",
+            ),
+            (
+                bps(self.liquidation_threshold_bps) * (BPS + bps(self.liquidation_bonus_max_bps))
+                    <= BPS * BPS,
+                "liquidation_threshold x (1 + max bonus) must be at most 100%",
+            ),
+            (
+                [
+                    self.protocol_liquidation_fee_bps,
+                    self.borrow_fee_bps,
+                    self.protocol_take_rate_bps,
+                ]
+                .iter()
+                .all(|&fee| bps(fee) <= BPS),
+                "fees must be at most 10000 bps",
+            ),
+            (
+                bps(self.borrow_factor_bps) >= BPS,
+                "borrow_factor_bps must be at least 10000",
+            ),
+            (
+                (1..=MAX_ORACLE_AGE_SECS).contains(&self.oracle_max_age_secs),
+                "oracle_max_age_secs must be 1..=86400",
+            ),
+            (
+                (1..=BPS).contains(&bps(self.oracle_max_confidence_bps)),
+                "oracle_max_confidence_bps must be 1..=10000",
+            ),
+            (
+                self.permanent_delegate_acknowledged <= 1 && self.padding == 0,
+                "permanent_delegate_acknowledged must be 0 or 1; padding must be zero",
+            ),
+            (
+                (1..=MAX_OUTFLOW_WINDOW_SECS).contains(&self.outflow_window_secs),
+                "outflow_window_secs must be 1..=2592000 (30 days)",
+            ),
+            (
+                bps(self.flash_loan_fee_bps) <= BPS
+                    && self.flash_loans_enabled <= 1
+                    && self.padding2 == [0; 5],
+                "flash_loan_fee_bps must be at most 10000, flash_loans_enabled 0 or 1",
+            ),
+            (self.rate_curve.validate().is_ok(), CURVE_RULE),
+        ];
+        rules.iter().find(|(ok, _)| !ok).map(|(_, rule)| *rule)
     }
 }
 
@@ -204,15 +223,6 @@ impl ReserveChange {
             ReserveChange::RateCurve(_) | ReserveChange::ProtocolTakeRateBps(_)
         )
     }
-}
-
-/// `InvalidReserveConfig`, logging which rule failed.
-fn check(ok: bool, rule: &str) -> Result<()> {
-    if !ok {
-        msg!("invalid reserve config: {}", rule);
-        return err!(BallastError::InvalidReserveConfig);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,270 @@
+//! The command line, with the Solana CLI's habits: `--url` (or a moniker), `--keypair`, defaults
+//! from the Solana CLI config file, `--output display|json`, `--dry-run`.
+use {
+    crate::{
+        amount::UiAmount,
+        settings::{MarketSettings, ReserveSettings},
+    },
+    clap::{Args, Parser, Subcommand, ValueEnum},
+    solana_sdk::pubkey::Pubkey,
+    std::path::PathBuf,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ballast",
+    version,
+    about = "Ballast lending protocol: client and back office",
+    after_help = "Reserves are named by address, liquidity mint, or label (USDC, SOL, or an \
+                  address_labels entry of the Solana CLI config). Amounts are in token units \
+                  (1.5, 1_000) or max."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct GlobalArgs {
+    /// RPC URL or moniker: localhost, devnet, testnet, mainnet-beta (default: the Solana CLI
+    /// config's json_rpc_url).
+    #[arg(
+        short = 'u',
+        long = "url",
+        global = true,
+        value_name = "URL_OR_MONIKER"
+    )]
+    pub url: Option<String>,
+    /// Keypair file that signs and pays (default: the Solana CLI config's keypair_path).
+    #[arg(short = 'k', long, global = true, value_name = "KEYPAIR")]
+    pub keypair: Option<PathBuf>,
+    /// Solana CLI config file (default: ~/.config/solana/cli/config.yml).
+    #[arg(short = 'C', long = "config", global = true, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+    /// The market (default: $BALLAST_MARKET).
+    #[arg(long, global = true, env = "BALLAST_MARKET")]
+    pub market: Option<Pubkey>,
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Display)]
+    pub output: OutputFormat,
+    /// Simulate instead of sending, and show what would change.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Display,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The whole story on an in-process bank: lenders, borrowers, interest, a price crash, a
+    /// liquidation, and the books.
+    Demo,
+    /// Create, show, update, pause a market.
+    #[command(subcommand)]
+    Market(MarketCommand),
+    /// List, show, update reserves.
+    #[command(subcommand)]
+    Reserve(ReserveCommand),
+    /// Open an obligation, or show one with its health table.
+    #[command(subcommand)]
+    Obligation(ObligationCommand),
+    /// Lend: liquidity in, cTokens out.
+    Deposit(AmountArgs),
+    /// cTokens in (amount in cTokens, or max), liquidity out.
+    Redeem(AmountArgs),
+    /// Deposit and pledge as collateral in one step (opens the obligation if needed).
+    Supply(PositionArgs),
+    /// Unpledge and redeem collateral in one step (amount of liquidity, or max).
+    Withdraw(PositionArgs),
+    /// Borrow against the obligation's collateral.
+    Borrow(PositionArgs),
+    /// Repay debt (amount, or max for all of it); anyone may repay any obligation.
+    Repay(RepayArgs),
+    /// Repay an unhealthy obligation's debt and seize its collateral at a bonus.
+    Liquidate(LiquidateArgs),
+}
+
+/// For admin commands: print the unsigned transaction instead of sending it, for a multisig
+/// to propose.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ProposeArgs {
+    /// Print the unsigned message (base64) and its instructions instead of sending.
+    #[arg(long)]
+    pub print_message: bool,
+    /// The authority that will sign (e.g. a multisig vault); default: the keypair's address.
+    #[arg(long, requires = "print_message")]
+    pub authority: Option<Pubkey>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MarketCommand {
+    /// Create a market (PDA of the creator and --id) with the default policy or the given one.
+    Create {
+        #[arg(long, default_value_t = 0)]
+        id: u64,
+        /// Admin of the new market (default: the creator).
+        #[arg(long)]
+        admin: Option<Pubkey>,
+        #[command(flatten)]
+        settings: MarketSettings,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+    /// The market's admin, policy and reserves.
+    Show,
+    /// Change market policy fields; unchanged fields are left out of the transaction.
+    Update {
+        #[command(flatten)]
+        settings: MarketSettings,
+        /// Key that may pause besides the admin (11111111111111111111111111111111: none).
+        #[arg(long)]
+        emergency_authority: Option<Pubkey>,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+    /// Pause: only repays, collateral top-ups and admin actions go through.
+    Pause {
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+    /// Lift a pause (admin only).
+    Unpause {
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    Stablecoin,
+    Volatile,
+    /// Not usable as collateral.
+    Base,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OracleKind {
+    /// Pyth pull oracle `PriceUpdateV2` (receiver program).
+    PythPull,
+    /// Pyth legacy push price account.
+    PythLegacy,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReserveCommand {
+    /// List a new asset: creates the reserve, its vaults and cToken mint; locks a seed deposit.
+    Add {
+        /// The asset's mint (SPL Token or Token-2022).
+        #[arg(long)]
+        mint: Pubkey,
+        /// Its price account (default with --feed-id: Pyth's sponsored feed account, shard 0).
+        #[arg(long)]
+        oracle: Option<Pubkey>,
+        #[arg(long, value_enum, default_value_t = OracleKind::PythPull)]
+        oracle_source: OracleKind,
+        /// Pyth feed id (64 hex digits); default: the one the oracle account carries.
+        #[arg(long)]
+        feed_id: Option<String>,
+        /// Starting risk config, before the settings given.
+        #[arg(long, value_enum, default_value_t = Preset::Base)]
+        preset: Preset,
+        #[command(flatten)]
+        settings: ReserveSettings,
+        /// Seed deposit locked forever, in token units, from the signer's token account.
+        #[arg(long, default_value = "1")]
+        seed: UiAmount,
+        /// Accept a Token-2022 mint with a permanent delegate.
+        #[arg(long)]
+        permanent_delegate_acknowledged: bool,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+    /// One reserve in detail, or every reserve of the market.
+    Show { reserve: Option<String> },
+    /// Change risk config fields; unchanged fields are left out of the transaction.
+    Update {
+        reserve: String,
+        #[command(flatten)]
+        settings: ReserveSettings,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ObligationCommand {
+    /// Open an obligation for the signer.
+    Create {
+        #[arg(long, default_value_t = 0)]
+        id: u16,
+    },
+    /// An obligation's positions and health (default: the signer's obligation --id).
+    Show {
+        /// The obligation's address.
+        address: Option<Pubkey>,
+        /// Whose obligation (default: the signer).
+        #[arg(long)]
+        owner: Option<Pubkey>,
+        #[arg(long, default_value_t = 0)]
+        id: u16,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AmountArgs {
+    pub reserve: String,
+    pub amount: UiAmount,
+}
+
+#[derive(Debug, Args)]
+pub struct PositionArgs {
+    pub reserve: String,
+    pub amount: UiAmount,
+    /// Which of the signer's obligations.
+    #[arg(long, default_value_t = 0)]
+    pub obligation_id: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct RepayArgs {
+    pub reserve: String,
+    pub amount: UiAmount,
+    /// The obligation to repay (default: the signer's obligation --obligation-id).
+    #[arg(long)]
+    pub obligation: Option<Pubkey>,
+    #[arg(long, default_value_t = 0)]
+    pub obligation_id: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Payout {
+    /// The seized reserve's cTokens.
+    Ctokens,
+    /// The seized cTokens redeemed for liquidity.
+    Liquidity,
+}
+
+#[derive(Debug, Args)]
+pub struct LiquidateArgs {
+    /// The unhealthy obligation.
+    pub obligation: Pubkey,
+    /// Reserve of the debt to repay.
+    #[arg(long)]
+    pub repay: String,
+    /// Reserve of the collateral to seize.
+    #[arg(long)]
+    pub seize: String,
+    /// Most to repay, in token units, or max for what the rules allow.
+    #[arg(long, default_value = "max")]
+    pub amount: UiAmount,
+    #[arg(long, value_enum, default_value_t = Payout::Ctokens)]
+    pub payout: Payout,
+    /// Least to receive (cTokens or liquidity, in token units); the transaction fails below it.
+    #[arg(long, default_value = "0")]
+    pub min_payout: UiAmount,
+}

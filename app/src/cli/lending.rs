@@ -1,0 +1,361 @@
+//! `ballast deposit | redeem | supply | withdraw | borrow | repay | liquidate`: the signer's
+//! associated token accounts are the wallet side; receiving ones are created when missing.
+use {
+    super::{
+        obligation::not_found, session::NamedReserve, AmountArgs, CliError, LiquidateArgs, Payout,
+        PositionArgs, RepayArgs, Session,
+    },
+    crate::{amount::UiAmount, fetch, instructions as ix, spl, ObligationKeys, Transport},
+    anchor_spl::token::ID as TOKEN_PROGRAM_ID,
+    ballast::{
+        instructions::{LiquidateArgs as ProgramLiquidateArgs, LiquidationPayout},
+        logic::projected,
+        math::Fixed,
+    },
+    solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
+    std::io::Write,
+};
+
+fn program(e: anchor_lang::error::Error) -> CliError {
+    CliError::Client(crate::ClientError::Program(e.to_string()))
+}
+
+/// The signer's associated account for the reserve's liquidity.
+fn liquidity_account(owner: &Pubkey, r: &NamedReserve) -> Pubkey {
+    spl::associated_account(owner, &r.keys.liquidity_mint, &r.keys.token_program)
+}
+
+/// The signer's associated account for the reserve's cTokens (always SPL Token).
+fn ctoken_account(owner: &Pubkey, r: &NamedReserve) -> Pubkey {
+    spl::associated_account(owner, &r.keys.collateral_mint(), &TOKEN_PROGRAM_ID)
+}
+
+/// Creates the signer's liquidity account for `r` if missing.
+fn open_liquidity_account(owner: &Pubkey, r: &NamedReserve) -> Instruction {
+    spl::create_associated_account(owner, owner, &r.keys.liquidity_mint, &r.keys.token_program)
+}
+
+/// An exact amount: `max` is not one.
+fn exact(amount: &UiAmount, r: &NamedReserve, what: &str) -> Result<u64, CliError> {
+    if amount.is_max() {
+        return Err(CliError::Invalid(format!(
+            "{what} takes an exact amount, not max"
+        )));
+    }
+    positive(amount.to_base(r.decimals())?)
+}
+
+fn positive(amount: u64) -> Result<u64, CliError> {
+    if amount == 0 {
+        return Err(CliError::Invalid("amount must be greater than zero".into()));
+    }
+    Ok(amount)
+}
+
+/// The signer's obligation `id`, which must exist, with its position accounts.
+async fn own_obligation(
+    session: &Session<'_, impl Transport>,
+    owner: &Pubkey,
+    id: u16,
+) -> Result<ObligationKeys, CliError> {
+    let (market, _) = session.market().await?;
+    let address = crate::pda::obligation(&market, owner, id);
+    fetch::obligation_keys(session.transport, &address)
+        .await
+        .map_err(|e| not_found(e, &address))
+}
+
+pub async fn deposit(
+    session: &Session<'_, impl Transport>,
+    args: &AmountArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let r = session.reserve(&args.reserve).await?;
+    let signer = session.signer()?;
+    let user = signer.pubkey();
+    let source = liquidity_account(&user, &r);
+    let amount = if args.amount.is_max() {
+        positive(fetch::token_balance(session.transport, &source).await?)?
+    } else {
+        positive(args.amount.to_base(r.decimals())?)?
+    };
+    session
+        .require_balance(&source, amount, |v| r.units(v))
+        .await?;
+    let ctokens = ctoken_account(&user, &r);
+    let ixs = [
+        spl::create_associated_account(&user, &user, &r.keys.collateral_mint(), &TOKEN_PROGRAM_ID),
+        ix::deposit(&user, &r.keys, &source, &ctokens, amount),
+    ];
+    let action = format!("deposit {}", r.units(amount));
+    session
+        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .await
+}
+
+pub async fn redeem(
+    session: &Session<'_, impl Transport>,
+    args: &AmountArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let r = session.reserve(&args.reserve).await?;
+    let signer = session.signer()?;
+    let user = signer.pubkey();
+    let ctokens = ctoken_account(&user, &r);
+    let amount = if args.amount.is_max() {
+        positive(fetch::token_balance(session.transport, &ctokens).await?)?
+    } else {
+        positive(args.amount.to_base(r.decimals())?)?
+    };
+    session
+        .require_balance(&ctokens, amount, |v| r.ctoken_units(v))
+        .await?;
+    let destination = liquidity_account(&user, &r);
+    let ixs = [
+        open_liquidity_account(&user, &r),
+        ix::redeem(&user, &r.keys, &ctokens, &destination, amount),
+    ];
+    let action = format!("redeem {}", r.ctoken_units(amount));
+    session
+        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .await
+}
+
+pub async fn supply(
+    session: &Session<'_, impl Transport>,
+    args: &PositionArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let r = session.reserve(&args.reserve).await?;
+    let signer = session.signer()?;
+    let user = signer.pubkey();
+    let source = liquidity_account(&user, &r);
+    let amount = if args.amount.is_max() {
+        positive(fetch::token_balance(session.transport, &source).await?)?
+    } else {
+        positive(args.amount.to_base(r.decimals())?)?
+    };
+    session
+        .require_balance(&source, amount, |v| r.units(v))
+        .await?;
+    let obligation = ObligationKeys::new(r.keys.market, user, args.obligation_id);
+    let mut ixs = Vec::new();
+    if session
+        .transport
+        .account(&obligation.address)
+        .await?
+        .is_none()
+    {
+        ixs.push(ix::init_obligation(&user, &obligation, args.obligation_id));
+    }
+    ixs.push(ix::supply(&r.keys, &obligation, &source, amount));
+    let action = format!("supply {} as collateral", r.units(amount));
+    session
+        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .await
+}
+
+pub async fn withdraw(
+    session: &Session<'_, impl Transport>,
+    args: &PositionArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let r = session.reserve(&args.reserve).await?;
+    let signer = session.signer()?;
+    let user = signer.pubkey();
+    let obligation = own_obligation(session, &user, args.obligation_id).await?;
+    let state = fetch::obligation(session.transport, &obligation.address).await?;
+    let pledged = state
+        .collaterals()
+        .iter()
+        .find(|c| c.reserve == r.address)
+        .map(|c| c.deposited_amount)
+        .ok_or_else(|| {
+            CliError::Invalid(format!(
+                "obligation {} has no {} collateral",
+                obligation.address, r.symbol
+            ))
+        })?;
+    // Liquidity asked for, in cTokens rounded up (so it pays out at least that much); asking
+    // for all of the position or more withdraws the whole position.
+    let collateral = if args.amount.is_max() {
+        u64::MAX
+    } else {
+        let wanted = positive(args.amount.to_base(r.decimals())?)?;
+        let now = session.transport.clock().await?.unix_timestamp;
+        let liquidity = projected(&r.reserve.liquidity, &r.reserve.config, now).map_err(program)?;
+        let ctokens = Fixed::from_u64(wanted)
+            .mul_div_ceil(
+                Fixed::from_u64(liquidity.collateral_supply),
+                liquidity.total_supply().map_err(program)?,
+            )
+            .and_then(Fixed::to_ceil)
+            .map_err(program)?;
+        if ctokens >= pledged {
+            u64::MAX
+        } else {
+            ctokens
+        }
+    };
+    let destination = liquidity_account(&user, &r);
+    let ixs = [
+        open_liquidity_account(&user, &r),
+        ix::withdraw(&r.keys, &obligation, &destination, collateral),
+    ];
+    let action = if collateral == u64::MAX {
+        format!("withdraw all {} collateral", r.symbol)
+    } else {
+        format!("withdraw {}", r.units(args.amount.to_base(r.decimals())?))
+    };
+    session
+        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .await
+}
+
+pub async fn borrow(
+    session: &Session<'_, impl Transport>,
+    args: &PositionArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let r = session.reserve(&args.reserve).await?;
+    let amount = exact(&args.amount, &r, "borrow")?;
+    let signer = session.signer()?;
+    let user = signer.pubkey();
+    let obligation = own_obligation(session, &user, args.obligation_id).await?;
+    let destination = liquidity_account(&user, &r);
+    let ixs = [
+        open_liquidity_account(&user, &r),
+        ix::borrow(&r.keys, &obligation, &destination, amount),
+    ];
+    let action = format!("borrow {}", r.units(amount));
+    session
+        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .await
+}
+
+pub async fn repay(
+    session: &Session<'_, impl Transport>,
+    args: &RepayArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let r = session.reserve(&args.reserve).await?;
+    let signer = session.signer()?;
+    let user = signer.pubkey();
+    let address = match args.obligation {
+        Some(a) => a,
+        None => crate::pda::obligation(&session.market().await?.0, &user, args.obligation_id),
+    };
+    let state = fetch::obligation(session.transport, &address)
+        .await
+        .map_err(|e| not_found(e, &address))?;
+    let position = state
+        .borrows()
+        .iter()
+        .find(|b| b.reserve == r.address)
+        .copied()
+        .ok_or_else(|| CliError::Invalid(format!("obligation {address} owes no {}", r.symbol)))?;
+    let source = liquidity_account(&user, &r);
+    let need = if args.amount.is_max() {
+        // All of the debt, with interest to now.
+        let now = session.transport.clock().await?.unix_timestamp;
+        let liquidity = projected(&r.reserve.liquidity, &r.reserve.config, now).map_err(program)?;
+        position
+            .debt(liquidity.index())
+            .and_then(Fixed::to_ceil)
+            .map_err(program)?
+    } else {
+        positive(args.amount.to_base(r.decimals())?)?
+    };
+    session
+        .require_balance(&source, need, |v| r.units(v))
+        .await?;
+    let amount = if args.amount.is_max() { u64::MAX } else { need };
+    let repay = ix::repay(&user, &r.keys, &address, &source, amount);
+    let action = if args.amount.is_max() {
+        format!("repay all {} debt", r.symbol)
+    } else {
+        format!("repay {}", r.units(need))
+    };
+    session
+        .execute(out, &action, &[repay], &[&signer], &[r.asset()])
+        .await
+}
+
+pub async fn liquidate(
+    session: &Session<'_, impl Transport>,
+    args: &LiquidateArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let repay = session.reserve(&args.repay).await?;
+    let seize = session.reserve(&args.seize).await?;
+    let signer = session.signer()?;
+    let liquidator = signer.pubkey();
+    let obligation = fetch::obligation_keys(session.transport, &args.obligation)
+        .await
+        .map_err(|e| not_found(e, &args.obligation))?;
+    let source = liquidity_account(&liquidator, &repay);
+    let max_repay = if args.amount.is_max() {
+        u64::MAX
+    } else {
+        positive(args.amount.to_base(repay.decimals())?)?
+    };
+    // With max, the program takes what the rules allow: the wallet needs some of the asset.
+    let need = if args.amount.is_max() { 1 } else { max_repay };
+    session
+        .require_balance(&source, need, |v| repay.units(v))
+        .await?;
+    let (payout, destination, open) = match args.payout {
+        Payout::Ctokens => (
+            LiquidationPayout::Collateral,
+            ctoken_account(&liquidator, &seize),
+            spl::create_associated_account(
+                &liquidator,
+                &liquidator,
+                &seize.keys.collateral_mint(),
+                &TOKEN_PROGRAM_ID,
+            ),
+        ),
+        Payout::Liquidity => (
+            LiquidationPayout::Liquidity,
+            liquidity_account(&liquidator, &seize),
+            open_liquidity_account(&liquidator, &seize),
+        ),
+    };
+    let min_payout = if args.min_payout.is_max() {
+        return Err(CliError::Invalid(
+            "--min-payout takes an exact amount".into(),
+        ));
+    } else {
+        args.min_payout.to_base(seize.decimals())?
+    };
+    let ixs = [
+        open,
+        ix::liquidate(
+            &liquidator,
+            &obligation,
+            &repay.keys,
+            &seize.keys,
+            &source,
+            &destination,
+            ProgramLiquidateArgs {
+                max_repay_amount: max_repay,
+                min_payout,
+                payout,
+            },
+        ),
+    ];
+    let action = format!(
+        "liquidate {}: repay {} debt, seize {} collateral",
+        args.obligation, repay.symbol, seize.symbol
+    );
+    let signers: [&Keypair; 1] = [&signer];
+    session
+        .execute(
+            out,
+            &action,
+            &ixs,
+            &signers,
+            &[repay.asset(), seize.asset()],
+        )
+        .await
+}

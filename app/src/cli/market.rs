@@ -1,0 +1,205 @@
+//! `ballast market create | show | update | pause | unpause`
+use {
+    super::{CliError, MarketCommand, ProposeArgs, Session},
+    crate::{
+        fetch,
+        format::{percent, usd},
+        instructions as ix, pda,
+        settings::{market_changes, MarketSettings},
+        views::{table, ReserveView},
+        Transport,
+    },
+    ballast::{
+        instructions::InitMarketArgs,
+        math::Fixed,
+        state::{Market, MarketChange, MarketConfig},
+    },
+    serde_json::json,
+    solana_sdk::pubkey::Pubkey,
+    std::io::Write,
+};
+
+pub async fn run(
+    session: &Session<'_, impl Transport>,
+    command: &MarketCommand,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match command {
+        MarketCommand::Create {
+            id,
+            admin,
+            settings,
+            propose,
+        } => create(session, *id, *admin, settings, propose, out).await,
+        MarketCommand::Show => show(session, out).await,
+        MarketCommand::Update {
+            settings,
+            emergency_authority,
+            propose,
+        } => update(session, settings, *emergency_authority, propose, out).await,
+        MarketCommand::Pause { propose } => pause(session, true, propose, out).await,
+        MarketCommand::Unpause { propose } => pause(session, false, propose, out).await,
+    }
+}
+
+async fn create(
+    session: &Session<'_, impl Transport>,
+    id: u64,
+    admin: Option<Pubkey>,
+    settings: &MarketSettings,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let config = settings.apply(&MarketConfig::default())?;
+    let creator = match propose.authority {
+        Some(key) => key,
+        None => solana_sdk::signer::Signer::pubkey(&session.signer()?),
+    };
+    let market = pda::market(&creator, id);
+    if session.transport.account(&market).await?.is_some() {
+        return Err(CliError::Invalid(format!(
+            "market {market} (creator {creator}, id {id}) already exists"
+        )));
+    }
+    let build = |creator: &Pubkey| {
+        vec![ix::init_market(
+            creator,
+            InitMarketArgs {
+                market_id: id,
+                admin: admin.unwrap_or(*creator),
+                config,
+            },
+        )]
+    };
+    session
+        .execute_admin(out, &format!("create market {market}"), build, propose, &[])
+        .await
+}
+
+async fn show(session: &Session<'_, impl Transport>, out: &mut dyn Write) -> Result<(), CliError> {
+    let (address, market) = session.market().await?;
+    let mut reserves = Vec::new();
+    for (key, _) in fetch::market_reserves(session.transport, &address).await? {
+        reserves.push(ReserveView::fetch(session.transport, &key, &session.labels).await?);
+    }
+    let none = |key: Pubkey| (key != Pubkey::default()).then(|| key.to_string());
+    let c = &market.config;
+    let json = json!({
+        "address": address.to_string(),
+        "admin": market.admin.to_string(),
+        "pending_admin": none(market.pending_admin),
+        "emergency_authority": none(market.emergency_authority),
+        "market_id": market.market_id,
+        "paused": market.is_paused(),
+        "config": {
+            "close_factor_bps": c.close_factor_bps,
+            "full_liquidation_health_bps": c.full_liquidation_health_bps,
+            "liquidation_dust_usd": c.liquidation_dust_usd,
+            "oracle_outage_threshold_secs": c.oracle_outage_threshold_secs,
+            "oracle_grace_period_secs": c.oracle_grace_period_secs,
+        },
+        "reserves": reserves.iter().map(ReserveView::json).collect::<Vec<_>>(),
+    });
+    let text = format!(
+        "{}\n{}",
+        describe(&address, &market),
+        if reserves.is_empty() {
+            "(no reserves)".to_string()
+        } else {
+            ReserveView::table(&reserves)
+        }
+    );
+    session.emit(out, json, &text)
+}
+
+/// The market's keys and policy as label / value lines.
+fn describe(address: &Pubkey, market: &Market) -> String {
+    let c = &market.config;
+    let key = |k: Pubkey| {
+        if k == Pubkey::default() {
+            "none".to_string()
+        } else {
+            k.to_string()
+        }
+    };
+    let bps = |v: u16| percent(Fixed::from_bps(v.into()));
+    table::pairs(vec![
+        ("market", address.to_string()),
+        ("admin", market.admin.to_string()),
+        ("pending admin", key(market.pending_admin)),
+        ("emergency authority", key(market.emergency_authority)),
+        (
+            "status",
+            if market.is_paused() {
+                "PAUSED"
+            } else {
+                "active"
+            }
+            .to_string(),
+        ),
+        ("close factor", bps(c.close_factor_bps)),
+        (
+            "full liquidation below health",
+            bps(c.full_liquidation_health_bps),
+        ),
+        (
+            "liquidation dust",
+            usd(Fixed::from_u64(c.liquidation_dust_usd.into())),
+        ),
+        (
+            "oracle outage / grace",
+            format!(
+                "{} s / {} s",
+                c.oracle_outage_threshold_secs, c.oracle_grace_period_secs
+            ),
+        ),
+    ])
+}
+
+async fn update(
+    session: &Session<'_, impl Transport>,
+    settings: &MarketSettings,
+    emergency_authority: Option<Pubkey>,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (address, market) = session.market().await?;
+    let mut changes = market_changes(&market.config, &settings.apply(&market.config)?);
+    if let Some(key) = emergency_authority.filter(|k| *k != market.emergency_authority) {
+        changes.push(MarketChange::EmergencyAuthority(key));
+    }
+    if changes.is_empty() {
+        return session.emit(
+            out,
+            json!({"action": "update market", "changes": []}),
+            "update market: nothing to change",
+        );
+    }
+    let build = |admin: &Pubkey| {
+        changes
+            .iter()
+            .map(|c| ix::update_market(admin, &address, *c))
+            .collect()
+    };
+    session
+        .execute_admin(out, "update market", build, propose, &[])
+        .await
+}
+
+async fn pause(
+    session: &Session<'_, impl Transport>,
+    paused: bool,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (address, _) = session.market().await?;
+    let action = if paused {
+        "pause market"
+    } else {
+        "unpause market"
+    };
+    let build = |authority: &Pubkey| vec![ix::set_pause(authority, &address, paused)];
+    session
+        .execute_admin(out, action, build, propose, &[])
+        .await
+}

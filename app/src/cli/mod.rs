@@ -1,0 +1,85 @@
+//! The `ballast` command line. The command core (`run`) takes any `Transport`, so every command
+//! runs against an RPC node or the in-process bank, and the tests need no validator.
+mod args;
+mod cluster;
+mod lending;
+mod market;
+mod obligation;
+mod reserve;
+mod session;
+
+pub use {
+    args::*,
+    cluster::{resolve, ClusterSettings},
+    session::Session,
+};
+
+use {
+    crate::{amount::AmountError, settings::SettingsError, ClientError, Transport},
+    solana_sdk::pubkey::Pubkey,
+    std::{io::Write, path::PathBuf},
+    thiserror::Error,
+};
+
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(
+        "--url {0} is neither an http(s) URL nor a moniker (localhost, devnet, testnet, mainnet-beta)"
+    )]
+    BadUrl(String),
+    #[error("cannot read Solana CLI config {}: {error}", path.display())]
+    Config { path: PathBuf, error: String },
+    #[error("cannot read keypair file {}: {error}", path.display())]
+    Keypair { path: PathBuf, error: String },
+    #[error("no market given: pass --market or set BALLAST_MARKET")]
+    NoMarket,
+    #[error("market {0} not found on this cluster (wrong --url or --market?)")]
+    MarketNotFound(Pubkey),
+    #[error(
+        "unknown reserve {name}: not a reserve, a listed mint or a mint label of market {market}"
+    )]
+    UnknownReserve { name: String, market: Pubkey },
+    #[error("obligation {0} not found (create it with `ballast obligation create`)")]
+    ObligationNotFound(Pubkey),
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("insufficient balance: {account} holds {have}, {need} needed")]
+    InsufficientBalance {
+        account: Pubkey,
+        have: String,
+        need: String,
+    },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// Runs one command (everything but `demo`, which brings its own bank) on `transport`.
+pub async fn run(
+    cli: &Cli,
+    transport: &impl Transport,
+    cluster: &ClusterSettings,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let session = Session::new(transport, &cli.global, cluster);
+    match &cli.command {
+        Command::Demo => Err(CliError::Invalid(
+            "demo runs on its own in-process bank: `ballast demo`".into(),
+        )),
+        Command::Market(c) => market::run(&session, c, out).await,
+        Command::Reserve(c) => reserve::run(&session, c, out).await,
+        Command::Obligation(c) => obligation::run(&session, c, out).await,
+        Command::Deposit(a) => lending::deposit(&session, a, out).await,
+        Command::Redeem(a) => lending::redeem(&session, a, out).await,
+        Command::Supply(a) => lending::supply(&session, a, out).await,
+        Command::Withdraw(a) => lending::withdraw(&session, a, out).await,
+        Command::Borrow(a) => lending::borrow(&session, a, out).await,
+        Command::Repay(a) => lending::repay(&session, a, out).await,
+        Command::Liquidate(a) => lending::liquidate(&session, a, out).await,
+    }
+}

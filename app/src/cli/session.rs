@@ -1,0 +1,265 @@
+//! What every command shares: the transport, the signer, the market, naming reserves, and
+//! sending (or simulating, or printing for a multisig) and reporting a transaction.
+use {
+    super::{CliError, ClusterSettings, GlobalArgs, OutputFormat, ProposeArgs},
+    crate::{
+        effects::{describe, AssetInfo},
+        fetch,
+        format::units,
+        pda,
+        views::Labels,
+        ClientError, ReserveKeys, Transport,
+    },
+    ballast::state::{Market, Reserve},
+    base64::Engine,
+    serde_json::{json, Value},
+    solana_sdk::{
+        instruction::Instruction, message::Message, pubkey::Pubkey, signature::Keypair,
+        signer::Signer,
+    },
+    std::{io::Write, path::PathBuf, str::FromStr},
+};
+
+pub struct Session<'a, T> {
+    pub transport: &'a T,
+    pub output: OutputFormat,
+    pub dry_run: bool,
+    pub labels: Labels,
+    market: Option<Pubkey>,
+    keypair_path: PathBuf,
+}
+
+/// A reserve named on the command line, read from the chain.
+#[derive(Clone, Debug)]
+pub struct NamedReserve {
+    pub address: Pubkey,
+    pub reserve: Reserve,
+    pub keys: ReserveKeys,
+    pub symbol: String,
+}
+
+impl NamedReserve {
+    pub fn decimals(&self) -> u8 {
+        self.reserve.decimals
+    }
+
+    pub fn asset(&self) -> AssetInfo {
+        AssetInfo {
+            reserve: self.address,
+            symbol: self.symbol.clone(),
+            decimals: self.reserve.decimals,
+        }
+    }
+
+    /// `amount` base units as "1.5 USDC".
+    pub fn units(&self, amount: u64) -> String {
+        format!("{} {}", units(amount, self.decimals()), self.symbol)
+    }
+
+    /// `amount` base cTokens as "1.5 cUSDC".
+    pub fn ctoken_units(&self, amount: u64) -> String {
+        format!("{} c{}", units(amount, self.decimals()), self.symbol)
+    }
+}
+
+impl<'a, T: Transport> Session<'a, T> {
+    pub fn new(transport: &'a T, global: &GlobalArgs, cluster: &ClusterSettings) -> Self {
+        Session {
+            transport,
+            output: global.output,
+            dry_run: global.dry_run,
+            labels: cluster.labels.clone(),
+            market: global.market,
+            keypair_path: cluster.keypair_path.clone(),
+        }
+    }
+
+    /// The signing keypair, read from its file.
+    pub fn signer(&self) -> Result<Keypair, CliError> {
+        solana_keypair::read_keypair_file(&self.keypair_path).map_err(|e| CliError::Keypair {
+            path: self.keypair_path.clone(),
+            error: e.to_string(),
+        })
+    }
+
+    pub fn market_key(&self) -> Result<Pubkey, CliError> {
+        self.market.ok_or(CliError::NoMarket)
+    }
+
+    /// The market, which must exist on this cluster.
+    pub async fn market(&self) -> Result<(Pubkey, Market), CliError> {
+        let key = self.market_key()?;
+        match fetch::market(self.transport, &key).await {
+            Ok(market) => Ok((key, market)),
+            Err(ClientError::AccountNotFound(_) | ClientError::WrongAccountType(..)) => {
+                Err(CliError::MarketNotFound(key))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A reserve of the market by address, liquidity mint, or mint label.
+    pub async fn reserve(&self, name: &str) -> Result<NamedReserve, CliError> {
+        let (market, _) = self.market().await?;
+        let unknown = || CliError::UnknownReserve {
+            name: name.to_string(),
+            market,
+        };
+        let candidates = match Pubkey::from_str(name) {
+            Ok(key) => vec![key, pda::reserve(&market, &key)],
+            Err(_) => {
+                let mint = self.labels.find(name).ok_or_else(unknown)?;
+                vec![pda::reserve(&market, &mint)]
+            }
+        };
+        for address in candidates {
+            let Some(account) = self.transport.account(&address).await? else {
+                continue;
+            };
+            let Ok(reserve) = crate::accounts::decode_reserve(&address, &account) else {
+                continue;
+            };
+            if reserve.market == market {
+                return Ok(self.named(address, reserve));
+            }
+        }
+        Err(unknown())
+    }
+
+    pub fn named(&self, address: Pubkey, reserve: Reserve) -> NamedReserve {
+        NamedReserve {
+            address,
+            keys: ReserveKeys::from_reserve(address, &reserve),
+            symbol: self.labels.name(&reserve.liquidity_mint),
+            reserve,
+        }
+    }
+
+    /// Errors unless token account `account` holds at least `need` base units.
+    pub async fn require_balance(
+        &self,
+        account: &Pubkey,
+        need: u64,
+        show: impl Fn(u64) -> String,
+    ) -> Result<u64, CliError> {
+        let have = fetch::token_balance(self.transport, account).await?;
+        if have < need {
+            return Err(CliError::InsufficientBalance {
+                account: *account,
+                have: show(have),
+                need: show(need),
+            });
+        }
+        Ok(have)
+    }
+
+    /// Writes `json` or `display`, per `--output`.
+    pub fn emit(&self, out: &mut dyn Write, json: Value, display: &str) -> Result<(), CliError> {
+        match self.output {
+            OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?,
+            OutputFormat::Display => writeln!(out, "{display}")?,
+        }
+        Ok(())
+    }
+
+    /// Sends `instructions` signed by `signers` (the first pays), or simulates them with
+    /// `--dry-run`, and reports what changed (or would change).
+    pub async fn execute(
+        &self,
+        out: &mut dyn Write,
+        action: &str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        assets: &[AssetInfo],
+    ) -> Result<(), CliError> {
+        let outcome = if self.dry_run {
+            self.transport.simulate(instructions, signers).await?
+        } else {
+            self.transport.send(instructions, signers).await?
+        };
+        let effects = describe(&outcome.event_data, assets, &self.labels);
+        let signature = (!self.dry_run).then(|| outcome.signature.to_string());
+        let mut display = if self.dry_run {
+            format!("dry run: {action} would succeed (nothing was sent)")
+        } else {
+            format!("{action}: done")
+        };
+        for effect in &effects {
+            display.push_str(&format!("\n  - {effect}"));
+        }
+        if let Some(sig) = &signature {
+            display.push_str(&format!("\nsignature {sig}"));
+        }
+        self.emit(
+            out,
+            json!({
+                "action": action,
+                "dry_run": self.dry_run,
+                "signature": signature,
+                "effects": effects,
+            }),
+            &display,
+        )
+    }
+
+    /// An admin transaction: printed unsigned for `--authority` with `--print-message`, else
+    /// signed by the keypair (which must be the authority) and executed.
+    pub async fn execute_admin(
+        &self,
+        out: &mut dyn Write,
+        action: &str,
+        build: impl Fn(&Pubkey) -> Vec<Instruction>,
+        propose: &ProposeArgs,
+        assets: &[AssetInfo],
+    ) -> Result<(), CliError> {
+        if !propose.print_message {
+            let signer = self.signer()?;
+            return self
+                .execute(out, action, &build(&signer.pubkey()), &[&signer], assets)
+                .await;
+        }
+        let authority = match propose.authority {
+            Some(key) => key,
+            None => self.signer()?.pubkey(),
+        };
+        let instructions = build(&authority);
+        let blockhash = self.transport.latest_blockhash().await?;
+        let message = Message::new_with_blockhash(&instructions, Some(&authority), &blockhash);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(message.serialize());
+        let listed: Vec<Value> = instructions
+            .iter()
+            .map(|ix| {
+                json!({
+                    "program_id": ix.program_id.to_string(),
+                    "accounts": ix.accounts.iter().map(|a| json!({
+                        "pubkey": a.pubkey.to_string(),
+                        "is_signer": a.is_signer,
+                        "is_writable": a.is_writable,
+                    })).collect::<Vec<_>>(),
+                    "data": bs58::encode(&ix.data).into_string(),
+                })
+            })
+            .collect();
+        let display = format!(
+            "{action}: unsigned message for {authority} to sign (base64, {} instruction(s), \
+             fee payer {authority}):\n{encoded}",
+            instructions.len()
+        );
+        self.emit(
+            out,
+            json!({
+                "action": action,
+                "authority": authority.to_string(),
+                "message": encoded,
+                "instructions": listed,
+            }),
+            &display,
+        )
+    }
+}
+
+impl From<serde_json::Error> for CliError {
+    fn from(e: serde_json::Error) -> Self {
+        CliError::Output(e.into())
+    }
+}

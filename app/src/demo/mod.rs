@@ -1,0 +1,482 @@
+//! `ballast demo`: the whole story on an in-process bank (no validator): a market with USDC and
+//! SOL priced by Pyth accounts; lenders and borrowers; a month of interest; SOL crashes; a
+//! liquidator steps in; the books balance to the unit.
+mod books;
+mod world;
+
+pub use books::AssetBooks;
+
+use {
+    crate::{
+        effects::{describe, AssetInfo},
+        events, fetch,
+        format::{decimal, units, usd},
+        instructions as ix, presets,
+        views::{ObligationView, ReserveView},
+        ClientError, ObligationKeys, Transport,
+    },
+    ballast::{
+        events::Liquidated,
+        instructions::{LiquidateArgs, LiquidationPayout},
+        math::Fixed,
+    },
+    serde_json::{json, Value},
+    solana_sdk::{pubkey::Pubkey, signer::Signer},
+    std::io::Write,
+    world::{Person, World},
+};
+
+/// What the story did, for callers that check it.
+#[derive(Debug)]
+pub struct DemoReport {
+    pub books: Vec<AssetBooks>,
+    /// Bob's health factor after borrowing, after the crash, after the liquidation.
+    pub bob_health: [Fixed; 3],
+    /// Bob's USDC debt when he borrowed and 30 days later.
+    pub bob_debt: [u64; 2],
+    pub liquidation: Liquidated,
+    /// Liz's USDC spent and SOL received in the liquidation, from her wallets.
+    pub liquidator_paid: u64,
+    pub liquidator_received: u64,
+    /// Alice's USDC deposit and what her cUSDC redeemed for.
+    pub alice_supplied: u64,
+    pub alice_redeemed: u64,
+}
+
+const DAYS: i64 = 30;
+const USD: i64 = 100_000_000;
+
+/// Prints as it goes (display) or collects one JSON document printed at the end.
+struct Narrator<'a, W: Write> {
+    out: &'a mut W,
+    json: bool,
+    steps: Vec<Value>,
+}
+
+impl<W: Write> Narrator<'_, W> {
+    fn step(
+        &mut self,
+        title: &str,
+        lines: &[String],
+        tables: &[String],
+        data: Value,
+    ) -> Result<(), ClientError> {
+        if self.json {
+            self.steps
+                .push(json!({"title": title, "details": lines, "data": data}));
+            return Ok(());
+        }
+        let mut text = format!("\n{title}\n");
+        for line in lines {
+            text.push_str(&format!("   {line}\n"));
+        }
+        for table in tables {
+            text.push_str(table);
+            text.push('\n');
+        }
+        self.write(&text)
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), ClientError> {
+        write!(self.out, "{text}").map_err(|e| ClientError::Transport(format!("output: {e}")))
+    }
+}
+
+/// Runs the story, writing it to `out` as text, or as one JSON document with `json`.
+pub async fn run(out: &mut impl Write, json: bool) -> Result<DemoReport, ClientError> {
+    let mut narrator = Narrator {
+        out,
+        json,
+        steps: Vec::new(),
+    };
+    let (report, summary) = story(&mut narrator).await?;
+    if json {
+        let doc = json!({"steps": narrator.steps, "final": summary});
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        narrator.write(&format!("{text}\n"))?;
+    }
+    Ok(report)
+}
+
+fn person(name: &'static str) -> Person {
+    Person {
+        name,
+        keypair: solana_sdk::signature::Keypair::new(),
+    }
+}
+
+async fn obligation(world: &World, address: &Pubkey) -> Result<ObligationView, ClientError> {
+    ObligationView::fetch(&world.bank, address, &world.labels).await
+}
+
+async fn reserves(world: &World) -> Result<Vec<ReserveView>, ClientError> {
+    let mut views = Vec::new();
+    for asset in &world.assets {
+        views.push(ReserveView::fetch(&world.bank, &asset.keys.address, &world.labels).await?);
+    }
+    Ok(views)
+}
+
+fn health(view: &ObligationView) -> Fixed {
+    view.health.health_factor().unwrap_or(Fixed::ZERO)
+}
+
+async fn keys(world: &World, address: &Pubkey) -> Result<ObligationKeys, ClientError> {
+    fetch::obligation_keys(&world.bank, address).await
+}
+
+async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value), ClientError> {
+    if !n.json {
+        n.write("Ballast demo: a lending market on an in-process Solana bank (no validator)\n")?;
+    }
+    let mut world = World::new().await?;
+    let usdc = world.list("USDC", 6, USD, presets::stablecoin()).await?;
+    let sol = world.list("SOL", 9, 150 * USD, presets::volatile()).await?;
+    let views = reserves(&world).await?;
+    n.step(
+        &format!("0. Market {} lists USDC at $1 and SOL at $150 (Pyth price accounts)", world.market),
+        &["each listing locks a seed of 1 token forever, so the pool can never be emptied to a rounding edge".into()],
+        &[ReserveView::table(&views)],
+        json!({"market": world.market.to_string(), "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>()}),
+    )?;
+
+    let (alice, carol, bob, dave, liz) = (
+        person("Alice"),
+        person("Carol"),
+        person("Bob"),
+        person("Dave"),
+        person("Liz"),
+    );
+    let admin = Person {
+        name: "admin",
+        keypair: world.payer.insecure_clone(),
+    };
+    let alice_supplied = world.assets[usdc].tokens(20_000);
+    world.fund(&alice, usdc, alice_supplied).await?;
+    world
+        .fund(&carol, sol, world.assets[sol].tokens(1_000))
+        .await?;
+    world.fund(&bob, sol, world.assets[sol].tokens(100)).await?;
+    world.fund(&bob, usdc, 0).await?;
+    world
+        .fund(&dave, usdc, world.assets[usdc].tokens(20_000))
+        .await?;
+    world.fund(&dave, sol, 0).await?;
+    world
+        .fund(&liz, usdc, world.assets[usdc].tokens(10_000))
+        .await?;
+    world.fund(&liz, sol, 0).await?;
+    let assets: Vec<AssetInfo> = world
+        .assets
+        .iter()
+        .map(|a| AssetInfo {
+            reserve: a.keys.address,
+            symbol: a.symbol.into(),
+            decimals: a.decimals,
+        })
+        .collect();
+
+    // 1. Lenders.
+    let mut lines = Vec::new();
+    for (who, index, amount) in [
+        (&alice, usdc, alice_supplied),
+        (&carol, sol, world.assets[sol].tokens(1_000)),
+    ] {
+        let a = &world.assets[index];
+        let deposit = ix::deposit(
+            &who.key(),
+            &a.keys,
+            &who.wallet(a),
+            &who.ctoken_wallet(a),
+            amount,
+        );
+        let outcome = world
+            .bank
+            .send(&[deposit], &[&world.payer, &who.keypair])
+            .await?;
+        lines.push(format!(
+            "{}: {}",
+            who.name,
+            describe(&outcome.event_data, &assets, &world.labels).join("; ")
+        ));
+    }
+    n.step(
+        "1. Lenders deposit and receive cTokens",
+        &lines,
+        &[],
+        json!({"effects": lines}),
+    )?;
+
+    // 2. Borrowers.
+    let mut lines = Vec::new();
+    let bob_ob = ObligationKeys::new(world.market, bob.key(), 0);
+    let dave_ob = ObligationKeys::new(world.market, dave.key(), 0);
+    for (who, ob, collateral, amount, debt, borrowed) in [
+        (
+            &bob,
+            &bob_ob,
+            sol,
+            world.assets[sol].tokens(100),
+            usdc,
+            world.assets[usdc].tokens(10_000),
+        ),
+        (
+            &dave,
+            &dave_ob,
+            usdc,
+            world.assets[usdc].tokens(20_000),
+            sol,
+            world.assets[sol].tokens(40),
+        ),
+    ] {
+        let c = &world.assets[collateral];
+        let open = ix::init_obligation(&world.payer.pubkey(), ob, 0);
+        let supply = ix::supply(&c.keys, ob, &who.wallet(c), amount);
+        world.act(who, &[open, supply]).await?;
+        let d = &world.assets[debt];
+        let ob = keys(&world, &ob.address).await?;
+        let borrow = ix::borrow(&d.keys, &ob, &who.wallet(d), borrowed);
+        let outcome = world
+            .bank
+            .send(&[borrow], &[&world.payer, &who.keypair])
+            .await?;
+        lines.push(format!(
+            "{}: pledge {} {}; {}",
+            who.name,
+            units(amount, c.decimals),
+            c.symbol,
+            describe(&outcome.event_data, &assets, &world.labels).join("; ")
+        ));
+    }
+    let bob_view = obligation(&world, &bob_ob.address).await?;
+    let bob_debt_start = debt_of(&bob_view);
+    let views = reserves(&world).await?;
+    n.step(
+        "2. Borrowers pledge collateral and borrow",
+        &lines,
+        &[ReserveView::table(&views), format!("Bob's obligation:\n{}", bob_view.render())],
+        json!({"effects": lines, "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>(), "bob": bob_view.json()}),
+    )?;
+
+    // 3. Time.
+    world.pass_time(DAYS * 86_400).await?;
+    let bob_view = obligation(&world, &bob_ob.address).await?;
+    let bob_debt_later = debt_of(&bob_view);
+    let views = reserves(&world).await?;
+    let alice_ctokens = world
+        .balance(&alice.ctoken_wallet(&world.assets[usdc]))
+        .await?;
+    let alice_worth = views[usdc]
+        .liquidity
+        .collateral_to_liquidity(alice_ctokens)
+        .and_then(Fixed::to_floor)
+        .map_err(program)?;
+    let lines = vec![
+        format!(
+            "Bob owes {} USDC: {} of interest, compounded every second",
+            units(bob_debt_later, 6),
+            units(bob_debt_later - bob_debt_start, 6)
+        ),
+        format!(
+            "Alice's {} cUSDC are worth {} USDC (+{})",
+            units(alice_ctokens, 6),
+            units(alice_worth, 6),
+            units(alice_worth.saturating_sub(alice_supplied), 6)
+        ),
+    ];
+    n.step(
+        &format!("3. {DAYS} days pass"),
+        &lines,
+        &[ReserveView::table(&views)],
+        json!({"details": lines, "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>()}),
+    )?;
+
+    // 4. The crash.
+    let before = health(&bob_view);
+    world.set_price(sol, 120 * USD).await?;
+    let bob_view = obligation(&world, &bob_ob.address).await?;
+    let after_crash = health(&bob_view);
+    let lines = vec![format!(
+        "Bob's health factor falls from {} to {}: his debt is above the liquidation limit",
+        decimal(before, 2),
+        decimal(after_crash, 2)
+    )];
+    n.step(
+        "4. SOL crashes 20%, from $150 to $120",
+        &lines,
+        &[format!("Bob's obligation:\n{}", bob_view.render())],
+        json!({"details": lines, "bob": bob_view.json()}),
+    )?;
+
+    // 5. The liquidation: Liz repays what the close factor allows and takes SOL at a bonus.
+    let (u, s) = (&world.assets[usdc], &world.assets[sol]);
+    let liz_usdc = world.balance(&liz.wallet(u)).await?;
+    let liquidate = ix::liquidate(
+        &liz.key(),
+        &keys(&world, &bob_ob.address).await?,
+        &u.keys,
+        &s.keys,
+        &liz.wallet(u),
+        &liz.wallet(s),
+        LiquidateArgs {
+            max_repay_amount: u64::MAX,
+            min_payout: 1,
+            payout: LiquidationPayout::Liquidity,
+        },
+    );
+    let outcome = world
+        .bank
+        .send(&[liquidate], &[&world.payer, &liz.keypair])
+        .await?;
+    let liquidation = events::decode::<Liquidated>(&outcome.event_data)
+        .pop()
+        .ok_or_else(|| ClientError::Program("liquidation emitted no event".into()))?;
+    let liquidator_paid = liz_usdc - world.balance(&liz.wallet(u)).await?;
+    let liquidator_received = world.balance(&liz.wallet(s)).await?;
+    let bob_view = obligation(&world, &bob_ob.address).await?;
+    let after_liquidation = health(&bob_view);
+    let received_usd = Fixed::from_u64(liquidator_received)
+        .mul_div_floor(Fixed::from_u64(120), Fixed::from_u64(1_000_000_000))
+        .map_err(program)?;
+    let lines = vec![
+        describe(&outcome.event_data, &assets, &world.labels).join("; "),
+        format!(
+            "Liz paid {} USDC and received {} SOL worth {} (bonus {})",
+            units(liquidator_paid, 6),
+            units(liquidator_received, 9),
+            usd(received_usd),
+            crate::format::percent(Fixed::from_raw(liquidation.bonus_sf))
+        ),
+        format!(
+            "Bob's health factor: {} -> {}",
+            decimal(after_crash, 2),
+            decimal(after_liquidation, 2)
+        ),
+    ];
+    n.step(
+        "5. Liz liquidates Bob",
+        &lines,
+        &[format!("Bob's obligation:\n{}", bob_view.render())],
+        json!({"details": lines, "bob": bob_view.json()}),
+    )?;
+
+    // 6. Everyone closes out.
+    let borrowers = [
+        (&bob, bob_ob.address, usdc, sol),
+        (&dave, dave_ob.address, sol, usdc),
+    ];
+    let (mut lines, redeemed) =
+        wind_down(&mut world, &borrowers, &[(&alice, usdc), (&carol, sol)]).await?;
+    let alice_redeemed = redeemed[0];
+    lines.push("what stays in each pool: the locked seed, the protocol's fees, and rounding in the pool's favour".into());
+    let people = [&admin, &alice, &carol, &bob, &dave, &liz];
+    let books = books::close(&world, &people).await?;
+    let (wallet_table, wallet_json) = books::wallets(&world, &people).await?;
+    let views = reserves(&world).await?;
+    let final_json = json!({
+        "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>(),
+        "bob": bob_view.json(),
+        "wallets": wallet_json,
+        "books": books::json(&books),
+    });
+    n.step(
+        "6. Borrowers repay and withdraw, lenders redeem: the final books",
+        &lines,
+        &[
+            ReserveView::table(&views),
+            wallet_table,
+            books::render(&books),
+        ],
+        json!({"details": lines}),
+    )?;
+    Ok((
+        DemoReport {
+            books,
+            bob_health: [before, after_crash, after_liquidation],
+            bob_debt: [bob_debt_start, bob_debt_later],
+            liquidation,
+            liquidator_paid,
+            liquidator_received,
+            alice_supplied,
+            alice_redeemed,
+        },
+        final_json,
+    ))
+}
+
+/// Borrowers (person, obligation, debt asset, collateral asset) repay everything and take
+/// their collateral back; lenders (person, asset) redeem all their cTokens. Returns what
+/// happened and what each lender redeemed.
+async fn wind_down(
+    world: &mut World,
+    borrowers: &[(&Person, Pubkey, usize, usize)],
+    lenders: &[(&Person, usize)],
+) -> Result<(Vec<String>, Vec<u64>), ClientError> {
+    let mut lines = Vec::new();
+    for &(who, address, debt, collateral) in borrowers {
+        let owed = debt_of(&obligation(world, &address).await?);
+        let wallet = world.balance(&who.wallet(&world.assets[debt])).await?;
+        if wallet < owed {
+            // The interest was earned elsewhere.
+            world.fund(who, debt, owed - wallet).await?;
+        }
+        let (d, c) = (&world.assets[debt], &world.assets[collateral]);
+        let repay = ix::repay(&who.key(), &d.keys, &address, &who.wallet(d), u64::MAX);
+        world.act(who, &[repay]).await?;
+        let before = world.balance(&who.wallet(c)).await?;
+        let withdraw = ix::withdraw(
+            &c.keys,
+            &keys(world, &address).await?,
+            &who.wallet(c),
+            u64::MAX,
+        );
+        world.act(who, &[withdraw]).await?;
+        let back = world.balance(&who.wallet(c)).await? - before;
+        lines.push(format!(
+            "{} repays {} {} and takes back {} {}",
+            who.name,
+            units(owed, d.decimals),
+            d.symbol,
+            units(back, c.decimals),
+            c.symbol
+        ));
+    }
+    let mut redeemed = Vec::new();
+    for &(who, index) in lenders {
+        let a = &world.assets[index];
+        let ctokens = world.balance(&who.ctoken_wallet(a)).await?;
+        let before = world.balance(&who.wallet(a)).await?;
+        let redeem = ix::redeem(
+            &who.key(),
+            &a.keys,
+            &who.ctoken_wallet(a),
+            &who.wallet(a),
+            ctokens,
+        );
+        world.act(who, &[redeem]).await?;
+        let got = world.balance(&who.wallet(a)).await? - before;
+        lines.push(format!(
+            "{} redeems {} c{} for {} {}",
+            who.name,
+            units(ctokens, a.decimals),
+            a.symbol,
+            units(got, a.decimals),
+            a.symbol
+        ));
+        redeemed.push(got);
+    }
+    Ok((lines, redeemed))
+}
+
+/// The obligation's first debt, in base units (rounded up).
+fn debt_of(view: &ObligationView) -> u64 {
+    view.positions
+        .iter()
+        .find(|p| p.side == crate::views::PositionSide::Borrow)
+        .map_or(0, |p| p.amount)
+}
+
+fn program(e: anchor_lang::error::Error) -> ClientError {
+    ClientError::Program(e.to_string())
+}

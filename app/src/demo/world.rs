@@ -1,0 +1,240 @@
+//! The demo's bank: a market, assets with Pyth price accounts, people with wallets.
+use {
+    crate::{
+        bank::Bank, fetch, instructions as ix, pyth::PythPrice, spl, views::Labels, ClientError,
+        ReserveKeys, Transport,
+    },
+    anchor_spl::token::ID as TOKEN_PROGRAM_ID,
+    ballast::{
+        instructions::{InitMarketArgs, InitReserveArgs},
+        state::{MarketConfig, OracleSource, ReserveConfig},
+    },
+    solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
+};
+
+pub const PRICE_EXPONENT: i32 = -8;
+
+pub struct Asset {
+    pub symbol: &'static str,
+    pub decimals: u8,
+    pub keys: ReserveKeys,
+    /// Price in 10^-8 USD.
+    pub price: i64,
+    /// Everything ever minted, to check the books against.
+    pub minted: u64,
+}
+
+impl Asset {
+    /// `n` whole tokens in base units.
+    pub fn tokens(&self, n: u64) -> u64 {
+        n * 10u64.pow(self.decimals.into())
+    }
+}
+
+pub struct Person {
+    pub name: &'static str,
+    pub keypair: Keypair,
+}
+
+impl Person {
+    pub fn key(&self) -> Pubkey {
+        self.keypair.pubkey()
+    }
+
+    /// This person's wallet (associated account) for `asset`'s liquidity.
+    pub fn wallet(&self, asset: &Asset) -> Pubkey {
+        spl::associated_account(&self.key(), &asset.keys.liquidity_mint, &TOKEN_PROGRAM_ID)
+    }
+
+    /// This person's wallet for `asset`'s cTokens.
+    pub fn ctoken_wallet(&self, asset: &Asset) -> Pubkey {
+        spl::associated_account(
+            &self.key(),
+            &asset.keys.collateral_mint(),
+            &TOKEN_PROGRAM_ID,
+        )
+    }
+}
+
+pub struct World {
+    pub bank: Bank,
+    pub payer: Keypair,
+    mint_authority: Keypair,
+    pub market: Pubkey,
+    pub assets: Vec<Asset>,
+    pub labels: Labels,
+}
+
+impl World {
+    /// A bank with a market under the default policy, administered by the bank's payer.
+    pub async fn new() -> Result<World, ClientError> {
+        let bank = Bank::start(Vec::new()).await;
+        let payer = bank.payer().await;
+        let init = ix::init_market(
+            &payer.pubkey(),
+            InitMarketArgs {
+                market_id: 0,
+                admin: payer.pubkey(),
+                config: MarketConfig::default(),
+            },
+        );
+        bank.send(&[init], &[&payer]).await?;
+        Ok(World {
+            market: crate::pda::market(&payer.pubkey(), 0),
+            bank,
+            payer,
+            mint_authority: Keypair::new(),
+            assets: Vec::new(),
+            labels: Labels::default(),
+        })
+    }
+
+    /// Creates a mint and its price account, and lists it; returns its index in `assets`.
+    pub async fn list(
+        &mut self,
+        symbol: &'static str,
+        decimals: u8,
+        price: i64,
+        config: ReserveConfig,
+    ) -> Result<usize, ClientError> {
+        let mint = spl::new_mint(
+            &self.bank,
+            &self.payer,
+            &self.mint_authority.pubkey(),
+            decimals,
+            &TOKEN_PROGRAM_ID,
+        )
+        .await?;
+        self.labels.insert(mint, symbol);
+        let oracle = Pubkey::new_unique();
+        let keys = ReserveKeys::new(self.market, mint, TOKEN_PROGRAM_ID, oracle);
+        self.labels.insert(keys.address, symbol);
+        self.assets.push(Asset {
+            symbol,
+            decimals,
+            keys,
+            price,
+            minted: 0,
+        });
+        let index = self.assets.len() - 1;
+        self.publish(index).await?;
+        let seed = self.assets[index].tokens(1);
+        let admin = Person {
+            name: "admin",
+            keypair: self.payer.insecure_clone(),
+        };
+        self.fund(&admin, index, seed).await?;
+        let args = InitReserveArgs {
+            config,
+            oracle_source: OracleSource::PythPull,
+            oracle_feed_id: oracle.to_bytes(),
+            seed_amount: seed,
+        };
+        let payer = self.payer.pubkey();
+        let source = admin.wallet(&self.assets[index]);
+        let list = ix::init_reserve(&payer, &payer, &keys, &source, args);
+        self.bank.send(&[list], &[&self.payer]).await?;
+        Ok(index)
+    }
+
+    /// Publishes asset `index`'s price now, as Pyth's feed would.
+    pub async fn publish(&self, index: usize) -> Result<(), ClientError> {
+        let asset = &self.assets[index];
+        let now = self.bank.clock().await?.unix_timestamp;
+        let price = PythPrice::new(
+            asset.keys.oracle.to_bytes(),
+            asset.price,
+            PRICE_EXPONENT,
+            now,
+        );
+        self.bank
+            .set_account(&asset.keys.oracle, price.account())
+            .await;
+        Ok(())
+    }
+
+    /// Sets and publishes a new price for asset `index`.
+    pub async fn set_price(&mut self, index: usize, price: i64) -> Result<(), ClientError> {
+        self.assets[index].price = price;
+        self.publish(index).await
+    }
+
+    /// Moves the clock and republishes every price (feeds keep publishing).
+    pub async fn pass_time(&self, seconds: i64) -> Result<(), ClientError> {
+        self.bank.advance_time(seconds).await?;
+        for index in 0..self.assets.len() {
+            self.publish(index).await?;
+        }
+        Ok(())
+    }
+
+    /// Mints `amount` of asset `index` into `person`'s wallet (creating it and their cToken
+    /// wallet).
+    pub async fn fund(
+        &mut self,
+        person: &Person,
+        index: usize,
+        amount: u64,
+    ) -> Result<(), ClientError> {
+        let asset = &self.assets[index];
+        let owner = person.key();
+        let payer = self.payer.pubkey();
+        let mut ixs = vec![
+            spl::create_associated_account(
+                &payer,
+                &owner,
+                &asset.keys.liquidity_mint,
+                &TOKEN_PROGRAM_ID,
+            ),
+            spl::create_associated_account(
+                &payer,
+                &owner,
+                &asset.keys.collateral_mint(),
+                &TOKEN_PROGRAM_ID,
+            ),
+        ];
+        if amount > 0 {
+            ixs.push(spl::mint_to(
+                &TOKEN_PROGRAM_ID,
+                &asset.keys.liquidity_mint,
+                &person.wallet(asset),
+                &self.mint_authority.pubkey(),
+                amount,
+            ));
+        }
+        // The cToken mint exists only once the reserve is listed.
+        if self
+            .bank
+            .account(&asset.keys.collateral_mint())
+            .await?
+            .is_none()
+        {
+            ixs.remove(1);
+        }
+        if amount > 0 {
+            self.bank
+                .send(&ixs, &[&self.payer, &self.mint_authority])
+                .await?;
+        } else {
+            self.bank.send(&ixs, &[&self.payer]).await?;
+        }
+        self.assets[index].minted += amount;
+        Ok(())
+    }
+
+    /// Sends `instructions` signed by `person`; the bank's payer pays the fee.
+    pub async fn act(
+        &self,
+        person: &Person,
+        instructions: &[Instruction],
+    ) -> Result<(), ClientError> {
+        self.bank
+            .send(instructions, &[&self.payer, &person.keypair])
+            .await?;
+        Ok(())
+    }
+
+    pub async fn balance(&self, account: &Pubkey) -> Result<u64, ClientError> {
+        fetch::token_balance(&self.bank, account).await
+    }
+}

@@ -1,0 +1,112 @@
+//! Fetching and decoding program accounts, and finding them by market or owner.
+use {
+    crate::{
+        accounts::{decode_market, decode_obligation, decode_reserve, mint_decimals, token_amount},
+        transport::AccountFilter,
+        ClientError, ObligationKeys, Transport,
+    },
+    anchor_lang::Discriminator,
+    ballast::state::{Market, Obligation, Reserve},
+    solana_sdk::{account::Account, pubkey::Pubkey},
+    std::mem::offset_of,
+};
+
+/// The account at `address`, or `AccountNotFound`.
+pub async fn account(transport: &impl Transport, address: &Pubkey) -> Result<Account, ClientError> {
+    transport
+        .account(address)
+        .await?
+        .ok_or(ClientError::AccountNotFound(*address))
+}
+
+pub async fn market(transport: &impl Transport, address: &Pubkey) -> Result<Market, ClientError> {
+    decode_market(address, &account(transport, address).await?)
+}
+
+pub async fn reserve(transport: &impl Transport, address: &Pubkey) -> Result<Reserve, ClientError> {
+    decode_reserve(address, &account(transport, address).await?)
+}
+
+pub async fn obligation(
+    transport: &impl Transport,
+    address: &Pubkey,
+) -> Result<Obligation, ClientError> {
+    decode_obligation(address, &account(transport, address).await?)
+}
+
+/// The amount in a token account; 0 when it does not exist.
+pub async fn token_balance(
+    transport: &impl Transport,
+    address: &Pubkey,
+) -> Result<u64, ClientError> {
+    match transport.account(address).await? {
+        Some(account) => token_amount(address, &account),
+        None => Ok(0),
+    }
+}
+
+/// Decimals of a mint.
+pub async fn decimals(transport: &impl Transport, mint: &Pubkey) -> Result<u8, ClientError> {
+    mint_decimals(mint, &account(transport, mint).await?)
+}
+
+/// Filters for accounts of type `T` whose 32-byte field at `field_offset` (within `T`) is `key`.
+fn by_key<T: Discriminator>(field_offset: usize, key: &Pubkey) -> [AccountFilter; 2] {
+    [
+        AccountFilter::Memcmp {
+            offset: 0,
+            bytes: T::DISCRIMINATOR.to_vec(),
+        },
+        AccountFilter::Memcmp {
+            offset: T::DISCRIMINATOR.len() + field_offset,
+            bytes: key.to_bytes().to_vec(),
+        },
+    ]
+}
+
+/// Every reserve of `market`, ordered by address.
+pub async fn market_reserves(
+    transport: &impl Transport,
+    market: &Pubkey,
+) -> Result<Vec<(Pubkey, Reserve)>, ClientError> {
+    let filters = by_key::<Reserve>(offset_of!(Reserve, market), market);
+    let mut found = transport
+        .program_accounts(&filters)
+        .await?
+        .into_iter()
+        .map(|(address, account)| Ok((address, decode_reserve(&address, &account)?)))
+        .collect::<Result<Vec<_>, ClientError>>()?;
+    found.sort_by_key(|(address, _)| *address);
+    Ok(found)
+}
+
+/// Every obligation of `market`, ordered by address.
+pub async fn market_obligations(
+    transport: &impl Transport,
+    market: &Pubkey,
+) -> Result<Vec<(Pubkey, Obligation)>, ClientError> {
+    let filters = by_key::<Obligation>(offset_of!(Obligation, market), market);
+    let mut found = transport
+        .program_accounts(&filters)
+        .await?
+        .into_iter()
+        .map(|(address, account)| Ok((address, decode_obligation(&address, &account)?)))
+        .collect::<Result<Vec<_>, ClientError>>()?;
+    found.sort_by_key(|(address, _)| *address);
+    Ok(found)
+}
+
+/// An obligation's keys with its position accounts, each reserve's oracle read from the chain.
+pub async fn obligation_keys(
+    transport: &impl Transport,
+    address: &Pubkey,
+) -> Result<ObligationKeys, ClientError> {
+    let obligation = obligation(transport, address).await?;
+    let mut oracles = Vec::new();
+    for key in obligation.position_reserves() {
+        oracles.push((*key, reserve(transport, key).await?.oracle.account));
+    }
+    ObligationKeys::from_obligation(*address, &obligation, |r| {
+        oracles.iter().find(|(k, _)| k == r).map(|(_, o)| *o)
+    })
+}

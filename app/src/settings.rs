@@ -1,0 +1,474 @@
+//! Market and reserve settings as an operator writes them, on the command line (`ballast market
+//! update --close-factor-bps 4000`) or in a TOML plan (migrations): every field optional, laid
+//! over a base config, then turned into the typed changes the program takes.
+use {
+    crate::amount::{AmountError, UiAmount},
+    ballast::{
+        math::RateCurve,
+        state::{MarketChange, MarketConfig, ReserveChange, ReserveConfig},
+    },
+    serde::{Deserialize, Deserializer},
+    std::{fmt, str::FromStr},
+    thiserror::Error,
+};
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum SettingsError {
+    #[error("invalid market config: {0}")]
+    Market(&'static str),
+    #[error("invalid reserve config: {0}")]
+    Reserve(&'static str),
+    #[error("{field}: {error}")]
+    Amount {
+        field: &'static str,
+        error: AmountError,
+    },
+    #[error("malformed rate curve {0:?}: expected utilization:rate pairs in bps, like 0:0,8000:800,10000:5000")]
+    Curve(String),
+}
+
+/// Market policy fields; absent ones keep their current value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketSettings {
+    /// Largest share of debt one liquidation may repay (bps).
+    #[arg(long)]
+    pub close_factor_bps: Option<u16>,
+    /// Health factor (bps of 1.0) below which a liquidation may repay all debt.
+    #[arg(long)]
+    pub full_liquidation_health_bps: Option<u16>,
+    /// Debt worth less than this many USD may be liquidated in full.
+    #[arg(long)]
+    pub liquidation_dust_usd: Option<u32>,
+    /// A gap between oracle publish times longer than this is an outage (0: off).
+    #[arg(long)]
+    pub oracle_outage_threshold_secs: Option<u32>,
+    /// Liquidations wait this long after an oracle outage ends.
+    #[arg(long)]
+    pub oracle_grace_period_secs: Option<u32>,
+}
+
+impl MarketSettings {
+    /// `base` with these settings laid over it, validated with the program's rules.
+    pub fn apply(&self, base: &MarketConfig) -> Result<MarketConfig, SettingsError> {
+        let next = MarketConfig {
+            close_factor_bps: self.close_factor_bps.unwrap_or(base.close_factor_bps),
+            full_liquidation_health_bps: self
+                .full_liquidation_health_bps
+                .unwrap_or(base.full_liquidation_health_bps),
+            liquidation_dust_usd: self
+                .liquidation_dust_usd
+                .unwrap_or(base.liquidation_dust_usd),
+            oracle_outage_threshold_secs: self
+                .oracle_outage_threshold_secs
+                .unwrap_or(base.oracle_outage_threshold_secs),
+            oracle_grace_period_secs: self
+                .oracle_grace_period_secs
+                .unwrap_or(base.oracle_grace_period_secs),
+        };
+        match next.broken_rule() {
+            Some(rule) => Err(SettingsError::Market(rule)),
+            None => Ok(next),
+        }
+    }
+}
+
+/// The changes that turn market config `old` into `new`, one per differing field.
+pub fn market_changes(old: &MarketConfig, new: &MarketConfig) -> Vec<MarketChange> {
+    let mut changes = Vec::new();
+    let mut differ = |a: u64, b: u64, change: MarketChange| {
+        if a != b {
+            changes.push(change);
+        }
+    };
+    differ(
+        old.close_factor_bps.into(),
+        new.close_factor_bps.into(),
+        MarketChange::CloseFactorBps(new.close_factor_bps),
+    );
+    differ(
+        old.full_liquidation_health_bps.into(),
+        new.full_liquidation_health_bps.into(),
+        MarketChange::FullLiquidationHealthBps(new.full_liquidation_health_bps),
+    );
+    differ(
+        old.liquidation_dust_usd.into(),
+        new.liquidation_dust_usd.into(),
+        MarketChange::LiquidationDustUsd(new.liquidation_dust_usd),
+    );
+    differ(
+        old.oracle_outage_threshold_secs.into(),
+        new.oracle_outage_threshold_secs.into(),
+        MarketChange::OracleOutageThresholdSecs(new.oracle_outage_threshold_secs),
+    );
+    differ(
+        old.oracle_grace_period_secs.into(),
+        new.oracle_grace_period_secs.into(),
+        MarketChange::OracleGracePeriodSecs(new.oracle_grace_period_secs),
+    );
+    changes
+}
+
+/// A rate curve as `utilization:rate` pairs in bps: `0:0,8000:800,10000:5000`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CurveSpec(pub RateCurve);
+
+impl FromStr for CurveSpec {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, SettingsError> {
+        let bad = || SettingsError::Curve(s.to_string());
+        let points = s
+            .split(',')
+            .map(|pair| {
+                let (u, r) = pair.trim().split_once(':').ok_or_else(bad)?;
+                Ok((
+                    u.trim().parse().map_err(|_| bad())?,
+                    r.trim().parse().map_err(|_| bad())?,
+                ))
+            })
+            .collect::<Result<Vec<(u32, u32)>, SettingsError>>()?;
+        curve(&points).ok_or_else(bad)
+    }
+}
+
+fn curve(points: &[(u32, u32)]) -> Option<CurveSpec> {
+    RateCurve::new(points).ok().map(CurveSpec)
+}
+
+impl fmt::Display for CurveSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pairs: Vec<String> = self
+            .0
+            .used()
+            .iter()
+            .map(|p| format!("{}:{}", p.utilization_bps, p.borrow_rate_bps))
+            .collect();
+        f.write_str(&pairs.join(","))
+    }
+}
+
+/// In TOML a curve is a string or an array of `[utilization_bps, rate_bps]` pairs.
+impl<'de> Deserialize<'de> for CurveSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Points(Vec<(u32, u32)>),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Text(s) => s.parse().map_err(serde::de::Error::custom),
+            Raw::Points(points) => curve(&points).ok_or_else(|| {
+                serde::de::Error::custom(SettingsError::Curve(format!("{points:?}")))
+            }),
+        }
+    }
+}
+
+/// Reserve risk fields; absent ones keep their current value. Caps and the outflow limit are in
+/// token units (`unlimited` for none).
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveSettings {
+    #[arg(long)]
+    pub loan_to_value_bps: Option<u16>,
+    #[arg(long)]
+    pub liquidation_threshold_bps: Option<u16>,
+    #[arg(long)]
+    pub liquidation_bonus_min_bps: Option<u16>,
+    #[arg(long)]
+    pub liquidation_bonus_max_bps: Option<u16>,
+    /// Share of the liquidation bonus taken by the protocol.
+    #[arg(long)]
+    pub protocol_liquidation_fee_bps: Option<u16>,
+    #[arg(long)]
+    pub borrow_fee_bps: Option<u16>,
+    /// Share of interest taken by the protocol.
+    #[arg(long)]
+    pub protocol_take_rate_bps: Option<u16>,
+    #[arg(long)]
+    pub borrow_factor_bps: Option<u16>,
+    /// Largest total supply, in token units, or `unlimited`.
+    #[arg(long)]
+    pub deposit_cap: Option<UiAmount>,
+    /// Largest total borrowed, in token units, or `unlimited` (0 disables borrowing).
+    #[arg(long)]
+    pub borrow_cap: Option<UiAmount>,
+    #[arg(long)]
+    pub oracle_max_age_secs: Option<u32>,
+    #[arg(long)]
+    pub oracle_max_confidence_bps: Option<u16>,
+    /// Borrow rate curve: `utilization:rate` pairs in bps, e.g. 0:0,8000:800,10000:5000.
+    #[arg(long)]
+    pub rate_curve: Option<CurveSpec>,
+    /// Most liquidity that may leave per window, in token units, or `unlimited`.
+    #[arg(long)]
+    pub outflow_limit: Option<UiAmount>,
+    #[arg(long)]
+    pub outflow_window_secs: Option<u32>,
+    #[arg(long)]
+    pub flash_loans: Option<bool>,
+    #[arg(long)]
+    pub flash_loan_fee_bps: Option<u16>,
+}
+
+impl ReserveSettings {
+    /// `base` with these settings laid over it (amounts in a mint of `decimals`), validated
+    /// with the program's rules.
+    pub fn apply(
+        &self,
+        base: &ReserveConfig,
+        decimals: u8,
+    ) -> Result<ReserveConfig, SettingsError> {
+        let amount = |field: &'static str, v: &Option<UiAmount>, old: u64| match v {
+            None => Ok(old),
+            Some(a) => a
+                .to_base(decimals)
+                .map_err(|error| SettingsError::Amount { field, error }),
+        };
+        let next = ReserveConfig {
+            loan_to_value_bps: self.loan_to_value_bps.unwrap_or(base.loan_to_value_bps),
+            liquidation_threshold_bps: self
+                .liquidation_threshold_bps
+                .unwrap_or(base.liquidation_threshold_bps),
+            liquidation_bonus_min_bps: self
+                .liquidation_bonus_min_bps
+                .unwrap_or(base.liquidation_bonus_min_bps),
+            liquidation_bonus_max_bps: self
+                .liquidation_bonus_max_bps
+                .unwrap_or(base.liquidation_bonus_max_bps),
+            protocol_liquidation_fee_bps: self
+                .protocol_liquidation_fee_bps
+                .unwrap_or(base.protocol_liquidation_fee_bps),
+            borrow_fee_bps: self.borrow_fee_bps.unwrap_or(base.borrow_fee_bps),
+            protocol_take_rate_bps: self
+                .protocol_take_rate_bps
+                .unwrap_or(base.protocol_take_rate_bps),
+            borrow_factor_bps: self.borrow_factor_bps.unwrap_or(base.borrow_factor_bps),
+            deposit_cap: amount("deposit_cap", &self.deposit_cap, base.deposit_cap)?,
+            borrow_cap: amount("borrow_cap", &self.borrow_cap, base.borrow_cap)?,
+            oracle_max_age_secs: self.oracle_max_age_secs.unwrap_or(base.oracle_max_age_secs),
+            oracle_max_confidence_bps: self
+                .oracle_max_confidence_bps
+                .unwrap_or(base.oracle_max_confidence_bps),
+            rate_curve: self.rate_curve.map_or(base.rate_curve, |c| c.0),
+            outflow_limit: amount("outflow_limit", &self.outflow_limit, base.outflow_limit)?,
+            outflow_window_secs: self.outflow_window_secs.unwrap_or(base.outflow_window_secs),
+            flash_loans_enabled: self.flash_loans.map_or(base.flash_loans_enabled, u8::from),
+            flash_loan_fee_bps: self.flash_loan_fee_bps.unwrap_or(base.flash_loan_fee_bps),
+            ..*base
+        };
+        match next.broken_rule() {
+            Some(rule) => Err(SettingsError::Reserve(rule)),
+            None => Ok(next),
+        }
+    }
+}
+
+/// The changes that turn reserve config `old` into `new`, ordered so that every intermediate
+/// config is valid when both ends are: limits that loosen go before those that tighten.
+pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveChange> {
+    let mut changes = Vec::new();
+    if (old.loan_to_value_bps, old.liquidation_threshold_bps)
+        != (new.loan_to_value_bps, new.liquidation_threshold_bps)
+    {
+        changes.push(ReserveChange::LoanToValue {
+            loan_to_value_bps: new.loan_to_value_bps,
+            liquidation_threshold_bps: new.liquidation_threshold_bps,
+        });
+    }
+    let bonus = ReserveChange::LiquidationBonus {
+        min_bps: new.liquidation_bonus_min_bps,
+        max_bps: new.liquidation_bonus_max_bps,
+    };
+    if (old.liquidation_bonus_min_bps, old.liquidation_bonus_max_bps)
+        != (new.liquidation_bonus_min_bps, new.liquidation_bonus_max_bps)
+    {
+        // Threshold x (1 + bonus) is bounded: a smaller bonus must land before a higher
+        // threshold, a larger one after a lower threshold.
+        if new.liquidation_bonus_max_bps < old.liquidation_bonus_max_bps {
+            changes.insert(0, bonus);
+        } else {
+            changes.push(bonus);
+        }
+    }
+    let mut push_if = |differs: bool, change: ReserveChange| {
+        if differs {
+            changes.push(change);
+        }
+    };
+    push_if(
+        old.protocol_liquidation_fee_bps != new.protocol_liquidation_fee_bps,
+        ReserveChange::ProtocolLiquidationFeeBps(new.protocol_liquidation_fee_bps),
+    );
+    push_if(
+        old.borrow_fee_bps != new.borrow_fee_bps,
+        ReserveChange::BorrowFeeBps(new.borrow_fee_bps),
+    );
+    push_if(
+        old.protocol_take_rate_bps != new.protocol_take_rate_bps,
+        ReserveChange::ProtocolTakeRateBps(new.protocol_take_rate_bps),
+    );
+    push_if(
+        old.borrow_factor_bps != new.borrow_factor_bps,
+        ReserveChange::BorrowFactorBps(new.borrow_factor_bps),
+    );
+    push_if(
+        old.deposit_cap != new.deposit_cap,
+        ReserveChange::DepositCap(new.deposit_cap),
+    );
+    push_if(
+        old.borrow_cap != new.borrow_cap,
+        ReserveChange::BorrowCap(new.borrow_cap),
+    );
+    push_if(
+        (old.oracle_max_age_secs, old.oracle_max_confidence_bps)
+            != (new.oracle_max_age_secs, new.oracle_max_confidence_bps),
+        ReserveChange::OracleLimits {
+            max_age_secs: new.oracle_max_age_secs,
+            max_confidence_bps: new.oracle_max_confidence_bps,
+        },
+    );
+    push_if(
+        old.rate_curve != new.rate_curve,
+        ReserveChange::RateCurve(new.rate_curve),
+    );
+    push_if(
+        (old.outflow_limit, old.outflow_window_secs)
+            != (new.outflow_limit, new.outflow_window_secs),
+        ReserveChange::OutflowLimit {
+            limit: new.outflow_limit,
+            window_secs: new.outflow_window_secs,
+        },
+    );
+    push_if(
+        (old.flash_loans_enabled, old.flash_loan_fee_bps)
+            != (new.flash_loans_enabled, new.flash_loan_fee_bps),
+        ReserveChange::FlashLoans {
+            enabled: new.flash_loans_enabled != 0,
+            fee_bps: new.flash_loan_fee_bps,
+        },
+    );
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, crate::presets};
+
+    #[test]
+    fn overlays_and_diffs_reserve_settings() {
+        let base = presets::volatile();
+        let settings = ReserveSettings {
+            loan_to_value_bps: Some(6_000),
+            liquidation_threshold_bps: Some(7_000),
+            deposit_cap: Some("1_000.5".parse().unwrap()),
+            rate_curve: Some("0:0, 10000:2000".parse().unwrap()),
+            flash_loans: Some(false),
+            ..ReserveSettings::default()
+        };
+        let next = settings.apply(&base, 6).unwrap();
+        assert_eq!(next.deposit_cap, 1_000_500_000);
+        assert_eq!(
+            reserve_changes(&base, &next),
+            vec![
+                ReserveChange::LoanToValue {
+                    loan_to_value_bps: 6_000,
+                    liquidation_threshold_bps: 7_000
+                },
+                ReserveChange::DepositCap(1_000_500_000),
+                ReserveChange::RateCurve(RateCurve::new(&[(0, 0), (10_000, 2_000)]).unwrap()),
+                ReserveChange::FlashLoans {
+                    enabled: false,
+                    fee_bps: base.flash_loan_fee_bps
+                },
+            ]
+        );
+        // Applying the changes one by one reaches `next`, each step valid.
+        let reached = reserve_changes(&base, &next)
+            .into_iter()
+            .try_fold(base, |c, change| change.apply(&c))
+            .unwrap();
+        assert_eq!(reached, next);
+        assert_eq!(reserve_changes(&next, &next), vec![]);
+    }
+
+    #[test]
+    fn orders_bonus_and_threshold_so_each_step_is_valid() {
+        // 90% threshold allows a bonus of at most 11.1%; going to 95% needs the bonus at 5% first.
+        let mut old = presets::volatile();
+        old.liquidation_threshold_bps = 9_000;
+        old.loan_to_value_bps = 8_500;
+        old.liquidation_bonus_max_bps = 1_100;
+        let mut new = old;
+        new.liquidation_threshold_bps = 9_500;
+        new.liquidation_bonus_max_bps = 500;
+        let steps = reserve_changes(&old, &new);
+        assert!(matches!(steps[0], ReserveChange::LiquidationBonus { .. }));
+        let reached = steps.iter().try_fold(old, |c, s| s.apply(&c)).unwrap();
+        assert_eq!(reached, new);
+        // And back down: threshold first, then the larger bonus.
+        let back = reserve_changes(&new, &old);
+        assert!(matches!(back[0], ReserveChange::LoanToValue { .. }));
+        assert_eq!(back.iter().try_fold(new, |c, s| s.apply(&c)).unwrap(), old);
+    }
+
+    #[test]
+    fn refuses_invalid_settings_with_the_rule() {
+        let base = presets::stablecoin();
+        let err = ReserveSettings {
+            loan_to_value_bps: Some(9_000),
+            ..ReserveSettings::default()
+        }
+        .apply(&base, 6)
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid reserve config: loan_to_value_bps must be below liquidation_threshold_bps"
+        );
+        let err = ReserveSettings {
+            borrow_cap: Some("0.0000001".parse().unwrap()),
+            ..ReserveSettings::default()
+        }
+        .apply(&base, 6)
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "borrow_cap: amount 0.0000001 has more decimals than the mint's 6"
+        );
+        assert_eq!(
+            "0:0,5000:10".parse::<CurveSpec>().unwrap_err(),
+            SettingsError::Curve("0:0,5000:10".into())
+        );
+        let market = MarketSettings {
+            close_factor_bps: Some(0),
+            ..MarketSettings::default()
+        };
+        assert_eq!(
+            market.apply(&MarketConfig::default()).unwrap_err(),
+            SettingsError::Market("close_factor_bps must be 1..=10000")
+        );
+    }
+
+    #[test]
+    fn reads_settings_from_toml() {
+        let settings: ReserveSettings = toml::from_str(
+            r#"
+            loan_to_value_bps = 7000
+            deposit_cap = "unlimited"
+            borrow_cap = 5000
+            rate_curve = [[0, 100], [8000, 900], [10000, 6000]]
+            "#,
+        )
+        .unwrap();
+        let next = settings.apply(&presets::stablecoin(), 6).unwrap();
+        assert_eq!(next.deposit_cap, u64::MAX);
+        assert_eq!(next.borrow_cap, 5_000_000_000);
+        assert_eq!(
+            CurveSpec(next.rate_curve).to_string(),
+            "0:100,8000:900,10000:6000"
+        );
+        assert!(toml::from_str::<ReserveSettings>("ltv = 1").is_err());
+    }
+}
