@@ -70,8 +70,8 @@ pub async fn deposit(
     args: &AmountArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let r = session.reserve(&args.reserve).await?;
     let signer = session.signer()?;
+    let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let source = liquidity_account(&user, &r);
     let amount = if args.amount.is_max() {
@@ -98,8 +98,8 @@ pub async fn redeem(
     args: &AmountArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let r = session.reserve(&args.reserve).await?;
     let signer = session.signer()?;
+    let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let ctokens = ctoken_account(&user, &r);
     let amount = if args.amount.is_max() {
@@ -126,8 +126,8 @@ pub async fn supply(
     args: &PositionArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let r = session.reserve(&args.reserve).await?;
     let signer = session.signer()?;
+    let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let source = liquidity_account(&user, &r);
     let amount = if args.amount.is_max() {
@@ -160,8 +160,8 @@ pub async fn withdraw(
     args: &PositionArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let r = session.reserve(&args.reserve).await?;
     let signer = session.signer()?;
+    let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let obligation = own_obligation(session, &user, args.obligation_id).await?;
     let state = fetch::obligation(session.transport, &obligation.address).await?;
@@ -217,9 +217,9 @@ pub async fn borrow(
     args: &PositionArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let signer = session.signer()?;
     let r = session.reserve(&args.reserve).await?;
     let amount = exact(&args.amount, &r, "borrow")?;
-    let signer = session.signer()?;
     let user = signer.pubkey();
     let obligation = own_obligation(session, &user, args.obligation_id).await?;
     let destination = liquidity_account(&user, &r);
@@ -238,8 +238,8 @@ pub async fn repay(
     args: &RepayArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let r = session.reserve(&args.reserve).await?;
     let signer = session.signer()?;
+    let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let address = match args.obligation {
         Some(a) => a,
@@ -286,9 +286,9 @@ pub async fn liquidate(
     args: &LiquidateArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let signer = session.signer()?;
     let repay = session.reserve(&args.repay).await?;
     let seize = session.reserve(&args.seize).await?;
-    let signer = session.signer()?;
     let liquidator = signer.pubkey();
     let obligation = fetch::obligation_keys(session.transport, &args.obligation)
         .await

@@ -87,16 +87,13 @@ impl ObligationView {
             let p = pricing(&c.reserve);
             let value = p.collateral_value(c.deposited_amount)?;
             let weighted = value.mul_floor(Fixed::from_bps(p.liquidation_threshold_bps.into()))?;
-            // Price falls by margin / weighted.
+            // The price that takes `margin` off this position's weighted value:
+            // price x (weighted - margin) / weighted.
             let liquidation_price = if !has_debt || margin >= weighted {
                 None
             } else {
-                let drop = margin.div_ceil(weighted)?;
-                Some(
-                    p.price
-                        .collateral_price()
-                        .mul_floor(Fixed::ONE.checked_sub(drop)?)?,
-                )
+                let left = weighted.checked_sub(margin)?;
+                Some(p.price.collateral_price().mul_div_floor(left, weighted)?)
             };
             positions.push(PositionView {
                 side: PositionSide::Collateral,
@@ -119,16 +116,13 @@ impl ObligationView {
             let p = pricing(&b.reserve);
             let value = p.debt_value(b)?;
             let weighted = value.mul_ceil(Fixed::from_bps(p.borrow_factor_bps.into()))?;
-            // Price rises by margin / weighted.
+            // The price that adds `margin` to this debt's weighted value:
+            // price x (weighted + margin) / weighted.
             let liquidation_price = if weighted.is_zero() {
                 None
             } else {
-                let rise = margin.div_floor(weighted)?;
-                Some(
-                    p.price
-                        .debt_price()
-                        .mul_ceil(Fixed::ONE.checked_add(rise)?)?,
-                )
+                let grown = weighted.checked_add(margin)?;
+                Some(p.price.debt_price().mul_div_ceil(grown, weighted)?)
             };
             positions.push(PositionView {
                 side: PositionSide::Borrow,

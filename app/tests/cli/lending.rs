@@ -1,0 +1,178 @@
+//! `ballast deposit | redeem | supply | withdraw | borrow | repay | obligation`
+use {
+    crate::harness::{Harness, SOL, USDC},
+    ballast::math::Fixed,
+    serde_json::json,
+};
+
+#[tokio::test]
+async fn deposit_and_redeem_in_token_units() {
+    let h = Harness::with_market().await;
+    let alice = h.user("alice").await;
+    h.give(&alice, h.asset_index("USDC"), 100 * USDC).await;
+    let out = h.ok(&alice, &["deposit", "USDC", "1.5"]).await;
+    assert!(
+        out.starts_with("deposit 1.5 USDC: done\n  - deposit 1.5 USDC for 1.5 cUSDC\nsignature "),
+        "{out}"
+    );
+    assert_eq!(h.balance(&alice.key(), "USDC").await, 98_500_000);
+    assert_eq!(h.ctokens(&alice.key(), "USDC").await, 1_500_000);
+    assert_eq!(
+        h.reserve("USDC").await.liquidity.available_amount,
+        USDC + 1_500_000
+    );
+
+    h.ok(&alice, &["redeem", "USDC", "0.5"]).await;
+    assert_eq!(h.balance(&alice.key(), "USDC").await, 99 * USDC);
+    assert_eq!(h.ctokens(&alice.key(), "USDC").await, USDC);
+
+    h.ok(&alice, &["deposit", "USDC", "max"]).await;
+    assert_eq!(h.balance(&alice.key(), "USDC").await, 0);
+    assert_eq!(h.ctokens(&alice.key(), "USDC").await, 100 * USDC);
+    h.ok(&alice, &["redeem", "USDC", "max"]).await;
+    assert_eq!(h.balance(&alice.key(), "USDC").await, 100 * USDC);
+    assert_eq!(h.ctokens(&alice.key(), "USDC").await, 0);
+    assert_eq!(h.reserve("USDC").await.liquidity.available_amount, USDC);
+}
+
+#[tokio::test]
+async fn supply_borrow_show_withdraw_repay() {
+    let h = Harness::with_market().await;
+    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
+    h.give(&alice, h.asset_index("USDC"), 1_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "1000"]).await;
+    h.give(&bob, h.asset_index("SOL"), 10 * SOL).await;
+
+    // Supply opens the obligation in the same transaction.
+    let out = h.ok(&bob, &["supply", "SOL", "10"]).await;
+    let obligation = h.obligation_key(&bob.key());
+    assert!(
+        out.contains(&format!("  - open obligation {obligation} (id 0)")),
+        "{out}"
+    );
+    assert!(
+        out.contains("  - deposit 10 SOL for 10 cSOL, pledged as collateral"),
+        "{out}"
+    );
+    assert_eq!(h.balance(&bob.key(), "SOL").await, 0);
+    assert_eq!(
+        h.obligation(&bob.key()).await.collaterals()[0].deposited_amount,
+        10 * SOL
+    );
+
+    h.ok(&bob, &["borrow", "USDC", "100"]).await;
+    assert_eq!(h.balance(&bob.key(), "USDC").await, 100 * USDC);
+    let index = h.reserve("USDC").await.liquidity.index();
+    let debt = h.obligation(&bob.key()).await.borrows()[0]
+        .debt(index)
+        .unwrap();
+    assert_eq!(debt, Fixed::from_u64(100 * USDC));
+
+    // The health table: $1,500 of SOL weighted at 80% against $100 of debt.
+    let shown = h.json(&bob, &["obligation", "show"]).await;
+    assert_eq!(shown["address"], obligation.to_string());
+    assert_eq!(shown["positions"][0]["side"], "collateral");
+    assert_eq!(shown["positions"][0]["symbol"], "SOL");
+    assert_eq!(shown["positions"][0]["amount"], "10");
+    assert_eq!(shown["positions"][0]["value_usd"], "1500.000000");
+    assert_eq!(shown["positions"][0]["weighted_usd"], "1200.000000");
+    // SOL may fall to $12.50 before $100 of debt is past the 80% line.
+    assert_eq!(
+        shown["positions"][0]["liquidation_price_usd"],
+        "12.50000000"
+    );
+    assert_eq!(shown["positions"][1]["side"], "borrow");
+    assert_eq!(shown["positions"][1]["amount"], "100");
+    // USDC may rise to $12.
+    assert_eq!(
+        shown["positions"][1]["liquidation_price_usd"],
+        "12.00000000"
+    );
+    assert_eq!(shown["health_factor"], "12.000000");
+    assert_eq!(shown["borrow_limit_usd"], "1125.000000");
+    assert_eq!(shown["liquidatable"], false);
+    let text = h.ok(&bob, &["obligation", "show"]).await;
+    assert!(text.contains("health factor      12.00"), "{text}");
+    assert!(
+        text.contains("liquidatable if collateral falls 91.66%"),
+        "{text}"
+    );
+    // Anyone may look at anyone's obligation.
+    let by_owner = h
+        .json(
+            &alice,
+            &["obligation", "show", "--owner", &bob.key().to_string()],
+        )
+        .await;
+    assert_eq!(by_owner, shown);
+
+    h.ok(&bob, &["withdraw", "SOL", "2.5"]).await;
+    assert_eq!(h.balance(&bob.key(), "SOL").await, 2_500_000_000);
+    assert_eq!(
+        h.obligation(&bob.key()).await.collaterals()[0].deposited_amount,
+        7_500_000_000
+    );
+
+    h.ok(&bob, &["repay", "USDC", "40"]).await;
+    assert_eq!(h.balance(&bob.key(), "USDC").await, 60 * USDC);
+    let debt = h.obligation(&bob.key()).await.borrows()[0]
+        .debt(index)
+        .unwrap();
+    assert_eq!(debt, Fixed::from_u64(60 * USDC));
+    let out = h.ok(&bob, &["repay", "USDC", "max"]).await;
+    assert!(
+        out.contains("  - repay 60 USDC, debt fully repaid"),
+        "{out}"
+    );
+    assert_eq!(h.balance(&bob.key(), "USDC").await, 0);
+    assert_eq!(h.obligation(&bob.key()).await.borrows().len(), 0);
+
+    h.ok(&bob, &["withdraw", "SOL", "max"]).await;
+    assert_eq!(h.balance(&bob.key(), "SOL").await, 10 * SOL);
+    assert_eq!(h.obligation(&bob.key()).await.collaterals().len(), 0);
+    let text = h.ok(&bob, &["obligation", "show"]).await;
+    assert!(
+        text.ends_with("status             no debt\n(no positions)\n"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn obligation_create_opens_a_numbered_obligation() {
+    let h = Harness::with_market().await;
+    let carol = h.user("carol").await;
+    h.ok(&carol, &["obligation", "create", "--id", "3"]).await;
+    let address = ballast_client::pda::obligation(&h.market.unwrap(), &carol.key(), 3);
+    let shown = h
+        .json(&carol, &["obligation", "show", &address.to_string()])
+        .await;
+    assert_eq!(shown["obligation_id"], 3);
+    assert_eq!(shown["owner"], carol.key().to_string());
+    assert_eq!(shown["positions"], json!([]));
+    let again = h
+        .fails(&carol, &["obligation", "create", "--id", "3"])
+        .await;
+    assert_eq!(again, format!("obligation {address} (id 3) already exists"));
+}
+
+#[tokio::test]
+async fn dry_run_simulates_and_changes_nothing() {
+    let h = Harness::with_market().await;
+    let alice = h.user("alice").await;
+    h.give(&alice, h.asset_index("USDC"), 10 * USDC).await;
+    let out = h.ok(&alice, &["--dry-run", "deposit", "USDC", "2"]).await;
+    assert_eq!(
+        out,
+        "dry run: deposit 2 USDC would succeed (nothing was sent)\n  - deposit 2 USDC for 2 cUSDC\n"
+    );
+    assert_eq!(h.balance(&alice.key(), "USDC").await, 10 * USDC);
+    assert_eq!(h.ctokens(&alice.key(), "USDC").await, 0);
+    assert_eq!(h.reserve("USDC").await.liquidity.available_amount, USDC);
+
+    let report = h.json(&alice, &["deposit", "USDC", "2"]).await;
+    assert_eq!(report["action"], "deposit 2 USDC");
+    assert_eq!(report["dry_run"], false);
+    assert_eq!(report["effects"], json!(["deposit 2 USDC for 2 cUSDC"]));
+    assert_eq!(report["signature"].as_str().unwrap().len() > 80, true);
+    assert_eq!(h.ctokens(&alice.key(), "USDC").await, 2 * USDC);
+}

@@ -1,0 +1,7 @@
+//! Every `ballast` subcommand end to end against the in-process bank, and the binary's exits.
+mod admin;
+mod binary;
+mod errors;
+mod harness;
+mod lending;
+mod liquidate;
