@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod format;
 pub mod health;
 pub mod instructions;
+pub mod listing;
 pub mod pda;
 pub mod presets;
 pub mod pyth;

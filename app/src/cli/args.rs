@@ -3,6 +3,7 @@
 use {
     crate::{
         amount::UiAmount,
+        listing::{OracleKind, Preset},
         settings::{MarketSettings, ReserveSettings},
     },
     clap::{Args, Parser, Subcommand, ValueEnum},
@@ -68,8 +69,9 @@ pub enum Command {
     #[command(subcommand)]
     Market(MarketCommand),
     /// List, show, update reserves.
+    // Boxed: its settings make it far larger than the other commands.
     #[command(subcommand)]
-    Reserve(ReserveCommand),
+    Reserve(Box<ReserveCommand>),
     /// Open an obligation, or show one with its health table.
     #[command(subcommand)]
     Obligation(ObligationCommand),
@@ -137,22 +139,6 @@ pub enum MarketCommand {
         #[command(flatten)]
         propose: ProposeArgs,
     },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Preset {
-    Stablecoin,
-    Volatile,
-    /// Not usable as collateral.
-    Base,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OracleKind {
-    /// Pyth pull oracle `PriceUpdateV2` (receiver program).
-    PythPull,
-    /// Pyth legacy push price account.
-    PythLegacy,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,0 +1,143 @@
+//! Listing an asset: what `ballast reserve add` and a migration plan both turn into an
+//! `init_reserve`: the mint's decimals and token program, the oracle and its feed id, the risk
+//! config (a preset with settings over it), the seed.
+use {
+    crate::{
+        amount::UiAmount,
+        cli::CliError,
+        fetch, presets,
+        pyth::sponsored_feed_account,
+        settings::{ReserveSettings, SettingsError},
+        ReserveKeys, Transport,
+    },
+    anchor_lang::AccountDeserialize,
+    ballast::{
+        instructions::InitReserveArgs,
+        state::{OracleSource, ReserveConfig},
+    },
+    pyth_solana_receiver_sdk::price_update::{get_feed_id_from_hex, PriceUpdateV2},
+    serde::Deserialize,
+    solana_sdk::pubkey::Pubkey,
+};
+
+/// The reserve config a listing starts from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    Stablecoin,
+    Volatile,
+    /// Not usable as collateral.
+    #[default]
+    Base,
+}
+
+impl Preset {
+    pub fn config(self) -> ReserveConfig {
+        match self {
+            Preset::Stablecoin => presets::stablecoin(),
+            Preset::Volatile => presets::volatile(),
+            Preset::Base => presets::base(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OracleKind {
+    /// Pyth pull oracle `PriceUpdateV2` (receiver program).
+    #[default]
+    PythPull,
+    /// Pyth legacy push price account.
+    PythLegacy,
+}
+
+/// An asset to list, as the operator describes it.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    pub mint: Pubkey,
+    /// The price account; with a pull-oracle feed id and no account, Pyth's sponsored feed
+    /// account for it (shard 0).
+    pub oracle: Option<Pubkey>,
+    pub oracle_source: OracleKind,
+    /// Hex; default: the feed id the oracle account carries.
+    pub feed_id: Option<String>,
+    pub preset: Preset,
+    pub settings: ReserveSettings,
+    pub seed: UiAmount,
+    pub permanent_delegate_acknowledged: bool,
+}
+
+/// A listing resolved against the cluster: ready for `init_reserve`.
+#[derive(Clone, Debug)]
+pub struct PreparedListing {
+    pub keys: ReserveKeys,
+    pub args: InitReserveArgs,
+    pub decimals: u8,
+}
+
+impl Listing {
+    /// The risk config: the preset, the settings over it, the delegate acknowledgement.
+    pub fn config(&self, decimals: u8) -> Result<ReserveConfig, SettingsError> {
+        let mut config = self.settings.apply(&self.preset.config(), decimals)?;
+        config.permanent_delegate_acknowledged = u8::from(self.permanent_delegate_acknowledged);
+        Ok(config)
+    }
+
+    /// Reads the mint (and, when needed, the oracle) to build the listing for `market`.
+    pub async fn prepare(
+        &self,
+        transport: &impl Transport,
+        market: &Pubkey,
+    ) -> Result<PreparedListing, CliError> {
+        let mint = fetch::account(transport, &self.mint).await?;
+        let decimals = crate::accounts::mint_decimals(&self.mint, &mint)?;
+        let feed_id = self.feed_id(transport).await?;
+        let oracle = match (self.oracle, self.oracle_source) {
+            (Some(oracle), _) => oracle,
+            (None, OracleKind::PythPull) => sponsored_feed_account(0, &feed_id),
+            (None, OracleKind::PythLegacy) => {
+                return Err(CliError::Invalid(
+                    "a legacy Pyth reserve needs its oracle account".into(),
+                ))
+            }
+        };
+        if self.seed.is_max() {
+            return Err(CliError::Invalid("the seed takes an exact amount".into()));
+        }
+        Ok(PreparedListing {
+            keys: ReserveKeys::new(*market, self.mint, mint.owner, oracle),
+            args: InitReserveArgs {
+                config: self.config(decimals)?,
+                oracle_source: match self.oracle_source {
+                    OracleKind::PythPull => OracleSource::PythPull,
+                    OracleKind::PythLegacy => OracleSource::PythLegacy,
+                },
+                oracle_feed_id: feed_id,
+                seed_amount: self.seed.to_base(decimals)?,
+            },
+            decimals,
+        })
+    }
+
+    /// The feed id given in hex, else the one a `PriceUpdateV2` account carries (legacy: unused).
+    async fn feed_id(&self, transport: &impl Transport) -> Result<[u8; 32], CliError> {
+        if let Some(hex) = &self.feed_id {
+            return get_feed_id_from_hex(hex)
+                .map_err(|_| CliError::Invalid(format!("feed id {hex}: expected 64 hex digits")));
+        }
+        if self.oracle_source == OracleKind::PythLegacy {
+            return Ok([0; 32]);
+        }
+        let oracle = self.oracle.ok_or_else(|| {
+            CliError::Invalid("give the oracle account, the feed id, or both".into())
+        })?;
+        let account = fetch::account(transport, &oracle).await?;
+        let update =
+            PriceUpdateV2::try_deserialize(&mut account.data.as_slice()).map_err(|_| {
+                CliError::Invalid(format!(
+                "oracle {oracle} is not a Pyth PriceUpdateV2 account: give its feed id or source"
+            ))
+            })?;
+        Ok(update.price_message.feed_id)
+    }
+}

@@ -1,0 +1,169 @@
+//! The declarative market config: a TOML file naming the market's policy and its reserves.
+use {
+    crate::MigrationError,
+    ballast_client::{
+        amount::UiAmount,
+        listing::{Listing, OracleKind, Preset},
+        settings::{MarketSettings, ReserveSettings},
+    },
+    serde::Deserialize,
+    solana_sdk::pubkey::Pubkey,
+    std::{path::Path, str::FromStr},
+};
+
+/// The whole file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketFile {
+    pub market: MarketSpec,
+    #[serde(default, rename = "reserve")]
+    pub reserves: Vec<ReserveSpec>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketSpec {
+    /// Second seed of the market's address (with the creator).
+    #[serde(default)]
+    pub id: u64,
+    /// Who created (creates) the market; default: the signer.
+    pub creator: Option<String>,
+    /// The admin; default: the creator. A different admin on chain is handed over with
+    /// `transfer_admin` (the new admin then accepts).
+    pub admin: Option<String>,
+    /// May pause besides the admin; absent: left as it is.
+    pub emergency_authority: Option<String>,
+    /// Fields left out keep the program's defaults (new market) or their current value.
+    #[serde(default)]
+    pub policy: MarketSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveSpec {
+    /// For people: shown in the plan.
+    pub name: String,
+    pub mint: String,
+    /// The price account; with a pull feed id and no account, Pyth's sponsored feed account.
+    pub oracle: Option<String>,
+    #[serde(default)]
+    pub oracle_source: OracleKind,
+    /// Pyth feed id, hex.
+    pub feed_id: Option<String>,
+    /// The config the risk fields are laid over.
+    #[serde(default)]
+    pub preset: Preset,
+    /// Seed deposit in token units, from the admin's associated token account.
+    #[serde(default = "one_token")]
+    pub seed: UiAmount,
+    #[serde(default)]
+    pub permanent_delegate_acknowledged: bool,
+    #[serde(default)]
+    pub risk: ReserveSettings,
+}
+
+fn one_token() -> UiAmount {
+    UiAmount::from_str("1").expect("valid amount")
+}
+
+/// `text` as an address, or an error naming `what`.
+pub fn address(what: &str, text: &str) -> Result<Pubkey, MigrationError> {
+    Pubkey::from_str(text)
+        .map_err(|_| MigrationError::Config(format!("{what}: {text:?} is not an address")))
+}
+
+impl MarketFile {
+    pub fn parse(text: &str) -> Result<MarketFile, MigrationError> {
+        let file: MarketFile =
+            toml::from_str(text).map_err(|e| MigrationError::Config(e.to_string()))?;
+        let mut names: Vec<&str> = file.reserves.iter().map(|r| r.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(MigrationError::Config(format!(
+                "reserve {} is listed twice",
+                pair[0]
+            )));
+        }
+        Ok(file)
+    }
+
+    pub fn load(path: &Path) -> Result<MarketFile, MigrationError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| MigrationError::Config(format!("{}: {e}", path.display())))?;
+        MarketFile::parse(&text)
+    }
+}
+
+impl ReserveSpec {
+    pub fn listing(&self) -> Result<Listing, MigrationError> {
+        let what = |field: &str| format!("reserve {}: {field}", self.name);
+        Ok(Listing {
+            mint: address(&what("mint"), &self.mint)?,
+            oracle: self
+                .oracle
+                .as_deref()
+                .map(|o| address(&what("oracle"), o))
+                .transpose()?,
+            oracle_source: self.oracle_source,
+            feed_id: self.feed_id.clone(),
+            preset: self.preset,
+            settings: self.risk.clone(),
+            seed: self.seed.clone(),
+            permanent_delegate_acknowledged: self.permanent_delegate_acknowledged,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_market_file() {
+        let file = MarketFile::parse(
+            r#"
+            [market]
+            id = 7
+            [market.policy]
+            close_factor_bps = 4000
+
+            [[reserve]]
+            name = "USDC"
+            mint = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
+            feed_id = "eaa020c61cc479712813461ce153894a96a6c00b21ed0cfc2798d1f9a9e9c94a"
+            preset = "stablecoin"
+            [reserve.risk]
+            deposit_cap = "1_000_000"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.market.id, 7);
+        assert_eq!(file.market.policy.close_factor_bps, Some(4_000));
+        let usdc = &file.reserves[0];
+        assert_eq!(usdc.preset, Preset::Stablecoin);
+        assert_eq!(usdc.oracle_source, OracleKind::PythPull);
+        assert_eq!(usdc.seed, one_token());
+        assert_eq!(usdc.risk.deposit_cap, Some("1000000".parse().unwrap()));
+        assert_eq!(usdc.listing().unwrap().oracle, None);
+    }
+
+    #[test]
+    fn refuses_unknown_fields_duplicates_and_bad_addresses() {
+        let err = MarketFile::parse("[market]\nclose_factor_bps = 1").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `close_factor_bps`"),
+            "{err}"
+        );
+        let twice = "[market]\n[[reserve]]\nname = \"A\"\nmint = \"x\"\n[[reserve]]\nname = \"A\"\nmint = \"y\"";
+        assert_eq!(
+            MarketFile::parse(twice).unwrap_err().to_string(),
+            "market config: reserve A is listed twice"
+        );
+        let bad =
+            MarketFile::parse("[market]\n[[reserve]]\nname = \"A\"\nmint = \"nope\"").unwrap();
+        assert_eq!(
+            bad.reserves[0].listing().unwrap_err().to_string(),
+            "market config: reserve A: mint: \"nope\" is not an address"
+        );
+    }
+}

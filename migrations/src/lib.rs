@@ -1,0 +1,29 @@
+//! Applies a declarative market config (TOML) to a cluster: `plan` compares the file with the
+//! chain and says what it would create and change (old -> new); `Plan::apply` does it. A second
+//! apply finds nothing to do.
+pub mod config;
+mod plan;
+
+pub use {
+    config::MarketFile,
+    plan::{plan, Plan, Step},
+};
+
+use {
+    ballast_client::{cli::CliError, settings::SettingsError, ClientError},
+    thiserror::Error,
+};
+
+#[derive(Debug, Error)]
+pub enum MigrationError {
+    #[error("market config: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("{0}")]
+    Signer(String),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Cli(#[from] CliError),
+}

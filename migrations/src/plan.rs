@@ -1,0 +1,394 @@
+//! What it takes to make the cluster match a market file, and doing it.
+use {
+    crate::{
+        config::{address, MarketFile},
+        MigrationError,
+    },
+    ballast::{
+        instructions::InitMarketArgs,
+        state::{MarketChange, MarketConfig, ReserveChange, ReserveConfig},
+    },
+    ballast_client::{
+        instructions as ix,
+        listing::PreparedListing,
+        pda,
+        settings::{market_changes, reserve_changes, CurveSpec},
+        spl, ReserveKeys, Transport,
+    },
+    solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
+};
+
+#[derive(Clone, Debug)]
+pub enum Step {
+    CreateMarket {
+        id: u64,
+        admin: Pubkey,
+        config: MarketConfig,
+        emergency_authority: Option<Pubkey>,
+    },
+    UpdateMarket {
+        changes: Vec<MarketChange>,
+        /// "field: old -> new"
+        diff: Vec<String>,
+    },
+    /// Proposes a new admin, who then signs `accept_admin`.
+    TransferAdmin { from: Pubkey, to: Pubkey },
+    CreateReserve {
+        name: String,
+        listing: PreparedListing,
+    },
+    UpdateReserve {
+        name: String,
+        keys: ReserveKeys,
+        changes: Vec<ReserveChange>,
+        diff: Vec<String>,
+    },
+}
+
+/// The steps, in order, and what already matches.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub market: Pubkey,
+    /// Who must sign the steps (creator for a new market, else the admin).
+    pub signer: Pubkey,
+    pub steps: Vec<Step>,
+    pub unchanged: Vec<String>,
+    /// Differences the program offers no instruction for.
+    pub warnings: Vec<String>,
+}
+
+fn market_fields(c: &MarketConfig) -> Vec<(&'static str, String)> {
+    vec![
+        ("close_factor_bps", c.close_factor_bps.to_string()),
+        (
+            "full_liquidation_health_bps",
+            c.full_liquidation_health_bps.to_string(),
+        ),
+        ("liquidation_dust_usd", c.liquidation_dust_usd.to_string()),
+        (
+            "oracle_outage_threshold_secs",
+            c.oracle_outage_threshold_secs.to_string(),
+        ),
+        (
+            "oracle_grace_period_secs",
+            c.oracle_grace_period_secs.to_string(),
+        ),
+    ]
+}
+
+fn reserve_fields(c: &ReserveConfig) -> Vec<(&'static str, String)> {
+    let cap = |v: u64| {
+        if v == u64::MAX {
+            "unlimited".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    vec![
+        ("loan_to_value_bps", c.loan_to_value_bps.to_string()),
+        (
+            "liquidation_threshold_bps",
+            c.liquidation_threshold_bps.to_string(),
+        ),
+        (
+            "liquidation_bonus_min_bps",
+            c.liquidation_bonus_min_bps.to_string(),
+        ),
+        (
+            "liquidation_bonus_max_bps",
+            c.liquidation_bonus_max_bps.to_string(),
+        ),
+        (
+            "protocol_liquidation_fee_bps",
+            c.protocol_liquidation_fee_bps.to_string(),
+        ),
+        ("borrow_fee_bps", c.borrow_fee_bps.to_string()),
+        (
+            "protocol_take_rate_bps",
+            c.protocol_take_rate_bps.to_string(),
+        ),
+        ("borrow_factor_bps", c.borrow_factor_bps.to_string()),
+        ("deposit_cap", cap(c.deposit_cap)),
+        ("borrow_cap", cap(c.borrow_cap)),
+        ("oracle_max_age_secs", c.oracle_max_age_secs.to_string()),
+        (
+            "oracle_max_confidence_bps",
+            c.oracle_max_confidence_bps.to_string(),
+        ),
+        ("rate_curve", CurveSpec(c.rate_curve).to_string()),
+        ("outflow_limit", cap(c.outflow_limit)),
+        ("outflow_window_secs", c.outflow_window_secs.to_string()),
+        ("flash_loans", (c.flash_loans_enabled != 0).to_string()),
+        ("flash_loan_fee_bps", c.flash_loan_fee_bps.to_string()),
+    ]
+}
+
+/// "field: old -> new" for every field that differs.
+fn diff(old: Vec<(&'static str, String)>, new: Vec<(&'static str, String)>) -> Vec<String> {
+    old.into_iter()
+        .zip(new)
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((name, a), (_, b))| format!("{name}: {a} -> {b}"))
+        .collect()
+}
+
+/// Compares `file` with the cluster; `signer` is who will apply it.
+pub async fn plan(
+    transport: &impl Transport,
+    file: &MarketFile,
+    signer: &Pubkey,
+) -> Result<Plan, MigrationError> {
+    let spec = &file.market;
+    let creator = match &spec.creator {
+        Some(c) => address("market.creator", c)?,
+        None => *signer,
+    };
+    let market = pda::market(&creator, spec.id);
+    let admin = match &spec.admin {
+        Some(a) => address("market.admin", a)?,
+        None => creator,
+    };
+    let emergency_authority = spec
+        .emergency_authority
+        .as_deref()
+        .map(|e| address("market.emergency_authority", e))
+        .transpose()?;
+    let mut plan = Plan {
+        market,
+        signer: *signer,
+        steps: Vec::new(),
+        unchanged: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let on_chain = match transport.account(&market).await? {
+        Some(account) => Some(ballast_client::accounts::decode_market(&market, &account)?),
+        None => None,
+    };
+    // Whoever administers the market when the reserve steps run must sign them.
+    let acting_admin = match &on_chain {
+        None => {
+            if creator != *signer {
+                return Err(MigrationError::Signer(format!(
+                    "market {market} does not exist yet: only its creator {creator} can create it"
+                )));
+            }
+            if emergency_authority.is_some() && admin != *signer {
+                plan.warnings.push(format!(
+                    "emergency_authority: set by the admin {admin} after creation (run again as the admin)"
+                ));
+            }
+            plan.steps.push(Step::CreateMarket {
+                id: spec.id,
+                admin,
+                config: spec.policy.apply(&MarketConfig::default())?,
+                emergency_authority,
+            });
+            admin
+        }
+        Some(m) => {
+            let target = spec.policy.apply(&m.config)?;
+            let mut changes = market_changes(&m.config, &target);
+            let mut lines = diff(market_fields(&m.config), market_fields(&target));
+            if let Some(key) = emergency_authority.filter(|k| *k != m.emergency_authority) {
+                changes.push(MarketChange::EmergencyAuthority(key));
+                lines.push(format!(
+                    "emergency_authority: {} -> {key}",
+                    m.emergency_authority
+                ));
+            }
+            if changes.is_empty() {
+                plan.unchanged.push(format!("market {market}"));
+            } else {
+                plan.steps.push(Step::UpdateMarket {
+                    changes,
+                    diff: lines,
+                });
+            }
+            if admin != m.admin && admin != m.pending_admin {
+                plan.steps.push(Step::TransferAdmin {
+                    from: m.admin,
+                    to: admin,
+                });
+            } else if admin != m.admin {
+                plan.warnings.push(format!(
+                    "admin {admin} is proposed and has not accepted yet"
+                ));
+            }
+            m.admin
+        }
+    };
+    for reserve in &file.reserves {
+        let listing = reserve.listing()?;
+        let prepared = listing.prepare(transport, &market).await?;
+        let address = prepared.keys.address;
+        let Some(account) = transport.account(&address).await? else {
+            plan.steps.push(Step::CreateReserve {
+                name: reserve.name.clone(),
+                listing: prepared,
+            });
+            continue;
+        };
+        let state = ballast_client::accounts::decode_reserve(&address, &account)?;
+        if state.oracle.account != prepared.keys.oracle {
+            plan.warnings.push(format!(
+                "reserve {}: oracle {} on chain, {} in the file: a reserve's oracle cannot be changed",
+                reserve.name, state.oracle.account, prepared.keys.oracle
+            ));
+        }
+        let target = prepared.args.config;
+        let changes = reserve_changes(&state.config, &target);
+        if changes.is_empty() {
+            plan.unchanged.push(format!("reserve {}", reserve.name));
+        } else {
+            plan.steps.push(Step::UpdateReserve {
+                name: reserve.name.clone(),
+                keys: ReserveKeys::from_reserve(address, &state),
+                changes,
+                diff: diff(reserve_fields(&state.config), reserve_fields(&target)),
+            });
+        }
+    }
+    let needs_admin = plan
+        .steps
+        .iter()
+        .any(|s| !matches!(s, Step::CreateMarket { .. }));
+    if needs_admin && acting_admin != *signer {
+        return Err(MigrationError::Signer(format!(
+            "these changes must be signed by the market admin {acting_admin}, not {signer}"
+        )));
+    }
+    Ok(plan)
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The plan as people read it: + create, ~ change, = unchanged, ! warning.
+    pub fn render(&self) -> String {
+        let mut lines = vec![format!("plan for market {}:", self.market)];
+        for step in &self.steps {
+            match step {
+                Step::CreateMarket {
+                    id,
+                    admin,
+                    config,
+                    emergency_authority,
+                } => {
+                    lines.push(format!("  + create market (id {id}, admin {admin})"));
+                    for (name, value) in market_fields(config) {
+                        lines.push(format!("      {name} = {value}"));
+                    }
+                    if let Some(key) = emergency_authority {
+                        lines.push(format!("      emergency_authority = {key}"));
+                    }
+                }
+                Step::UpdateMarket { diff, .. } => {
+                    lines.push("  ~ market".to_string());
+                    lines.extend(diff.iter().map(|d| format!("      {d}")));
+                }
+                Step::TransferAdmin { from, to } => {
+                    lines.push(format!(
+                        "  ~ admin: {from} -> {to} (the new admin must accept)"
+                    ));
+                }
+                Step::CreateReserve { name, listing } => {
+                    lines.push(format!(
+                        "  + list {name}: reserve {}, mint {}, oracle {}, seed {} base units",
+                        listing.keys.address,
+                        listing.keys.liquidity_mint,
+                        listing.keys.oracle,
+                        listing.args.seed_amount
+                    ));
+                    for (field, value) in reserve_fields(&listing.args.config) {
+                        lines.push(format!("      {field} = {value}"));
+                    }
+                }
+                Step::UpdateReserve { name, diff, .. } => {
+                    lines.push(format!("  ~ reserve {name}"));
+                    lines.extend(diff.iter().map(|d| format!("      {d}")));
+                }
+            }
+        }
+        lines.extend(self.unchanged.iter().map(|u| format!("  = {u}: no change")));
+        lines.extend(self.warnings.iter().map(|w| format!("  ! {w}")));
+        lines.push(if self.is_empty() {
+            "nothing to do: the cluster matches the file".to_string()
+        } else {
+            format!("{} step(s)", self.steps.len())
+        });
+        lines.join("\n")
+    }
+
+    /// Sends every step, in order, one transaction each; returns a line per step.
+    pub async fn apply(
+        &self,
+        transport: &impl Transport,
+        signer: &Keypair,
+    ) -> Result<Vec<String>, MigrationError> {
+        let me = signer.pubkey();
+        let mut done = Vec::new();
+        for step in &self.steps {
+            let (what, instructions): (String, Vec<Instruction>) = match step {
+                Step::CreateMarket {
+                    id,
+                    admin,
+                    config,
+                    emergency_authority,
+                } => {
+                    let mut ixs = vec![ix::init_market(
+                        &me,
+                        InitMarketArgs {
+                            market_id: *id,
+                            admin: *admin,
+                            config: *config,
+                        },
+                    )];
+                    if let Some(key) = emergency_authority.filter(|_| *admin == me) {
+                        ixs.push(ix::update_market(
+                            &me,
+                            &self.market,
+                            MarketChange::EmergencyAuthority(key),
+                        ));
+                    }
+                    (format!("created market {}", self.market), ixs)
+                }
+                Step::UpdateMarket { changes, .. } => (
+                    "updated the market".to_string(),
+                    changes
+                        .iter()
+                        .map(|c| ix::update_market(&me, &self.market, *c))
+                        .collect(),
+                ),
+                Step::TransferAdmin { to, .. } => (
+                    format!("proposed {to} as admin"),
+                    vec![ix::transfer_admin(&me, &self.market, to)],
+                ),
+                Step::CreateReserve { name, listing } => {
+                    let k = &listing.keys;
+                    let source = spl::associated_account(&me, &k.liquidity_mint, &k.token_program);
+                    (
+                        format!("listed {name}"),
+                        vec![ix::init_reserve(&me, &me, k, &source, listing.args.clone())],
+                    )
+                }
+                Step::UpdateReserve {
+                    name,
+                    keys,
+                    changes,
+                    ..
+                } => (
+                    format!("updated reserve {name}"),
+                    changes
+                        .iter()
+                        .map(|c| ix::update_reserve(&me, keys, *c))
+                        .collect(),
+                ),
+            };
+            let outcome = transport.send(&instructions, &[signer]).await?;
+            done.push(format!("{what} ({})", outcome.signature));
+        }
+        Ok(done)
+    }
+}

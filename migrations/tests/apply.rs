@@ -1,0 +1,220 @@
+//! A market file applied to the in-process bank: a plan, an apply, a config change, a no-op.
+use {
+    anchor_spl::token::ID as TOKEN_PROGRAM_ID,
+    ballast::state::{MarketChange, MarketConfig},
+    ballast_client::{bank::Bank, fetch, pda, presets, pyth::PythPrice, spl, Transport},
+    ballast_migrations::{plan, MarketFile, Step},
+    solana_sdk::{pubkey::Pubkey, signature::Keypair, signer::Signer},
+};
+
+struct Cluster {
+    bank: Bank,
+    admin: Keypair,
+    usdc: (Pubkey, Pubkey),
+    sol: (Pubkey, Pubkey),
+}
+
+/// A bank with USDC and SOL mints, their Pyth accounts, and an admin holding a seed of each.
+async fn cluster() -> Cluster {
+    let bank = Bank::start(Vec::new()).await;
+    let admin = bank.payer().await;
+    let authority = Keypair::new();
+    let mut assets = Vec::new();
+    for (decimals, price) in [(6u8, 100_000_000i64), (9, 15_000_000_000)] {
+        let mint = spl::new_mint(
+            &bank,
+            &admin,
+            &authority.pubkey(),
+            decimals,
+            &TOKEN_PROGRAM_ID,
+        )
+        .await
+        .unwrap();
+        let oracle = Pubkey::new_unique();
+        let now = bank.clock().await.unwrap().unix_timestamp;
+        let update = PythPrice::new(oracle.to_bytes(), price, -8, now);
+        bank.set_account(&oracle, update.account()).await;
+        let ata = spl::associated_account(&admin.pubkey(), &mint, &TOKEN_PROGRAM_ID);
+        let ixs = [
+            spl::create_associated_account(
+                &admin.pubkey(),
+                &admin.pubkey(),
+                &mint,
+                &TOKEN_PROGRAM_ID,
+            ),
+            spl::mint_to(
+                &TOKEN_PROGRAM_ID,
+                &mint,
+                &ata,
+                &authority.pubkey(),
+                10u64.pow(decimals.into()),
+            ),
+        ];
+        bank.send(&ixs, &[&admin, &authority]).await.unwrap();
+        assets.push((mint, oracle));
+    }
+    Cluster {
+        bank,
+        admin,
+        usdc: assets[0],
+        sol: assets[1],
+    }
+}
+
+fn file(c: &Cluster, close_factor: u16, usdc_ltv: u16) -> MarketFile {
+    MarketFile::parse(&format!(
+        r#"
+        [market]
+        id = 3
+        [market.policy]
+        close_factor_bps = {close_factor}
+
+        [[reserve]]
+        name = "USDC"
+        mint = "{}"
+        oracle = "{}"
+        preset = "stablecoin"
+        [reserve.risk]
+        loan_to_value_bps = {usdc_ltv}
+        deposit_cap = "5_000_000"
+
+        [[reserve]]
+        name = "SOL"
+        mint = "{}"
+        oracle = "{}"
+        preset = "volatile"
+        "#,
+        c.usdc.0, c.usdc.1, c.sol.0, c.sol.1
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn plans_applies_changes_and_is_idempotent() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+
+    // First run: everything is created.
+    let first = plan(&c.bank, &file(&c, 4_000, 7_000), &me).await.unwrap();
+    assert_eq!(first.market, market);
+    assert_eq!(first.steps.len(), 3);
+    assert!(matches!(first.steps[0], Step::CreateMarket { id: 3, .. }));
+    let text = first.render();
+    assert!(text.contains("  + create market (id 3, admin "), "{text}");
+    assert!(text.contains("      close_factor_bps = 4000"), "{text}");
+    assert!(text.contains("  + list USDC: reserve "), "{text}");
+    assert!(text.contains("      deposit_cap = 5000000000000"), "{text}");
+    assert!(text.ends_with("3 step(s)"), "{text}");
+    let done = first.apply(&c.bank, &c.admin).await.unwrap();
+    assert_eq!(done.len(), 3);
+
+    let state = fetch::market(&c.bank, &market).await.unwrap();
+    assert_eq!(
+        state.config,
+        MarketConfig {
+            close_factor_bps: 4_000,
+            ..MarketConfig::default()
+        }
+    );
+    let usdc = fetch::reserve(&c.bank, &pda::reserve(&market, &c.usdc.0))
+        .await
+        .unwrap();
+    let mut expected = presets::stablecoin();
+    expected.loan_to_value_bps = 7_000;
+    expected.deposit_cap = 5_000 * 1_000_000_000;
+    assert_eq!(usdc.config, expected);
+    assert_eq!(usdc.liquidity.available_amount, 1_000_000);
+    let sol = fetch::reserve(&c.bank, &pda::reserve(&market, &c.sol.0))
+        .await
+        .unwrap();
+    assert_eq!(sol.config, presets::volatile());
+
+    // Second run: nothing to do.
+    let again = plan(&c.bank, &file(&c, 4_000, 7_000), &me).await.unwrap();
+    assert!(again.is_empty());
+    assert_eq!(
+        again.render(),
+        format!(
+            "plan for market {market}:\n  = market {market}: no change\n  = reserve USDC: no change\n  \
+             = reserve SOL: no change\nnothing to do: the cluster matches the file"
+        )
+    );
+    assert!(again.apply(&c.bank, &c.admin).await.unwrap().is_empty());
+
+    // A change: old -> new, then applied, then a no-op again.
+    let change = plan(&c.bank, &file(&c, 5_000, 6_500), &me).await.unwrap();
+    let text = change.render();
+    assert!(
+        text.contains("  ~ market\n      close_factor_bps: 4000 -> 5000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ~ reserve USDC\n      loan_to_value_bps: 7000 -> 6500"),
+        "{text}"
+    );
+    assert!(text.contains("  = reserve SOL: no change"), "{text}");
+    match &change.steps[0] {
+        Step::UpdateMarket { changes, .. } => {
+            assert_eq!(changes, &vec![MarketChange::CloseFactorBps(5_000)])
+        }
+        other => panic!("{other:?}"),
+    }
+    change.apply(&c.bank, &c.admin).await.unwrap();
+    let state = fetch::market(&c.bank, &market).await.unwrap();
+    assert_eq!(state.config.close_factor_bps, 5_000);
+    let usdc = fetch::reserve(&c.bank, &pda::reserve(&market, &c.usdc.0))
+        .await
+        .unwrap();
+    assert_eq!(usdc.config.loan_to_value_bps, 6_500);
+    assert!(plan(&c.bank, &file(&c, 5_000, 6_500), &me)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn refuses_a_signer_who_is_not_the_admin_and_invalid_configs() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    plan(&c.bank, &file(&c, 4_000, 7_000), &me)
+        .await
+        .unwrap()
+        .apply(&c.bank, &c.admin)
+        .await
+        .unwrap();
+    let stranger = Pubkey::new_unique();
+    let mut other = file(&c, 5_000, 7_000);
+    other.market.creator = Some(me.to_string());
+    let err = plan(&c.bank, &other, &stranger).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("these changes must be signed by the market admin {me}, not {stranger}")
+    );
+    // The program's own rule, before anything is sent.
+    let err = plan(&c.bank, &file(&c, 4_000, 9_000), &me)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid reserve config: loan_to_value_bps must be below liquidation_threshold_bps"
+    );
+    let err = plan(&c.bank, &file(&c, 0, 7_000), &me).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid market config: close_factor_bps must be 1..=10000"
+    );
+}
+
+#[test]
+fn the_localnet_example_parses_and_names_its_placeholders() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("localnet.toml");
+    let file = MarketFile::load(&path).unwrap();
+    assert_eq!(file.reserves.len(), 2);
+    assert_eq!(file.market.policy.close_factor_bps, Some(5_000));
+    let err = file.reserves[0].listing().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "market config: reserve USDC: mint: \"REPLACE_WITH_YOUR_6_DECIMAL_TEST_MINT\" is not an address"
+    );
+}
