@@ -31,6 +31,11 @@ impl RpcTransport {
         }
     }
 
+    /// Over an existing client (another commitment, a custom sender, the client's mocks).
+    pub fn with_client(client: RpcClient) -> RpcTransport {
+        RpcTransport { client }
+    }
+
     pub fn url(&self) -> String {
         self.client.url()
     }
