@@ -15,7 +15,6 @@ use {
         instruction::Instruction,
         pubkey::Pubkey,
         signature::{Keypair, Signature},
-        signer::Signer,
         transaction::Transaction,
     },
     std::collections::{BTreeSet, HashSet},
@@ -137,10 +136,7 @@ impl BankState {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Transaction, ClientError> {
-        let payer = signers
-            .first()
-            .ok_or_else(|| ClientError::Transport("no signer to pay the fee".into()))?
-            .pubkey();
+        let payer = crate::transport::fee_payer(signers)?;
         loop {
             let blockhash = self
                 .ctx

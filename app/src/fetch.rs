@@ -1,11 +1,13 @@
 //! Fetching and decoding program accounts, and finding them by market or owner.
 use {
     crate::{
-        accounts::{decode_market, decode_obligation, decode_reserve, mint_decimals, token_amount},
+        accounts::{
+            decode, decode_market, decode_obligation, decode_reserve, mint_decimals, token_amount,
+        },
         transport::AccountFilter,
         ClientError, ObligationKeys, Transport,
     },
-    anchor_lang::Discriminator,
+    anchor_lang::{Discriminator, ZeroCopy},
     ballast::state::{Market, Obligation, Reserve},
     solana_sdk::{account::Account, pubkey::Pubkey},
     std::mem::offset_of,
@@ -64,20 +66,31 @@ fn by_key<T: Discriminator>(field_offset: usize, key: &Pubkey) -> [AccountFilter
     ]
 }
 
+/// Every account of type `T` whose `market` field (at `market_offset` within `T`) is `market`,
+/// decoded, ordered by address.
+async fn of_market<T: ZeroCopy + Discriminator>(
+    transport: &impl Transport,
+    market: &Pubkey,
+    market_offset: usize,
+    name: &'static str,
+) -> Result<Vec<(Pubkey, T)>, ClientError> {
+    let filters = by_key::<T>(market_offset, market);
+    let mut found = transport
+        .program_accounts(&filters)
+        .await?
+        .into_iter()
+        .map(|(address, account)| Ok((address, decode::<T>(&address, &account, name)?)))
+        .collect::<Result<Vec<_>, ClientError>>()?;
+    found.sort_by_key(|(address, _)| *address);
+    Ok(found)
+}
+
 /// Every reserve of `market`, ordered by address.
 pub async fn market_reserves(
     transport: &impl Transport,
     market: &Pubkey,
 ) -> Result<Vec<(Pubkey, Reserve)>, ClientError> {
-    let filters = by_key::<Reserve>(offset_of!(Reserve, market), market);
-    let mut found = transport
-        .program_accounts(&filters)
-        .await?
-        .into_iter()
-        .map(|(address, account)| Ok((address, decode_reserve(&address, &account)?)))
-        .collect::<Result<Vec<_>, ClientError>>()?;
-    found.sort_by_key(|(address, _)| *address);
-    Ok(found)
+    of_market(transport, market, offset_of!(Reserve, market), "reserve").await
 }
 
 /// Every obligation of `market`, ordered by address.
@@ -85,15 +98,13 @@ pub async fn market_obligations(
     transport: &impl Transport,
     market: &Pubkey,
 ) -> Result<Vec<(Pubkey, Obligation)>, ClientError> {
-    let filters = by_key::<Obligation>(offset_of!(Obligation, market), market);
-    let mut found = transport
-        .program_accounts(&filters)
-        .await?
-        .into_iter()
-        .map(|(address, account)| Ok((address, decode_obligation(&address, &account)?)))
-        .collect::<Result<Vec<_>, ClientError>>()?;
-    found.sort_by_key(|(address, _)| *address);
-    Ok(found)
+    of_market(
+        transport,
+        market,
+        offset_of!(Obligation, market),
+        "obligation",
+    )
+    .await
 }
 
 /// An obligation's keys with its position accounts, each reserve's oracle read from the chain.

@@ -14,7 +14,7 @@ use {
     },
     solana_sdk::{
         account::Account, clock::Clock, hash::Hash, instruction::Instruction, pubkey::Pubkey,
-        signature::Keypair, signer::Signer, sysvar, transaction::Transaction,
+        signature::Keypair, sysvar, transaction::Transaction,
     },
     solana_transaction_status_client_types::UiInstruction,
 };
@@ -45,10 +45,7 @@ impl RpcTransport {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Transaction, ClientError> {
-        let payer = signers
-            .first()
-            .ok_or_else(|| ClientError::Transport("no signer to pay the fee".into()))?
-            .pubkey();
+        let payer = crate::transport::fee_payer(signers)?;
         let blockhash = self.latest_blockhash().await?;
         crate::transport::sign(instructions, &payer, signers, blockhash)
     }

@@ -72,6 +72,15 @@ pub trait Transport {
     async fn latest_blockhash(&self) -> Result<Hash, ClientError>;
 }
 
+/// The fee payer: the first signer.
+pub fn fee_payer(signers: &[&Keypair]) -> Result<Pubkey, ClientError> {
+    use solana_sdk::signer::Signer;
+    signers
+        .first()
+        .map(|s| s.pubkey())
+        .ok_or_else(|| ClientError::Transport("no signer to pay the fee".into()))
+}
+
 /// A transaction of `instructions` paid by `payer`, signed by `signers`: a signer missing or
 /// one too many is an error, not a panic.
 pub fn sign(

@@ -52,6 +52,23 @@ fn positive(amount: u64) -> Result<u64, CliError> {
     Ok(amount)
 }
 
+/// `amount` from token account `account` (`max`: all it holds): positive, and held.
+async fn from_wallet(
+    session: &Session<'_, impl Transport>,
+    account: &Pubkey,
+    amount: &UiAmount,
+    r: &NamedReserve,
+    show: impl Fn(u64) -> String,
+) -> Result<u64, CliError> {
+    let amount = positive(if amount.is_max() {
+        fetch::token_balance(session.transport, account).await?
+    } else {
+        amount.to_base(r.decimals())?
+    })?;
+    session.require_balance(account, amount, show).await?;
+    Ok(amount)
+}
+
 /// The signer's obligation `id`, which must exist, with its position accounts.
 async fn own_obligation(
     session: &Session<'_, impl Transport>,
@@ -74,14 +91,7 @@ pub async fn deposit(
     let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let source = liquidity_account(&user, &r);
-    let amount = if args.amount.is_max() {
-        positive(fetch::token_balance(session.transport, &source).await?)?
-    } else {
-        positive(args.amount.to_base(r.decimals())?)?
-    };
-    session
-        .require_balance(&source, amount, |v| r.units(v))
-        .await?;
+    let amount = from_wallet(session, &source, &args.amount, &r, |v| r.units(v)).await?;
     let ctokens = ctoken_account(&user, &r);
     let ixs = [
         spl::create_associated_account(&user, &user, &r.keys.collateral_mint(), &TOKEN_PROGRAM_ID),
@@ -102,14 +112,7 @@ pub async fn redeem(
     let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let ctokens = ctoken_account(&user, &r);
-    let amount = if args.amount.is_max() {
-        positive(fetch::token_balance(session.transport, &ctokens).await?)?
-    } else {
-        positive(args.amount.to_base(r.decimals())?)?
-    };
-    session
-        .require_balance(&ctokens, amount, |v| r.ctoken_units(v))
-        .await?;
+    let amount = from_wallet(session, &ctokens, &args.amount, &r, |v| r.ctoken_units(v)).await?;
     let destination = liquidity_account(&user, &r);
     let ixs = [
         open_liquidity_account(&user, &r),
@@ -130,14 +133,7 @@ pub async fn supply(
     let r = session.reserve(&args.reserve).await?;
     let user = signer.pubkey();
     let source = liquidity_account(&user, &r);
-    let amount = if args.amount.is_max() {
-        positive(fetch::token_balance(session.transport, &source).await?)?
-    } else {
-        positive(args.amount.to_base(r.decimals())?)?
-    };
-    session
-        .require_balance(&source, amount, |v| r.units(v))
-        .await?;
+    let amount = from_wallet(session, &source, &args.amount, &r, |v| r.units(v)).await?;
     let obligation = ObligationKeys::new(r.keys.market, user, args.obligation_id);
     let mut ixs = Vec::new();
     if session

@@ -70,15 +70,7 @@ pub fn short(address: &Pubkey) -> String {
 
 /// A fixed-point value as a plain decimal with `places` decimals, rounded down (for JSON).
 pub fn plain(value: Fixed, places: u32) -> String {
-    let unit = Fixed::SCALE / 10u128.pow(places);
-    let scaled = value.raw() / unit;
-    let factor = 10u128.pow(places);
-    format!(
-        "{}.{:0width$}",
-        scaled / factor,
-        scaled % factor,
-        width = places as usize
-    )
+    crate::format::decimal(value, places).replace(',', "")
 }
 
 /// Base units as a plain decimal in token units, no separators (for JSON).

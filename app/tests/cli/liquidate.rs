@@ -4,9 +4,9 @@ use {
     ballast::math::Fixed,
 };
 
-/// Bob borrows 1,100 USDC against 10 SOL at $150; SOL then falls to $130, which puts his debt
-/// above the 80% line ($1,040).
-async fn unhealthy_bob() -> (Harness, User) {
+/// Bob borrows 1,100 USDC against 10 SOL at $150 (a fall to $130 puts his debt above the 80%
+/// line, $1,040); Liz holds 1,000 USDC.
+async fn bob_and_liz() -> (Harness, User, User) {
     let h = Harness::with_market().await;
     let (alice, bob) = (h.user("alice").await, h.user("bob").await);
     h.give(&alice, h.asset_index("USDC"), 10_000 * USDC).await;
@@ -14,14 +14,14 @@ async fn unhealthy_bob() -> (Harness, User) {
     h.give(&bob, h.asset_index("SOL"), 10 * SOL).await;
     h.ok(&bob, &["supply", "SOL", "10"]).await;
     h.ok(&bob, &["borrow", "USDC", "1100"]).await;
-    (h, bob)
+    let liz = h.user("liz").await;
+    h.give(&liz, h.asset_index("USDC"), 1_000 * USDC).await;
+    (h, bob, liz)
 }
 
 #[tokio::test]
 async fn liquidates_an_unhealthy_obligation_for_ctokens() {
-    let (h, bob) = unhealthy_bob().await;
-    let liz = h.user("liz").await;
-    h.give(&liz, h.asset_index("USDC"), 1_000 * USDC).await;
+    let (h, bob, liz) = bob_and_liz().await;
     let obligation = h.obligation_key(&bob.key()).to_string();
     let args = [
         "liquidate",
@@ -73,9 +73,7 @@ async fn liquidates_an_unhealthy_obligation_for_ctokens() {
 
 #[tokio::test]
 async fn liquidity_payout_and_a_floor_on_what_is_received() {
-    let (h, bob) = unhealthy_bob().await;
-    let liz = h.user("liz").await;
-    h.give(&liz, h.asset_index("USDC"), 1_000 * USDC).await;
+    let (h, bob, liz) = bob_and_liz().await;
     h.set_price(h.asset_index("SOL"), 13_000_000_000).await;
     let obligation = h.obligation_key(&bob.key()).to_string();
     let base = [
