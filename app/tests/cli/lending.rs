@@ -178,3 +178,49 @@ async fn dry_run_simulates_and_changes_nothing() {
     assert_ne!(signature, solana_sdk::signature::Signature::default());
     assert_eq!(h.ctokens(&alice.key(), "USDC").await, 2 * USDC);
 }
+
+#[tokio::test]
+async fn anyone_may_repay_and_withdraw_pays_at_least_what_was_asked() {
+    let h = Harness::with_market().await;
+    let (alice, bob, carol) = (
+        h.user("alice").await,
+        h.user("bob").await,
+        h.user("carol").await,
+    );
+    h.give(&alice, h.asset_index("USDC"), 10_000 * USDC).await;
+    h.give(&bob, h.asset_index("SOL"), 10 * SOL).await;
+    h.give(&carol, h.asset_index("SOL"), 100 * SOL).await;
+    // Carol's SOL is lent to Alice, who pledged USDC: a year of interest lifts the cSOL rate.
+    h.ok(&carol, &["deposit", "SOL", "100"]).await;
+    h.ok(&alice, &["supply", "USDC", "9000"]).await;
+    h.ok(&alice, &["borrow", "SOL", "30"]).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+    h.bank.advance_time(365 * 86_400).await.unwrap();
+    h.set_price(h.asset_index("USDC"), 100_000_000).await;
+    h.set_price(h.asset_index("SOL"), 15_000_000_000).await;
+
+    let rate = h.json(&bob, &["reserve", "show", "SOL"]).await["exchange_rate"].clone();
+    assert!(rate.as_str().unwrap() > "1.008", "{rate}");
+    h.ok(&bob, &["withdraw", "SOL", "2.5"]).await;
+    let received = h.balance(&bob.key(), "SOL").await;
+    // cTokens rounded up: at least 2.5 SOL, and less than one more cToken's worth above it.
+    assert!(
+        (2_500_000_000..=2_500_000_002).contains(&received),
+        "{received}"
+    );
+
+    // Bob repays part of Alice's debt.
+    h.give(&bob, h.asset_index("SOL"), SOL).await;
+    let index = h.reserve("SOL").await.liquidity.index();
+    let before = h.obligation(&alice.key()).await.borrows()[0]
+        .debt(index)
+        .unwrap();
+    let alice_ob = h.obligation_key(&alice.key()).to_string();
+    h.ok(&bob, &["repay", "SOL", "1", "--obligation", &alice_ob])
+        .await;
+    let after = h.obligation(&alice.key()).await.borrows()[0]
+        .debt(index)
+        .unwrap();
+    assert_eq!(before.checked_sub(after).unwrap(), Fixed::from_u64(SOL));
+    assert_eq!(h.balance(&bob.key(), "SOL").await, received);
+}
