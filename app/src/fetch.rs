@@ -93,6 +93,11 @@ pub async fn market_reserves(
     of_market(transport, market, offset_of!(Reserve, market), "reserve").await
 }
 
+/// Filters for the obligations of `market`, for callers that decode them themselves.
+pub fn obligation_filters(market: &Pubkey) -> [AccountFilter; 2] {
+    by_key::<Obligation>(offset_of!(Obligation, market), market)
+}
+
 /// Every obligation of `market`, ordered by address.
 pub async fn market_obligations(
     transport: &impl Transport,

@@ -2,6 +2,7 @@
 //! account decoding, and a transport to an RPC node or to an in-process bank.
 pub mod accounts;
 pub mod amount;
+pub mod backoffice;
 pub mod bank;
 pub mod cli;
 pub mod demo;

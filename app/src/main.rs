@@ -12,6 +12,15 @@ use {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ballast_client::bank::quiet_logs();
+    if matches!(cli.command, Command::Liquidator(_) | Command::Monitor(_)) {
+        // Structured logs on stderr; BALLAST_LOG filters them (RUST_LOG is the bank's).
+        let filter = tracing_subscriber::EnvFilter::try_from_env("BALLAST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let mut out = std::io::stdout();
     let result = runtime.block_on(async {

@@ -89,6 +89,56 @@ pub enum Command {
     Repay(RepayArgs),
     /// Repay an unhealthy obligation's debt and seize its collateral at a bonus.
     Liquidate(LiquidateArgs),
+    /// The reference liquidator: liquidate every unhealthy obligation, once or every --interval.
+    Liquidator(LiquidatorArgs),
+    /// Watch the market and emit alerts as JSON lines (and to a webhook).
+    Monitor(MonitorArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct LoopArgs {
+    /// One pass, then exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Seconds between passes.
+    #[arg(long, default_value_t = 30)]
+    pub interval: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LiquidatorArgs {
+    #[command(flatten)]
+    pub schedule: LoopArgs,
+    /// Most obligations acted on per pass, the least healthy first.
+    #[arg(long)]
+    pub max_obligations_per_pass: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Payout::Ctokens)]
+    pub payout: Payout,
+    #[arg(long, default_value_t = 400_000)]
+    pub compute_unit_limit: u32,
+    /// Priority fee in micro-lamports per compute unit.
+    #[arg(long, default_value_t = 0)]
+    pub priority_fee: u64,
+    /// Least payout accepted, as a share (bps) of the simulated one.
+    #[arg(long, default_value_t = 9_900)]
+    pub min_payout_bps: u16,
+    /// Serve Prometheus metrics at this loopback address (e.g. 127.0.0.1:9464).
+    #[arg(long)]
+    pub metrics: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub schedule: LoopArgs,
+    #[command(flatten)]
+    pub thresholds: crate::backoffice::Thresholds,
+    /// Thresholds from a TOML file instead of the flags (missing fields: the defaults).
+    #[arg(long)]
+    pub thresholds_file: Option<std::path::PathBuf>,
+    /// Also POST every alert, as JSON, to this URL.
+    #[arg(long)]
+    pub webhook: Option<String>,
 }
 
 /// For admin commands: print the unsigned transaction instead of sending it, for a multisig

@@ -1,6 +1,7 @@
 //! The `ballast` command line. The command core (`run`) takes any `Transport`, so every command
 //! runs against an RPC node or the in-process bank, and the tests need no validator.
 mod args;
+mod backoffice;
 mod cluster;
 mod lending;
 mod market;
@@ -81,5 +82,7 @@ pub async fn run(
         Command::Borrow(a) => lending::borrow(&session, a, out).await,
         Command::Repay(a) => lending::repay(&session, a, out).await,
         Command::Liquidate(a) => lending::liquidate(&session, a, out).await,
+        Command::Liquidator(a) => backoffice::liquidator(&session, a, out).await,
+        Command::Monitor(a) => backoffice::monitor(&session, a, out).await,
     }
 }

@@ -125,9 +125,14 @@ impl Harness {
 
     /// Publishes `price` (10^-8 USD) for asset `index` now.
     pub async fn set_price(&self, index: usize, price: i64) {
+        self.set_price_aged(index, price, 0).await;
+    }
+
+    /// Publishes `price` for asset `index` as published `age` seconds ago.
+    pub async fn set_price_aged(&self, index: usize, price: i64, age: i64) {
         let a = &self.assets[index];
         let now = self.bank.clock().await.unwrap().unix_timestamp;
-        let update = PythPrice::new(a.oracle.to_bytes(), price, -8, now);
+        let update = PythPrice::new(a.oracle.to_bytes(), price, -8, now - age);
         self.bank.set_account(&a.oracle, update.account()).await;
     }
 

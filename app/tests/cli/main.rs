@@ -1,5 +1,6 @@
 //! Every `ballast` subcommand end to end against the in-process bank, and the binary's exits.
 mod admin;
+mod backoffice;
 mod binary;
 mod errors;
 mod harness;

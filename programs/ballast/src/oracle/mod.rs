@@ -71,15 +71,7 @@ pub fn price_from_account(
     reserve: &Reserve,
     now: i64,
 ) -> Result<OraclePrice> {
-    require_keys_eq!(
-        *key,
-        reserve.oracle.account,
-        BallastError::WrongOracleAccount
-    );
-    let raw = match OracleSource::from_byte(reserve.oracle.source)? {
-        OracleSource::PythPull => pyth_pull::read(owner, data, &reserve.oracle.feed_id)?,
-        OracleSource::PythLegacy => pyth_legacy::read(owner, data)?,
-    };
+    let raw = read_raw(key, owner, data, reserve)?;
     validate(
         &raw,
         reserve.config.oracle_max_age_secs,
@@ -87,6 +79,20 @@ pub fn price_from_account(
         reserve.last_oracle_publish_time,
         now,
     )
+}
+
+/// `reserve`'s oracle account decoded, before the price checks (monitors read the publish
+/// time of a price the program would refuse as stale).
+pub fn read_raw(key: &Pubkey, owner: &Pubkey, data: &[u8], reserve: &Reserve) -> Result<RawPrice> {
+    require_keys_eq!(
+        *key,
+        reserve.oracle.account,
+        BallastError::WrongOracleAccount
+    );
+    match OracleSource::from_byte(reserve.oracle.source)? {
+        OracleSource::PythPull => pyth_pull::read(owner, data, &reserve.oracle.feed_id),
+        OracleSource::PythLegacy => pyth_legacy::read(owner, data),
+    }
 }
 
 /// The checks every source's price must pass, in the order their errors are reported.

@@ -1,0 +1,268 @@
+//! The monitor: turns a snapshot into alerts (JSON lines), raising each condition once until it
+//! clears.
+use {
+    super::snapshot::Snapshot,
+    crate::views::plain,
+    ballast::math::Fixed,
+    serde::Deserialize,
+    serde_json::{json, Value},
+    solana_sdk::pubkey::Pubkey,
+    std::collections::BTreeMap,
+};
+
+/// When to alert. Ratios are basis points (10,000 = 100%).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Alert when an obligation's health factor falls below this (11000 = 1.10).
+    #[arg(long, default_value_t = 11_000)]
+    pub health_warning_bps: u32,
+    /// Alert when an oracle's price is older than this share of the reserve's max age.
+    #[arg(long, default_value_t = 8_000)]
+    pub oracle_age_warning_bps: u32,
+    /// Alert when a reserve's utilization is above this.
+    #[arg(long, default_value_t = 9_000)]
+    pub utilization_warning_bps: u32,
+    /// Alert when a deposit or borrow cap is used to this share.
+    #[arg(long, default_value_t = 9_000)]
+    pub cap_warning_bps: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            health_warning_bps: 11_000,
+            oracle_age_warning_bps: 8_000,
+            utilization_warning_bps: 9_000,
+            cap_warning_bps: 9_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AlertKind {
+    /// Health factor under the warning level (liquidatable ones included).
+    ObligationHealthLow,
+    /// Debt worth more than all collateral: a loss for lenders unless repaid.
+    BadDebt,
+    /// The program refuses the reserve's price (stale, too wide, unreadable).
+    OracleStale,
+    /// The price is close to its max age.
+    OracleNearStale,
+    UtilizationHigh,
+    DepositCapNear,
+    BorrowCapNear,
+}
+
+impl AlertKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertKind::ObligationHealthLow => "obligation_health_low",
+            AlertKind::BadDebt => "bad_debt",
+            AlertKind::OracleStale => "oracle_stale",
+            AlertKind::OracleNearStale => "oracle_near_stale",
+            AlertKind::UtilizationHigh => "utilization_high",
+            AlertKind::DepositCapNear => "deposit_cap_near",
+            AlertKind::BorrowCapNear => "borrow_cap_near",
+        }
+    }
+}
+
+/// A condition that holds now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub kind: AlertKind,
+    /// The obligation or reserve concerned.
+    pub subject: Pubkey,
+    pub message: String,
+    pub details: Value,
+}
+
+/// An alert: a condition that began (`firing`) or ended (`cleared`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alert {
+    pub firing: bool,
+    pub condition: Condition,
+    pub market: Pubkey,
+    pub at: i64,
+}
+
+impl Alert {
+    pub fn json(&self) -> Value {
+        json!({
+            "status": if self.firing { "firing" } else { "cleared" },
+            "kind": self.condition.kind.name(),
+            "subject": self.condition.subject.to_string(),
+            "market": self.market.to_string(),
+            "at": self.at,
+            "message": self.condition.message,
+            "details": self.condition.details,
+        })
+    }
+}
+
+/// Keeps what is firing, so each condition is raised once until it clears.
+#[derive(Default)]
+pub struct Monitor {
+    pub thresholds: Thresholds,
+    firing: BTreeMap<(AlertKind, Pubkey), Condition>,
+}
+
+fn bps(v: u32) -> Fixed {
+    Fixed::from_bps(v.into())
+}
+
+/// `used` >= `cap` x `share`, for a cap that is set.
+fn near_cap(used: Fixed, cap: u64, share: u32) -> bool {
+    cap != u64::MAX
+        && Fixed::from_u64(cap)
+            .mul_floor(bps(share))
+            .is_ok_and(|limit| used >= limit)
+}
+
+impl Monitor {
+    pub fn new(thresholds: Thresholds) -> Monitor {
+        Monitor {
+            thresholds,
+            firing: BTreeMap::new(),
+        }
+    }
+
+    /// Every condition that holds in `snapshot`.
+    pub fn conditions(&self, snapshot: &Snapshot) -> Vec<Condition> {
+        let t = &self.thresholds;
+        let mut found = Vec::new();
+        for r in &snapshot.reserves {
+            let c = &r.reserve.config;
+            match (&r.pricing, r.publish_time) {
+                (Err(why), _) => found.push(Condition {
+                    kind: AlertKind::OracleStale,
+                    subject: r.address,
+                    message: format!("reserve {}: price refused: {why}", r.address),
+                    details: json!({"oracle": r.reserve.oracle.account.to_string(), "error": why}),
+                }),
+                (Ok(_), Some(published)) => {
+                    let age = snapshot.now.saturating_sub(published);
+                    let warn_at = i64::from(c.oracle_max_age_secs)
+                        * i64::from(t.oracle_age_warning_bps)
+                        / 10_000;
+                    if age >= warn_at {
+                        found.push(Condition {
+                            kind: AlertKind::OracleNearStale,
+                            subject: r.address,
+                            message: format!(
+                                "reserve {}: price is {age} s old; refused after {} s",
+                                r.address, c.oracle_max_age_secs
+                            ),
+                            details: json!({"age_secs": age, "max_age_secs": c.oracle_max_age_secs}),
+                        });
+                    }
+                }
+                (Ok(_), None) => {}
+            }
+            let Ok(p) = &r.pricing else { continue };
+            let utilization = p.liquidity.utilization().unwrap_or(Fixed::ZERO);
+            if utilization > bps(t.utilization_warning_bps) {
+                found.push(Condition {
+                    kind: AlertKind::UtilizationHigh,
+                    subject: r.address,
+                    message: format!(
+                        "reserve {}: utilization {}",
+                        r.address,
+                        crate::format::percent(utilization)
+                    ),
+                    details: json!({"utilization": plain(utilization, 6)}),
+                });
+            }
+            let supplied = p.liquidity.total_supply().unwrap_or(Fixed::ZERO);
+            if near_cap(supplied, c.deposit_cap, t.cap_warning_bps) {
+                found.push(Condition {
+                    kind: AlertKind::DepositCapNear,
+                    subject: r.address,
+                    message: format!("reserve {}: deposits near the cap", r.address),
+                    details: json!({"supplied": plain(supplied, 0), "cap": c.deposit_cap}),
+                });
+            }
+            let borrowed = p.liquidity.borrowed();
+            if near_cap(borrowed, c.borrow_cap, t.cap_warning_bps) {
+                found.push(Condition {
+                    kind: AlertKind::BorrowCapNear,
+                    subject: r.address,
+                    message: format!("reserve {}: borrows near the cap", r.address),
+                    details: json!({"borrowed": plain(borrowed, 0), "cap": c.borrow_cap}),
+                });
+            }
+        }
+        for o in &snapshot.obligations {
+            let Ok(h) = &o.health else { continue };
+            let Some(factor) = h.health_factor() else {
+                continue;
+            };
+            if factor < bps(t.health_warning_bps) {
+                found.push(Condition {
+                    kind: AlertKind::ObligationHealthLow,
+                    subject: o.address,
+                    message: format!(
+                        "obligation {} (owner {}): health factor {}{}",
+                        o.address,
+                        o.obligation.owner,
+                        crate::format::decimal(factor, 4),
+                        if h.is_liquidatable() {
+                            ", liquidatable"
+                        } else {
+                            ""
+                        }
+                    ),
+                    details: json!({
+                        "owner": o.obligation.owner.to_string(),
+                        "health_factor": plain(factor, 6),
+                        "liquidatable": h.is_liquidatable(),
+                        "debt_usd": plain(h.debt_value, 6),
+                    }),
+                });
+            }
+            if h.debt_value > h.collateral_value {
+                let shortfall = h.debt_value.saturating_sub(h.collateral_value);
+                found.push(Condition {
+                    kind: AlertKind::BadDebt,
+                    subject: o.address,
+                    message: format!(
+                        "obligation {}: debt exceeds collateral by {}",
+                        o.address,
+                        crate::format::usd(shortfall)
+                    ),
+                    details: json!({"shortfall_usd": plain(shortfall, 6)}),
+                });
+            }
+        }
+        found
+    }
+
+    /// The alerts of this look: conditions that began, and firing ones that ended.
+    pub fn check(&mut self, snapshot: &Snapshot) -> Vec<Alert> {
+        let now: BTreeMap<(AlertKind, Pubkey), Condition> = self
+            .conditions(snapshot)
+            .into_iter()
+            .map(|c| ((c.kind, c.subject), c))
+            .collect();
+        let alert = |firing, condition: &Condition| Alert {
+            firing,
+            condition: condition.clone(),
+            market: snapshot.market,
+            at: snapshot.now,
+        };
+        let mut alerts: Vec<Alert> = now
+            .iter()
+            .filter(|(key, _)| !self.firing.contains_key(key))
+            .map(|(_, c)| alert(true, c))
+            .collect();
+        alerts.extend(
+            self.firing
+                .iter()
+                .filter(|(key, _)| !now.contains_key(key))
+                .map(|(_, c)| alert(false, c)),
+        );
+        self.firing = now;
+        alerts
+    }
+}

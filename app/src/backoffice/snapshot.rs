@@ -1,0 +1,152 @@
+//! One look at a market: every reserve priced once, every obligation decoded and valued with the
+//! program's own health logic. The liquidator and the monitor both work from it.
+use {
+    crate::{accounts::decode_obligation, fetch, ClientError, Transport},
+    ballast::{
+        logic::{Health, ReservePricing},
+        oracle,
+        state::{Market, Obligation, Reserve},
+    },
+    indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle},
+    solana_sdk::{account::Account, pubkey::Pubkey},
+};
+
+/// A reserve and how the program would price it now.
+#[derive(Clone, Debug)]
+pub struct PricedReserve {
+    pub address: Pubkey,
+    pub reserve: Reserve,
+    /// `Err`: why the program would refuse the oracle now (stale, too wide, ...).
+    pub pricing: Result<ReservePricing, String>,
+    /// The oracle's publish time, even when the price is refused; `None` if unreadable.
+    pub publish_time: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ValuedObligation {
+    pub address: Pubkey,
+    pub obligation: Obligation,
+    /// `Err`: a position's reserve has no usable price (or is not in the market).
+    pub health: Result<Health, String>,
+}
+
+impl ValuedObligation {
+    pub fn is_liquidatable(&self) -> bool {
+        self.health.as_ref().is_ok_and(Health::is_liquidatable)
+    }
+}
+
+pub struct Snapshot {
+    pub market: Pubkey,
+    pub state: Market,
+    pub now: i64,
+    pub reserves: Vec<PricedReserve>,
+    pub obligations: Vec<ValuedObligation>,
+}
+
+/// Scans with more obligations than this show a progress bar (when stderr is a terminal).
+const PROGRESS_FROM: usize = 10_000;
+
+impl Snapshot {
+    /// Reads the market, its reserves and their oracles, and all its obligations.
+    pub async fn take(
+        transport: &impl Transport,
+        market: &Pubkey,
+    ) -> Result<Snapshot, ClientError> {
+        let state = fetch::market(transport, market).await?;
+        let now = transport.clock().await?.unix_timestamp;
+        let mut reserves = Vec::new();
+        for (address, reserve) in fetch::market_reserves(transport, market).await? {
+            let oracle = transport.account(&reserve.oracle.account).await?;
+            reserves.push(price(address, reserve, oracle.as_ref(), now));
+        }
+        let filters = fetch::obligation_filters(market);
+        let accounts = transport.program_accounts(&filters).await?;
+        let pricing: Vec<ReservePricing> = reserves
+            .iter()
+            .filter_map(|r| r.pricing.as_ref().ok().copied())
+            .collect();
+        let progress = progress_bar(accounts.len());
+        let mut obligations = Vec::with_capacity(accounts.len());
+        for (address, account) in &accounts {
+            obligations.push(value(address, account, &pricing)?);
+            progress.inc(1);
+        }
+        progress.finish_and_clear();
+        obligations.sort_by_key(|o| o.address);
+        Ok(Snapshot {
+            market: *market,
+            state,
+            now,
+            reserves,
+            obligations,
+        })
+    }
+
+    pub fn reserve(&self, address: &Pubkey) -> Option<&PricedReserve> {
+        self.reserves.iter().find(|r| r.address == *address)
+    }
+
+    /// Prices of the reserves that have one.
+    pub fn pricing(&self) -> Vec<ReservePricing> {
+        self.reserves
+            .iter()
+            .filter_map(|r| r.pricing.as_ref().ok().copied())
+            .collect()
+    }
+}
+
+/// `reserve` priced at `now` as the program would, from its oracle account.
+pub fn price(
+    address: Pubkey,
+    reserve: Reserve,
+    oracle: Option<&Account>,
+    now: i64,
+) -> PricedReserve {
+    let key = reserve.oracle.account;
+    let (pricing, publish_time) = match oracle {
+        None => (Err(format!("oracle account {key} not found")), None),
+        Some(a) => {
+            let raw = oracle::read_raw(&key, &a.owner, &a.data, &reserve);
+            let pricing = oracle::price_from_account(&key, &a.owner, &a.data, &reserve, now)
+                .and_then(|p| ReservePricing::new(address, &reserve, p, now))
+                .map_err(|e| e.to_string());
+            (pricing, raw.ok().map(|r| r.publish_time))
+        }
+    };
+    PricedReserve {
+        address,
+        reserve,
+        pricing,
+        publish_time,
+    }
+}
+
+/// Decodes an obligation account and values it with `pricing` (the hot path of a scan).
+pub fn value(
+    address: &Pubkey,
+    account: &Account,
+    pricing: &[ReservePricing],
+) -> Result<ValuedObligation, ClientError> {
+    let obligation = decode_obligation(address, account)?;
+    let health = Health::of(&obligation, pricing).map_err(|e| e.to_string());
+    Ok(ValuedObligation {
+        address: *address,
+        obligation,
+        health,
+    })
+}
+
+fn progress_bar(len: usize) -> ProgressBar {
+    if len < PROGRESS_FROM {
+        return ProgressBar::hidden();
+    }
+    // Drawn only when stderr is a terminal.
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("scanning {pos}/{len} obligations {wide_bar} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,423 @@
+//! `ballast monitor` and `ballast liquidator` end to end on the bank: 54 obligations with mixed
+//! positions, a SOL crash, alerts (also to a loopback webhook), one liquidator pass.
+use {
+    crate::harness::{Harness, User, SOL, USDC},
+    ballast_client::{
+        backoffice::{Alert, Monitor, Snapshot, Thresholds},
+        Transport,
+    },
+    http_body_util::{BodyExt, Full},
+    hyper::{body::Bytes, server::conn::http1, service::service_fn, Response},
+    hyper_util::rt::TokioIo,
+    serde_json::Value,
+    solana_sdk::pubkey::Pubkey,
+    std::{
+        collections::BTreeSet,
+        convert::Infallible,
+        sync::{Arc, Mutex},
+    },
+    tokio::net::TcpListener,
+};
+
+const ETH: u64 = 100_000_000; // 8 decimals
+/// Borrowed share of each obligation's borrow limit, per mille, by obligation index / 6.
+const SHARES: [u64; 9] = [500, 600, 700, 800, 900, 950, 990, 650, 850];
+
+/// One obligation: collateral and debt in base units of (USDC, SOL, ETH).
+#[derive(Clone, Copy, Debug)]
+struct Spec {
+    collateral: [u64; 3],
+    debt: [u64; 3],
+}
+
+/// Six shapes of obligation, nine sizes of debt each. Borrow limits at $150 SOL, $3,000 ETH:
+/// SOL 10 -> $1,125; ETH 1 -> $2,250; USDC 3,000 -> $2,400; USDC 200 -> $160.
+fn specs() -> Vec<Spec> {
+    let mut all = Vec::new();
+    for share in SHARES {
+        let usdc = |usd: u64| usd * USDC * share / 1_000;
+        let sol = |usd: u64| usd * SOL * share / 1_000 / 150;
+        let eth = |usd: u64| usd * ETH * share / 1_000 / 3_000;
+        all.extend([
+            // SOL backs USDC.
+            Spec {
+                collateral: [0, 10 * SOL, 0],
+                debt: [usdc(1_125), 0, 0],
+            },
+            // ETH backs USDC.
+            Spec {
+                collateral: [0, 0, ETH],
+                debt: [usdc(2_250), 0, 0],
+            },
+            // SOL and ETH back USDC.
+            Spec {
+                collateral: [0, 10 * SOL, ETH],
+                debt: [usdc(3_375), 0, 0],
+            },
+            // USDC backs SOL.
+            Spec {
+                collateral: [3_000 * USDC, 0, 0],
+                debt: [0, sol(2_400), 0],
+            },
+            // USDC and SOL back ETH: SOL is the larger collateral.
+            Spec {
+                collateral: [200 * USDC, 10 * SOL, 0],
+                debt: [0, 0, eth(1_285)],
+            },
+            // ETH backs SOL (10%) and USDC (90%): USDC is the larger debt.
+            Spec {
+                collateral: [0, 0, ETH],
+                debt: [usdc(2_025), sol(225), 0],
+            },
+        ]);
+    }
+    all
+}
+
+/// Values in 10^-18 USD at prices (USDC, SOL, ETH) in whole USD.
+fn value(amounts: [u64; 3], prices: [u128; 3]) -> [u128; 3] {
+    let scale = [10u128.pow(12), 10u128.pow(9), 10u128.pow(10)]; // 18 - decimals
+    [0, 1, 2].map(|i| u128::from(amounts[i]) * prices[i] * scale[i])
+}
+
+/// Liquidation thresholds (bps): stablecoin 85%, volatile 80%.
+const THRESHOLD: [u128; 3] = [8_500, 8_000, 8_000];
+
+struct Expected {
+    unhealthy: BTreeSet<usize>,
+    warning: BTreeSet<usize>,
+    bad_debt: BTreeSet<usize>,
+}
+
+/// Health of every spec at `prices`, in closed form.
+fn expected(specs: &[Spec], prices: [u128; 3]) -> Expected {
+    let mut e = Expected {
+        unhealthy: BTreeSet::new(),
+        warning: BTreeSet::new(),
+        bad_debt: BTreeSet::new(),
+    };
+    for (i, s) in specs.iter().enumerate() {
+        let collateral = value(s.collateral, prices);
+        let limit: u128 = (0..3).map(|k| collateral[k] * THRESHOLD[k]).sum();
+        let debt: u128 = value(s.debt, prices).iter().sum();
+        if debt * 10_000 > limit {
+            e.unhealthy.insert(i);
+        }
+        // Health factor (limit / 10,000) / debt under 1.1.
+        if limit < debt * 11_000 {
+            e.warning.insert(i);
+        }
+        if debt > collateral.iter().sum() {
+            e.bad_debt.insert(i);
+        }
+    }
+    e
+}
+
+async fn webhook() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/alerts", listener.local_addr().unwrap());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let sink = received.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let sink = sink.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let sink = sink.clone();
+                    async move {
+                        let body = request.into_body().collect().await.unwrap().to_bytes();
+                        sink.lock()
+                            .unwrap()
+                            .push(serde_json::from_slice(&body).unwrap());
+                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::new())))
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, received)
+}
+
+fn lines(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn monitor_alerts_and_one_liquidator_pass_takes_exactly_the_unhealthy() {
+    let mut h = Harness::with_market().await;
+    let eth = h.asset("ETH", 8, 300_000_000_000).await;
+    h.give(&h.admin, eth, ETH).await;
+    let (mint, oracle) = (
+        h.assets[eth].mint.to_string(),
+        h.assets[eth].oracle.to_string(),
+    );
+    h.ok(
+        &h.admin,
+        &[
+            "reserve", "add", "--mint", &mint, "--oracle", &oracle, "--preset", "volatile",
+        ],
+    )
+    .await;
+    for symbol in ["SOL", "ETH"] {
+        h.ok(
+            &h.admin,
+            &["reserve", "update", symbol, "--borrow-fee-bps", "0"],
+        )
+        .await;
+    }
+    let symbols = ["USDC", "SOL", "ETH"];
+    let lender = h.user("lender").await;
+    let pools = [100_000 * USDC, 1_000 * SOL, 100 * ETH];
+    for (k, symbol) in symbols.iter().enumerate() {
+        h.give(&lender, k, pools[k]).await;
+        h.ok(&lender, &["deposit", symbol, "max"]).await;
+    }
+
+    let specs = specs();
+    assert_eq!(specs.len(), 54);
+    let mut users: Vec<User> = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let user = h.user(&format!("user{i}")).await;
+        for (k, (&amount, symbol)) in spec.collateral.iter().zip(symbols).enumerate() {
+            if amount > 0 {
+                h.give(&user, k, amount).await;
+                h.ok(&user, &["supply", symbol, "max"]).await;
+            }
+        }
+        for k in [1, 0, 2] {
+            if spec.debt[k] > 0 {
+                let amount =
+                    ballast_client::format::units(spec.debt[k], [6, 9, 8][k]).replace(',', "");
+                h.ok(&user, &["borrow", symbols[k], &amount]).await;
+            }
+        }
+        users.push(user);
+    }
+
+    // Caps at what is used now: ETH deposits and USDC borrows are 100% of their caps.
+    let eth_supplied = {
+        let r = h.reserve("ETH").await;
+        r.liquidity.total_supply().unwrap().to_floor().unwrap()
+    };
+    let usdc_borrowed = h
+        .reserve("USDC")
+        .await
+        .liquidity
+        .borrowed()
+        .to_ceil()
+        .unwrap();
+    let cap = ballast_client::format::units(eth_supplied, 8).replace(',', "");
+    h.ok(
+        &h.admin,
+        &["reserve", "update", "ETH", "--deposit-cap", &cap],
+    )
+    .await;
+    let cap = ballast_client::format::units(usdc_borrowed, 6).replace(',', "");
+    h.ok(
+        &h.admin,
+        &["reserve", "update", "USDC", "--borrow-cap", &cap],
+    )
+    .await;
+
+    // SOL falls to $100, ETH to $2,400; the ETH feed then stalls: its price is 50 s old when
+    // the monitor looks (max age 60 s).
+    h.set_price(2, 240_000_000_000).await;
+    h.bank.advance_time(50).await.unwrap();
+    h.set_price(0, 100_000_000).await;
+    h.set_price(1, 10_000_000_000).await;
+    let e = expected(&specs, [1, 100, 2_400]);
+    assert_eq!(e.unhealthy.len(), 17);
+    assert!(e.warning.len() > e.unhealthy.len() && e.warning.len() < 54);
+    assert_eq!(e.bad_debt.len(), 3);
+    let address = |i: usize| h.obligation_key(&users[i].key());
+
+    // The monitor: exactly the expected alerts, on stdout and at the webhook.
+    let (url, received) = webhook().await;
+    // USDC utilization, closed form: borrowed / supplied; alert just below it.
+    let usdc_supply = 1 + pools[0] + specs.iter().map(|s| s.collateral[0]).sum::<u64>();
+    let usdc_debt: u64 = specs.iter().map(|s| s.debt[0]).sum();
+    let utilization_bps = u128::from(usdc_debt) * 10_000 / u128::from(usdc_supply);
+    let threshold = (utilization_bps - 1).to_string();
+    let monitor = [
+        "monitor",
+        "--once",
+        "--utilization-warning-bps",
+        &threshold,
+        "--webhook",
+        &url,
+    ];
+    let alerts = lines(&h.ok(&h.admin, &monitor).await);
+    // The same look through the library, twice: the second raises nothing.
+    let thresholds = Thresholds {
+        utilization_warning_bps: utilization_bps as u32 - 1,
+        ..Thresholds::default()
+    };
+    let mut watcher = Monitor::new(thresholds);
+    let market = h.market.unwrap();
+    let first = watcher.check(&Snapshot::take(&h.bank, &market).await.unwrap());
+    assert_eq!(first.iter().map(Alert::json).collect::<Vec<_>>(), alerts);
+    assert!(watcher
+        .check(&Snapshot::take(&h.bank, &market).await.unwrap())
+        .is_empty());
+    let got: BTreeSet<(String, Pubkey)> = alerts
+        .iter()
+        .map(|a| {
+            assert_eq!(a["status"], "firing");
+            (
+                a["kind"].as_str().unwrap().to_string(),
+                a["subject"].as_str().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    let mut want: BTreeSet<(String, Pubkey)> = BTreeSet::new();
+    want.extend(
+        e.warning
+            .iter()
+            .map(|&i| ("obligation_health_low".to_string(), address(i))),
+    );
+    want.extend(
+        e.bad_debt
+            .iter()
+            .map(|&i| ("bad_debt".to_string(), address(i))),
+    );
+    want.insert(("utilization_high".into(), h.reserve_key("USDC")));
+    want.insert(("borrow_cap_near".into(), h.reserve_key("USDC")));
+    want.insert(("deposit_cap_near".into(), h.reserve_key("ETH")));
+    want.insert(("oracle_near_stale".into(), h.reserve_key("ETH")));
+    assert_eq!(got, want);
+    assert_eq!(alerts.len(), want.len());
+    assert_eq!(*received.lock().unwrap(), alerts);
+    // Liquidatable ones say so.
+    for a in alerts
+        .iter()
+        .filter(|a| a["kind"] == "obligation_health_low")
+    {
+        let i = (0..54)
+            .find(|&i| address(i).to_string() == a["subject"])
+            .unwrap();
+        assert_eq!(
+            a["details"]["liquidatable"],
+            e.unhealthy.contains(&i),
+            "{a}"
+        );
+    }
+
+    // One liquidator pass: exactly the unhealthy obligations, each once; the rest untouched.
+    let liquidator = h.user("liquidator").await;
+    h.give(&liquidator, 0, 1_000_000 * USDC).await;
+    h.give(&liquidator, 1, 10_000 * SOL).await;
+    h.give(&liquidator, 2, 1_000 * ETH).await;
+    let mut before = Vec::new();
+    for i in 0..54 {
+        before.push(h.bank.account(&address(i)).await.unwrap().unwrap().data);
+    }
+    let dry = lines(
+        &h.ok(
+            &liquidator,
+            &["--output", "json", "--dry-run", "liquidator", "--once"],
+        )
+        .await,
+    );
+    assert_eq!(dry[0]["liquidated"], 17);
+    for (i, data) in before.iter().enumerate() {
+        assert_eq!(
+            &h.bank.account(&address(i)).await.unwrap().unwrap().data,
+            data
+        );
+    }
+    let pass = lines(
+        &h.ok(&liquidator, &["--output", "json", "liquidator", "--once"])
+            .await,
+    );
+    let p = &pass[0];
+    assert_eq!(
+        (p["scanned"].as_u64(), p["unhealthy"].as_u64()),
+        (Some(54), Some(17))
+    );
+    assert_eq!(
+        (
+            p["liquidated"].as_u64(),
+            p["errors"].as_u64(),
+            p["skipped"].as_u64()
+        ),
+        (Some(17), Some(0), Some(0))
+    );
+    let liquidated: BTreeSet<Pubkey> = p["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().parse().unwrap())
+        .collect();
+    let want: BTreeSet<Pubkey> = e.unhealthy.iter().map(|&i| address(i)).collect();
+    assert_eq!(liquidated, want);
+    for (i, data) in before.iter().enumerate() {
+        let now = h.bank.account(&address(i)).await.unwrap().unwrap().data;
+        assert_eq!(&now != data, e.unhealthy.contains(&i), "obligation {i}");
+    }
+    // The pair: the largest debt (USDC, second position of shape 5) and the most valuable
+    // collateral (SOL, second position of shape 4).
+    let usdc_index = h.reserve("USDC").await.liquidity.index();
+    let sol_index = h.reserve("SOL").await.liquidity.index();
+    for &i in &e.unhealthy {
+        let o = h.obligation(&users[i].key()).await;
+        let held = |k: &str| {
+            o.collaterals()
+                .iter()
+                .find(|c| c.reserve == h.reserve_key(k))
+                .map(|c| c.deposited_amount)
+        };
+        let owed = |k: &str, index| {
+            o.borrows()
+                .iter()
+                .find(|b| b.reserve == h.reserve_key(k))
+                .map(|b| b.debt(index).unwrap().to_ceil().unwrap())
+        };
+        if i % 6 == 4 {
+            assert_eq!(held("USDC"), Some(200 * USDC));
+            assert!(held("SOL").unwrap() < 10 * SOL);
+        }
+        if i % 6 == 5 {
+            // Repaid in part, or in full below the full-liquidation health (0.9).
+            assert!(owed("USDC", usdc_index).unwrap_or(0) < specs[i].debt[0]);
+            // Untouched but for 50 s of interest.
+            let sol_debt = owed("SOL", sol_index).unwrap();
+            assert!(
+                sol_debt >= specs[i].debt[1]
+                    && sol_debt < specs[i].debt[1] + specs[i].debt[1] / 10_000
+            );
+        }
+    }
+    let p_repaid: f64 = p["repaid_usd"].as_str().unwrap().parse().unwrap();
+    assert!(p_repaid > 0.0);
+
+    // After the liquidations: what still holds is not raised again; what ended is cleared.
+    let snapshot = Snapshot::take(&h.bank, &market).await.unwrap();
+    let holding: BTreeSet<(String, Pubkey)> = watcher
+        .conditions(&snapshot)
+        .iter()
+        .map(|c| (c.kind.name().to_string(), c.subject))
+        .collect();
+    let after = watcher.check(&snapshot);
+    assert!(!after.is_empty());
+    for alert in &after {
+        let key = (
+            alert.condition.kind.name().to_string(),
+            alert.condition.subject,
+        );
+        if alert.firing {
+            assert!(!got.contains(&key), "raised again: {key:?}");
+        } else {
+            assert!(
+                got.contains(&key) && !holding.contains(&key),
+                "cleared wrongly: {key:?}"
+            );
+        }
+    }
+    assert!(after.iter().any(|a| !a.firing));
+}
