@@ -421,3 +421,97 @@ async fn monitor_alerts_and_one_liquidator_pass_takes_exactly_the_unhealthy() {
     }
     assert!(after.iter().any(|a| !a.firing));
 }
+
+#[tokio::test]
+async fn races_and_failures_are_counted_and_the_pass_goes_on() {
+    use ballast_client::backoffice::{liquidator::pass, metrics, LiquidatorConfig};
+    let h = Harness::with_market().await;
+    let alice = h.user("alice").await;
+    h.give(&alice, 0, 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    // Bob and Dan borrow against 10 SOL each; below $137.50 / $136.25 they can be liquidated.
+    let mut borrowers = Vec::new();
+    for (name, debt) in [("bob", "1100"), ("dan", "1090")] {
+        let user = h.user(name).await;
+        h.give(&user, 1, 10 * SOL).await;
+        h.ok(&user, &["supply", "SOL", "10"]).await;
+        h.ok(&user, &["borrow", "USDC", debt]).await;
+        borrowers.push(user);
+    }
+    let market = h.market.unwrap();
+    let liz = h.user("liz").await;
+    let config = LiquidatorConfig::default();
+    let registry = std::sync::Arc::new(metrics::LiquidatorMetrics::default());
+
+    // Seen unhealthy at $130, but the price is back at $150 when the transactions run.
+    h.set_price(1, 13_000_000_000).await;
+    let seen = Snapshot::take(&h.bank, &market).await.unwrap();
+    h.set_price(1, 15_000_000_000).await;
+    h.give(&liz, 0, 5_000 * USDC).await;
+    let raced = pass(&h.bank, &seen, &liz.keypair, &config).await;
+    assert_eq!(
+        (
+            raced.unhealthy,
+            raced.skipped,
+            raced.liquidated,
+            raced.errors
+        ),
+        (2, 2, 0, 0)
+    );
+    registry.record(&raced);
+
+    // Unhealthy for real, but a liquidator holding no USDC fails on each, and tries each.
+    h.set_price(1, 13_000_000_000).await;
+    let broke = h.user("broke").await;
+    let now = Snapshot::take(&h.bank, &market).await.unwrap();
+    let failed = pass(&h.bank, &now, &broke.keypair, &config).await;
+    assert_eq!(
+        (failed.unhealthy, failed.errors, failed.liquidated),
+        (2, 2, 0)
+    );
+    registry.record(&failed);
+
+    // Liz does both; at most one per pass when told so.
+    let one = LiquidatorConfig {
+        max_per_pass: Some(1),
+        ..config
+    };
+    let first = pass(&h.bank, &now, &liz.keypair, &one).await;
+    assert_eq!((first.unhealthy, first.liquidated), (2, 1));
+    // Least healthy first: Bob.
+    assert_eq!(
+        first.done[0].obligation,
+        h.obligation_key(&borrowers[0].key())
+    );
+    registry.record(&first);
+
+    // The counters, scraped over loopback.
+    let bound = metrics::serve("127.0.0.1:0".parse().unwrap(), registry.clone())
+        .await
+        .unwrap();
+    let text = reqwest::get(format!("http://{bound}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "ballast_liquidator_passes_total 3",
+        "ballast_liquidator_obligations_unhealthy_total 6",
+        "ballast_liquidator_liquidations_total 1",
+        "ballast_liquidator_skipped_total 2",
+        "ballast_liquidator_errors_total 2",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line:?} missing from:\n{text}"
+        );
+    }
+    let err = metrics::serve("0.0.0.0:0".parse().unwrap(), registry)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "metrics are served on loopback only, not 0.0.0.0:0"
+    );
+}
