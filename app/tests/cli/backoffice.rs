@@ -515,3 +515,41 @@ async fn races_and_failures_are_counted_and_the_pass_goes_on() {
         "metrics are served on loopback only, not 0.0.0.0:0"
     );
 }
+
+#[tokio::test]
+async fn monitor_thresholds_come_from_flags_or_a_file() {
+    let h = Harness::with_market().await;
+    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
+    h.give(&alice, 0, 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    h.give(&bob, 1, 10 * SOL).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+    // $1,200 of liquidation limit against $600: health factor 2.
+    h.ok(&bob, &["borrow", "USDC", "600"]).await;
+    assert_eq!(h.ok(&h.admin, &["monitor", "--once"]).await, "");
+    let flagged = lines(
+        &h.ok(
+            &h.admin,
+            &["monitor", "--once", "--health-warning-bps", "20001"],
+        )
+        .await,
+    );
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0]["kind"], "obligation_health_low");
+    assert_eq!(flagged[0]["details"]["health_factor"], "2.000000");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("thresholds.toml");
+    std::fs::write(&file, "health_warning_bps = 25000\n").unwrap();
+    let path = file.display().to_string();
+    let from_file = lines(
+        &h.ok(&h.admin, &["monitor", "--once", "--thresholds-file", &path])
+            .await,
+    );
+    assert_eq!(from_file, flagged);
+    std::fs::write(&file, "health_warning = 2\n").unwrap();
+    let err = h
+        .fails(&h.admin, &["monitor", "--once", "--thresholds-file", &path])
+        .await;
+    assert!(err.contains("unknown field `health_warning`"), "{err}");
+}
