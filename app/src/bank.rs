@@ -58,6 +58,24 @@ struct BankState {
     /// Every address a transaction or `set_account` touched: the bank cannot list accounts by
     /// owner, so `program_accounts` looks through these.
     known: BTreeSet<Pubkey>,
+    /// Set by `record_next`: the name the next transaction is recorded under.
+    record_next: Option<String>,
+    recorded: Vec<Recorded>,
+}
+
+/// A transaction as it ran on the bank, with everything needed to replay it elsewhere (on an
+/// SBF build of the program, say): the accounts it referenced as they were before, the clock,
+/// and what happened.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub name: String,
+    pub instructions: Vec<Instruction>,
+    pub payer: Pubkey,
+    /// Existing, non-executable, non-sysvar accounts the transaction referenced, before it ran.
+    pub accounts: Vec<(Pubkey, Account)>,
+    pub clock: Clock,
+    /// `Err`: the transaction error.
+    pub result: Result<(), solana_sdk::transaction::TransactionError>,
 }
 
 impl Bank {
@@ -78,6 +96,8 @@ impl Bank {
                 ctx,
                 sent: HashSet::new(),
                 known,
+                record_next: None,
+                recorded: Vec::new(),
             }),
         }
     }
@@ -94,6 +114,17 @@ impl Bank {
             .ctx
             .set_account(address, &AccountSharedData::from(account));
         state.known.insert(*address);
+    }
+
+    /// Records the next transaction that calls the Ballast program under `name` (see
+    /// `Recorded`); setup transactions before it (mints, token accounts) are not recorded.
+    pub async fn record_next(&self, name: &str) {
+        self.ctx.lock().await.record_next = Some(name.to_string());
+    }
+
+    /// The transactions recorded so far, in order; clears the list.
+    pub async fn take_recorded(&self) -> Vec<Recorded> {
+        std::mem::take(&mut self.ctx.lock().await.recorded)
     }
 
     /// Moves the clock `seconds` forward (and the slot with it).
@@ -152,6 +183,29 @@ impl BankState {
             let clock = self.clock().await?;
             self.warp(clock.slot + 1, clock.unix_timestamp)?;
         }
+    }
+
+    /// The accounts `tx` references that a replay must provide: existing, not programs, not
+    /// sysvars.
+    async fn accounts_before(
+        &mut self,
+        tx: &Transaction,
+    ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+        let mut found = Vec::new();
+        for key in &tx.message.account_keys {
+            let account = self
+                .ctx
+                .banks_client
+                .get_account(*key)
+                .await
+                .map_err(transport_error)?;
+            if let Some(account) =
+                account.filter(|a| !a.executable && a.owner != solana_sdk::sysvar::ID)
+            {
+                found.push((*key, account));
+            }
+        }
+        Ok(found)
     }
 
     async fn simulate(&mut self, tx: Transaction) -> Result<TxOutcome, ClientError> {
@@ -225,11 +279,37 @@ impl Transport for Bank {
     ) -> Result<TxOutcome, ClientError> {
         let mut state = self.ctx.lock().await;
         let tx = state.fresh_transaction(instructions, signers).await?;
+        let ours = instructions.iter().any(|i| i.program_id == ballast::ID);
+        let recording = match state.record_next.take_if(|_| ours) {
+            Some(name) => Some((
+                name,
+                state.accounts_before(&tx).await?,
+                state.clock().await?,
+            )),
+            None => None,
+        };
         let simulated = state.simulate(tx.clone()).await;
         let signature = tx.signatures[0];
         state.sent.insert(signature);
         state.known.extend(tx.message.account_keys.iter().copied());
+        let payer = tx.message.account_keys[0];
         let processed = state.ctx.banks_client.process_transaction(tx).await;
+        if let Some((name, accounts, clock)) = recording {
+            let result = match &processed {
+                Ok(()) => Ok(()),
+                Err(BanksClientError::TransactionError(e))
+                | Err(BanksClientError::SimulationError { err: e, .. }) => Err(e.clone()),
+                Err(other) => return Err(ClientError::Transport(other.to_string())),
+            };
+            state.recorded.push(Recorded {
+                name,
+                instructions: instructions.to_vec(),
+                payer,
+                accounts,
+                clock,
+                result,
+            });
+        }
         match (simulated, processed) {
             (Ok(outcome), Ok(())) => Ok(outcome),
             (Err(sim_err), Err(_)) => Err(sim_err),

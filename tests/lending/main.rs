@@ -5,6 +5,7 @@ mod bad_debt;
 mod borrow;
 mod budgets;
 mod collateral;
+mod cu_scenario;
 mod deposit;
 mod flash_loans;
 mod grace;

@@ -3,6 +3,7 @@
 //! and `assert_error!` for exact program errors.
 pub mod attacker;
 pub mod budgets;
+pub mod cu;
 pub mod expect;
 pub mod market;
 pub mod senders;

@@ -30,8 +30,7 @@ pub fn borrow(
         reserve.config.borrow_cap > 0,
         BallastError::BorrowingDisabled
     );
-    let fee =
-        Fixed::from_u64(amount).mul_ceil(Fixed::from_bps(reserve.config.borrow_fee_bps.into()))?;
+    let fee = Fixed::from_u64(amount).mul_bps_ceil(reserve.config.borrow_fee_bps.into())?;
     let debt = Fixed::from_u64(amount).checked_add(fee)?;
     let liquidity = &mut reserve.liquidity;
     require!(

@@ -117,24 +117,62 @@ impl Health {
         let mut h = Health::default();
         for position in obligation.collaterals() {
             let p = find(pricing, &position.reserve)?;
-            let value = p.collateral_value(position.deposited_amount)?;
-            h.collateral_value = h.collateral_value.checked_add(value)?;
-            h.borrow_limit = h
-                .borrow_limit
-                .checked_add(value.mul_floor(Fixed::from_bps(p.loan_to_value_bps.into()))?)?;
-            h.liquidation_limit = h.liquidation_limit.checked_add(
-                value.mul_floor(Fixed::from_bps(p.liquidation_threshold_bps.into()))?,
-            )?;
+            h = h.plus(&Health::of_collateral(p, position.deposited_amount)?)?;
         }
         for position in obligation.borrows() {
             let p = find(pricing, &position.reserve)?;
-            let value = p.debt_value(position)?;
-            h.debt_value = h.debt_value.checked_add(value)?;
-            h.weighted_debt_value = h
-                .weighted_debt_value
-                .checked_add(value.mul_ceil(Fixed::from_bps(p.borrow_factor_bps.into()))?)?;
+            h = h.plus(&Health::of_debt(p, position)?)?;
         }
         Ok(h)
+    }
+
+    /// What `collateral` cTokens priced by `p` add to an obligation's health.
+    pub fn of_collateral(p: &ReservePricing, collateral: u64) -> Result<Health> {
+        let value = p.collateral_value(collateral)?;
+        Ok(Health {
+            collateral_value: value,
+            borrow_limit: value.mul_bps_floor(p.loan_to_value_bps.into())?,
+            liquidation_limit: value.mul_bps_floor(p.liquidation_threshold_bps.into())?,
+            ..Health::default()
+        })
+    }
+
+    /// What the debt of `position` priced by `p` adds to an obligation's health.
+    pub fn of_debt(p: &ReservePricing, position: &BorrowPosition) -> Result<Health> {
+        let value = p.debt_value(position)?;
+        Ok(Health {
+            debt_value: value,
+            weighted_debt_value: value.mul_bps_ceil(p.borrow_factor_bps.into())?,
+            ..Health::default()
+        })
+    }
+
+    /// The sum of two healths, field by field.
+    pub fn plus(&self, other: &Health) -> Result<Health> {
+        Ok(Health {
+            collateral_value: self.collateral_value.checked_add(other.collateral_value)?,
+            borrow_limit: self.borrow_limit.checked_add(other.borrow_limit)?,
+            liquidation_limit: self
+                .liquidation_limit
+                .checked_add(other.liquidation_limit)?,
+            debt_value: self.debt_value.checked_add(other.debt_value)?,
+            weighted_debt_value: self
+                .weighted_debt_value
+                .checked_add(other.weighted_debt_value)?,
+        })
+    }
+
+    /// This health without `part` (which must be one of its terms), field by field.
+    pub fn minus(&self, part: &Health) -> Result<Health> {
+        Ok(Health {
+            collateral_value: self.collateral_value.checked_sub(part.collateral_value)?,
+            borrow_limit: self.borrow_limit.checked_sub(part.borrow_limit)?,
+            liquidation_limit: self.liquidation_limit.checked_sub(part.liquidation_limit)?,
+            debt_value: self.debt_value.checked_sub(part.debt_value)?,
+            weighted_debt_value: self
+                .weighted_debt_value
+                .checked_sub(part.weighted_debt_value)?,
+        })
     }
 
     /// Debt within the borrow limit: borrows and withdrawals must leave an obligation so.

@@ -25,8 +25,7 @@ pub fn accrue_interest(
         let growth = compound_growth(config, liquidity.utilization()?, elapsed as u64)?;
         let new_borrowed = borrowed.mul_ceil(growth)?;
         let interest = new_borrowed.checked_sub(borrowed)?;
-        let protocol_share =
-            interest.mul_floor(Fixed::from_bps(config.protocol_take_rate_bps.into()))?;
+        let protocol_share = interest.mul_bps_floor(config.protocol_take_rate_bps.into())?;
         liquidity.borrowed_amount_sf.set(new_borrowed);
         liquidity
             .accumulated_protocol_fees_sf

@@ -137,9 +137,11 @@ pub fn plan(
         .to_ceil()?
         .min(seized);
     let protocol_collateral = Fixed::from_u64(seized - base)
-        .mul_floor(Fixed::from_bps(config.protocol_liquidation_fee_bps.into()))?
+        .mul_bps_floor(config.protocol_liquidation_fee_bps.into())?
         .to_floor()?;
 
+    // Only the two positions change: health after is health before with their terms
+    // recomputed (the same sum `Health::of` would make, without valuing every position again).
     let mut after = *obligation;
     after.withdraw_collateral(withdraw_reserve, seized)?;
     after.remove_debt(
@@ -147,7 +149,21 @@ pub fn plan(
         debt_reduction,
         repay_pricing.liquidity.index(),
     )?;
-    let health_after = Health::of(&after, pricing)?;
+    let debt_after = after
+        .borrows()
+        .iter()
+        .find(|p| p.reserve == *repay_reserve)
+        .map(|p| Health::of_debt(repay_pricing, p))
+        .transpose()?
+        .unwrap_or_default();
+    let health_after = health_before
+        .minus(&Health::of_collateral(withdraw_pricing, deposited)?)?
+        .minus(&Health::of_debt(repay_pricing, debt_position)?)?
+        .plus(&Health::of_collateral(
+            withdraw_pricing,
+            deposited - seized,
+        )?)?
+        .plus(&debt_after)?;
     // Health margin (liquidation limit - weighted debt) never falls. The config rule
     // threshold x (1 + max bonus) <= 100% <= borrow factor is what guarantees it.
     require!(

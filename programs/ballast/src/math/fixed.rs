@@ -2,18 +2,8 @@
 //!
 //! Every operation is checked and names its rounding: `*_floor` rounds toward zero, `*_ceil`
 //! away from it. The rule of the protocol: what a user receives rounds down, what a user owes
-//! rounds up. Products are taken in 256 bits so no intermediate overflows.
-use {crate::errors::math_overflow, anchor_lang::prelude::*, std::fmt, wide::U256};
-
-// Its own module: the macro's code must not see Anchor's `Result` alias. Its generated code
-// predates `div_ceil`.
-#[allow(clippy::manual_div_ceil)]
-mod wide {
-    uint::construct_uint! {
-        /// 256-bit intermediate for products and quotients of 128-bit fixed-point values.
-        pub struct U256(4);
-    }
-}
+//! rounds up. Products are taken in 256 bits (`wide`) so no intermediate overflows.
+use {crate::errors::math_overflow, anchor_lang::prelude::*, std::fmt};
 
 /// An unsigned fixed-point decimal: `raw / 10^18`.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,6 +65,20 @@ impl Fixed {
 
     pub fn saturating_sub(self, other: Fixed) -> Fixed {
         Fixed(self.0.saturating_sub(other.0))
+    }
+
+    /// `self * bps / 10,000`, rounded down: exactly `self.mul_floor(Fixed::from_bps(bps))`,
+    /// without the 256-bit intermediate that the 10^14 factor of `from_bps` forces on values
+    /// above a few hundred units (on SBF, 128-bit arithmetic is software and costs CU).
+    #[track_caller]
+    pub fn mul_bps_floor(self, bps: u64) -> Result<Fixed> {
+        mul_div(self.0, bps.into(), BPS_DENOMINATOR, Rounding::Down).map(Fixed)
+    }
+
+    /// `self * bps / 10,000`, rounded up: exactly `self.mul_ceil(Fixed::from_bps(bps))`.
+    #[track_caller]
+    pub fn mul_bps_ceil(self, bps: u64) -> Result<Fixed> {
+        mul_div(self.0, bps.into(), BPS_DENOMINATOR, Rounding::Up).map(Fixed)
     }
 
     /// `self * other`, rounded down.
@@ -171,6 +175,9 @@ impl fmt::Display for Fixed {
     }
 }
 
+/// 10,000 basis points are one.
+const BPS_DENOMINATOR: u128 = 10_000;
+
 #[derive(Clone, Copy)]
 enum Rounding {
     Down,
@@ -186,24 +193,11 @@ fn mul_div(a: u128, b: u128, d: u128, rounding: Rounding) -> Result<u128> {
             crate::errors::BallastError::DivisionByZero,
         ));
     }
-    // Fast path: the product fits 128 bits (the common case for ratios near one).
-    if let Some(product) = a.checked_mul(b) {
-        let quotient = product / d;
-        return Ok(match rounding {
-            Rounding::Up if product % d != 0 => quotient + 1,
-            _ => quotient,
-        });
+    let (quotient, remainder) = super::wide::mul_div_rem(a, b, d).ok_or_else(math_overflow)?;
+    match rounding {
+        Rounding::Up if remainder != 0 => quotient.checked_add(1).ok_or_else(math_overflow),
+        _ => Ok(quotient),
     }
-    let product = U256::from(a) * U256::from(b);
-    let (quotient, remainder) = product.div_mod(U256::from(d));
-    let quotient = match rounding {
-        Rounding::Up if !remainder.is_zero() => quotient + U256::one(),
-        _ => quotient,
-    };
-    if quotient.bits() > 128 {
-        return Err(math_overflow());
-    }
-    Ok(quotient.low_u128())
 }
 
 /// A `Fixed` as stored in zero-copy accounts: 16 little-endian bytes, so the struct has
@@ -234,7 +228,16 @@ impl From<Fixed> for Sf {
 
 #[cfg(test)]
 mod tests {
-    use {super::*, proptest::prelude::*};
+    use {super::*, proptest::prelude::*, reference::U256};
+
+    // Its own module: the macro's code must not see Anchor's `Result` alias; its generated
+    // code predates `div_ceil`.
+    #[allow(clippy::manual_div_ceil)]
+    mod reference {
+        uint::construct_uint! {
+            pub struct U256(4);
+        }
+    }
 
     fn f(units: u64) -> Fixed {
         Fixed::from_u64(units)

@@ -1,6 +1,7 @@
 //! Fixed-point arithmetic and the interest-rate curve.
 mod fixed;
 mod rate_curve;
+mod wide;
 
 pub use {
     fixed::{Fixed, Sf},

@@ -1,0 +1,213 @@
+//! Compute units per instruction on an SBF build: runs the `cu` scenario natively, writes each
+//! recorded transaction and its accounts as `sbf-cu` reads them, replays each on the SBF `.so`
+//! in LiteSVM, and prints CU per instruction; any case that ends differently on SBF than
+//! natively is reported. `--check` also enforces the budgets. Run through `scripts/cu-bench`,
+//! which builds the `.so` and `sbf-cu` with ../shared/sbf first.
+//!
+//! cu_bench --sbf-cu PATH --program ballast.so --token spl_token-3.5.0.so [--out DIR] [--check]
+use {
+    ballast_client::bank::Recorded,
+    ballast_tests::cu::{outcome, scenario, BUDGETS},
+    base64::Engine,
+    serde_json::{json, Value},
+    std::{
+        collections::HashMap,
+        path::{Path, PathBuf},
+        process::{Command, ExitCode},
+    },
+};
+
+struct Args {
+    sbf_cu: PathBuf,
+    program: PathBuf,
+    token: PathBuf,
+    out: PathBuf,
+    check: bool,
+}
+
+fn args() -> Result<Args, String> {
+    let mut named: HashMap<String, String> = HashMap::new();
+    let mut check = false;
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        if flag == "--check" {
+            check = true;
+            continue;
+        }
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        named.insert(flag, value);
+    }
+    let path = |flag: &str| {
+        named
+            .get(flag)
+            .map(PathBuf::from)
+            .ok_or(format!("missing {flag} (see scripts/cu-bench)"))
+    };
+    Ok(Args {
+        sbf_cu: path("--sbf-cu")?,
+        program: path("--program")?,
+        token: path("--token")?,
+        out: path("--out").unwrap_or_else(|_| PathBuf::from("target/cu-bench")),
+        check,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `case` as sbf-cu input files in `dir`; returns the account files and the tx file.
+fn write_case(dir: &Path, case: &Recorded) -> std::io::Result<(Vec<PathBuf>, PathBuf)> {
+    std::fs::create_dir_all(dir)?;
+    let mut accounts = Vec::new();
+    for (i, (key, account)) in case.accounts.iter().enumerate() {
+        let file = dir.join(format!("account{i:02}.json"));
+        let body = json!({
+            "pubkey": key.to_string(),
+            "account": {
+                "lamports": account.lamports,
+                "data": [base64::engine::general_purpose::STANDARD.encode(&account.data), "base64"],
+                "owner": account.owner.to_string(),
+                "executable": account.executable,
+                "rentEpoch": account.rent_epoch,
+            },
+        });
+        std::fs::write(&file, body.to_string())?;
+        accounts.push(file);
+    }
+    let instructions: Vec<Value> = case
+        .instructions
+        .iter()
+        .map(|ix| {
+            json!({
+                "program_id": ix.program_id.to_string(),
+                "accounts": ix.accounts.iter().map(|a| json!({
+                    "pubkey": a.pubkey.to_string(),
+                    "is_signer": a.is_signer,
+                    "is_writable": a.is_writable,
+                })).collect::<Vec<_>>(),
+                "data": hex(&ix.data),
+            })
+        })
+        .collect();
+    // For replaying one case by hand: sbf-cu --clock $(cat clock) ...
+    std::fs::write(
+        dir.join("clock"),
+        format!("{}:{}", case.clock.unix_timestamp, case.clock.slot),
+    )?;
+    let tx = dir.join("tx.json");
+    let body = json!({"payer": case.payer.to_string(), "instructions": instructions});
+    std::fs::write(&tx, body.to_string())?;
+    Ok((accounts, tx))
+}
+
+/// CU and outcome of `case` replayed on the SBF build, with LiteSVM's own SPL Token program
+/// (p-token) or, given `token`, that build of it.
+fn replay(
+    args: &Args,
+    dir: &Path,
+    case: &Recorded,
+    token: Option<&Path>,
+) -> Result<(u64, String), String> {
+    let (accounts, tx) = write_case(dir, case).map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(&args.sbf_cu);
+    cmd.arg("--quiet")
+        .arg("--program")
+        .arg(format!("{}={}", ballast::ID, args.program.display()));
+    if let Some(token) = token {
+        cmd.arg("--program")
+            .arg(format!("{}={}", anchor_spl::token::ID, token.display()));
+    }
+    cmd.arg("--clock")
+        .arg(format!("{}:{}", case.clock.unix_timestamp, case.clock.slot));
+    for account in &accounts {
+        cmd.arg("--account").arg(account);
+    }
+    let output = cmd
+        .arg(&tx)
+        .output()
+        .map_err(|e| format!("{}: {e}", args.sbf_cu.display()))?;
+    let line = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(line.trim()).map_err(|e| {
+        format!(
+            "{}: unexpected output {line:?} ({e}); stderr: {}",
+            case.name,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
+    let cu = result["cu"].as_u64().unwrap_or_default();
+    let ended = match &result["err"] {
+        Value::Null => "ok".to_string(),
+        Value::String(e) => e.clone(),
+        other => other.to_string(),
+    };
+    Ok((cu, ended))
+}
+
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    ballast_client::bank::quiet_logs();
+    let args = match args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let cases = scenario().await;
+    println!("| instruction | CU, p-token | CU, SPL Token 3.5.0 | native | SBF |");
+    println!("|---|---:|---:|---|---|");
+    let mut diverged = Vec::new();
+    let mut measured = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        let dir = args.out.join(format!("{i:02}-{}", slug(&case.name)));
+        let replays = replay(&args, &dir, case, None)
+            .and_then(|p| replay(&args, &dir, case, Some(&args.token)).map(|classic| (p, classic)));
+        let ((cu, sbf), (classic_cu, classic_sbf)) = match replays {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let native = outcome(&case.result);
+        let same = native == sbf && native == classic_sbf;
+        if !same {
+            diverged.push(case.name.clone());
+        }
+        measured.insert(case.name.clone(), cu);
+        println!(
+            "| {} | {cu} | {classic_cu} | {native} | {}{} |",
+            case.name,
+            sbf,
+            if same { "" } else { " **DIVERGES**" }
+        );
+    }
+    let mut failed = !diverged.is_empty();
+    if !diverged.is_empty() {
+        eprintln!("ended differently on SBF than natively: {diverged:?}");
+    }
+    if args.check {
+        for (name, budget) in BUDGETS {
+            let cu = measured.get(*name).copied().unwrap_or(u64::MAX);
+            let verdict = if cu <= *budget { "within" } else { "OVER" };
+            println!("budget {name}: {cu} CU, {verdict} {budget}");
+            failed |= cu > *budget;
+        }
+    }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,402 @@
+//! The compute-unit scenario: every instruction's happy path and an error path, run natively on
+//! the bank and recorded (accounts before, transaction, clock, result) so that the `cu_bench`
+//! example can replay each on the SBF build and compare.
+use {
+    crate::{budgets::MaxPositions, specs::USD, ReserveId, ReserveSpec, TestMarket, User},
+    ballast::{
+        constants::MAX_POSITIONS,
+        instructions::{InitMarketArgs, InitReserveArgs, LiquidateArgs, LiquidationPayout},
+        state::{MarketChange, MarketConfig, ReserveChange},
+    },
+    ballast_client::{bank::Recorded, instructions as ix, ReserveKeys},
+    solana_sdk::{signature::Keypair, signer::Signer},
+};
+
+/// Compute-unit budgets (case name, most CU), checked by `cu_bench --check`.
+pub const BUDGETS: &[(&str, u64)] = &[
+    ("deposit", 15_000),
+    ("borrow (4 positions)", 30_000),
+    ("liquidate (10 positions)", 60_000),
+    ("refresh_reserve", 5_000),
+];
+
+const USDC: u64 = 1_000_000;
+const SOL: u64 = 1_000_000_000;
+
+fn all_collateral() -> LiquidateArgs {
+    LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 1,
+        payout: LiquidationPayout::Collateral,
+    }
+}
+
+/// Runs `$action` with the bank recording its Ballast transaction as `$name`; the result is
+/// ignored here: `Recorded::result` keeps it, and the scenario test checks it.
+macro_rules! record {
+    ($m:expr, $name:expr, $action:expr) => {{
+        $m.bank.record_next($name).await;
+        let _ = $action;
+    }};
+}
+
+/// Runs every case; returns them in order.
+pub async fn scenario() -> Vec<Recorded> {
+    let mut recorded = admin_cases().await;
+    recorded.extend(lending_cases().await);
+    recorded.extend(position_cases().await);
+    recorded
+}
+
+async fn admin_cases() -> Vec<Recorded> {
+    let mut m = TestMarket::new().await;
+    let stranger = Keypair::new();
+    let init = || {
+        ix::init_market(
+            &m.payer.pubkey(),
+            InitMarketArgs {
+                market_id: 42,
+                admin: m.admin.pubkey(),
+                config: MarketConfig::default(),
+            },
+        )
+    };
+    record!(m, "init_market", m.send(init(), &m.payer).await);
+    record!(
+        m,
+        "init_market: exists (error)",
+        m.send(init(), &m.payer).await
+    );
+    record!(
+        m,
+        "update_market",
+        m.try_update_market(MarketChange::CloseFactorBps(4_000))
+            .await
+    );
+    let not_admin = ix::update_market(
+        &stranger.pubkey(),
+        &m.market,
+        MarketChange::CloseFactorBps(1),
+    );
+    record!(
+        m,
+        "update_market: not the admin (error)",
+        m.send(not_admin, &stranger).await
+    );
+    record!(m, "set_pause", m.try_set_pause(&m.admin, true).await);
+    record!(
+        m,
+        "set_pause: not an authority (error)",
+        m.try_set_pause(&stranger, true).await
+    );
+    let _ = m.try_set_pause(&m.admin, false).await;
+    let heir = Keypair::new();
+    let transfer = ix::transfer_admin(&m.admin.pubkey(), &m.market, &heir.pubkey());
+    record!(m, "transfer_admin", m.send(transfer, &m.admin).await);
+    let wrong = ix::accept_admin(&stranger.pubkey(), &m.market);
+    record!(
+        m,
+        "accept_admin: not the pending admin (error)",
+        m.send(wrong, &stranger).await
+    );
+    record!(
+        m,
+        "accept_admin",
+        m.send(ix::accept_admin(&heir.pubkey(), &m.market), &heir)
+            .await
+    );
+    // Hand the market back for the cases below.
+    let back = ix::transfer_admin(&heir.pubkey(), &m.market, &m.admin.pubkey());
+    m.send(back, &heir).await.expect("transfer back");
+    m.send(ix::accept_admin(&m.admin.pubkey(), &m.market), &m.admin)
+        .await
+        .expect("accept back");
+
+    m.bank.record_next("init_reserve").await;
+    let usdc = m.add_reserve(ReserveSpec::usdc()).await;
+    let tiny = InitReserveArgs {
+        config: ReserveSpec::usdc().config,
+        oracle_source: ReserveSpec::usdc().oracle_source,
+        oracle_feed_id: [0; 32],
+        seed_amount: 1,
+    };
+    record!(
+        m,
+        "init_reserve: seed too small (error)",
+        m.try_add_reserve(ReserveSpec::usdc(), tiny).await
+    );
+    record!(
+        m,
+        "update_reserve",
+        m.try_update_reserve(usdc, ReserveChange::BorrowFeeBps(5))
+            .await
+    );
+    record!(
+        m,
+        "update_reserve: invalid config (error)",
+        m.try_update_reserve(usdc, ReserveChange::BorrowFactorBps(9_000))
+            .await
+    );
+
+    // Protocol fees: a borrow, a year of interest.
+    let sol = m.add_reserve(ReserveSpec::sol()).await;
+    let (lender, borrower) = (m.new_user().await, m.new_user().await);
+    m.fund(&lender, usdc, 10_000 * USDC).await;
+    m.try_deposit(&lender, usdc, 10_000 * USDC)
+        .await
+        .expect("deposit");
+    m.fund(&borrower, sol, 10 * SOL).await;
+    m.try_supply(&borrower, sol, 10 * SOL)
+        .await
+        .expect("supply");
+    m.try_borrow(&borrower, usdc, 500 * USDC)
+        .await
+        .expect("borrow");
+    m.advance_time(365 * 86_400).await;
+    m.try_refresh_reserve(usdc).await.expect("refresh");
+    let to = lender.account(&m.keys(usdc).liquidity_mint);
+    record!(
+        m,
+        "withdraw_protocol_fees",
+        m.try_withdraw_protocol_fees(usdc, &to, 1_000).await
+    );
+    record!(
+        m,
+        "withdraw_protocol_fees: more than earned (error)",
+        m.try_withdraw_protocol_fees(usdc, &to, 1_000_000 * USDC)
+            .await
+    );
+    m.bank.take_recorded().await
+}
+
+async fn lending_cases() -> Vec<Recorded> {
+    let (mut m, usdc, sol) = TestMarket::standard().await;
+    m.bank.record_next("init_obligation").await;
+    let lender = m.new_user().await;
+    let again = ix::init_obligation(
+        &m.payer.pubkey(),
+        &ballast_client::ObligationKeys::new(m.market, lender.key(), 0),
+        0,
+    );
+    record!(
+        m,
+        "init_obligation: exists (error)",
+        m.send(again, &lender.keypair).await
+    );
+    m.fund(&lender, usdc, 10_000 * USDC).await;
+    record!(
+        m,
+        "deposit",
+        m.try_deposit(&lender, usdc, 10_000 * USDC).await
+    );
+    record!(
+        m,
+        "deposit: zero (error)",
+        m.try_deposit(&lender, usdc, 0).await
+    );
+    record!(m, "redeem", m.try_redeem(&lender, usdc, 1_000 * USDC).await);
+    record!(
+        m,
+        "redeem: zero (error)",
+        m.try_redeem(&lender, usdc, 0).await
+    );
+    let borrower = m.new_user().await;
+    m.fund(&borrower, sol, 20 * SOL).await;
+    record!(
+        m,
+        "supply (1 position)",
+        m.try_supply(&borrower, sol, 10 * SOL).await
+    );
+    record!(
+        m,
+        "supply: zero (error)",
+        m.try_supply(&borrower, sol, 0).await
+    );
+    m.try_deposit(&borrower, sol, 5 * SOL)
+        .await
+        .expect("deposit sol");
+    record!(
+        m,
+        "deposit_collateral",
+        m.try_deposit_collateral(&borrower, sol, SOL).await
+    );
+    record!(
+        m,
+        "deposit_collateral: zero (error)",
+        m.try_deposit_collateral(&borrower, sol, 0).await
+    );
+    record!(
+        m,
+        "withdraw (1 position)",
+        m.try_withdraw(&borrower, sol, SOL).await
+    );
+    // 10 SOL at $100 and 75% LTV: $750 of borrowing power.
+    record!(
+        m,
+        "borrow (1 position)",
+        m.try_borrow(&borrower, usdc, 500 * USDC).await
+    );
+    record!(
+        m,
+        "borrow: over the limit (error)",
+        m.try_borrow(&borrower, usdc, 500 * USDC).await
+    );
+    record!(
+        m,
+        "withdraw_collateral",
+        m.try_withdraw_collateral(&borrower, sol, SOL / 10).await
+    );
+    record!(
+        m,
+        "withdraw_collateral: unhealthy (error)",
+        m.try_withdraw_collateral(&borrower, sol, 9 * SOL).await
+    );
+    record!(
+        m,
+        "withdraw: unhealthy (error)",
+        m.try_withdraw(&borrower, sol, 9 * SOL).await
+    );
+    record!(
+        m,
+        "repay",
+        m.try_repay(&borrower, &borrower, usdc, 100 * USDC).await
+    );
+    record!(
+        m,
+        "repay: zero (error)",
+        m.try_repay(&borrower, &borrower, usdc, 0).await
+    );
+    m.advance_time(3_600).await;
+    record!(m, "refresh_reserve", m.try_refresh_reserve(usdc).await);
+    let wrong_oracle = ReserveKeys {
+        oracle: m.keys(sol).oracle,
+        ..m.keys(usdc)
+    };
+    record!(
+        m,
+        "refresh_reserve: wrong oracle (error)",
+        m.send(ix::refresh_reserve(&wrong_oracle), &m.payer).await
+    );
+    flash_cases(&m, usdc, &lender).await;
+    bad_debt_cases(&mut m, usdc, sol, &borrower).await;
+    let (empty, holder) = (m.new_user().await, m.new_user().await);
+    m.fund(&holder, usdc, USDC).await;
+    m.try_supply(&holder, usdc, USDC).await.expect("supply");
+    record!(
+        m,
+        "close_obligation: not empty (error)",
+        m.try_close_obligation(&holder).await
+    );
+    record!(m, "close_obligation", m.try_close_obligation(&empty).await);
+    m.bank.take_recorded().await
+}
+
+async fn flash_cases(m: &TestMarket, usdc: ReserveId, user: &User) {
+    let k = m.keys(usdc);
+    let account = user.account(&k.liquidity_mint);
+    let amount = 1_000 * USDC;
+    let borrow = ix::flash_borrow(&user.key(), &k, &account, amount);
+    let repay = ix::flash_repay(&user.key(), &k, &account, amount, 0);
+    m.bank.record_next("flash_borrow + flash_repay").await;
+    let _ = m
+        .send_signed(&[borrow.clone(), repay], &[&user.keypair])
+        .await;
+    m.bank.record_next("flash_borrow: no repay (error)").await;
+    let _ = m.send_signed(&[borrow], &[&user.keypair]).await;
+}
+
+/// The borrower's debt outlives its collateral after a crash: liquidate all, then write off.
+async fn bad_debt_cases(m: &mut TestMarket, usdc: ReserveId, sol: ReserveId, borrower: &User) {
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdc, 1_000 * USDC).await;
+    m.set_price(sol, 30 * USD).await;
+    record!(
+        m,
+        "socialize_bad_debt: collateral left (error)",
+        m.try_socialize_bad_debt(borrower, usdc).await
+    );
+    m.try_liquidate(&liquidator, borrower, usdc, sol, all_collateral())
+        .await
+        .expect("liquidate all");
+    record!(
+        m,
+        "socialize_bad_debt",
+        m.try_socialize_bad_debt(borrower, usdc).await
+    );
+}
+
+/// Supply, borrow, withdraw with 4 and 10 positions; liquidate with 10.
+async fn position_cases() -> Vec<Recorded> {
+    let mut max = MaxPositions::new().await;
+    assert_eq!(max.collateral.len() + max.debt.len(), MAX_POSITIONS);
+    let m = &max.market;
+    // A second user with 3 collateral positions and 1 debt.
+    let four = m.new_user().await;
+    for &r in &max.collateral[..3] {
+        m.fund(&four, r, 1_000_000_000).await;
+        m.try_supply(&four, r, 1_000_000_000).await.expect("supply");
+    }
+    let (c0, d0, last) = (
+        max.collateral[0],
+        max.debt[0],
+        *max.debt.last().expect("debt"),
+    );
+    m.try_borrow(&four, d0, 1_000_000).await.expect("borrow");
+    m.fund(&four, c0, 1_000_000).await;
+    m.fund(&max.user, c0, 1_000_000).await;
+    record!(
+        m,
+        "supply (4 positions)",
+        m.try_supply(&four, c0, 1_000_000).await
+    );
+    record!(
+        m,
+        "borrow (4 positions)",
+        m.try_borrow(&four, d0, 1_000_000).await
+    );
+    record!(
+        m,
+        "withdraw (4 positions)",
+        m.try_withdraw(&four, c0, 1_000_000).await
+    );
+    record!(
+        m,
+        "supply (10 positions)",
+        m.try_supply(&max.user, c0, 1_000_000).await
+    );
+    record!(
+        m,
+        "borrow (10 positions)",
+        m.try_borrow(&max.user, last, 1_000_000).await
+    );
+    record!(
+        m,
+        "withdraw (10 positions)",
+        m.try_withdraw(&max.user, c0, 1_000_000).await
+    );
+    let early = m.new_user().await;
+    m.fund(&early, last, 10_000_000).await;
+    record!(
+        m,
+        "liquidate: healthy (error)",
+        m.try_liquidate(&early, &max.user, last, c0, all_collateral())
+            .await
+    );
+    let liquidator = max.make_liquidatable().await;
+    let m = &max.market;
+    record!(
+        m,
+        "liquidate (10 positions)",
+        m.try_liquidate(&liquidator, &max.user, last, c0, all_collateral())
+            .await
+    );
+    m.bank.take_recorded().await
+}
+
+/// The native outcome as the runtime prints it: `ok`, or the transaction error.
+pub fn outcome(result: &Result<(), solana_sdk::transaction::TransactionError>) -> String {
+    match result {
+        Ok(()) => "ok".into(),
+        Err(e) => format!("{e:?}"),
+    }
+}
