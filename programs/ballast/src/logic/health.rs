@@ -91,8 +91,9 @@ impl ReservePricing {
             .to_floor()
     }
 
+    /// One whole token in base units, as a `Fixed`: 10^(decimals + 18) raw.
     fn one_token(&self) -> Fixed {
-        Fixed::from_u64(10u64.pow(self.decimals.into()))
+        Fixed::from_raw(crate::math::POW10[usize::from(self.decimals) + Fixed::DECIMALS as usize])
     }
 }
 
@@ -114,16 +115,29 @@ pub struct Health {
 impl Health {
     /// Values of every position of `obligation`, each priced by its entry in `pricing`.
     pub fn of(obligation: &Obligation, pricing: &[ReservePricing]) -> Result<Health> {
+        Ok(Health::with_terms(obligation, pricing)?.0)
+    }
+
+    /// `Health::of`, and each position's term (collateral first, then borrows, in the
+    /// obligation's order) for callers that recompute one of them.
+    pub fn with_terms(
+        obligation: &Obligation,
+        pricing: &[ReservePricing],
+    ) -> Result<(Health, Vec<Health>)> {
         let mut h = Health::default();
+        let mut terms = Vec::with_capacity(obligation.position_count());
         for position in obligation.collaterals() {
             let p = find(pricing, &position.reserve)?;
-            h = h.plus(&Health::of_collateral(p, position.deposited_amount)?)?;
+            terms.push(Health::of_collateral(p, position.deposited_amount)?);
         }
         for position in obligation.borrows() {
             let p = find(pricing, &position.reserve)?;
-            h = h.plus(&Health::of_debt(p, position)?)?;
+            terms.push(Health::of_debt(p, position)?);
         }
-        Ok(h)
+        for term in &terms {
+            h = h.plus(term)?;
+        }
+        Ok((h, terms))
     }
 
     /// What `collateral` cTokens priced by `p` add to an obligation's health.

@@ -51,10 +51,11 @@ pub fn projected(
 
 /// Per-second borrow rate at `utilization`: the annual rate over a 365-day year, rounded down.
 pub fn borrow_rate_per_second(config: &ReserveConfig, utilization: Fixed) -> Result<Fixed> {
+    // Exactly `div_floor(Fixed::from_u64(SECONDS_PER_YEAR))`, without the 256-bit path.
     config
         .rate_curve
         .borrow_rate(utilization)?
-        .div_floor(Fixed::from_u64(SECONDS_PER_YEAR))
+        .mul_div_int_floor(1, SECONDS_PER_YEAR)
 }
 
 /// `(1 + per-second rate)^seconds`.

@@ -68,7 +68,7 @@ pub fn plan(
     requested: u64,
     policy: &LiquidationPolicy,
 ) -> Result<Liquidation> {
-    let health_before = Health::of(obligation, pricing)?;
+    let (health_before, terms) = Health::with_terms(obligation, pricing)?;
     require!(
         health_before.is_liquidatable(),
         BallastError::ObligationHealthy
@@ -82,20 +82,21 @@ pub fn plan(
         .min(Fixed::from_bps(config.liquidation_bonus_max_bps.into()));
 
     let repay_pricing = find(pricing, repay_reserve)?;
-    let debt_position = obligation
+    let debt_index = obligation
         .borrows()
         .iter()
-        .find(|p| p.reserve == *repay_reserve)
+        .position(|p| p.reserve == *repay_reserve)
         .ok_or(BallastError::BorrowPositionNotFound)?;
+    let debt_position = &obligation.borrows()[debt_index];
     let debt = repay_pricing.debt(debt_position)?;
     let debt_owed = debt.to_ceil()?;
     let withdraw_pricing = find(pricing, withdraw_reserve)?;
-    let deposited = obligation
+    let collateral_index = obligation
         .collaterals()
         .iter()
-        .find(|p| p.reserve == *withdraw_reserve)
-        .ok_or(BallastError::CollateralPositionNotFound)?
-        .deposited_amount;
+        .position(|p| p.reserve == *withdraw_reserve)
+        .ok_or(BallastError::CollateralPositionNotFound)?;
+    let deposited = obligation.collaterals()[collateral_index].deposited_amount;
 
     // Close factor, unless the obligation is deep under water or what would remain is dust.
     let close_value = health_before.debt_value.mul_floor(policy.close_factor)?;
@@ -156,9 +157,10 @@ pub fn plan(
         .map(|p| Health::of_debt(repay_pricing, p))
         .transpose()?
         .unwrap_or_default();
+    let old_debt_term = &terms[obligation.collaterals().len() + debt_index];
     let health_after = health_before
-        .minus(&Health::of_collateral(withdraw_pricing, deposited)?)?
-        .minus(&Health::of_debt(repay_pricing, debt_position)?)?
+        .minus(&terms[collateral_index])?
+        .minus(old_debt_term)?
         .plus(&Health::of_collateral(
             withdraw_pricing,
             deposited - seized,

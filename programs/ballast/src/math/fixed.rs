@@ -27,9 +27,11 @@ impl Fixed {
         self.0
     }
 
-    /// A whole number of units. Cannot overflow: `u64::MAX * 10^18 < u128::MAX`.
+    /// A whole number of units. Cannot overflow: `u64::MAX * 10^18 < u128::MAX`. (A 64x64-bit
+    /// product, not a 128-bit one: that is a software call on SBF.)
     pub const fn from_u64(units: u64) -> Self {
-        Fixed(units as u128 * Self::SCALE)
+        let (hi, lo) = super::wide::mul_64(units, Self::SCALE as u64);
+        Fixed(((hi as u128) << 64) | lo as u128)
     }
 
     /// A basis-point ratio (10,000 = 1). Cannot overflow for any `u64`.
@@ -72,13 +74,42 @@ impl Fixed {
     /// above a few hundred units (on SBF, 128-bit arithmetic is software and costs CU).
     #[track_caller]
     pub fn mul_bps_floor(self, bps: u64) -> Result<Fixed> {
-        mul_div(self.0, bps.into(), BPS_DENOMINATOR, Rounding::Down).map(Fixed)
+        self.mul_div_small(bps, BPS_DENOMINATOR, Rounding::Down)
     }
 
     /// `self * bps / 10,000`, rounded up: exactly `self.mul_ceil(Fixed::from_bps(bps))`.
     #[track_caller]
     pub fn mul_bps_ceil(self, bps: u64) -> Result<Fixed> {
-        mul_div(self.0, bps.into(), BPS_DENOMINATOR, Rounding::Up).map(Fixed)
+        self.mul_div_small(bps, BPS_DENOMINATOR, Rounding::Up)
+    }
+
+    /// `self * numerator / denominator` for whole-number factors, rounded down: exactly
+    /// `self.mul_div_floor(Fixed::from_u64(numerator), Fixed::from_u64(denominator))`.
+    #[track_caller]
+    pub fn mul_div_int_floor(self, numerator: u64, denominator: u64) -> Result<Fixed> {
+        self.mul_div_small(numerator, denominator, Rounding::Down)
+    }
+
+    /// 32-bit factors take the cheap path (`wide::mul_div_small`), others the general one.
+    #[track_caller]
+    fn mul_div_small(self, numerator: u64, denominator: u64, rounding: Rounding) -> Result<Fixed> {
+        let (q, r) = match (u32::try_from(numerator), u32::try_from(denominator)) {
+            (Ok(n), Ok(d)) => {
+                super::wide::mul_div_small(self.0, n, d).map(|(q, r)| (q, u128::from(r)))
+            }
+            _ => super::wide::mul_div_rem(self.0, numerator.into(), denominator.into()),
+        }
+        .ok_or_else(|| {
+            if denominator == 0 {
+                crate::errors::error_at(crate::errors::BallastError::DivisionByZero)
+            } else {
+                math_overflow()
+            }
+        })?;
+        match rounding {
+            Rounding::Up if r != 0 => q.checked_add(1).map(Fixed).ok_or_else(math_overflow),
+            _ => Ok(Fixed(q)),
+        }
     }
 
     /// `self * other`, rounded down.
@@ -175,8 +206,20 @@ impl fmt::Display for Fixed {
     }
 }
 
+/// 10^0 ..= 10^38, every power of ten a `u128` holds: scales looked up rather than computed
+/// (`pow` is a loop of software 128-bit multiplications on SBF).
+pub const POW10: [u128; 39] = {
+    let mut table = [1u128; 39];
+    let mut i = 1;
+    while i < table.len() {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
 /// 10,000 basis points are one.
-const BPS_DENOMINATOR: u128 = 10_000;
+const BPS_DENOMINATOR: u64 = 10_000;
 
 #[derive(Clone, Copy)]
 enum Rounding {

@@ -4,6 +4,6 @@ mod rate_curve;
 mod wide;
 
 pub use {
-    fixed::{Fixed, Sf},
+    fixed::{Fixed, Sf, POW10},
     rate_curve::{CurvePoint, RateCurve},
 };

@@ -92,8 +92,10 @@ impl RateCurve {
     /// interpolated linearly between the neighbouring points and rounded down.
     pub fn borrow_rate(&self, utilization: Fixed) -> Result<Fixed> {
         let used = self.used();
+        // The whole-number forms below are exactly the `Fixed` products they stand for (the
+        // 10^18 scales cancel), at a fraction of the cost on SBF.
         let utilization_bps = utilization
-            .mul_floor(Fixed::from_u64(BPS))?
+            .mul_div_int_floor(BPS, 1)?
             .min(Fixed::from_u64(BPS));
         // The segment whose end is the first point at or above the utilization.
         let end = used
@@ -104,11 +106,11 @@ impl RateCurve {
         let (a, b) = (used[end - 1], used[end]);
         let into_segment =
             utilization_bps.checked_sub(Fixed::from_u64(a.utilization_bps.into()))?;
-        let rise = Fixed::from_u64((b.borrow_rate_bps - a.borrow_rate_bps).into());
-        let run = Fixed::from_u64((b.utilization_bps - a.utilization_bps).into());
+        let rise = u64::from(b.borrow_rate_bps - a.borrow_rate_bps);
+        let run = u64::from(b.utilization_bps - a.utilization_bps);
         let rate_bps = Fixed::from_u64(a.borrow_rate_bps.into())
-            .checked_add(rise.mul_div_floor(into_segment, run)?)?;
-        rate_bps.div_floor(Fixed::from_u64(BPS))
+            .checked_add(into_segment.mul_div_int_floor(rise, run)?)?;
+        rate_bps.mul_div_int_floor(1, BPS)
     }
 }
 

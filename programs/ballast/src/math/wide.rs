@@ -11,41 +11,50 @@ const LOW32: u64 = u32::MAX as u64;
 
 /// `a * b` as (high, low) 64-bit halves.
 #[inline]
-fn mul_64(a: u64, b: u64) -> (u64, u64) {
+pub const fn mul_64(a: u64, b: u64) -> (u64, u64) {
     let (a1, a0) = (a >> HALF, a & LOW32);
     let (b1, b0) = (b >> HALF, b & LOW32);
-    let p00 = a0 * b0;
-    let p01 = a0 * b1;
-    let p10 = a1 * b0;
-    let p11 = a1 * b1;
-    // The middle column: at most 3 * (2^32 - 1) * 2^32-ish, carried into the high half.
-    let mid = (p00 >> HALF) + (p01 & LOW32) + (p10 & LOW32);
+    // 32x32-bit products never overflow 64 bits, nor do the column sums below (the high half
+    // of a 64x64-bit product fits 64 bits): wrapping operations skip the overflow checks.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    let mid = (p00 >> HALF)
+        .wrapping_add(p01 & LOW32)
+        .wrapping_add(p10 & LOW32);
     let lo = (mid << HALF) | (p00 & LOW32);
-    let hi = p11 + (p01 >> HALF) + (p10 >> HALF) + (mid >> HALF);
+    let hi = p11
+        .wrapping_add(p01 >> HALF)
+        .wrapping_add(p10 >> HALF)
+        .wrapping_add(mid >> HALF);
     (hi, lo)
 }
 
-/// `(n1 * 2^64 + n0) / d` and its remainder, for `n1 < d` (so the quotient fits 64 bits).
-/// Hacker's Delight `divlu`: normalize, then two 64/32-bit digit steps.
-#[inline]
+/// `(n1 * 2^64 + n0) / d` and its remainder, for `n1 < d` (so the quotient fits 64 bits): the
+/// normalized division for any `d` (the divisions above normalize once for all their digits).
+#[cfg(test)]
 fn div_128_64(n1: u64, n0: u64, d: u64) -> (u64, u64) {
-    debug_assert!(n1 < d);
     let s = d.leading_zeros();
-    let d = d << s;
-    let (d1, d0) = (d >> HALF, d & LOW32);
-    let n32 = if s == 0 {
-        n1
-    } else {
-        (n1 << s) | (n0 >> (64 - s))
-    };
-    let n10 = n0 << s;
-    let (n_1, n_0) = (n10 >> HALF, n10 & LOW32);
+    if s == 0 {
+        return div_128_64_normalized(n1, n0, d);
+    }
+    let (q, r) = div_128_64_normalized((n1 << s) | (n0 >> (64 - s)), n0 << s, d << s);
+    (q, r >> s)
+}
 
+/// `div_128_64` for `d` with its top bit set. Hacker's Delight `divlu`: two digit steps in
+/// base 2^32, each estimated with one native 64-bit division and corrected at most twice.
+/// All arithmetic stays within 64 bits (the bounds are Knuth's), hence the wrapping forms.
+#[inline]
+fn div_128_64_normalized(n32: u64, n10: u64, d: u64) -> (u64, u64) {
+    let (d1, d0) = (d >> HALF, d & LOW32);
+    let (n_1, n_0) = (n10 >> HALF, n10 & LOW32);
     let mut q1 = n32 / d1;
-    let mut rhat = n32 - q1 * d1;
-    while q1 > LOW32 || q1 * d0 > ((rhat << HALF) | n_1) {
-        q1 -= 1;
-        rhat += d1;
+    let mut rhat = n32.wrapping_sub(q1.wrapping_mul(d1));
+    while q1 > LOW32 || q1.wrapping_mul(d0) > ((rhat << HALF) | n_1) {
+        q1 = q1.wrapping_sub(1);
+        rhat = rhat.wrapping_add(d1);
         if rhat > LOW32 {
             break;
         }
@@ -54,19 +63,55 @@ fn div_128_64(n1: u64, n0: u64, d: u64) -> (u64, u64) {
         .wrapping_add(n_1)
         .wrapping_sub(q1.wrapping_mul(d));
     let mut q0 = n21 / d1;
-    let mut rhat = n21 - q0 * d1;
-    while q0 > LOW32 || q0 * d0 > ((rhat << HALF) | n_0) {
-        q0 -= 1;
-        rhat += d1;
+    let mut rhat = n21.wrapping_sub(q0.wrapping_mul(d1));
+    while q0 > LOW32 || q0.wrapping_mul(d0) > ((rhat << HALF) | n_0) {
+        q0 = q0.wrapping_sub(1);
+        rhat = rhat.wrapping_add(d1);
         if rhat > LOW32 {
             break;
         }
     }
     let r = (n21 << HALF)
         .wrapping_add(n_0)
-        .wrapping_sub(q0.wrapping_mul(d))
-        >> s;
+        .wrapping_sub(q0.wrapping_mul(d));
     ((q1 << HALF) | q0, r)
+}
+
+/// `a * m / d` and the remainder, for 32-bit `m` and `d`, in 32-bit digits with native 64-bit
+/// divisions; `None` when `d` is zero or the quotient needs more than 128 bits. The cheap case
+/// of the protocol's ratios: basis points, seconds per year, curve segments.
+pub fn mul_div_small(a: u128, m: u32, d: u32) -> Option<(u128, u32)> {
+    if d == 0 {
+        return None;
+    }
+    let (m, d) = (u64::from(m), u64::from(d));
+    let mut product = [0u64; 5];
+    let mut carry = 0u64;
+    for (i, digit) in product.iter_mut().take(4).enumerate() {
+        // (2^32 - 1)^2 + (2^32 - 1) < 2^64.
+        let v = ((a >> (32 * i)) as u32 as u64)
+            .wrapping_mul(m)
+            .wrapping_add(carry);
+        *digit = v & LOW32;
+        carry = v >> HALF;
+    }
+    product[4] = carry;
+    let mut quotient = 0u128;
+    let mut r = 0u64;
+    for (i, &digit) in product.iter().enumerate().rev() {
+        // r < d <= 2^32 - 1, so r * 2^32 + digit < 2^64.
+        let v = (r << HALF) | digit;
+        let q = v / d;
+        r = v.wrapping_sub(q.wrapping_mul(d));
+        if i == 4 {
+            if q != 0 {
+                return None;
+            }
+        } else {
+            quotient |= u128::from(q) << (32 * i);
+        }
+    }
+    Some((quotient, r as u32))
 }
 
 /// The 256-bit product `a * b`, little-endian 64-bit limbs.
@@ -91,25 +136,44 @@ pub fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     }
     let u = mul_128(a, b);
     if d >> 64 == 0 {
-        // One-limb divisor: short division, most significant limb first.
+        // One-limb divisor: normalize once, then short division from the top limb down.
         let d = d as u64;
-        let mut q = [0u64; 4];
+        let sh = d.leading_zeros();
+        let dn = d << sh;
+        let shl = |hi: u64, lo: u64| {
+            if sh == 0 {
+                hi
+            } else {
+                (hi << sh) | (lo >> (64 - sh))
+            }
+        };
+        let n = [
+            u[0] << sh,
+            shl(u[1], u[0]),
+            shl(u[2], u[1]),
+            shl(u[3], u[2]),
+            if sh == 0 { 0 } else { u[3] >> (64 - sh) },
+        ];
+        let mut q = [0u64; 5];
         let mut r = 0u64;
-        for i in (0..4).rev() {
-            if r == 0 && u[i] < d {
+        for i in (0..5).rev() {
+            if r == 0 && n[i] < dn {
                 // A zero digit (the leading limbs of small products): no division needed.
-                r = u[i];
+                r = n[i];
                 continue;
             }
-            // r < d throughout, as div_128_64 needs.
-            let (qi, ri) = div_128_64(r, u[i], d);
+            // r < dn throughout.
+            let (qi, ri) = div_128_64_normalized(r, n[i], dn);
             q[i] = qi;
             r = ri;
         }
-        if q[2] != 0 || q[3] != 0 {
+        if q[2] != 0 || q[3] != 0 || q[4] != 0 {
             return None;
         }
-        return Some(((u128::from(q[1]) << 64) | u128::from(q[0]), u128::from(r)));
+        return Some((
+            (u128::from(q[1]) << 64) | u128::from(q[0]),
+            u128::from(r >> sh),
+        ));
     }
     // Two-limb divisor: the quotient fits 128 bits only if the top half is below d.
     let top = (u128::from(u[3]) << 64) | u128::from(u[2]);
@@ -120,12 +184,12 @@ pub fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     Some((q, r))
 }
 
-/// `u / d` for a 256-bit `u` whose top half is below `d`, and `d >= 2^64`: Knuth D, base 2^64.
+/// `u / d` for a 256-bit `u` whose top half is below `d`, and `d >= 2^64`: Knuth's algorithm D
+/// in base 2^64, two quotient digits (the top half below `d` makes the third zero).
 fn div_256_128(u: [u64; 4], d: u128) -> (u128, u128) {
     let s = ((d >> 64) as u64).leading_zeros();
     let d = d << s;
     let (v1, v0) = ((d >> 64) as u64, d as u64);
-    // The numerator shifted by s: five limbs (the top one small).
     let shl = |hi: u64, lo: u64| {
         if s == 0 {
             hi
@@ -133,68 +197,51 @@ fn div_256_128(u: [u64; 4], d: u128) -> (u128, u128) {
             (hi << s) | (lo >> (64 - s))
         }
     };
-    let mut un = [
-        u[0] << s,
-        shl(u[1], u[0]),
-        shl(u[2], u[1]),
-        shl(u[3], u[2]),
-        if s == 0 { 0 } else { u[3] >> (64 - s) },
-    ];
-    let mut q = [0u64; 2];
-    // Two quotient digits (the third is zero: the top half is below d).
-    for j in (0..2).rev() {
-        let (hi, mid, lo) = (un[j + 2], un[j + 1], un[j]);
-        // Estimate from the top two limbs over v1; too large by at most 2 after the test.
-        let (mut qhat, mut rhat) = if hi >= v1 {
-            (u64::MAX, u128::from(mid) + u128::from(v1))
-        } else {
-            let (q, r) = div_128_64(hi, mid, v1);
-            (q, u128::from(r))
-        };
-        while rhat >> 64 == 0 {
-            let (ph, pl) = mul_64(qhat, v0);
-            let product = (u128::from(ph) << 64) | u128::from(pl);
-            if product <= (rhat << 64) | u128::from(lo) {
-                break;
-            }
-            qhat -= 1;
-            rhat += u128::from(v1);
-        }
-        // un[j..j+3] -= qhat * (v1, v0).
-        let (p0h, p0l) = mul_64(qhat, v0);
-        let (p1h, p1l) = mul_64(qhat, v1);
-        let products = [p0l, p0h, 0];
-        let (mut carry, mut borrow) = (0u128, 0u64);
-        let mut limbs = [lo, mid, hi];
-        let second = [0, p1l, p1h];
-        for k in 0..3 {
-            let sub = u128::from(products[k]) + u128::from(second[k]) + carry;
-            carry = sub >> 64;
-            let (diff, b1) = limbs[k].overflowing_sub(sub as u64);
-            let (diff, b2) = diff.overflowing_sub(borrow);
-            limbs[k] = diff;
-            borrow = u64::from(b1 || b2);
-        }
-        if borrow != 0 || carry != 0 {
-            // One too many: add the divisor back.
-            qhat -= 1;
-            let (l0, c0) = limbs[0].overflowing_add(v0);
-            let (l1, c1a) = limbs[1].overflowing_add(v1);
-            let (l1, c1b) = l1.overflowing_add(u64::from(c0));
-            limbs = [l0, l1, limbs[2].wrapping_add(u64::from(c1a || c1b))];
-        }
-        un[j] = limbs[0];
-        un[j + 1] = limbs[1];
-        un[j + 2] = limbs[2];
-        q[j] = qhat;
-    }
-    let r = ((u128::from(un[1]) << 64) | u128::from(un[0])) >> s;
-    let r = if s == 0 {
-        r
+    // The numerator shifted by s. Its fifth limb is zero: the top half is below d.
+    let (n3, n2, n1, n0) = (shl(u[3], u[2]), shl(u[2], u[1]), shl(u[1], u[0]), u[0] << s);
+    let (q1, r1, r0) = knuth_step(n3, n2, n1, v1, v0);
+    let (q0, r1, r0) = knuth_step(r1, r0, n0, v1, v0);
+    let r = (u128::from(r1) << 64) | u128::from(r0);
+    ((u128::from(q1) << 64) | u128::from(q0), r >> s)
+}
+
+/// One digit of algorithm D: `(u2, u1, u0) / (v1, v0)` for `(u2, u1) < (v1, v0)` and `v1`'s
+/// top bit set; returns the digit and the two-limb remainder.
+#[inline]
+fn knuth_step(u2: u64, u1: u64, u0: u64, v1: u64, v0: u64) -> (u64, u64, u64) {
+    // The estimate from the top two limbs over v1 is at most 2 too large; the test against
+    // v0 fixes all but (rarely) one of it.
+    let (mut q, mut rhat) = if u2 >= v1 {
+        (u64::MAX, u128::from(u1) + u128::from(v1))
     } else {
-        r | (u128::from(un[2]) << (128 - s))
+        let (q, r) = div_128_64_normalized(u2, u1, v1);
+        (q, u128::from(r))
     };
-    ((u128::from(q[1]) << 64) | u128::from(q[0]), r)
+    while rhat >> 64 == 0 {
+        let (ph, pl) = mul_64(q, v0);
+        if (u128::from(ph) << 64) | u128::from(pl) <= (rhat << 64) | u128::from(u0) {
+            break;
+        }
+        q = q.wrapping_sub(1);
+        rhat += u128::from(v1);
+    }
+    // (u2, u1, u0) - q * (v1, v0): the product has three limbs (p2, p1, p0).
+    let (p0h, p0l) = mul_64(q, v0);
+    let (p1h, p1l) = mul_64(q, v1);
+    let (p1, carry) = p0h.overflowing_add(p1l);
+    let p2 = p1h.wrapping_add(u64::from(carry));
+    let (r0, b0) = u0.overflowing_sub(p0l);
+    let (t1, b1a) = u1.overflowing_sub(p1);
+    let (r1, b1b) = t1.overflowing_sub(u64::from(b0));
+    let (t2, b2a) = u2.overflowing_sub(p2);
+    let (_, b2b) = t2.overflowing_sub(u64::from(b1a || b1b));
+    if b2a || b2b {
+        // One too many: add the divisor back (the carry out cancels the borrow).
+        let (r0, c0) = r0.overflowing_add(v0);
+        let r1 = r1.wrapping_add(v1).wrapping_add(u64::from(c0));
+        return (q.wrapping_sub(1), r1, r0);
+    }
+    (q, r1, r0)
 }
 
 #[cfg(test)]
@@ -246,6 +293,12 @@ mod tests {
         fn matches_256_bit_arithmetic(a in any_width(), b in any_width(), d in any_width()) {
             prop_assume!(d != 0);
             prop_assert_eq!(mul_div_rem(a, b, d), expected(a, b, d));
+        }
+
+        #[test]
+        fn small_factors(a in any_width(), m in any::<u32>(), d in 1u32..) {
+            let small = mul_div_small(a, m, d).map(|(q, r)| (q, u128::from(r)));
+            prop_assert_eq!(small, expected(a, m.into(), d.into()));
         }
 
         #[test]

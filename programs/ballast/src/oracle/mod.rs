@@ -132,23 +132,11 @@ pub fn validate(
     })
 }
 
-/// 10^0 ..= 10^24: the scales `to_fixed` multiplies by (a table: `pow` costs a loop of
-/// software 128-bit multiplications on SBF).
-const POW10: [u128; 25] = {
-    let mut table = [1u128; 25];
-    let mut i = 1;
-    while i < table.len() {
-        table[i] = table[i - 1] * 10;
-        i += 1;
-    }
-    table
-};
-
 /// `mantissa x 10^exponent` as a `Fixed`; the exponent is already range-checked.
 fn to_fixed(mantissa: u64, exponent: i32) -> Result<Fixed> {
     let shift = (Fixed::DECIMALS as i32 + exponent) as usize; // 0..=24
     let raw = u128::from(mantissa)
-        .checked_mul(POW10[shift])
+        .checked_mul(crate::math::POW10[shift])
         .ok_or_else(crate::errors::math_overflow)?;
     Ok(Fixed::from_raw(raw))
 }

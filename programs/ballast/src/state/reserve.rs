@@ -202,16 +202,17 @@ impl ReserveLiquidity {
 
     /// Liquidity per cToken.
     pub fn exchange_rate(&self) -> Result<Fixed> {
+        // Exactly `div_floor(Fixed::from_u64(collateral_supply))`: the scales cancel.
         self.total_supply()?
-            .div_floor(Fixed::from_u64(self.collateral_supply))
+            .mul_div_int_floor(1, self.collateral_supply)
     }
 
-    /// Liquidity that `collateral` cTokens are worth, rounded down.
+    /// Liquidity that `collateral` cTokens are worth, rounded down: exactly
+    /// `Fixed::from_u64(collateral) x total / Fixed::from_u64(collateral_supply)`, with the
+    /// scales cancelled (whole-number factors take the cheaper path).
     pub fn collateral_to_liquidity(&self, collateral: u64) -> Result<Fixed> {
-        Fixed::from_u64(collateral).mul_div_floor(
-            self.total_supply()?,
-            Fixed::from_u64(self.collateral_supply),
-        )
+        self.total_supply()?
+            .mul_div_int_floor(collateral, self.collateral_supply)
     }
 
     /// cTokens that `liquidity` buys, rounded down.
