@@ -101,18 +101,26 @@ fn write_case(dir: &Path, case: &Recorded) -> std::io::Result<(Vec<PathBuf>, Pat
     Ok((accounts, tx))
 }
 
-/// CU and outcome of `case` replayed on the SBF build, with LiteSVM's own SPL Token program
-/// (p-token) or, given `token`, that build of it.
+/// A transaction replayed on the SBF build.
+struct Replay {
+    cu: u64,
+    /// `ok`, or the transaction error.
+    outcome: String,
+    /// The program emitted an event: a self-CPI (`emit_cpi!`) or a `Program data:` log.
+    evented: bool,
+}
+
+/// `case` replayed on the SBF build, with LiteSVM's own SPL Token program (p-token) or, given
+/// `token`, that build of it.
 fn replay(
     args: &Args,
     dir: &Path,
     case: &Recorded,
     token: Option<&Path>,
-) -> Result<(u64, String), String> {
+) -> Result<Replay, String> {
     let (accounts, tx) = write_case(dir, case).map_err(|e| e.to_string())?;
     let mut cmd = Command::new(&args.sbf_cu);
-    cmd.arg("--quiet")
-        .arg("--program")
+    cmd.arg("--program")
         .arg(format!("{}={}", ballast::ID, args.program.display()));
     if let Some(token) = token {
         cmd.arg("--program")
@@ -136,12 +144,19 @@ fn replay(
         )
     })?;
     let cu = result["cu"].as_u64().unwrap_or_default();
-    let ended = match &result["err"] {
+    let outcome = match &result["err"] {
         Value::Null => "ok".to_string(),
         Value::String(e) => e.clone(),
         other => other.to_string(),
     };
-    Ok((cu, ended))
+    let logs = String::from_utf8_lossy(&output.stderr);
+    let self_cpi = format!("Program {} invoke [2]", ballast::ID);
+    let evented = logs.contains("Program data: ") || logs.contains(&self_cpi);
+    Ok(Replay {
+        cu,
+        outcome,
+        evented,
+    })
 }
 
 fn slug(name: &str) -> String {
@@ -173,7 +188,7 @@ async fn main() -> ExitCode {
         let dir = args.out.join(format!("{i:02}-{}", slug(&case.name)));
         let replays = replay(&args, &dir, case, None)
             .and_then(|p| replay(&args, &dir, case, Some(&args.token)).map(|classic| (p, classic)));
-        let ((cu, sbf), (classic_cu, classic_sbf)) = match replays {
+        let (p_token, classic) = match replays {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -181,16 +196,21 @@ async fn main() -> ExitCode {
             }
         };
         let native = outcome(&case.result);
-        let same = native == sbf && native == classic_sbf;
-        if !same {
+        let same = native == p_token.outcome && native == classic.outcome;
+        // Every state change emits an event: checked here, where logs exist.
+        let silent = native == "ok" && !p_token.evented;
+        if !same || silent {
             diverged.push(case.name.clone());
         }
-        measured.insert(case.name.clone(), cu);
+        measured.insert(case.name.clone(), p_token.cu);
+        let note = match (same, silent) {
+            (false, _) => " **DIVERGES**",
+            (true, true) => " **NO EVENT**",
+            _ => "",
+        };
         println!(
-            "| {} | {cu} | {classic_cu} | {native} | {}{} |",
-            case.name,
-            sbf,
-            if same { "" } else { " **DIVERGES**" }
+            "| {} | {} | {} | {native} | {}{note} |",
+            case.name, p_token.cu, classic.cu, p_token.outcome
         );
     }
     let mut failed = !diverged.is_empty();

@@ -26,6 +26,7 @@ async fn every_case_succeeds_or_fails_as_named() {
         "withdraw_collateral",
         "repay",
         "refresh_reserve",
+        "refresh_reserve (1 hour of interest)",
         "flash_borrow + flash_repay",
         "socialize_bad_debt",
         "close_obligation",

@@ -81,9 +81,10 @@ async fn three_idle_days_of_interest_match_the_closed_form() {
         r.protocol_fees(),
         interest.mul_floor(Fixed::from_bps(1_000)).unwrap()
     );
-    let event = &events::decode::<ReserveRefreshed>(&out.event_data)[0];
-    assert_eq!(event.cumulative_borrow_index_sf, r.index().raw());
-    assert_eq!(event.borrowed_amount_sf, r.borrowed().raw());
+    // The crank logs its event (emit!) instead of a self-CPI: nothing in the inner
+    // instructions. (`scripts/cu-bench` checks on the SBF build that it is logged.)
+    assert!(events::decode::<ReserveRefreshed>(&out.event_data).is_empty());
+    assert!(out.event_data.is_empty());
     assert_eq!(r.last_update_ts, m.now().await);
 
     // Repaying everything costs the closed-form debt, rounded up, to the unit.

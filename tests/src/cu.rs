@@ -267,6 +267,13 @@ async fn lending_cases() -> Vec<Recorded> {
         m.try_repay(&borrower, &borrower, usdc, 0).await
     );
     m.advance_time(3_600).await;
+    record!(
+        m,
+        "refresh_reserve (1 hour of interest)",
+        m.try_refresh_reserve(usdc).await
+    );
+    // A keeper's cadence: the next slot or so.
+    m.advance_time(1).await;
     record!(m, "refresh_reserve", m.try_refresh_reserve(usdc).await);
     let wrong_oracle = ReserveKeys {
         oracle: m.keys(sol).oracle,

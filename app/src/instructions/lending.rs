@@ -261,8 +261,6 @@ pub fn refresh_reserve(reserve: &ReserveKeys) -> Instruction {
             market: reserve.market,
             reserve: reserve.address,
             oracle: reserve.oracle,
-            event_authority: pda::event_authority(),
-            program: ballast::ID,
         },
         ixs::RefreshReserve {},
     )

@@ -20,15 +20,31 @@ impl EventHeader {
         obligation: Pubkey,
         signer: Pubkey,
     ) -> Result<Self> {
-        let clock = Clock::get()?;
-        Ok(EventHeader {
+        Ok(EventHeader::at(
+            &Clock::get()?,
+            market,
+            reserve,
+            obligation,
+            signer,
+        ))
+    }
+
+    /// A header at `clock`, for handlers that already read it (a sysvar read costs CU).
+    pub fn at(
+        clock: &Clock,
+        market: Pubkey,
+        reserve: Pubkey,
+        obligation: Pubkey,
+        signer: Pubkey,
+    ) -> Self {
+        EventHeader {
             market,
             reserve,
             obligation,
             signer,
             slot: clock.slot,
             unix_timestamp: clock.unix_timestamp,
-        })
+        }
     }
 }
 

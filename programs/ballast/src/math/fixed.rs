@@ -151,13 +151,15 @@ impl Fixed {
     /// Whole units, rounded down.
     #[track_caller]
     pub fn to_floor(self) -> Result<u64> {
-        u64::try_from(self.0 / Self::SCALE).map_err(|_| math_overflow())
+        let (units, _) = super::wide::div_rem_u64(self.0, Self::SCALE as u64);
+        u64::try_from(units).map_err(|_| math_overflow())
     }
 
     /// Whole units, rounded up.
     #[track_caller]
     pub fn to_ceil(self) -> Result<u64> {
-        u64::try_from(self.0.div_ceil(Self::SCALE)).map_err(|_| math_overflow())
+        let (units, rest) = super::wide::div_rem_u64(self.0, Self::SCALE as u64);
+        u64::try_from(units + u128::from(rest != 0)).map_err(|_| math_overflow())
     }
 
     /// `(1 + self)^periods`, rounded up: compounding at rate `self` per period.
@@ -173,10 +175,18 @@ impl Fixed {
         let mut k: u64 = 1;
         while k <= periods && !self.is_zero() {
             // term_k = term_{k-1} x rate x (n - k + 1) / k
-            let rate_times_remaining = self
-                .0
-                .checked_mul(u128::from(periods - k + 1))
-                .ok_or_else(math_overflow)?;
+            let remaining = periods - k + 1;
+            // A 64x64-bit product when the rate fits 64 bits (every rate a curve allows).
+            let rate_times_remaining = match u64::try_from(self.0) {
+                Ok(rate) => {
+                    let (hi, lo) = super::wide::mul_64(rate, remaining);
+                    (u128::from(hi) << 64) | u128::from(lo)
+                }
+                Err(_) => self
+                    .0
+                    .checked_mul(u128::from(remaining))
+                    .ok_or_else(math_overflow)?,
+            };
             term = term.mul_div_ceil(Fixed(rate_times_remaining), Fixed::from_u64(k))?;
             sum = sum.checked_add(term)?;
             if term.0 <= 1 {

@@ -6,4 +6,5 @@ mod wide;
 pub use {
     fixed::{Fixed, Sf, POW10},
     rate_curve::{CurvePoint, RateCurve},
+    wide::mul_64,
 };

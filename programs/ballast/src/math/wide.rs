@@ -114,10 +114,40 @@ pub fn mul_div_small(a: u128, m: u32, d: u32) -> Option<(u128, u32)> {
     Some((quotient, r as u32))
 }
 
+/// `x / d` and the remainder for a 64-bit `d > 0`: at most two normalized digit steps (the
+/// software 128-bit division it replaces costs far more on SBF).
+pub fn div_rem_u64(x: u128, d: u64) -> (u128, u64) {
+    let s = d.leading_zeros();
+    let dn = d << s;
+    let (hi, lo) = ((x >> 64) as u64, x as u64);
+    // x << s as three limbs (n2, n1, n0).
+    let n2 = if s == 0 { 0 } else { hi >> (64 - s) };
+    let n1 = if s == 0 {
+        hi
+    } else {
+        (hi << s) | (lo >> (64 - s))
+    };
+    let n0 = lo << s;
+    let (q1, r) = if n2 == 0 && n1 < dn {
+        (0, n1)
+    } else {
+        div_128_64_normalized(n2, n1, dn)
+    };
+    let (q0, r) = div_128_64_normalized(r, n0, dn);
+    ((u128::from(q1) << 64) | u128::from(q0), r >> s)
+}
+
 /// The 256-bit product `a * b`, little-endian 64-bit limbs.
 fn mul_128(a: u128, b: u128) -> [u64; 4] {
     let (a1, a0) = ((a >> 64) as u64, a as u64);
     let (b1, b0) = ((b >> 64) as u64, b as u64);
+    if b1 == 0 {
+        // A 64-bit factor (scales, amounts): two products instead of four.
+        let (h0, l0) = mul_64(a0, b0);
+        let (h1, l1) = mul_64(a1, b0);
+        let (limb1, carry) = h0.overflowing_add(l1);
+        return [l0, limb1, h1.wrapping_add(u64::from(carry)), 0];
+    }
     let (h00, l00) = mul_64(a0, b0);
     let (h01, l01) = mul_64(a0, b1);
     let (h10, l10) = mul_64(a1, b0);
@@ -199,7 +229,12 @@ fn div_256_128(u: [u64; 4], d: u128) -> (u128, u128) {
     };
     // The numerator shifted by s. Its fifth limb is zero: the top half is below d.
     let (n3, n2, n1, n0) = (shl(u[3], u[2]), shl(u[2], u[1]), shl(u[1], u[0]), u[0] << s);
-    let (q1, r1, r0) = knuth_step(n3, n2, n1, v1, v0);
+    // A quotient below 2^64 (ratios, most values) has a zero top digit: skip its step.
+    let (q1, r1, r0) = if n3 == 0 && (n2, n1) < (v1, v0) {
+        (0, n2, n1)
+    } else {
+        knuth_step(n3, n2, n1, v1, v0)
+    };
     let (q0, r1, r0) = knuth_step(r1, r0, n0, v1, v0);
     let r = (u128::from(r1) << 64) | u128::from(r0);
     ((u128::from(q1) << 64) | u128::from(q0), r >> s)
@@ -293,6 +328,12 @@ mod tests {
         fn matches_256_bit_arithmetic(a in any_width(), b in any_width(), d in any_width()) {
             prop_assume!(d != 0);
             prop_assert_eq!(mul_div_rem(a, b, d), expected(a, b, d));
+        }
+
+        #[test]
+        fn divides_by_64_bits(x in any_width(), d in 1u64..) {
+            let (q, r) = div_rem_u64(x, d);
+            prop_assert_eq!((q, u128::from(r)), (x / u128::from(d), x % u128::from(d)));
         }
 
         #[test]

@@ -119,9 +119,10 @@ pub fn validate(
         (MIN_EXPONENT..=MAX_EXPONENT).contains(&raw.exponent),
         BallastError::OracleExponentOutOfRange
     );
-    // conf / price <= max_confidence_bps / 10_000, compared without division.
+    // conf / price <= max_confidence_bps / 10_000, compared without division (64x64-bit
+    // products: price is positive here).
     require!(
-        u128::from(raw.conf) * 10_000 <= raw.price as u128 * u128::from(max_confidence_bps),
+        wide_product(raw.conf, 10_000) <= wide_product(raw.price as u64, max_confidence_bps.into()),
         BallastError::OracleConfidenceTooWide
     );
     Ok(OraclePrice {
@@ -135,10 +136,20 @@ pub fn validate(
 /// `mantissa x 10^exponent` as a `Fixed`; the exponent is already range-checked.
 fn to_fixed(mantissa: u64, exponent: i32) -> Result<Fixed> {
     let shift = (Fixed::DECIMALS as i32 + exponent) as usize; // 0..=24
-    let raw = u128::from(mantissa)
-        .checked_mul(crate::math::POW10[shift])
-        .ok_or_else(crate::errors::math_overflow)?;
+    let scale = crate::math::POW10[shift];
+    let raw = match u64::try_from(scale) {
+        Ok(scale) => wide_product(mantissa, scale),
+        Err(_) => u128::from(mantissa)
+            .checked_mul(scale)
+            .ok_or_else(crate::errors::math_overflow)?,
+    };
     Ok(Fixed::from_raw(raw))
+}
+
+/// `a * b` exactly, from 64-bit operations.
+fn wide_product(a: u64, b: u64) -> u128 {
+    let (hi, lo) = crate::math::mul_64(a, b);
+    (u128::from(hi) << 64) | u128::from(lo)
 }
 
 #[cfg(test)]
