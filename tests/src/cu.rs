@@ -20,6 +20,20 @@ pub const BUDGETS: &[(&str, u64)] = &[
     ("refresh_reserve", 5_000),
 ];
 
+/// Cases that end differently natively than on SBF, and why; the benchmark reports them as
+/// known instead of failing.
+pub const NATIVE_ONLY_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "init_market: exists (error)",
+        "natively, solana-program-test reports the System program's AccountAlreadyInUse under \
+         an Anchor CPI as InvalidInstructionData; on chain it is Custom(0)",
+    ),
+    (
+        "init_obligation: exists (error)",
+        "the same: AccountAlreadyInUse, Custom(0), on chain",
+    ),
+];
+
 const USDC: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
 
