@@ -71,6 +71,10 @@ async fn every_case_succeeds_or_fails_as_named() {
             code(NotPauseAuthority),
         ),
         (
+            "transfer_admin: not the admin (error)",
+            code(NotMarketAdmin),
+        ),
+        (
             "accept_admin: not the pending admin (error)",
             code(NotPendingAdmin),
         ),
@@ -106,6 +110,10 @@ async fn every_case_succeeds_or_fails_as_named() {
             code(WrongOracleAccount),
         ),
         ("flash_borrow: no repay (error)", code(NoFlashRepay)),
+        (
+            "flash_repay: no borrow (error)",
+            code(FlashRepayWithoutBorrow),
+        ),
         (
             "socialize_bad_debt: collateral left (error)",
             code(ObligationHasCollateral),

@@ -105,6 +105,12 @@ async fn admin_cases() -> Vec<Recorded> {
     );
     let _ = m.try_set_pause(&m.admin, false).await;
     let heir = Keypair::new();
+    let usurp = ix::transfer_admin(&stranger.pubkey(), &m.market, &stranger.pubkey());
+    record!(
+        m,
+        "transfer_admin: not the admin (error)",
+        m.send(usurp, &stranger).await
+    );
     let transfer = ix::transfer_admin(&m.admin.pubkey(), &m.market, &heir.pubkey());
     record!(m, "transfer_admin", m.send(transfer, &m.admin).await);
     let wrong = ix::accept_admin(&stranger.pubkey(), &m.market);
@@ -324,6 +330,9 @@ async fn flash_cases(m: &TestMarket, usdc: ReserveId, user: &User) {
         .await;
     m.bank.record_next("flash_borrow: no repay (error)").await;
     let _ = m.send_signed(&[borrow], &[&user.keypair]).await;
+    let lone_repay = ix::flash_repay(&user.key(), &k, &account, amount, 0);
+    m.bank.record_next("flash_repay: no borrow (error)").await;
+    let _ = m.send_signed(&[lone_repay], &[&user.keypair]).await;
 }
 
 /// The borrower's debt outlives its collateral after a crash: liquidate all, then write off.
