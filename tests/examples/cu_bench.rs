@@ -78,17 +78,7 @@ fn write_case(dir: &Path, case: &Recorded) -> std::io::Result<(Vec<PathBuf>, Pat
     let instructions: Vec<Value> = case
         .instructions
         .iter()
-        .map(|ix| {
-            json!({
-                "program_id": ix.program_id.to_string(),
-                "accounts": ix.accounts.iter().map(|a| json!({
-                    "pubkey": a.pubkey.to_string(),
-                    "is_signer": a.is_signer,
-                    "is_writable": a.is_writable,
-                })).collect::<Vec<_>>(),
-                "data": hex(&ix.data),
-            })
-        })
+        .map(|ix| ballast_client::instructions::to_json(ix, hex(&ix.data)))
         .collect();
     // For replaying one case by hand: sbf-cu --clock $(cat clock) ...
     std::fs::write(

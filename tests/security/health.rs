@@ -2,11 +2,7 @@
 //! is `incidents::port_finance`); no liquidation of a healthy obligation (#17); a liquidation is clamped to the
 //! close factor, never seizes more than repaid x (1 + bonus), and never lowers health (#18).
 use {
-    ballast::{
-        errors::BallastError,
-        events::Liquidated,
-        instructions::{LiquidateArgs, LiquidationPayout},
-    },
+    ballast::{errors::BallastError, events::Liquidated, instructions::LiquidateArgs},
     ballast_client::{events, health},
     ballast_tests::{
         expect::{mul_div_floor, WAD},
@@ -17,14 +13,6 @@ use {
 
 const USDC: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
-
-fn all() -> LiquidateArgs {
-    LiquidateArgs {
-        max_repay_amount: u64::MAX,
-        min_payout: 0,
-        payout: LiquidationPayout::Collateral,
-    }
-}
 
 /// #16: a borrow or a withdrawal that would leave debt above the borrow limit.
 #[tokio::test]
@@ -82,8 +70,14 @@ async fn attack_17_a_healthy_obligation_cannot_be_liquidated() {
     .concat();
     let before = m.snapshot(&touched).await;
     assert_error!(
-        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
-            .await,
+        m.try_liquidate(
+            &liquidator,
+            &borrower,
+            usdc,
+            sol,
+            ballast_tests::specs::seize_all()
+        )
+        .await,
         BallastError::ObligationHealthy
     );
     m.assert_unchanged(&before, &touched).await;
@@ -107,7 +101,7 @@ async fn attack_18_liquidations_are_clamped_bounded_and_never_worsen_health() {
                 .health;
             let args = LiquidateArgs {
                 max_repay_amount: requested,
-                ..all()
+                ..ballast_tests::specs::seize_all()
             };
             let out = m
                 .try_liquidate(&liquidator, &borrower, usdc, sol, args)

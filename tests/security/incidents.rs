@@ -7,7 +7,7 @@ use {
         constants::SECONDS_PER_YEAR,
         errors::BallastError,
         events::Liquidated,
-        instructions::{LiquidateArgs, LiquidationPayout},
+        instructions::LiquidateArgs,
         math::{Fixed, RateCurve},
         state::ReserveChange,
     },
@@ -23,14 +23,6 @@ use {
 
 const USDC: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
-
-fn liquidate_all() -> LiquidateArgs {
-    LiquidateArgs {
-        max_repay_amount: u64::MAX,
-        min_payout: 0,
-        payout: LiquidationPayout::Collateral,
-    }
-}
 
 /// SPL token-lending (2021): deposit/redeem rounded half-up, so loops paid out more than went
 /// in. Here both round toward the pool: at an exchange rate above one, one unit buys no cToken
@@ -173,7 +165,7 @@ async fn incident_jet_v1_seize_beyond_repaid() {
     m.fund(&liquidator, usdc, 1_000 * USDC).await;
     let one = LiquidateArgs {
         max_repay_amount: 1,
-        ..liquidate_all()
+        ..ballast_tests::specs::seize_all()
     };
     let out = m
         .try_liquidate(&liquidator, &borrower, usdc, sol, one)
@@ -320,9 +312,15 @@ async fn incident_solend_whale_2022() {
         if !before.is_liquidatable() {
             break;
         }
-        m.try_liquidate(&liquidator, &whale, usdc, sol, liquidate_all())
-            .await
-            .unwrap();
+        m.try_liquidate(
+            &liquidator,
+            &whale,
+            usdc,
+            sol,
+            ballast_tests::specs::seize_all(),
+        )
+        .await
+        .unwrap();
         let after = health::obligation_health(&m.bank, &whale.obligation)
             .await
             .unwrap()

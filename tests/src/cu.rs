@@ -5,7 +5,7 @@ use {
     crate::{budgets::MaxPositions, specs::USD, ReserveId, ReserveSpec, TestMarket, User},
     ballast::{
         constants::MAX_POSITIONS,
-        instructions::{InitMarketArgs, InitReserveArgs, LiquidateArgs, LiquidationPayout},
+        instructions::{InitMarketArgs, InitReserveArgs},
         state::{MarketChange, MarketConfig, ReserveChange},
     },
     ballast_client::{bank::Recorded, instructions as ix, ReserveKeys},
@@ -36,14 +36,6 @@ pub const NATIVE_ONLY_DIFFERENCES: &[(&str, &str)] = &[
 
 const USDC: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
-
-fn all_collateral() -> LiquidateArgs {
-    LiquidateArgs {
-        max_repay_amount: u64::MAX,
-        min_payout: 1,
-        payout: LiquidationPayout::Collateral,
-    }
-}
 
 /// Runs `$action` with the bank recording its Ballast transaction as `$name`; the result is
 /// ignored here: `Recorded::result` keeps it, and the scenario test checks it.
@@ -345,7 +337,7 @@ async fn bad_debt_cases(m: &mut TestMarket, usdc: ReserveId, sol: ReserveId, bor
         "socialize_bad_debt: collateral left (error)",
         m.try_socialize_bad_debt(borrower, usdc).await
     );
-    m.try_liquidate(&liquidator, borrower, usdc, sol, all_collateral())
+    m.try_liquidate(&liquidator, borrower, usdc, sol, crate::specs::seize_all())
         .await
         .expect("liquidate all");
     record!(
@@ -409,7 +401,7 @@ async fn position_cases() -> Vec<Recorded> {
     record!(
         m,
         "liquidate: healthy (error)",
-        m.try_liquidate(&early, &max.user, last, c0, all_collateral())
+        m.try_liquidate(&early, &max.user, last, c0, crate::specs::seize_all())
             .await
     );
     let liquidator = max.make_liquidatable().await;
@@ -417,7 +409,7 @@ async fn position_cases() -> Vec<Recorded> {
     record!(
         m,
         "liquidate (10 positions)",
-        m.try_liquidate(&liquidator, &max.user, last, c0, all_collateral())
+        m.try_liquidate(&liquidator, &max.user, last, c0, crate::specs::seize_all())
             .await
     );
     m.bank.take_recorded().await

@@ -78,3 +78,12 @@ impl ReserveSpec {
 pub fn base_config() -> ReserveConfig {
     presets::base()
 }
+
+/// Liquidation arguments that repay as much as the rules allow for cTokens, accepting any payout.
+pub fn seize_all() -> ballast::instructions::LiquidateArgs {
+    ballast::instructions::LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 0,
+        payout: ballast::instructions::LiquidationPayout::Collateral,
+    }
+}

@@ -228,17 +228,7 @@ impl<'a, T: Transport> Session<'a, T> {
         let encoded = base64::engine::general_purpose::STANDARD.encode(message.serialize());
         let listed: Vec<Value> = instructions
             .iter()
-            .map(|ix| {
-                json!({
-                    "program_id": ix.program_id.to_string(),
-                    "accounts": ix.accounts.iter().map(|a| json!({
-                        "pubkey": a.pubkey.to_string(),
-                        "is_signer": a.is_signer,
-                        "is_writable": a.is_writable,
-                    })).collect::<Vec<_>>(),
-                    "data": bs58::encode(&ix.data).into_string(),
-                })
-            })
+            .map(|ix| crate::instructions::to_json(ix, bs58::encode(&ix.data).into_string()))
             .collect();
         let display = format!(
             "{action}: unsigned message for {authority} to sign (base64, {} instruction(s), \

@@ -128,3 +128,17 @@ fn with_positions(mut ix: Instruction, obligation: &ObligationKeys) -> Instructi
         .extend(obligation.position_accounts.iter().cloned());
     ix
 }
+
+/// An instruction as JSON (program, accounts with their flags, and `data` already encoded as
+/// the reader wants it): for multisig proposals and replay files.
+pub fn to_json(ix: &Instruction, data: String) -> serde_json::Value {
+    serde_json::json!({
+        "program_id": ix.program_id.to_string(),
+        "accounts": ix.accounts.iter().map(|a| serde_json::json!({
+            "pubkey": a.pubkey.to_string(),
+            "is_signer": a.is_signer,
+            "is_writable": a.is_writable,
+        })).collect::<Vec<_>>(),
+        "data": data,
+    })
+}
