@@ -179,7 +179,7 @@ pub struct Liquidated {
     pub seized_collateral: u64,
     /// Of those, the protocol's share of the bonus.
     pub protocol_collateral: u64,
-    pub payout: crate::instructions::LiquidationPayout,
+    pub payout: crate::state::LiquidationPayout,
     /// cTokens or liquidity paid to the liquidator.
     pub payout_amount: u64,
     /// Raw `Fixed`: the bonus applied.

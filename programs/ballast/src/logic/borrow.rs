@@ -1,9 +1,10 @@
 //! Borrowing and repaying. Debt is fractional; what the user owes rounds up.
 use {
+    super::{accrue_interest, health::find, prices::observe_price, Health, ReservePricing},
     crate::{
         errors::BallastError,
         math::Fixed,
-        state::{Obligation, Reserve},
+        state::{MarketConfig, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
 };
@@ -17,9 +18,33 @@ pub struct Borrowed {
     pub debt: Fixed,
 }
 
+/// The whole `borrow` instruction on state: accrues `reserve`, records its fresh price, lends
+/// `amount` (the origination fee added to the debt), counts the outflow, and requires the
+/// obligation within its borrow limit afterwards. `pricing` prices every position of the
+/// obligation and the borrowed reserve (as read before the borrow: a debt is valued by the
+/// reserve's index and price, which a borrow does not move).
+pub fn borrow(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+    amount: u64,
+    pricing: &[ReservePricing],
+    market: &MarketConfig,
+    now: i64,
+) -> Result<Borrowed> {
+    let own = find(pricing, reserve_key)?;
+    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
+    let borrowed = lend(reserve, reserve_key, obligation, amount)?;
+    reserve.record_outflow(amount, now)?;
+    reserve.check_invariants()?;
+    Health::of(obligation, pricing)?.require_within_borrow_limit()?;
+    Ok(borrowed)
+}
+
 /// Lends `amount` from `reserve` (interest already accrued) to `obligation`. The origination
 /// fee is added to the debt; the user receives `amount`.
-pub fn borrow(
+fn lend(
     reserve: &mut Reserve,
     reserve_key: &Pubkey,
     obligation: &mut Obligation,
@@ -50,15 +75,18 @@ pub fn borrow(
     Ok(Borrowed { fee, debt })
 }
 
-/// Repays up to `requested` of `obligation`'s debt to `reserve` (interest already accrued).
-/// Returns the amount to transfer in: the request, or the whole debt rounded up if that is less.
+/// The whole `repay` instruction on state: accrues `reserve` to `now` and repays up to
+/// `requested` of `obligation`'s debt. Returns the amount to transfer in: the request, or the
+/// whole debt rounded up if that is less.
 pub fn repay(
     reserve: &mut Reserve,
     reserve_key: &Pubkey,
     obligation: &mut Obligation,
     requested: u64,
+    now: i64,
 ) -> Result<u64> {
     require!(requested > 0, BallastError::ZeroAmount);
+    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
     let liquidity = &mut reserve.liquidity;
     let index = obligation
         .find_borrow(reserve_key)
@@ -77,6 +105,7 @@ pub fn repay(
         .borrowed_amount_sf
         .set(liquidity.borrowed().saturating_sub(reduction));
     liquidity.add_available(paid)?;
+    reserve.check_invariants()?;
     Ok(paid)
 }
 
@@ -89,6 +118,7 @@ mod tests {
         r.config = sample_reserve_config(); // 10 bps borrow fee
         r.liquidity.available_amount = available;
         r.liquidity.collateral_supply = available;
+        r.locked_collateral = 1;
         r.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
         r
     }
@@ -96,7 +126,7 @@ mod tests {
     #[test]
     fn borrow_adds_the_fee_to_the_debt() {
         let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
-        let b = borrow(&mut r, &key, &mut o, 1_000).unwrap();
+        let b = lend(&mut r, &key, &mut o, 1_000).unwrap();
         assert_eq!(b.fee, Fixed::from_u64(1)); // 0.1% of 1,000
         assert_eq!(r.liquidity.available_amount, 9_000);
         assert_eq!(r.liquidity.borrowed(), Fixed::from_u64(1_001));
@@ -113,22 +143,22 @@ mod tests {
     fn borrow_limits() {
         let (mut r, key, mut o) = (reserve(1_000), Pubkey::new_unique(), Obligation::zeroed());
         assert_eq!(
-            borrow(&mut r, &key, &mut o, 1_001).unwrap_err(),
+            lend(&mut r, &key, &mut o, 1_001).unwrap_err(),
             BallastError::InsufficientLiquidity.into()
         );
         r.config.borrow_cap = 500;
         // 500 + 0.5 fee = 500.5 > 500.
         assert_eq!(
-            borrow(&mut r, &key, &mut o, 500).unwrap_err(),
+            lend(&mut r, &key, &mut o, 500).unwrap_err(),
             BallastError::BorrowCapExceeded.into()
         );
         r.config.borrow_cap = 0;
         assert_eq!(
-            borrow(&mut r, &key, &mut o, 1).unwrap_err(),
+            lend(&mut r, &key, &mut o, 1).unwrap_err(),
             BallastError::BorrowingDisabled.into()
         );
         assert_eq!(
-            borrow(&mut r, &key, &mut o, 0).unwrap_err(),
+            lend(&mut r, &key, &mut o, 0).unwrap_err(),
             BallastError::ZeroAmount.into()
         );
     }
@@ -136,8 +166,8 @@ mod tests {
     #[test]
     fn repay_all_rounds_the_debt_up_and_closes_the_position() {
         let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
-        borrow(&mut r, &key, &mut o, 1_500).unwrap(); // debt 1,501.5
-        let paid = repay(&mut r, &key, &mut o, u64::MAX).unwrap();
+        lend(&mut r, &key, &mut o, 1_500).unwrap(); // debt 1,501.5
+        let paid = repay(&mut r, &key, &mut o, u64::MAX, 0).unwrap();
         assert_eq!(paid, 1_502);
         assert_eq!(o.borrow_count, 0);
         assert_eq!(r.liquidity.borrowed(), Fixed::ZERO);
@@ -152,15 +182,15 @@ mod tests {
     #[test]
     fn partial_repay_reduces_debt_exactly() {
         let (mut r, key, mut o) = (reserve(10_000), Pubkey::new_unique(), Obligation::zeroed());
-        borrow(&mut r, &key, &mut o, 1_000).unwrap(); // debt 1,001
-        assert_eq!(repay(&mut r, &key, &mut o, 400).unwrap(), 400);
+        lend(&mut r, &key, &mut o, 1_000).unwrap(); // debt 1,001
+        assert_eq!(repay(&mut r, &key, &mut o, 400, 0).unwrap(), 400);
         assert_eq!(
             o.borrows()[0].debt(Fixed::ONE).unwrap(),
             Fixed::from_u64(601)
         );
         assert_eq!(r.liquidity.borrowed(), Fixed::from_u64(601));
         assert_eq!(
-            repay(&mut r, &Pubkey::new_unique(), &mut o, 1).unwrap_err(),
+            repay(&mut r, &Pubkey::new_unique(), &mut o, 1, 0).unwrap_err(),
             BallastError::BorrowPositionNotFound.into()
         );
     }
@@ -171,9 +201,9 @@ mod tests {
         let mut received = 0u64;
         let mut paid = 0u64;
         for _ in 0..1_000 {
-            borrow(&mut r, &key, &mut o, 1).unwrap();
+            lend(&mut r, &key, &mut o, 1).unwrap();
             received += 1;
-            paid += repay(&mut r, &key, &mut o, u64::MAX).unwrap();
+            paid += repay(&mut r, &key, &mut o, u64::MAX, 0).unwrap();
         }
         assert!(paid >= received, "paid {paid} < received {received}");
         assert_eq!(o.borrow_count, 0);

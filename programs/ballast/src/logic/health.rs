@@ -219,7 +219,11 @@ impl Health {
     }
 }
 
-fn find<'a>(pricing: &'a [ReservePricing], reserve: &Pubkey) -> Result<&'a ReservePricing> {
+/// The pricing of `reserve`, or `MissingPositionAccounts`.
+pub(crate) fn find<'a>(
+    pricing: &'a [ReservePricing],
+    reserve: &Pubkey,
+) -> Result<&'a ReservePricing> {
     pricing
         .iter()
         .find(|p| p.reserve == *reserve)

@@ -58,6 +58,33 @@ pub fn borrow_rate_per_second(config: &ReserveConfig, utilization: Fixed) -> Res
         .mul_div_int_floor(1, SECONDS_PER_YEAR)
 }
 
+/// A reserve's annual rates at its utilization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rates {
+    pub utilization: Fixed,
+    /// From the rate curve.
+    pub borrow_apr: Fixed,
+    /// What suppliers earn: borrow APR x utilization x (1 - protocol take rate), rounded down.
+    pub supply_apr: Fixed,
+}
+
+/// The annual rates of a reserve whose accounting is `liquidity` (projected to the moment
+/// wanted).
+pub fn rates(liquidity: &ReserveLiquidity, config: &ReserveConfig) -> Result<Rates> {
+    let utilization = liquidity.utilization()?;
+    let borrow_apr = config.rate_curve.borrow_rate(utilization)?;
+    let lenders_share =
+        Fixed::ONE.checked_sub(Fixed::from_bps(config.protocol_take_rate_bps.into()))?;
+    let supply_apr = borrow_apr
+        .mul_floor(utilization)?
+        .mul_floor(lenders_share)?;
+    Ok(Rates {
+        utilization,
+        borrow_apr,
+        supply_apr,
+    })
+}
+
 /// `(1 + per-second rate)^seconds`.
 fn compound_growth(config: &ReserveConfig, utilization: Fixed, seconds: u64) -> Result<Fixed> {
     borrow_rate_per_second(config, utilization)?.compound_ceil(seconds)
@@ -87,6 +114,27 @@ mod tests {
             rate_curve: RateCurve::new(&[(0, rate_bps), (10_000, rate_bps)]).unwrap(),
             ..sample_reserve_config()
         }
+    }
+
+    #[test]
+    fn supply_rate_is_the_borrow_rate_shared_by_utilization_less_the_protocols_take() {
+        // Sample curve: 0% at 0, 8% at 80%, 100% at 100%. At 50% utilization: 5% to borrowers,
+        // 5% x 50% x 90% = 2.25% to suppliers.
+        let r = rates(&pool(500_000), &sample_reserve_config()).unwrap();
+        assert_eq!(
+            r,
+            Rates {
+                utilization: Fixed::from_bps(5_000),
+                borrow_apr: Fixed::from_bps(500),
+                supply_apr: Fixed::from_bps(225),
+            }
+        );
+        // An idle pool earns nothing.
+        let idle = rates(&pool(0), &sample_reserve_config()).unwrap();
+        assert_eq!(
+            (idle.borrow_apr, idle.supply_apr),
+            (Fixed::ZERO, Fixed::ZERO)
+        );
     }
 
     #[test]

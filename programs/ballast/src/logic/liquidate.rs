@@ -1,11 +1,18 @@
 //! Liquidation: how much of an unhealthy obligation's debt a liquidator may repay, and how much
-//! collateral they take for it. Pure: `plan` decides, `apply` changes state.
+//! collateral they take for it. `liquidate` is the whole instruction on state; within it, `plan`
+//! decides and `apply` changes state.
 use {
-    super::{Health, ReservePricing},
+    super::{
+        accrue_interest,
+        deposit::redeem,
+        health::find,
+        prices::{check_grace_period, observe_price},
+        Health, ReservePricing,
+    },
     crate::{
         errors::{math_overflow, BallastError},
         math::Fixed,
-        state::{MarketConfig, Obligation, Reserve},
+        state::{LiquidationPayout, MarketConfig, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
 };
@@ -54,6 +61,98 @@ pub struct Liquidation {
     pub bonus: Fixed,
     pub health_before: Health,
     pub health_after: Health,
+}
+
+/// What a liquidator asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Order {
+    /// Most liquidity to repay; `u64::MAX` for as much as the rules allow.
+    pub max_repay: u64,
+    /// Least payout accepted (cTokens or liquidity, per `payout`).
+    pub min_payout: u64,
+    pub payout: LiquidationPayout,
+}
+
+/// What one liquidation did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub plan: Liquidation,
+    /// Paid to the liquidator: `plan.liquidator_collateral` cTokens, or the liquidity they
+    /// were redeemed for.
+    pub payout_amount: u64,
+}
+
+/// A reserve the instruction writes, with its address.
+pub struct Held<'a> {
+    pub key: Pubkey,
+    pub reserve: &'a mut Reserve,
+}
+
+/// The whole `liquidate` instruction on state: accrues both reserves, records their fresh
+/// prices, waits out any oracle grace period, plans and applies the liquidation, redeems the
+/// liquidator's cTokens for a liquidity payout, and refuses a payout below `order.min_payout`.
+/// `pricing` prices every position of the obligation.
+pub fn liquidate(
+    obligation: &mut Obligation,
+    repay: Held,
+    withdraw: Held,
+    pricing: &[ReservePricing],
+    order: &Order,
+    market: &MarketConfig,
+    now: i64,
+) -> Result<Outcome> {
+    for held in [&mut *repay.reserve, &mut *withdraw.reserve] {
+        accrue_interest(&mut held.liquidity, &held.config, now)?;
+    }
+    for (key, reserve) in [
+        (repay.key, &mut *repay.reserve),
+        (withdraw.key, &mut *withdraw.reserve),
+    ] {
+        if let Some(p) = pricing.iter().find(|p| p.reserve == key) {
+            observe_price(reserve, &p.price, market.oracle_outage_threshold_secs);
+        }
+    }
+    check_grace_period(
+        pricing,
+        market.oracle_outage_threshold_secs,
+        market.oracle_grace_period_secs,
+        now,
+    )?;
+    let plan = plan(
+        obligation,
+        pricing,
+        &repay.key,
+        &withdraw.key,
+        withdraw.reserve,
+        order.max_repay,
+        &LiquidationPolicy::from(market),
+    )?;
+    apply(
+        &plan,
+        repay.reserve,
+        &repay.key,
+        withdraw.reserve,
+        &withdraw.key,
+        obligation,
+    )?;
+    let payout_amount = match order.payout {
+        LiquidationPayout::Collateral => plan.liquidator_collateral,
+        LiquidationPayout::Liquidity => {
+            let amount = redeem(&mut withdraw.reserve.liquidity, plan.liquidator_collateral)?;
+            withdraw.reserve.record_outflow(amount, now)?;
+            amount
+        }
+    };
+    require!(
+        payout_amount >= order.min_payout,
+        BallastError::LiquidationBelowMinimum
+    );
+    repay.reserve.check_invariants()?;
+    withdraw.reserve.check_invariants()?;
+    Ok(Outcome {
+        plan,
+        payout_amount,
+    })
 }
 
 /// Plans the liquidation of `obligation` (priced by `pricing`, which covers every position):
@@ -211,32 +310,258 @@ pub fn apply(
     Ok(())
 }
 
-/// Errors with `LiquidationGracePeriod` while any priced oracle is within `grace_secs` of coming
-/// back from an outage: recorded on its reserve, or visible in the price itself (a gap since the
-/// feed's previous publish longer than `outage_threshold_secs`).
-pub fn check_grace_period(
-    pricing: &[ReservePricing],
-    outage_threshold_secs: u32,
-    grace_secs: u32,
-    now: i64,
-) -> Result<()> {
-    for p in pricing {
-        let recovered = p
-            .price
-            .recovery_time(outage_threshold_secs)
-            .unwrap_or(0)
-            .max(p.oracle_recovered_at);
-        require!(
-            recovered == 0 || now >= recovered.saturating_add(grace_secs.into()),
-            BallastError::LiquidationGracePeriod
+#[cfg(test)]
+mod tests {
+    use {
+        super::{super::fixtures::*, *},
+        crate::oracle::OraclePrice,
+    };
+
+    const MAX: u64 = u64::MAX;
+
+    /// 10 SOL pledged (cSOL at 1 SOL) against `debt` USDC; SOL at `sol` USD, USDC at $1. Both
+    /// reserves have the sample config: threshold 80%, bonus 2-10%, protocol 10% of the bonus.
+    struct World {
+        obligation: Obligation,
+        sol: Reserve,
+        usdc: Reserve,
+        keys: (Pubkey, Pubkey),
+        pricing: Vec<ReservePricing>,
+    }
+
+    fn world(sol_price: OraclePrice, debt: u64) -> World {
+        let keys = (Pubkey::new_unique(), Pubkey::new_unique());
+        let (sol, mut usdc) = (reserve(tokens(1_000)), reserve(tokens(100_000)));
+        usdc.liquidity.borrowed_amount_sf.set(Fixed::from_u64(debt));
+        let mut obligation = pledged(&keys.0, tokens(10));
+        obligation
+            .add_debt(&keys.1, Fixed::from_u64(debt), Fixed::ONE)
+            .unwrap();
+        let pricing = vec![
+            pricing(keys.0, &sol, sol_price),
+            pricing(keys.1, &usdc, usd(1, 1)),
+        ];
+        World {
+            obligation,
+            sol,
+            usdc,
+            keys,
+            pricing,
+        }
+    }
+
+    fn plan_of(w: &World, requested: u64) -> Result<Liquidation> {
+        plan(
+            &w.obligation,
+            &w.pricing,
+            &w.keys.1,
+            &w.keys.0,
+            &w.sol,
+            requested,
+            &LiquidationPolicy::from(&MarketConfig::default()),
+        )
+    }
+
+    #[test]
+    fn close_factor_caps_the_repay_and_the_bonus_follows_the_health_factor() {
+        // $850 of SOL x 80% = $680 against $700: health 0.9714..., bonus 1 - 0.9714... = 2.857%.
+        let w = world(usd(85, 85), tokens(700));
+        let p = plan_of(&w, MAX).unwrap();
+        assert_eq!(p.bonus, Fixed::from_raw(28_571_428_571_428_572));
+        // Half of the $700 debt; SOL worth $350 x 1.02857... = $360 at $85: 4.235294 SOL.
+        assert_eq!(p.repay_amount, tokens(350));
+        assert_eq!(p.debt_reduction, Fixed::from_u64(tokens(350)));
+        assert_eq!(p.seized_collateral, 4_235_294);
+        // Bonus part: 4,235,294 - ceil(4,235,294 / 1.02857...) = 117,647; 10% of it, rounded down.
+        assert_eq!(p.protocol_collateral, 11_764);
+        assert_eq!(p.liquidator_collateral, 4_223_530);
+        assert_eq!(p.health_before.weighted_debt_value, Fixed::from_u64(700));
+        assert_eq!(p.health_after.debt_value, Fixed::from_u64(350));
+        // 5.764706 SOL left x $85 = $490.00001; x 80% = $392.000008.
+        assert_eq!(
+            p.health_after.liquidation_limit,
+            Fixed::from_raw(392_000_008_000_000_000_000)
+        );
+        // A smaller request is taken as asked.
+        let small = plan_of(&w, tokens(100)).unwrap();
+        assert_eq!(small.repay_amount, tokens(100));
+        assert_eq!(small.seized_collateral, 1_210_084);
+        assert_eq!(small.protocol_collateral, 3_361);
+    }
+
+    #[test]
+    fn deep_under_water_repays_what_all_the_collateral_covers() {
+        // $700 of SOL, $560 limit against $700: health 0.8 < 0.9, so the whole debt may be
+        // repaid, at the maximum bonus of 10%. All 10 SOL cover $700 / 1.1 = $636.363637.
+        let w = world(usd(70, 70), tokens(700));
+        let p = plan_of(&w, MAX).unwrap();
+        assert_eq!(p.bonus, Fixed::from_bps(1_000));
+        assert_eq!(p.seized_collateral, tokens(10));
+        assert_eq!(p.repay_amount, 636_363_637);
+        assert_eq!(p.debt_reduction, Fixed::from_u64(636_363_637));
+        // 10 SOL - ceil(10 SOL / 1.1) = 909,090 units of bonus; the protocol's 10%: 90,909.
+        assert_eq!(p.protocol_collateral, 90_909);
+        assert_eq!(p.liquidator_collateral, 9_909_091);
+        assert_eq!(p.health_after.collateral_value, Fixed::ZERO);
+    }
+
+    #[test]
+    fn repaying_all_of_a_dust_debt_clears_its_fraction_of_a_unit() {
+        // $0.5 of debt (with a fraction) is dust: all of it may be repaid, rounded up.
+        let mut w = world(usd(1, 1), 0);
+        w.obligation = pledged(&w.keys.0, 1_000_000);
+        w.obligation
+            .add_debt(&w.keys.1, Fixed::from_bps(5_000_000_500), Fixed::ONE) // 500,000.05 units
+            .unwrap();
+        // $1 x 80% = $0.8 against $0.50000005: healthy, so nothing to do.
+        assert_eq!(
+            plan_of(&w, MAX).unwrap_err(),
+            BallastError::ObligationHealthy.into()
+        );
+        w.pricing[0].price = OraclePrice {
+            spot: Fixed::from_bps(6_000),
+            ema: Fixed::from_bps(6_000),
+            ..usd(1, 1)
+        };
+        // $0.6 x 80% = $0.48 < $0.50000005: liquidatable, and the debt is dust: all of it.
+        let p = plan_of(&w, MAX).unwrap();
+        assert_eq!(p.repay_amount, 500_001);
+        assert_eq!(p.debt_reduction, Fixed::from_bps(5_000_000_500));
+    }
+
+    #[test]
+    fn refuses_healthy_obligations_and_pairs_it_does_not_hold() {
+        let w = world(usd(100, 100), tokens(700)); // $800 limit against $700
+        assert_eq!(
+            plan_of(&w, MAX).unwrap_err(),
+            BallastError::ObligationHealthy.into()
+        );
+        let w = world(usd(85, 85), tokens(700));
+        let policy = LiquidationPolicy::from(&MarketConfig::default());
+        let swapped = plan(
+            &w.obligation,
+            &w.pricing,
+            &w.keys.0,
+            &w.keys.1,
+            &w.usdc,
+            MAX,
+            &policy,
+        );
+        assert_eq!(
+            swapped.unwrap_err(),
+            BallastError::BorrowPositionNotFound.into()
+        );
+        let stranger = Pubkey::new_unique();
+        let unknown = plan(
+            &w.obligation,
+            &w.pricing,
+            &w.keys.1,
+            &stranger,
+            &w.sol,
+            MAX,
+            &policy,
+        );
+        assert_eq!(
+            unknown.unwrap_err(),
+            BallastError::MissingPositionAccounts.into()
+        );
+        assert_eq!(
+            plan_of(&w, 0).unwrap_err(),
+            BallastError::AmountTooSmall.into()
         );
     }
-    Ok(())
-}
 
-fn find<'a>(pricing: &'a [ReservePricing], reserve: &Pubkey) -> Result<&'a ReservePricing> {
-    pricing
-        .iter()
-        .find(|p| p.reserve == *reserve)
-        .ok_or_else(|| error!(BallastError::MissingPositionAccounts))
+    fn run(w: &mut World, order: Order, now: i64) -> Result<Outcome> {
+        let (sol_key, usdc_key) = w.keys;
+        liquidate(
+            &mut w.obligation,
+            Held {
+                key: usdc_key,
+                reserve: &mut w.usdc,
+            },
+            Held {
+                key: sol_key,
+                reserve: &mut w.sol,
+            },
+            &w.pricing,
+            &order,
+            &MarketConfig::default(),
+            now,
+        )
+    }
+
+    #[test]
+    fn the_whole_instruction_moves_the_planned_amounts() {
+        let mut w = world(usd(85, 85), tokens(700));
+        let collateral = Order {
+            max_repay: MAX,
+            min_payout: 4_223_530,
+            payout: LiquidationPayout::Collateral,
+        };
+        let done = run(&mut w, collateral, 0).unwrap();
+        assert_eq!(done.payout_amount, 4_223_530);
+        assert_eq!(w.usdc.liquidity.available_amount, tokens(100_350));
+        assert_eq!(w.usdc.liquidity.borrowed(), Fixed::from_u64(tokens(350)));
+        assert_eq!(w.sol.protocol_collateral, 11_764);
+        assert_eq!(
+            w.obligation.collaterals()[0].deposited_amount,
+            tokens(10) - 4_235_294
+        );
+        assert_eq!(
+            w.obligation.borrows()[0].debt(Fixed::ONE).unwrap(),
+            Fixed::from_u64(tokens(350))
+        );
+    }
+
+    #[test]
+    fn a_liquidity_payout_redeems_and_the_minimum_is_enforced() {
+        let mut w = world(usd(85, 85), tokens(700));
+        let order = |min_payout| Order {
+            max_repay: MAX,
+            min_payout,
+            payout: LiquidationPayout::Liquidity,
+        };
+        assert_eq!(
+            run(&mut w, order(4_223_531), 0).unwrap_err(),
+            BallastError::LiquidationBelowMinimum.into()
+        );
+        // A payout the outflow window cannot take is refused.
+        let mut w = world(usd(85, 85), tokens(700));
+        w.sol.config.outflow_limit = 4_223_529;
+        assert_eq!(
+            run(&mut w, order(0), 0).unwrap_err(),
+            BallastError::OutflowLimitExceeded.into()
+        );
+        let mut w = world(usd(85, 85), tokens(700));
+        w.sol.config.outflow_limit = tokens(5);
+        let done = run(&mut w, order(4_223_530), 0).unwrap();
+        assert_eq!(done.payout_amount, 4_223_530); // cSOL at 1 SOL
+        assert_eq!(w.sol.liquidity.available_amount, tokens(1_000) - 4_223_530);
+        assert_eq!(w.sol.liquidity.collateral_supply, tokens(1_000) - 4_223_530);
+        assert_eq!(w.sol.outflow_in_window, 4_223_530);
+    }
+
+    #[test]
+    fn waits_out_the_grace_period_after_an_outage() {
+        let mut w = world(usd(85, 85), tokens(700));
+        // SOL's feed came back at 10,000 after a 1,000 s gap; the market waits 900 s.
+        w.pricing[0].price.publish_time = 10_000;
+        w.pricing[0].price.prev_publish_time = 9_000;
+        let order = Order {
+            max_repay: MAX,
+            min_payout: 0,
+            payout: LiquidationPayout::Collateral,
+        };
+        assert_eq!(
+            run(&mut w, order, 10_899).unwrap_err(),
+            BallastError::LiquidationGracePeriod.into()
+        );
+        let mut w = world(usd(85, 85), tokens(700));
+        w.pricing[0].price.publish_time = 10_000;
+        w.pricing[0].price.prev_publish_time = 9_000;
+        assert_eq!(
+            run(&mut w, order, 10_900).unwrap().plan.repay_amount,
+            tokens(350)
+        );
+    }
 }

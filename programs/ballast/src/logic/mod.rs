@@ -1,15 +1,23 @@
-//! Business rules on plain state, with no accounts or `Context`: unit-tested here and reused by
-//! the client for off-chain health.
+//! Business rules on plain state, with no accounts or `Context`: each instruction's whole
+//! operation is one function here (the handler loads accounts, calls it, moves tokens and emits
+//! the event). Unit-tested here, and run by the client off chain with the same results.
 pub mod bad_debt;
-mod borrow;
-mod deposit;
+pub mod borrow;
+pub mod deposit;
+pub mod fees;
 mod health;
-mod interest;
+pub mod interest;
 pub mod liquidate;
+pub mod prices;
+pub mod withdraw;
+
+#[cfg(test)]
+mod fixtures;
 
 pub use {
     borrow::{borrow, repay, Borrowed},
     deposit::{deposit, redeem},
     health::{Health, ReservePricing},
     interest::{accrue_interest, borrow_rate_per_second, projected},
+    withdraw::{withdraw, withdraw_collateral, Withdrawn},
 };

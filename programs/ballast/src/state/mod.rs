@@ -1,12 +1,14 @@
 //! Program accounts and their config types.
 mod market;
 mod obligation;
+mod payout;
 mod reserve;
 mod reserve_config;
 
 pub use {
     market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
     obligation::{BorrowPosition, CollateralPosition, Obligation},
+    payout::LiquidationPayout,
     reserve::{OracleConfig, OracleSource, Reserve, ReserveLiquidity},
     reserve_config::{ReserveChange, ReserveConfig},
 };

@@ -4,7 +4,6 @@ use {
     crate::{
         errors::{math_overflow, BallastError},
         math::{Fixed, Sf},
-        oracle::OraclePrice,
     },
     anchor_lang::prelude::*,
 };
@@ -57,15 +56,6 @@ pub struct Reserve {
 
 impl Reserve {
     pub const SPACE: usize = 8 + std::mem::size_of::<Reserve>();
-
-    /// Records what a fresh price of this reserve's oracle says: its publish time (older prices
-    /// are refused from now on) and, if it ended an outage, when.
-    pub fn observe_price(&mut self, price: &OraclePrice, outage_threshold_secs: u32) {
-        self.last_oracle_publish_time = self.last_oracle_publish_time.max(price.publish_time);
-        if let Some(recovered) = price.recovery_time(outage_threshold_secs) {
-            self.oracle_recovered_at = self.oracle_recovered_at.max(recovered);
-        }
-    }
 
     /// Counts `amount` of liquidity leaving the pool at `now` against the outflow limit of the
     /// current window (a fixed window that restarts when it has run out).

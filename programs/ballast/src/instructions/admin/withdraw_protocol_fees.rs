@@ -7,7 +7,6 @@ use {
         events::{EventHeader, ProtocolFeesWithdrawn},
         instructions::shared::token::{token_amount, AuthoritySeeds, Collateral, Liquidity},
         logic,
-        math::Fixed,
         state::{Market, Reserve},
     },
     anchor_lang::prelude::*,
@@ -76,36 +75,10 @@ pub fn handler(ctx: Context<WithdrawProtocolFees>, args: WithdrawProtocolFeesArg
     let accounts = &ctx.accounts;
     let (collected, redeemed_collateral, decimals) = {
         let reserve = &mut *accounts.reserve.load_mut()?;
-        reserve.require_no_flash_loan()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        // The protocol's cTokens, as far as available liquidity covers them.
-        let liquidity = &mut reserve.liquidity;
-        let redeemable = reserve
-            .protocol_collateral
-            .min(liquidity.liquidity_to_collateral(liquidity.available_amount)?);
-        let redeemable_value = liquidity.collateral_to_liquidity(redeemable)?.to_floor()?;
-        let (redeemed_collateral, redeemed_liquidity) = if redeemable_value > 0 {
-            (redeemable, logic::redeem(liquidity, redeemable)?)
-        } else {
-            (0, 0)
-        };
-        reserve.protocol_collateral -= redeemed_collateral;
-        // Then the accrued fees.
-        let liquidity = &mut reserve.liquidity;
-        let fees = liquidity
-            .protocol_fees()
-            .to_floor()?
-            .min(liquidity.available_amount);
-        liquidity.remove_available(fees)?;
-        liquidity.accumulated_protocol_fees_sf.set(
-            liquidity
-                .protocol_fees()
-                .checked_sub(Fixed::from_u64(fees))?,
-        );
-        reserve.check_invariants()?;
+        let collected = logic::fees::collect_protocol_fees(reserve, now)?;
         (
-            fees + redeemed_liquidity,
-            redeemed_collateral,
+            collected.liquidity,
+            collected.redeemed_collateral,
             reserve.decimals,
         )
     };

@@ -9,7 +9,7 @@ use {
             positions::price_positions,
             token::{AuthoritySeeds, Liquidity},
         },
-        logic::{self, Health, ReservePricing},
+        logic::{self, ReservePricing},
         oracle,
         state::{Market, Obligation, Reserve},
     },
@@ -70,14 +70,12 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
-    let outage_threshold = a.market.load()?.config.oracle_outage_threshold_secs;
+    let market = a.market.load()?.config;
     let (borrowed, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         // The borrowed reserve may be a new position: its price comes from its own account.
         let price = oracle::load_price(&a.oracle, reserve, now)?;
-        reserve.observe_price(&price, outage_threshold);
         let mut pricing = price_positions(
             ctx.remaining_accounts,
             obligation,
@@ -85,13 +83,18 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
             &[(reserve_key, reserve)],
             now,
         )?;
-        let borrowed = logic::borrow(reserve, &reserve_key, obligation, args.amount)?;
-        reserve.record_outflow(args.amount, now)?;
-        reserve.check_invariants()?;
         if !pricing.iter().any(|p| p.reserve == reserve_key) {
             pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);
         }
-        Health::of(obligation, &pricing)?.require_within_borrow_limit()?;
+        let borrowed = logic::borrow(
+            reserve,
+            &reserve_key,
+            obligation,
+            args.amount,
+            &pricing,
+            &market,
+            now,
+        )?;
         (borrowed, reserve.decimals)
     };
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);

@@ -12,6 +12,7 @@ use {
         errors::BallastError,
         events::{EventHeader, FlashBorrowed, FlashRepaid},
         instructions::shared::token::{AuthoritySeeds, Liquidity},
+        logic,
         state::{Market, Reserve},
     },
     anchor_lang::{
@@ -135,11 +136,7 @@ pub fn borrow_handler(ctx: Context<FlashBorrow>, args: FlashBorrowArgs) -> Resul
     let a = &ctx.accounts;
     let decimals = {
         let reserve = &mut *a.reserve.load_mut()?;
-        reserve.require_no_flash_loan()?;
-        require!(
-            args.amount <= reserve.liquidity.available_amount,
-            BallastError::InsufficientLiquidity
-        );
+        logic::fees::require_flash_loan_available(reserve, args.amount)?;
         reserve.flash_loan_outstanding = args.amount;
         reserve.decimals
     };
@@ -235,10 +232,8 @@ pub fn repay_handler(ctx: Context<FlashRepay>, args: FlashRepayArgs) -> Result<(
     let (fee, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         reserve.flash_loan_outstanding = 0;
-        let fee = (u128::from(args.amount) * u128::from(reserve.config.flash_loan_fee_bps))
-            .div_ceil(10_000);
         (
-            u64::try_from(fee).map_err(|_| crate::errors::math_overflow())?,
+            logic::fees::flash_loan_fee(&reserve.config, args.amount)?,
             reserve.decimals,
         )
     };

@@ -13,24 +13,15 @@ use {
             positions::{price_positions, ACCOUNTS_PER_POSITION},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
-        logic::{
-            self,
-            liquidate::{self as rules, LiquidationPolicy},
-        },
+        logic::liquidate::{self as rules, Held, Order},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
     anchor_spl::{token::Token, token_interface::TokenInterface},
 };
 
-/// What the liquidator receives for the seized collateral.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LiquidationPayout {
-    /// The withdraw reserve's cTokens.
-    Collateral,
-    /// The cTokens redeemed for the withdraw reserve's liquidity (needs it available).
-    Liquidity,
-}
+// Re-exported where integrators and clients have always found it.
+pub use crate::state::LiquidationPayout;
 
 /// Accounts a liquidity payout adds after the position accounts.
 pub const LIQUIDITY_PAYOUT_ACCOUNTS: usize = 4;
@@ -98,25 +89,18 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let (repay_key, withdraw_key) = (a.repay_reserve.key(), a.withdraw_reserve.key());
-    let (config, authority_bump) = {
+    let (market, authority_bump) = {
         let market = a.market.load()?;
         (market.config, market.authority_bump)
     };
-    let (plan, payout_amount, repay_decimals, payout_accounts) = {
+    let (outcome, repay_decimals, payout_accounts) = {
         let obligation = &mut *a.obligation.load_mut()?;
         let repay = &mut *a.repay_reserve.load_mut()?;
         let withdraw = &mut *a.withdraw_reserve.load_mut()?;
-        logic::accrue_interest(&mut repay.liquidity, &repay.config, now)?;
-        logic::accrue_interest(&mut withdraw.liquidity, &withdraw.config, now)?;
-
         let count = obligation.position_count() * ACCOUNTS_PER_POSITION;
         let (positions, payout_accounts) = ctx
             .remaining_accounts
             .split_at(count.min(ctx.remaining_accounts.len()));
-        let expected_payout = match args.payout {
-            LiquidationPayout::Collateral => 0,
-            LiquidationPayout::Liquidity => LIQUIDITY_PAYOUT_ACCOUNTS,
-        };
         let pricing = price_positions(
             positions,
             obligation,
@@ -124,55 +108,35 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             &[(repay_key, &*repay), (withdraw_key, &*withdraw)],
             now,
         )?;
-        require!(
-            payout_accounts.len() == expected_payout,
-            BallastError::InvalidPayoutAccounts
-        );
-        for (key, reserve) in [(repay_key, &mut *repay), (withdraw_key, &mut *withdraw)] {
-            if let Some(p) = pricing.iter().find(|p| p.reserve == key) {
-                reserve.observe_price(&p.price, config.oracle_outage_threshold_secs);
-            }
+        match args.payout {
+            LiquidationPayout::Collateral => require!(
+                payout_accounts.is_empty(),
+                BallastError::InvalidPayoutAccounts
+            ),
+            LiquidationPayout::Liquidity => check_payout_accounts(payout_accounts, withdraw)?,
         }
-        rules::check_grace_period(
+        let outcome = rules::liquidate(
+            obligation,
+            Held {
+                key: repay_key,
+                reserve: &mut *repay,
+            },
+            Held {
+                key: withdraw_key,
+                reserve: &mut *withdraw,
+            },
             &pricing,
-            config.oracle_outage_threshold_secs,
-            config.oracle_grace_period_secs,
+            &Order {
+                max_repay: args.max_repay_amount,
+                min_payout: args.min_payout,
+                payout: args.payout,
+            },
+            &market,
             now,
         )?;
-        let plan = rules::plan(
-            obligation,
-            &pricing,
-            &repay_key,
-            &withdraw_key,
-            withdraw,
-            args.max_repay_amount,
-            &LiquidationPolicy::from(&config),
-        )?;
-        rules::apply(
-            &plan,
-            repay,
-            &repay_key,
-            withdraw,
-            &withdraw_key,
-            obligation,
-        )?;
-        let payout_amount = match args.payout {
-            LiquidationPayout::Collateral => plan.liquidator_collateral,
-            LiquidationPayout::Liquidity => {
-                check_payout_accounts(payout_accounts, withdraw)?;
-                let amount = logic::redeem(&mut withdraw.liquidity, plan.liquidator_collateral)?;
-                withdraw.record_outflow(amount, now)?;
-                amount
-            }
-        };
-        require!(
-            payout_amount >= args.min_payout,
-            BallastError::LiquidationBelowMinimum
-        );
-        repay.check_invariants()?;
-        withdraw.check_invariants()?;
-        (plan, payout_amount, repay.decimals, payout_accounts)
+        (outcome, repay.decimals, payout_accounts)
     };
+    let (plan, payout_amount) = (outcome.plan, outcome.payout_amount);
 
     Liquidity {
         token_program: &a.repay_token_program.to_account_info(),

@@ -41,7 +41,7 @@ pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
         );
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         if let Ok(price) = oracle::load_price(&a.oracle, reserve, now) {
-            reserve.observe_price(&price, outage_threshold);
+            logic::prices::observe_price(reserve, &price, outage_threshold);
         }
         reserve.check_invariants()?;
         reserve.liquidity

@@ -58,9 +58,7 @@ pub fn handler(ctx: Context<Repay>, args: RepayArgs) -> Result<()> {
     let (paid, closed, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let paid = logic::repay(reserve, &reserve_key, obligation, args.amount)?;
-        reserve.check_invariants()?;
+        let paid = logic::repay(reserve, &reserve_key, obligation, args.amount, now)?;
         (
             paid,
             obligation.find_borrow(&reserve_key).is_none(),

@@ -9,7 +9,7 @@ use {
             positions::{check_position_accounts, price_positions},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
-        logic::{self, Health},
+        logic,
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -76,45 +76,36 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
-    let outage_threshold = a.market.load()?.config.oracle_outage_threshold_secs;
-    let (collateral, amount, decimals) = {
+    let market = a.market.load()?.config;
+    let (withdrawn, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         // Without debt no price is needed; with debt, this reserve is priced from its position
         // accounts like the others.
         let pricing = if obligation.has_debt() {
-            let pricing = price_positions(
+            Some(price_positions(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
                 &[(reserve_key, reserve)],
                 now,
-            )?;
-            if let Some(own) = pricing.iter().find(|p| p.reserve == reserve_key) {
-                reserve.observe_price(&own.price, outage_threshold);
-            }
-            Some(pricing)
+            )?)
         } else {
             check_position_accounts(ctx.remaining_accounts, obligation)?;
             None
         };
-        let index = obligation
-            .find_collateral(&reserve_key)
-            .ok_or(BallastError::CollateralPositionNotFound)?;
-        let collateral = match args.collateral_amount {
-            u64::MAX => obligation.collaterals[index].deposited_amount,
-            n => n,
-        };
-        obligation.withdraw_collateral(&reserve_key, collateral)?;
-        let amount = logic::redeem(&mut reserve.liquidity, collateral)?;
-        reserve.record_outflow(amount, now)?;
-        reserve.check_invariants()?;
-        if let Some(pricing) = pricing {
-            Health::of(obligation, &pricing)?.require_within_borrow_limit()?;
-        }
-        (collateral, amount, reserve.decimals)
+        let withdrawn = logic::withdraw(
+            reserve,
+            &reserve_key,
+            obligation,
+            args.collateral_amount,
+            pricing.as_deref(),
+            &market,
+            now,
+        )?;
+        (withdrawn, reserve.decimals)
     };
+    let (collateral, amount) = (withdrawn.collateral, withdrawn.liquidity);
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
     Collateral {
         token_program: &a.collateral_token_program,

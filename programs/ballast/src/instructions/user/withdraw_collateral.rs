@@ -8,7 +8,7 @@ use {
             positions::{check_position_accounts, price_positions},
             token::{AuthoritySeeds, Collateral},
         },
-        logic::Health,
+        logic,
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -79,18 +79,12 @@ pub fn handler<'info>(
             check_position_accounts(ctx.remaining_accounts, obligation)?;
             None
         };
-        let index = obligation
-            .find_collateral(&reserve_key)
-            .ok_or(BallastError::CollateralPositionNotFound)?;
-        let amount = match args.collateral_amount {
-            u64::MAX => obligation.collaterals[index].deposited_amount,
-            n => n,
-        };
-        obligation.withdraw_collateral(&reserve_key, amount)?;
-        if let Some(pricing) = pricing {
-            Health::of(obligation, &pricing)?.require_within_borrow_limit()?;
-        }
-        amount
+        logic::withdraw_collateral(
+            obligation,
+            &reserve_key,
+            args.collateral_amount,
+            pricing.as_deref(),
+        )?
     };
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
     Collateral {

@@ -1,0 +1,192 @@
+//! Taking pledged collateral out of an obligation: as cTokens (`withdraw_collateral`) or
+//! redeemed for liquidity (`withdraw`). One rule for both: with debt, the obligation must stay
+//! within its borrow limit, the withdrawn collateral's own loan-to-value counting (the Port bug).
+use {
+    super::{accrue_interest, deposit::redeem, prices::observe_price, Health, ReservePricing},
+    crate::{
+        errors::BallastError,
+        state::{MarketConfig, Obligation, Reserve},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// Removes up to `requested` cTokens (`u64::MAX`: all) of `obligation`'s collateral in
+/// `reserve_key` and returns how many. With debt, `pricing` must price every position, and the
+/// obligation must be within its borrow limit afterwards; without debt it is `None`.
+pub fn withdraw_collateral(
+    obligation: &mut Obligation,
+    reserve_key: &Pubkey,
+    requested: u64,
+    pricing: Option<&[ReservePricing]>,
+) -> Result<u64> {
+    require!(requested > 0, BallastError::ZeroAmount);
+    let index = obligation
+        .find_collateral(reserve_key)
+        .ok_or(BallastError::CollateralPositionNotFound)?;
+    let amount = match requested {
+        u64::MAX => obligation.collaterals[index].deposited_amount,
+        n => n,
+    };
+    obligation.withdraw_collateral(reserve_key, amount)?;
+    if let Some(pricing) = pricing {
+        Health::of(obligation, pricing)?.require_within_borrow_limit()?;
+    }
+    Ok(amount)
+}
+
+/// What `withdraw` took out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Withdrawn {
+    /// cTokens taken from the obligation and burned.
+    pub collateral: u64,
+    /// Liquidity paid out for them.
+    pub liquidity: u64,
+}
+
+/// The whole `withdraw` instruction on state: accrues `reserve`, records its price when it was
+/// read, takes the collateral out (`withdraw_collateral`'s rule), redeems it, and counts the
+/// outflow.
+pub fn withdraw(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+    requested: u64,
+    pricing: Option<&[ReservePricing]>,
+    market: &MarketConfig,
+    now: i64,
+) -> Result<Withdrawn> {
+    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    if let Some(own) = pricing
+        .into_iter()
+        .flatten()
+        .find(|p| p.reserve == *reserve_key)
+    {
+        observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
+    }
+    let collateral = withdraw_collateral(obligation, reserve_key, requested, pricing)?;
+    let liquidity = redeem(&mut reserve.liquidity, collateral)?;
+    reserve.record_outflow(liquidity, now)?;
+    reserve.check_invariants()?;
+    Ok(Withdrawn {
+        collateral,
+        liquidity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use {
+        super::{super::fixtures::*, *},
+        crate::math::Fixed,
+    };
+
+    /// 100 SOL ($100, LTV 75%) pledged against `debt` USDC ($1): borrow limit $7,500.
+    fn setup(debt: u64) -> (Obligation, [ReservePricing; 2], Reserve, Pubkey) {
+        let (sol_key, usdc_key) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let sol = reserve(tokens(1_000));
+        let usdc = reserve(tokens(100_000));
+        let mut o = pledged(&sol_key, tokens(100));
+        if debt > 0 {
+            o.add_debt(&usdc_key, Fixed::from_u64(debt), Fixed::ONE)
+                .unwrap();
+        }
+        let pricing = [
+            pricing(sol_key, &sol, usd(100, 100)),
+            pricing(usdc_key, &usdc, usd(1, 1)),
+        ];
+        (o, pricing, sol, sol_key)
+    }
+
+    #[test]
+    fn without_debt_any_amount_up_to_the_position_and_max_means_all() {
+        let (mut o, _, _, sol) = setup(0);
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, tokens(100) + 1, None).unwrap_err(),
+            BallastError::WithdrawTooLarge.into()
+        );
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, tokens(40), None),
+            Ok(tokens(40))
+        );
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, u64::MAX, None),
+            Ok(tokens(60))
+        );
+        assert_eq!(o.collateral_count, 0);
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, 1, None).unwrap_err(),
+            BallastError::CollateralPositionNotFound.into()
+        );
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, 0, None).unwrap_err(),
+            BallastError::ZeroAmount.into()
+        );
+    }
+
+    #[test]
+    fn with_debt_the_borrow_limit_holds_to_the_unit() {
+        // $6,000 of debt needs $8,000 of SOL at 75%: 20 SOL may go, 20 SOL + 1 unit may not.
+        let (o, pricing, _, sol) = setup(tokens(6_000));
+        assert_eq!(
+            withdraw_collateral(&mut o.clone(), &sol, tokens(20) + 1, Some(&pricing)).unwrap_err(),
+            BallastError::ObligationUnhealthy.into()
+        );
+        let mut after = o;
+        assert_eq!(
+            withdraw_collateral(&mut after, &sol, tokens(20), Some(&pricing)),
+            Ok(tokens(20))
+        );
+        assert_eq!(after.collaterals()[0].deposited_amount, tokens(80));
+        // Exactly at the limit: $8,000 x 75% = $6,000.
+        assert_eq!(
+            Health::of(&after, &pricing).unwrap().borrow_limit,
+            Fixed::from_u64(6_000)
+        );
+    }
+
+    #[test]
+    fn withdraw_redeems_at_the_exchange_rate_and_counts_the_outflow() {
+        let (mut o, pricing, mut r, sol) = setup(tokens(6_000));
+        // Suppliers' claim 1,100 SOL for 1,000 cSOL: each cToken is worth 1.1 SOL.
+        r.liquidity.available_amount = tokens(1_100);
+        r.config.outflow_limit = tokens(22);
+        let market = MarketConfig::default();
+        let done = withdraw(&mut r, &sol, &mut o, tokens(20), Some(&pricing), &market, 0);
+        assert_eq!(
+            done,
+            Ok(Withdrawn {
+                collateral: tokens(20),
+                liquidity: tokens(22),
+            })
+        );
+        assert_eq!(r.liquidity.available_amount, tokens(1_078));
+        assert_eq!(r.liquidity.collateral_supply, tokens(980));
+        assert_eq!(r.outflow_in_window, tokens(22));
+        // The window is used up: one more unit of liquidity is refused.
+        let mut o = pledged(&sol, tokens(1));
+        assert_eq!(
+            withdraw(&mut r, &sol, &mut o, 1, None, &market, 1).unwrap_err(),
+            BallastError::OutflowLimitExceeded.into()
+        );
+    }
+
+    #[test]
+    fn withdraw_records_the_reserves_fresh_price() {
+        let (mut o, mut pricing, mut r, sol) = setup(tokens(1_000));
+        pricing[0].price.publish_time = 5_000;
+        pricing[0].price.prev_publish_time = 4_000; // a 1,000 s gap: an outage ended at 5,000
+        let market = MarketConfig::default();
+        withdraw(
+            &mut r,
+            &sol,
+            &mut o,
+            tokens(1),
+            Some(&pricing),
+            &market,
+            5_000,
+        )
+        .unwrap();
+        assert_eq!(r.last_oracle_publish_time, 5_000);
+        assert_eq!(r.oracle_recovered_at, 5_000);
+    }
+}
