@@ -1,7 +1,7 @@
 //! The declarative market config: a TOML file naming the market's policy and its reserves.
 use {
     crate::MigrationError,
-    ballast_client::{
+    ballast_cli::{
         amount::UiAmount,
         listing::{Listing, OracleKind, Preset},
         settings::{MarketSettings, ReserveSettings},

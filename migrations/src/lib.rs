@@ -10,7 +10,8 @@ pub use {
 };
 
 use {
-    ballast_client::{cli::CliError, settings::SettingsError, ClientError},
+    ballast_cli::{commands::CliError, listing::ListingError, settings::SettingsError},
+    ballast_client::ClientError,
     thiserror::Error,
 };
 
@@ -24,6 +25,9 @@ pub enum MigrationError {
     Signer(String),
     #[error(transparent)]
     Client(#[from] ClientError),
+    #[error(transparent)]
+    Listing(#[from] ListingError),
+    /// The cluster and signer, resolved as the `ballast` CLI does.
     #[error(transparent)]
     Cli(#[from] CliError),
 }

@@ -1,6 +1,7 @@
 //! `ballast-migrate plan|apply FILE`: make a cluster's market match a TOML file.
 use {
-    ballast_client::{bank::quiet_logs, cli, rpc::RpcTransport},
+    ballast_cli::commands,
+    ballast_client::rpc::RpcTransport,
     ballast_migrations::{plan, MarketFile, MigrationError},
     clap::{Parser, Subcommand},
     solana_sdk::signer::Signer,
@@ -37,7 +38,6 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    quiet_logs();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,13 +49,13 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), MigrationError> {
-    let cluster = cli::resolve(
+    let cluster = commands::resolve(
         args.url.as_deref(),
         args.keypair.as_deref(),
         args.config_file.as_deref(),
     )?;
     let signer = solana_keypair::read_keypair_file(&cluster.keypair_path).map_err(|e| {
-        cli::CliError::Keypair {
+        commands::CliError::Keypair {
             path: cluster.keypair_path.clone(),
             error: e.to_string(),
         }

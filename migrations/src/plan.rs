@@ -8,13 +8,11 @@ use {
         instructions::InitMarketArgs,
         state::{MarketChange, MarketConfig, ReserveChange, ReserveConfig},
     },
-    ballast_client::{
-        instructions as ix,
+    ballast_cli::{
         listing::PreparedListing,
-        pda,
         settings::{market_changes, reserve_changes, CurveSpec},
-        spl, ReserveKeys, Transport,
     },
+    ballast_client::{instructions as ix, pda, spl, ReserveKeys, Transport},
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
 };
 

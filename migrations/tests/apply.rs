@@ -2,8 +2,10 @@
 use {
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::state::{MarketChange, MarketConfig},
-    ballast_client::{bank::Bank, fetch, pda, presets, pyth::PythPrice, spl, Transport},
+    ballast_client::presets,
+    ballast_client::{fetch, pda, spl, Transport},
     ballast_migrations::{plan, MarketFile, Step},
+    ballast_testkit::{bank::Bank, pyth::PythPrice},
     solana_sdk::{pubkey::Pubkey, signature::Keypair, signer::Signer},
 };
 

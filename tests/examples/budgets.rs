@@ -9,7 +9,7 @@ use {
 };
 
 fn main() {
-    ballast_client::bank::quiet_logs();
+    ballast_testkit::bank::quiet_logs();
     tokio::runtime::Runtime::new()
         .expect("runtime")
         .block_on(print_budgets());

@@ -6,7 +6,7 @@
 //!
 //! cu_bench --sbf-cu PATH --program ballast.so --token spl_token-3.5.0.so [--out DIR] [--check]
 use {
-    ballast_client::bank::Recorded,
+    ballast_testkit::bank::Recorded,
     ballast_tests::cu::{outcome, scenario, BUDGETS, NATIVE_ONLY_DIFFERENCES},
     base64::Engine,
     serde_json::{json, Value},
@@ -161,7 +161,7 @@ fn slug(name: &str) -> String {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    ballast_client::bank::quiet_logs();
+    ballast_testkit::bank::quiet_logs();
     let args = match args() {
         Ok(a) => a,
         Err(e) => {

@@ -137,7 +137,7 @@ async fn init_reserve_emits_its_event() {
     m.bank
         .set_account(
             &oracle,
-            client::pyth::PythPrice::new(oracle.to_bytes(), 100, -8, now).account(),
+            ballast_testkit::pyth::PythPrice::new(oracle.to_bytes(), 100, -8, now).account(),
         )
         .await;
     let keys = ReserveKeys::new(m.market, mint, spec.token_program, oracle);
@@ -202,7 +202,8 @@ async fn init_reserve_requires_the_admin_and_a_live_oracle() {
     let mint = m.create_mint(6, &spec.token_program).await;
     let oracle = Pubkey::new_unique();
     let now = m.now().await;
-    let mut price = client::pyth::PythPrice::new(oracle.to_bytes(), 100_000_000, -8, now - 61);
+    let mut price =
+        ballast_testkit::pyth::PythPrice::new(oracle.to_bytes(), 100_000_000, -8, now - 61);
     m.bank.set_account(&oracle, price.account()).await;
     let keys = ReserveKeys::new(m.market, mint, spec.token_program, oracle);
     let stranger = Keypair::new();

@@ -6,7 +6,8 @@ use {
         math::Fixed,
         state::ReserveChange,
     },
-    ballast_client::{events, pyth::PythPrice},
+    ballast_client::events,
+    ballast_testkit::pyth::PythPrice,
     ballast_tests::{specs::USD, *},
 };
 

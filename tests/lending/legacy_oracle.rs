@@ -1,7 +1,8 @@
 //! Reserves priced by Pyth legacy push accounts: the same validated price, the same rules.
 use {
     ballast::{errors::BallastError, oracle::pyth_legacy, state::OracleSource},
-    ballast_client::{instructions as ix, pyth::LegacyPythPrice},
+    ballast_client::instructions as ix,
+    ballast_testkit::pyth::LegacyPythPrice,
     ballast_tests::{
         expect::{mul_div_ceil, WAD},
         specs::USD,

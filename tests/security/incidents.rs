@@ -11,7 +11,8 @@ use {
         math::{Fixed, RateCurve},
         state::ReserveChange,
     },
-    ballast_client::{events, health, instructions as ix, pyth::PythPrice},
+    ballast_client::{events, health, instructions as ix},
+    ballast_testkit::pyth::PythPrice,
     ballast_tests::{
         attacker,
         expect::{mul_div_floor, WAD},

@@ -2,7 +2,8 @@
 //! price pumped above its EMA cannot be borrowed against.
 use {
     ballast::errors::BallastError,
-    ballast_client::{instructions as ix, pyth::PythPrice},
+    ballast_client::instructions as ix,
+    ballast_testkit::pyth::PythPrice,
     ballast_tests::{specs::USD, *},
     solana_sdk::pubkey::Pubkey,
 };

@@ -40,7 +40,7 @@ async fn expect_listing_refused(extensions: &[MintExtension], error: BallastErro
     let mint = m.create_token_2022_mint(6, extensions).await;
     let oracle = Pubkey::new_unique();
     let now = m.now().await;
-    let price = client::pyth::PythPrice::new(oracle.to_bytes(), USD, -8, now);
+    let price = ballast_testkit::pyth::PythPrice::new(oracle.to_bytes(), USD, -8, now);
     m.bank.set_account(&oracle, price.account()).await;
     let keys = ReserveKeys::new(m.market, mint, TOKEN_2022, oracle);
     // The seed source may stay empty: the policy is checked before anything moves.

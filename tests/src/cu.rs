@@ -8,7 +8,8 @@ use {
         instructions::{InitMarketArgs, InitReserveArgs},
         state::{MarketChange, MarketConfig, ReserveChange},
     },
-    ballast_client::{bank::Recorded, instructions as ix, ReserveKeys},
+    ballast_client::{instructions as ix, ReserveKeys},
+    ballast_testkit::bank::Recorded,
     solana_sdk::{signature::Keypair, signer::Signer},
 };
 

@@ -13,8 +13,9 @@ pub mod vault;
 
 pub use {
     ballast_client::{
-        self as client, bank::Bank, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
+        self as client, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
     },
+    ballast_testkit::bank::Bank,
     market::{Refusal, ReserveId, TestMarket, TestReserve, User},
     specs::ReserveSpec,
 };

@@ -6,11 +6,11 @@ use {
         state::{Market, MarketConfig, Obligation, OracleSource, Reserve},
     },
     ballast_client::{
-        accounts,
+        accounts, instructions as ix, spl, ClientError, ObligationKeys, ReserveKeys, Transport,
+    },
+    ballast_testkit::{
         bank::Bank,
-        instructions as ix,
         pyth::{LegacyPythPrice, PythPrice},
-        spl, ClientError, ObligationKeys, ReserveKeys, Transport,
     },
     solana_sdk::{
         account::Account,
@@ -76,7 +76,7 @@ impl TestMarket {
 
     /// A market on a bank that also runs the hostile `attacker` program.
     pub async fn with_attacker() -> TestMarket {
-        let mut pt = ballast_client::bank::program_test();
+        let mut pt = ballast_testkit::bank::program_test();
         crate::attacker::register(&mut pt);
         TestMarket::with_program_test(pt).await
     }

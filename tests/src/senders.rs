@@ -9,9 +9,9 @@ use {
         state::{MarketChange, MarketConfig, OracleSource, ReserveChange},
     },
     ballast_client::{
-        instructions as ix, pyth::PythPrice, ClientError, ObligationKeys, ReserveKeys, Transport,
-        TxOutcome,
+        instructions as ix, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
     },
+    ballast_testkit::pyth::PythPrice,
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
 };
 

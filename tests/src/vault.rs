@@ -199,7 +199,7 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
 impl TestMarket {
     /// A market on a bank that also runs the example vault program.
     pub async fn with_vault_program() -> TestMarket {
-        let mut pt = ballast_client::bank::program_test();
+        let mut pt = ballast_testkit::bank::program_test();
         register(&mut pt);
         TestMarket::with_program_test(pt).await
     }

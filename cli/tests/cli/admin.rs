@@ -2,7 +2,8 @@
 use {
     crate::harness::{Harness, SOL, USDC},
     ballast::state::{MarketChange, MarketConfig},
-    ballast_client::{pda, presets},
+    ballast_client::pda,
+    ballast_client::presets,
     base64::Engine,
     solana_sdk::{message::Message, pubkey::Pubkey},
 };

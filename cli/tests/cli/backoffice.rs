@@ -2,10 +2,8 @@
 //! positions, a SOL crash, alerts (also to a loopback webhook), one liquidator pass.
 use {
     crate::harness::{Harness, User, SOL, USDC},
-    ballast_client::{
-        backoffice::{Alert, Monitor, Snapshot, Thresholds},
-        Transport,
-    },
+    ballast_cli::backoffice::{Alert, Monitor, Snapshot, Thresholds},
+    ballast_client::Transport,
     http_body_util::{BodyExt, Full},
     hyper::{body::Bytes, server::conn::http1, service::service_fn, Response},
     hyper_util::rt::TokioIo,
@@ -193,7 +191,7 @@ async fn monitor_alerts_and_one_liquidator_pass_takes_exactly_the_unhealthy() {
         for k in [1, 0, 2] {
             if spec.debt[k] > 0 {
                 let amount =
-                    ballast_client::format::units(spec.debt[k], [6, 9, 8][k]).replace(',', "");
+                    ballast_cli::format::units(spec.debt[k], [6, 9, 8][k]).replace(',', "");
                 h.ok(&user, &["borrow", symbols[k], &amount]).await;
             }
         }
@@ -212,13 +210,13 @@ async fn monitor_alerts_and_one_liquidator_pass_takes_exactly_the_unhealthy() {
         .borrowed()
         .to_ceil()
         .unwrap();
-    let cap = ballast_client::format::units(eth_supplied, 8).replace(',', "");
+    let cap = ballast_cli::format::units(eth_supplied, 8).replace(',', "");
     h.ok(
         &h.admin,
         &["reserve", "update", "ETH", "--deposit-cap", &cap],
     )
     .await;
-    let cap = ballast_client::format::units(usdc_borrowed, 6).replace(',', "");
+    let cap = ballast_cli::format::units(usdc_borrowed, 6).replace(',', "");
     h.ok(
         &h.admin,
         &["reserve", "update", "USDC", "--borrow-cap", &cap],
@@ -424,7 +422,7 @@ async fn monitor_alerts_and_one_liquidator_pass_takes_exactly_the_unhealthy() {
 
 #[tokio::test]
 async fn races_and_failures_are_counted_and_the_pass_goes_on() {
-    use ballast_client::backoffice::{liquidator::pass, metrics, LiquidatorConfig};
+    use ballast_cli::backoffice::{liquidator::pass, metrics, LiquidatorConfig};
     let h = Harness::with_market().await;
     let alice = h.user("alice").await;
     h.give(&alice, 0, 10_000 * USDC).await;

@@ -48,6 +48,8 @@ pub enum CliError {
     Amount(#[from] AmountError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Listing(#[from] crate::listing::ListingError),
     #[error("insufficient balance: {account} holds {have}, {need} needed")]
     InsufficientBalance {
         account: Pubkey,

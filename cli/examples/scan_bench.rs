@@ -12,7 +12,7 @@ use {
         oracle::OraclePrice,
         state::{BorrowPosition, CollateralPosition, Obligation, ReserveLiquidity},
     },
-    ballast_client::backoffice::snapshot::value,
+    ballast_cli::backoffice::snapshot::value,
     bytemuck::Zeroable,
     solana_sdk::{account::Account, pubkey::Pubkey},
     std::{hint::black_box, time::Instant},

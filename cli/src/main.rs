@@ -1,17 +1,17 @@
 //! `ballast`: the Ballast command line.
 use {
-    ballast_client::{
-        cli::{self, Cli, Command, OutputFormat},
+    ballast_cli::{
+        commands::{self, Cli, Command, OutputFormat},
         demo,
-        rpc::RpcTransport,
     },
+    ballast_client::rpc::RpcTransport,
     clap::Parser,
     std::process::ExitCode,
 };
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    ballast_client::bank::quiet_logs();
+    ballast_testkit::bank::quiet_logs();
     if matches!(cli.command, Command::Liquidator(_) | Command::Monitor(_)) {
         // Structured logs on stderr; BALLAST_LOG filters them (RUST_LOG is the bank's).
         let filter = tracing_subscriber::EnvFilter::try_from_env("BALLAST_LOG")
@@ -32,13 +32,13 @@ fn main() -> ExitCode {
                 .map_err(Into::into);
         }
         let g = &cli.global;
-        let cluster = cli::resolve(
+        let cluster = commands::resolve(
             g.url.as_deref(),
             g.keypair.as_deref(),
             g.config_file.as_deref(),
         )?;
         let transport = RpcTransport::new(&cluster.url);
-        cli::run(&cli, &transport, &cluster, &mut out).await
+        commands::run(&cli, &transport, &cluster, &mut out).await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

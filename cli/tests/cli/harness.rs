@@ -4,15 +4,12 @@ use {
     anchor_lang::solana_program::system_instruction,
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::state::{Market, Obligation, Reserve},
-    ballast_client::{
-        bank::Bank,
-        cli::{self, Cli, CliError, ClusterSettings},
-        fetch, pda,
-        pyth::PythPrice,
-        spl,
+    ballast_cli::{
+        commands::{self, Cli, CliError, ClusterSettings},
         views::Labels,
-        Transport,
     },
+    ballast_client::{fetch, pda, spl, Transport},
+    ballast_testkit::{bank::Bank, pyth::PythPrice},
     clap::Parser,
     solana_sdk::{pubkey::Pubkey, signature::Keypair, signer::Signer},
     std::path::PathBuf,
@@ -224,7 +221,7 @@ impl Harness {
             labels: self.labels.clone(),
         };
         let mut out = Vec::new();
-        cli::run(&parsed, &self.bank, &cluster, &mut out).await?;
+        commands::run(&parsed, &self.bank, &cluster, &mut out).await?;
         Ok(String::from_utf8(out).unwrap())
     }
 

@@ -1,14 +1,15 @@
 //! The demo's bank: a market, assets with Pyth price accounts, people with wallets.
 use {
     crate::{
-        bank::Bank, fetch, instructions as ix, pyth::PythPrice, spl, views::Labels, ClientError,
-        ReserveKeys, Transport,
+        bank::Bank, fetch, instructions as ix, spl, views::Labels, ClientError, ReserveKeys,
+        Transport,
     },
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         instructions::{InitMarketArgs, InitReserveArgs},
         state::{MarketConfig, OracleSource, ReserveConfig},
     },
+    ballast_testkit::pyth::PythPrice,
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
 };
 

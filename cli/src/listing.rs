@@ -3,12 +3,12 @@
 //! config (a preset with settings over it), the seed.
 use {
     crate::{
+        amount::AmountError,
         amount::UiAmount,
-        cli::CliError,
         fetch, presets,
         pyth::sponsored_feed_account,
         settings::{ReserveSettings, SettingsError},
-        ReserveKeys, Transport,
+        ClientError, ReserveKeys, Transport,
     },
     anchor_lang::AccountDeserialize,
     ballast::{
@@ -18,7 +18,29 @@ use {
     pyth_solana_receiver_sdk::price_update::{get_feed_id_from_hex, PriceUpdateV2},
     serde::Deserialize,
     solana_sdk::pubkey::Pubkey,
+    thiserror::Error,
 };
+
+/// Why an asset cannot be listed as asked.
+#[derive(Debug, Error)]
+pub enum ListingError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+    #[error("a legacy Pyth reserve needs its oracle account")]
+    LegacyNeedsOracle,
+    #[error("the seed takes an exact amount")]
+    SeedNotExact,
+    #[error("feed id {0}: expected 64 hex digits")]
+    BadFeedId(String),
+    #[error("give the oracle account, the feed id, or both")]
+    NoOracle,
+    #[error("oracle {0} is not a Pyth PriceUpdateV2 account: give its feed id or source")]
+    NotPriceUpdate(Pubkey),
+}
 
 /// The reserve config a listing starts from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
@@ -88,21 +110,17 @@ impl Listing {
         &self,
         transport: &impl Transport,
         market: &Pubkey,
-    ) -> Result<PreparedListing, CliError> {
+    ) -> Result<PreparedListing, ListingError> {
         let mint = fetch::account(transport, &self.mint).await?;
         let decimals = crate::accounts::mint_decimals(&self.mint, &mint)?;
         let feed_id = self.feed_id(transport).await?;
         let oracle = match (self.oracle, self.oracle_source) {
             (Some(oracle), _) => oracle,
             (None, OracleKind::PythPull) => sponsored_feed_account(0, &feed_id),
-            (None, OracleKind::PythLegacy) => {
-                return Err(CliError::Invalid(
-                    "a legacy Pyth reserve needs its oracle account".into(),
-                ))
-            }
+            (None, OracleKind::PythLegacy) => return Err(ListingError::LegacyNeedsOracle),
         };
         if self.seed.is_max() {
-            return Err(CliError::Invalid("the seed takes an exact amount".into()));
+            return Err(ListingError::SeedNotExact);
         }
         Ok(PreparedListing {
             keys: ReserveKeys::new(*market, self.mint, mint.owner, oracle),
@@ -120,24 +138,17 @@ impl Listing {
     }
 
     /// The feed id given in hex, else the one a `PriceUpdateV2` account carries (legacy: unused).
-    async fn feed_id(&self, transport: &impl Transport) -> Result<[u8; 32], CliError> {
+    async fn feed_id(&self, transport: &impl Transport) -> Result<[u8; 32], ListingError> {
         if let Some(hex) = &self.feed_id {
-            return get_feed_id_from_hex(hex)
-                .map_err(|_| CliError::Invalid(format!("feed id {hex}: expected 64 hex digits")));
+            return get_feed_id_from_hex(hex).map_err(|_| ListingError::BadFeedId(hex.clone()));
         }
         if self.oracle_source == OracleKind::PythLegacy {
             return Ok([0; 32]);
         }
-        let oracle = self.oracle.ok_or_else(|| {
-            CliError::Invalid("give the oracle account, the feed id, or both".into())
-        })?;
+        let oracle = self.oracle.ok_or(ListingError::NoOracle)?;
         let account = fetch::account(transport, &oracle).await?;
-        let update =
-            PriceUpdateV2::try_deserialize(&mut account.data.as_slice()).map_err(|_| {
-                CliError::Invalid(format!(
-                "oracle {oracle} is not a Pyth PriceUpdateV2 account: give its feed id or source"
-            ))
-            })?;
+        let update = PriceUpdateV2::try_deserialize(&mut account.data.as_slice())
+            .map_err(|_| ListingError::NotPriceUpdate(oracle))?;
         Ok(update.price_message.feed_id)
     }
 }

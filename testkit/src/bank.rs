@@ -1,9 +1,9 @@
 //! The in-process bank: solana-program-test with the Ballast program running natively and the
 //! real SPL Token programs inside. Used by `ballast demo` and by the tests.
 use {
-    crate::{
-        error::ClientError,
+    ballast_client::{
         transport::{AccountFilter, Transport, TxOutcome},
+        ClientError,
     },
     solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext},
     solana_sdk::{
@@ -167,7 +167,7 @@ impl BankState {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Transaction, ClientError> {
-        let payer = crate::transport::fee_payer(signers)?;
+        let payer = ballast_client::transport::fee_payer(signers)?;
         loop {
             let blockhash = self
                 .ctx
@@ -175,7 +175,7 @@ impl BankState {
                 .get_latest_blockhash()
                 .await
                 .map_err(transport_error)?;
-            let tx = crate::transport::sign(instructions, &payer, signers, blockhash)?;
+            let tx = ballast_client::transport::sign(instructions, &payer, signers, blockhash)?;
             if !self.sent.contains(&tx.signatures[0]) {
                 return Ok(tx);
             }

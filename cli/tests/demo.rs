@@ -1,5 +1,5 @@
 //! `ballast demo` tells its whole story, and its books balance to the unit.
-use {ballast::math::Fixed, ballast_client::demo};
+use {ballast::math::Fixed, ballast_cli::demo};
 
 const USDC: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;

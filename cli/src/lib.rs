@@ -1,0 +1,21 @@
+//! The `ballast` command line as a library: the command core (`commands::run`, over any
+//! `Transport`), views, the demo, and the back office (liquidator, monitor). Built on the
+//! `ballast-client` SDK; the demo runs on `ballast-testkit`'s in-process bank.
+pub mod amount;
+pub mod backoffice;
+pub mod commands;
+pub mod demo;
+pub mod effects;
+pub mod format;
+pub mod listing;
+pub mod settings;
+pub mod views;
+
+// The SDK's modules, used throughout as `crate::fetch`, `crate::pda`, ...
+use {
+    ballast_client::{
+        accounts, events, fetch, health, instructions, pda, presets, pyth, spl, ClientError,
+        ObligationKeys, ReserveKeys, Transport,
+    },
+    ballast_testkit::bank,
+};

@@ -1,0 +1,7 @@
+//! Test and demo support for Ballast: the in-process bank (solana-program-test with the program
+//! running natively and the real SPL Token programs) behind the client's `Transport`, and Pyth
+//! price accounts as the Pyth programs write them.
+pub mod bank;
+pub mod pyth;
+
+pub use bank::{quiet_logs, Bank};
