@@ -1,7 +1,11 @@
 //! Errors of the client crate.
 use {
     ballast::errors::BallastError,
-    solana_sdk::{instruction::InstructionError, pubkey::Pubkey, transaction::TransactionError},
+    solana_rpc_client_api::client_error::Error as RpcError,
+    solana_sdk::{
+        instruction::InstructionError, program_error::ProgramError, pubkey::Pubkey,
+        signature::Signature, signer::SignerError, transaction::TransactionError,
+    },
     thiserror::Error,
 };
 
@@ -19,11 +23,45 @@ pub enum ClientError {
     WrongAccountType(Pubkey, &'static str),
     #[error("reserve {0} is not known to this client")]
     UnknownReserve(Pubkey),
+    /// A program rule evaluated off chain (health, an operation) failed: what the program would
+    /// have answered.
+    #[error("{}", describe(.0))]
+    Rule(anchor_lang::error::Error),
+    /// The program would refuse this reserve's oracle now (stale, too wide, ...).
+    #[error("oracle of reserve {reserve}: {}", describe(.error))]
+    Oracle {
+        reserve: Pubkey,
+        error: anchor_lang::error::Error,
+    },
+    #[error("account {0} holds data the client cannot decode")]
+    UndecodableAccount(Pubkey),
+    #[error("mint {mint}: {error}")]
+    Mint { mint: Pubkey, error: ProgramError },
+    #[error("no signer to pay the fee")]
+    NoFeePayer,
+    #[error("cannot sign the transaction: {0}")]
+    Signing(#[from] SignerError),
+    #[error("transaction {0} was confirmed but the node does not return it")]
+    TransactionNotFound(Signature),
+    #[error("RPC: {0}")]
+    Rpc(Box<RpcError>),
+    /// Another transport's failure (the in-process bank).
     #[error("transport: {0}")]
-    Transport(String),
-    /// A program rule evaluated off chain (health, oracle checks) failed.
-    #[error("{0}")]
-    Program(String),
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<anchor_lang::error::Error> for ClientError {
+    fn from(e: anchor_lang::error::Error) -> Self {
+        ClientError::Rule(e)
+    }
+}
+
+/// A program error as `Name: message` (Anchor's own `Display` adds the file and line).
+fn describe(e: &anchor_lang::error::Error) -> String {
+    match e {
+        anchor_lang::error::Error::AnchorError(a) => format!("{}: {}", a.error_name, a.error_msg),
+        other => other.to_string(),
+    }
 }
 
 /// A transaction error, with the program's own name and message for Ballast error codes.
@@ -49,6 +87,21 @@ impl ClientError {
     pub fn program_error(&self) -> Option<BallastError> {
         match self {
             ClientError::Transaction { error, .. } => program_error(error),
+            _ => None,
+        }
+    }
+
+    /// The program error a rule evaluated off chain failed with, by code.
+    pub fn rule_error(&self) -> Option<BallastError> {
+        let e = match self {
+            ClientError::Rule(e) | ClientError::Oracle { error: e, .. } => e,
+            _ => return None,
+        };
+        match e {
+            anchor_lang::error::Error::AnchorError(a) => a
+                .error_code_number
+                .checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)
+                .and_then(|n| BallastError::try_from(n).ok()),
             _ => None,
         }
     }
@@ -85,5 +138,30 @@ mod tests {
         // Not a Ballast code: the runtime's own wording.
         assert_eq!(failed(1).program_error(), None);
         assert!(failed(1).to_string().contains("custom program error: 0x1"));
+    }
+
+    #[test]
+    fn rules_evaluated_off_chain_keep_their_program_error() {
+        let stale = ClientError::Oracle {
+            reserve: Pubkey::new_from_array([1; 32]),
+            error: BallastError::OraclePriceStale.into(),
+        };
+        assert_eq!(stale.rule_error(), Some(BallastError::OraclePriceStale));
+        assert_eq!(
+            stale.to_string(),
+            format!(
+                "oracle of reserve {}: OraclePriceStale: {}",
+                Pubkey::new_from_array([1; 32]),
+                BallastError::OraclePriceStale
+            )
+        );
+        let unhealthy = ClientError::from(anchor_lang::error::Error::from(
+            BallastError::ObligationUnhealthy,
+        ));
+        assert_eq!(
+            unhealthy.rule_error(),
+            Some(BallastError::ObligationUnhealthy)
+        );
+        assert_eq!(unhealthy.program_error(), None);
     }
 }

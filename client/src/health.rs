@@ -22,18 +22,25 @@ pub async fn price_reserve(
     let oracle_key = reserve.oracle.account;
     let oracle = fetch::account(transport, &oracle_key).await?;
     let price = oracle::price_from_account(&oracle_key, &oracle.owner, &oracle.data, reserve, now)
-        .map_err(|e| ClientError::Program(format!("oracle of reserve {address}: {e}")))?;
-    ReservePricing::new(*address, reserve, price, now)
-        .map_err(|e| ClientError::Program(e.to_string()))
+        .map_err(|error| ClientError::Oracle {
+            reserve: *address,
+            error,
+        })?;
+    Ok(ReservePricing::new(*address, reserve, price, now)?)
 }
 
-/// An obligation with every position priced, and its health.
+/// An obligation with every position's reserve priced (and any other reserve the caller
+/// added), and its health. `operations` runs the program's operations on it.
+#[derive(Clone, Debug)]
 pub struct ObligationHealth {
     pub obligation: Obligation,
-    /// Each position's reserve, once.
+    /// Each position's reserve once, then the added ones.
     pub reserves: Vec<(Pubkey, Reserve)>,
+    /// One per reserve, in the same order.
     pub pricing: Vec<ReservePricing>,
     pub health: Health,
+    /// The cluster time the prices were read at.
+    pub now: i64,
 }
 
 /// Fetches `address` and values it at the cluster's current time.
@@ -41,11 +48,20 @@ pub async fn obligation_health(
     transport: &impl Transport,
     address: &Pubkey,
 ) -> Result<ObligationHealth, ClientError> {
+    obligation_health_with(transport, address, &[]).await
+}
+
+/// `obligation_health`, with `extra` reserves priced too (a reserve about to be borrowed).
+pub async fn obligation_health_with(
+    transport: &impl Transport,
+    address: &Pubkey,
+    extra: &[Pubkey],
+) -> Result<ObligationHealth, ClientError> {
     let obligation = fetch::obligation(transport, address).await?;
     let now = transport.clock().await?.unix_timestamp;
     let mut pricing: Vec<ReservePricing> = Vec::new();
     let mut reserves = Vec::new();
-    for reserve in obligation.position_reserves() {
+    for reserve in obligation.position_reserves().chain(extra) {
         if pricing.iter().any(|p| p.reserve == *reserve) {
             continue;
         }
@@ -53,12 +69,12 @@ pub async fn obligation_health(
         pricing.push(price_reserve(transport, reserve, &state, now).await?);
         reserves.push((*reserve, state));
     }
-    let health =
-        Health::of(&obligation, &pricing).map_err(|e| ClientError::Program(e.to_string()))?;
+    let health = Health::of(&obligation, &pricing)?;
     Ok(ObligationHealth {
         obligation,
         reserves,
         pricing,
         health,
+        now,
     })
 }

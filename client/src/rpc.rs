@@ -9,15 +9,31 @@ use {
     solana_rpc_client::nonblocking::rpc_client::RpcClient,
     solana_rpc_client_api::{
         client_error::Error as RpcError,
-        config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig},
+        config::{
+            RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
+            RpcTransactionConfig,
+        },
         filter::{Memcmp, RpcFilterType},
     },
     solana_sdk::{
-        account::Account, clock::Clock, hash::Hash, instruction::Instruction, pubkey::Pubkey,
-        signature::Keypair, sysvar, transaction::Transaction,
+        account::Account,
+        clock::Clock,
+        hash::Hash,
+        instruction::Instruction,
+        pubkey::Pubkey,
+        signature::{Keypair, Signature},
+        sysvar,
+        transaction::Transaction,
     },
-    solana_transaction_status_client_types::UiInstruction,
+    solana_transaction_status_client_types::{
+        UiInnerInstructions, UiInstruction, UiTransactionEncoding,
+    },
+    std::time::Duration,
 };
+
+/// A confirmed transaction a node does not return yet is asked for this many times in all.
+pub const FETCH_ATTEMPTS: u32 = 10;
+const FETCH_PAUSE: Duration = Duration::from_millis(100);
 
 /// A cluster reached over JSON-RPC, read and written at `confirmed`.
 pub struct RpcTransport {
@@ -70,25 +86,73 @@ impl RpcTransport {
                 logs,
             });
         }
-        let tag = anchor_lang::event::EVENT_IX_TAG_LE;
-        let event_data = sim
-            .inner_instructions
-            .into_iter()
-            .flatten()
-            .flat_map(|inner| inner.instructions)
-            .filter_map(|ix| match ix {
-                UiInstruction::Compiled(c) => bs58::decode(c.data).into_vec().ok(),
-                UiInstruction::Parsed(_) => None,
-            })
-            .filter_map(|data| data.strip_prefix(tag).map(<[u8]>::to_vec))
-            .collect();
         Ok(TxOutcome {
             signature: tx.signatures[0],
             logs,
             compute_units: sim.units_consumed.unwrap_or_default(),
-            event_data,
+            event_data: event_data(sim.inner_instructions.unwrap_or_default()),
         })
     }
+
+    /// What a confirmed transaction left on chain: its logs, compute units and events (or its
+    /// error), as the node reports the landed transaction.
+    async fn landed(&self, signature: &Signature) -> Result<TxOutcome, ClientError> {
+        let config = RpcTransactionConfig {
+            encoding: Some(UiTransactionEncoding::Json),
+            commitment: Some(CommitmentConfig::confirmed()),
+            max_supported_transaction_version: Some(0),
+        };
+        let mut attempts = 0;
+        let tx = loop {
+            match self
+                .client
+                .get_transaction_with_config(signature, config)
+                .await
+            {
+                Ok(tx) => break tx,
+                // A node may answer null for a moment after confirming.
+                Err(_) if attempts + 1 < FETCH_ATTEMPTS => {
+                    attempts += 1;
+                    tokio::time::sleep(FETCH_PAUSE).await;
+                }
+                Err(_) => return Err(ClientError::TransactionNotFound(*signature)),
+            }
+        };
+        let meta = tx
+            .transaction
+            .meta
+            .ok_or(ClientError::TransactionNotFound(*signature))?;
+        let logs = Option::<Vec<String>>::from(meta.log_messages).unwrap_or_default();
+        if let Some(error) = meta.err {
+            return Err(ClientError::Transaction {
+                error: error.into(),
+                logs,
+            });
+        }
+        Ok(TxOutcome {
+            signature: *signature,
+            logs,
+            compute_units: Option::from(meta.compute_units_consumed).unwrap_or_default(),
+            event_data: event_data(
+                Option::<Vec<UiInnerInstructions>>::from(meta.inner_instructions)
+                    .unwrap_or_default(),
+            ),
+        })
+    }
+}
+
+/// The data of the program's self-CPI event instructions (`emit_cpi!`), in order.
+fn event_data(inner: Vec<UiInnerInstructions>) -> Vec<Vec<u8>> {
+    let tag = anchor_lang::event::EVENT_IX_TAG_LE;
+    inner
+        .into_iter()
+        .flat_map(|inner| inner.instructions)
+        .filter_map(|ix| match ix {
+            UiInstruction::Compiled(c) => bs58::decode(c.data).into_vec().ok(),
+            UiInstruction::Parsed(_) => None,
+        })
+        .filter_map(|data| data.strip_prefix(tag).map(<[u8]>::to_vec))
+        .collect()
 }
 
 fn rpc_error(e: RpcError) -> ClientError {
@@ -97,7 +161,7 @@ fn rpc_error(e: RpcError) -> ClientError {
             error,
             logs: Vec::new(),
         },
-        None => ClientError::Transport(e.to_string()),
+        None => ClientError::Rpc(Box::new(e)),
     }
 }
 
@@ -141,24 +205,27 @@ impl Transport for RpcTransport {
             .map(|(address, ui)| {
                 ui.decode()
                     .map(|account| (address, account))
-                    .ok_or_else(|| ClientError::Transport(format!("undecodable account {address}")))
+                    .ok_or(ClientError::UndecodableAccount(address))
             })
             .collect()
     }
 
-    /// Simulates first (for logs and events), then sends and waits for confirmation.
+    /// Simulates first (a refusal comes back with the program's logs and nothing is sent),
+    /// then sends, waits for confirmation, and reports the landed transaction: its logs,
+    /// compute units and events, which may differ from the simulation's when the state moved.
     async fn send(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<TxOutcome, ClientError> {
         let tx = self.signed(instructions, signers).await?;
-        let outcome = self.simulate_tx(&tx).await?;
-        self.client
+        self.simulate_tx(&tx).await?;
+        let signature = self
+            .client
             .send_and_confirm_transaction(&tx)
             .await
             .map_err(rpc_error)?;
-        Ok(outcome)
+        self.landed(&signature).await
     }
 
     async fn simulate(

@@ -83,11 +83,14 @@ pub fn create_token_account(
 
 /// Size of a token account for `mint`: Token-2022 accounts carry the extensions their mint's
 /// extensions require (e.g. `TransferFeeAmount`, `TransferHookAccount`).
-pub fn token_account_len(mint: &Account) -> Result<usize, ClientError> {
+pub fn token_account_len(address: &Pubkey, mint: &Account) -> Result<usize, ClientError> {
     if mint.owner != spl_token_2022::ID {
         return Ok(spl_token::state::Account::LEN);
     }
-    let invalid = |e: ProgramError| ClientError::Transport(format!("mint data: {e}"));
+    let invalid = |error: ProgramError| ClientError::Mint {
+        mint: *address,
+        error,
+    };
     let state =
         StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&mint.data).map_err(invalid)?;
     let required = ExtensionType::get_required_init_account_extensions(
@@ -145,7 +148,7 @@ pub async fn new_token_account(
         .account(mint)
         .await?
         .ok_or(ClientError::AccountNotFound(*mint))?;
-    let len = token_account_len(&mint_account)?;
+    let len = token_account_len(mint, &mint_account)?;
     let account = Keypair::new();
     let ixs = create_token_account(
         &payer.pubkey(),

@@ -78,7 +78,7 @@ pub fn fee_payer(signers: &[&Keypair]) -> Result<Pubkey, ClientError> {
     signers
         .first()
         .map(|s| s.pubkey())
-        .ok_or_else(|| ClientError::Transport("no signer to pay the fee".into()))
+        .ok_or(ClientError::NoFeePayer)
 }
 
 /// A transaction of `instructions` paid by `payer`, signed by `signers`: a signer missing or
@@ -90,7 +90,6 @@ pub fn sign(
     blockhash: Hash,
 ) -> Result<Transaction, ClientError> {
     let mut tx = Transaction::new_with_payer(instructions, Some(payer));
-    tx.try_sign(signers, blockhash)
-        .map_err(|e| ClientError::Transport(format!("cannot sign the transaction: {e}")))?;
+    tx.try_sign(signers, blockhash)?;
     Ok(tx)
 }

@@ -6,18 +6,22 @@ use {
         errors::BallastError,
         events::{EventHeader, Repaid},
     },
-    ballast_client::{events, rpc::RpcTransport, ClientError, Transport},
+    ballast_client::{
+        events,
+        rpc::{RpcTransport, FETCH_ATTEMPTS},
+        ClientError, Transport,
+    },
     base64::Engine,
     serde_json::{json, Value},
-    solana_rpc_client::nonblocking::rpc_client::RpcClient,
+    solana_rpc_client::{mock_sender::MocksMap, nonblocking::rpc_client::RpcClient},
     solana_rpc_client_api::request::RpcRequest,
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, sysvar},
-    std::collections::HashMap,
 };
 
+/// A node that answers each request with the given values in turn (then the mock's defaults).
 fn transport(mocks: Vec<(RpcRequest, Value)>) -> RpcTransport {
-    let mocks: HashMap<RpcRequest, Value> = mocks.into_iter().collect();
-    RpcTransport::with_client(RpcClient::new_mock_with_mocks("succeeds".into(), mocks))
+    let mocks: MocksMap = mocks.into_iter().collect();
+    RpcTransport::with_client(RpcClient::new_mock_with_mocks_map("succeeds", mocks))
 }
 
 fn response(value: Value) -> Value {
@@ -25,38 +29,73 @@ fn response(value: Value) -> Value {
 }
 
 fn repaid() -> Repaid {
+    repaid_of(42)
+}
+
+fn repaid_of(amount: u64) -> Repaid {
     Repaid {
         header: EventHeader {
-            market: Pubkey::new_unique(),
-            reserve: Pubkey::new_unique(),
-            obligation: Pubkey::new_unique(),
-            signer: Pubkey::new_unique(),
+            market: Pubkey::new_from_array([1; 32]),
+            reserve: Pubkey::new_from_array([2; 32]),
+            obligation: Pubkey::new_from_array([3; 32]),
+            signer: Pubkey::new_from_array([4; 32]),
             slot: 9,
             unix_timestamp: 1_700_000_000,
         },
-        amount: 42,
+        amount,
         closed: true,
     }
 }
 
-/// A simulation that ran the program and emitted `event` by self-CPI.
-fn simulated(event: &Repaid) -> Value {
+/// The inner instructions of a transaction whose program emitted `event` by self-CPI.
+fn emitted(event: &Repaid) -> Value {
     let mut data = EVENT_IX_TAG_LE.to_vec();
     data.extend(event.data());
+    json!([{
+        "index": 0,
+        "instructions": [{
+            "programIdIndex": 1,
+            "accounts": [0],
+            "data": bs58::encode(data).into_string(),
+            "stackHeight": 2
+        }]
+    }])
+}
+
+/// A simulation that ran the program and emitted `event`.
+fn simulated(event: &Repaid) -> Value {
     response(json!({
         "err": null,
         "logs": ["Program BALw invoke [1]", "Program BALw success"],
         "unitsConsumed": 4321,
-        "innerInstructions": [{
-            "index": 0,
-            "instructions": [{
-                "programIdIndex": 1,
-                "accounts": [0],
-                "data": bs58::encode(data).into_string(),
-                "stackHeight": 2
-            }]
-        }]
+        "innerInstructions": emitted(event)
     }))
+}
+
+/// `getTransaction`'s answer for a landed transaction with `err`, `logs` and `units`, whose
+/// program emitted `event`.
+fn landed(err: Value, logs: &[&str], units: u64, event: &Repaid) -> Value {
+    let status = if err.is_null() {
+        json!({"Ok": null})
+    } else {
+        json!({"Err": err.clone()})
+    };
+    json!({
+        "slot": 7,
+        "blockTime": null,
+        "version": "legacy",
+        "transaction": "",
+        "meta": {
+            "err": err,
+            "status": status,
+            "fee": 5000,
+            "preBalances": [],
+            "postBalances": [],
+            "innerInstructions": emitted(event),
+            "logMessages": logs,
+            "computeUnitsConsumed": units
+        }
+    })
 }
 
 fn noop() -> Instruction {
@@ -75,20 +114,78 @@ async fn simulation_yields_logs_units_and_events() {
 }
 
 #[tokio::test]
-async fn send_simulates_then_sends_and_confirms() {
-    let event = repaid();
-    let rpc = transport(vec![(RpcRequest::SimulateTransaction, simulated(&event))]);
+async fn send_reports_the_landed_transaction_not_the_simulation() {
+    // Between the simulation and the landing, interest moved: the landed repay differs.
+    let logs = [
+        "Program BALw invoke [1]",
+        "Program log: landed",
+        "Program BALw success",
+    ];
+    let rpc = transport(vec![
+        (RpcRequest::SimulateTransaction, simulated(&repaid_of(42))),
+        (
+            RpcRequest::GetTransaction,
+            landed(Value::Null, &logs, 5_555, &repaid_of(43)),
+        ),
+    ]);
     let payer = Keypair::new();
     let outcome = rpc.send(&[noop()], &[&payer]).await.unwrap();
-    assert_eq!(events::decode::<Repaid>(&outcome.event_data), vec![event]);
+    assert_eq!(
+        events::decode::<Repaid>(&outcome.event_data),
+        vec![repaid_of(43)]
+    );
+    assert_eq!(outcome.compute_units, 5_555);
+    assert_eq!(outcome.logs, logs);
     // A signer the transaction does not need is an error, not a panic.
     let stranger = Keypair::new();
     let err = rpc.send(&[noop()], &[&payer, &stranger]).await.unwrap_err();
+    assert!(matches!(err, ClientError::Signing(_)), "{err}");
     assert!(
-        err.to_string()
-            .starts_with("transport: cannot sign the transaction: "),
+        err.to_string().starts_with("cannot sign the transaction: "),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_transaction_that_failed_on_landing_is_its_program_error() {
+    let failed = json!({"InstructionError": [0, {"Custom": 6502}]});
+    let logs = ["Program log: AnchorError occurred. Error Code: ObligationUnhealthy."];
+    let rpc = transport(vec![
+        (RpcRequest::SimulateTransaction, simulated(&repaid())),
+        (
+            RpcRequest::GetTransaction,
+            landed(failed, &logs, 2_000, &repaid()),
+        ),
+    ]);
+    let err = rpc.send(&[noop()], &[&Keypair::new()]).await.unwrap_err();
+    assert_eq!(err.program_error(), Some(BallastError::ObligationUnhealthy));
+    match err {
+        ClientError::Transaction { logs: got, .. } => assert_eq!(got, logs),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_confirmed_transaction_is_asked_for_until_the_node_returns_it() {
+    // Not there yet, then there.
+    let rpc = transport(vec![
+        (RpcRequest::SimulateTransaction, simulated(&repaid())),
+        (RpcRequest::GetTransaction, Value::Null),
+        (
+            RpcRequest::GetTransaction,
+            landed(Value::Null, &[], 77, &repaid()),
+        ),
+    ]);
+    let outcome = rpc.send(&[noop()], &[&Keypair::new()]).await.unwrap();
+    assert_eq!(outcome.compute_units, 77);
+    // Never there: named, after a bounded number of attempts.
+    let mut never = vec![(RpcRequest::SimulateTransaction, simulated(&repaid()))];
+    never.extend((0..FETCH_ATTEMPTS).map(|_| (RpcRequest::GetTransaction, Value::Null)));
+    let err = transport(never)
+        .send(&[noop()], &[&Keypair::new()])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::TransactionNotFound(_)), "{err}");
 }
 
 #[tokio::test]

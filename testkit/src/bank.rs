@@ -150,7 +150,7 @@ impl BankState {
     fn warp(&mut self, slot: u64, unix_timestamp: i64) -> Result<(), ClientError> {
         self.ctx
             .warp_to_slot(slot)
-            .map_err(|e| ClientError::Transport(format!("warp: {e:?}")))?;
+            .map_err(|e| ClientError::Transport(format!("warp: {e:?}").into()))?;
         let clock = Clock {
             slot,
             unix_timestamp,
@@ -254,7 +254,7 @@ fn transport_error(e: BanksClientError) -> ClientError {
         BanksClientError::SimulationError { err, logs, .. } => {
             ClientError::Transaction { error: err, logs }
         }
-        other => ClientError::Transport(other.to_string()),
+        other => ClientError::Transport(Box::new(other)),
     }
 }
 
@@ -299,7 +299,7 @@ impl Transport for Bank {
                 Ok(()) => Ok(()),
                 Err(BanksClientError::TransactionError(e))
                 | Err(BanksClientError::SimulationError { err: e, .. }) => Err(e.clone()),
-                Err(other) => return Err(ClientError::Transport(other.to_string())),
+                Err(other) => return Err(ClientError::Transport(other.to_string().into())),
             };
             state.recorded.push(Recorded {
                 name,
@@ -314,9 +314,10 @@ impl Transport for Bank {
             (Ok(outcome), Ok(())) => Ok(outcome),
             (Err(sim_err), Err(_)) => Err(sim_err),
             (_, Err(e)) => Err(transport_error(e)),
-            (Err(sim_err), Ok(())) => Err(ClientError::Transport(format!(
-                "simulation and processing disagree: simulation failed with {sim_err}"
-            ))),
+            (Err(sim_err), Ok(())) => Err(ClientError::Transport(
+                format!("simulation and processing disagree: simulation failed with {sim_err}")
+                    .into(),
+            )),
         }
     }
 

@@ -1,21 +1,19 @@
 //! The reference liquidator: from a snapshot, liquidate every unhealthy obligation once, each in
-//! one transaction, repaying its largest debt and seizing its most valuable collateral.
+//! one transaction. Each is planned with the program's own `liquidate` on the snapshot (every
+//! pair of debt and collateral, the one that pays most, its exact repay) and sent once.
 use {
     super::snapshot::{Snapshot, ValuedObligation},
-    crate::{
-        events, fetch, instructions as ix, spl, ClientError, ObligationKeys, ReserveKeys, Transport,
-    },
+    crate::{events, fetch, instructions as ix, spl, ClientError, ObligationKeys, Transport},
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         errors::BallastError,
         events::Liquidated,
         instructions::{LiquidateArgs, LiquidationPayout},
-        logic::ReservePricing,
         math::Fixed,
-        state::Obligation,
     },
     solana_compute_budget_interface::ComputeBudgetInstruction,
-    solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
+    solana_sdk::{pubkey::Pubkey, signature::Keypair, signer::Signer},
+    thiserror::Error,
     tracing::{info, warn},
 };
 
@@ -29,8 +27,8 @@ pub struct LiquidatorConfig {
     pub compute_unit_limit: u32,
     /// Priority fee, micro-lamports per compute unit (0: none).
     pub compute_unit_price: u64,
-    /// Least payout accepted, as a share of the simulated one (bps): guards against the price
-    /// moving between simulation and execution.
+    /// Least payout accepted, as a share of the planned one (bps): guards against the price
+    /// moving between the snapshot and execution.
     pub min_payout_bps: u16,
 }
 
@@ -74,28 +72,6 @@ pub struct PassSummary {
     pub done: Vec<Done>,
 }
 
-/// The pair to liquidate: the borrow with the largest debt value and the collateral with the
-/// largest value (reserve addresses). `None` without debt or collateral.
-pub fn choose(obligation: &Obligation, pricing: &[ReservePricing]) -> Option<(Pubkey, Pubkey)> {
-    let price = |reserve: &Pubkey| pricing.iter().find(|p| p.reserve == *reserve);
-    let repay = obligation
-        .borrows()
-        .iter()
-        .filter_map(|b| Some((b.reserve, price(&b.reserve)?.debt_value(b).ok()?)))
-        .max_by_key(|(_, value)| *value)?;
-    let seize = obligation
-        .collaterals()
-        .iter()
-        .filter_map(|c| {
-            let value = price(&c.reserve)?
-                .collateral_value(c.deposited_amount)
-                .ok()?;
-            Some((c.reserve, value))
-        })
-        .max_by_key(|(_, value)| *value)?;
-    Some((repay.0, seize.0))
-}
-
 /// Liquidates every liquidatable obligation of `snapshot` once. One failure never stops the
 /// pass: it is counted and logged.
 pub async fn pass(
@@ -104,7 +80,6 @@ pub async fn pass(
     liquidator: &Keypair,
     config: &LiquidatorConfig,
 ) -> PassSummary {
-    let pricing = snapshot.pricing();
     let mut unhealthy: Vec<&ValuedObligation> = snapshot
         .obligations
         .iter()
@@ -119,7 +94,7 @@ pub async fn pass(
     };
     let limit = config.max_per_pass.unwrap_or(usize::MAX);
     for candidate in unhealthy.into_iter().take(limit) {
-        match liquidate_one(transport, snapshot, &pricing, candidate, liquidator, config).await {
+        match liquidate_one(transport, snapshot, candidate, liquidator, config).await {
             Ok(done) => {
                 info!(
                     obligation = %done.obligation,
@@ -153,10 +128,27 @@ pub async fn pass(
     summary
 }
 
-/// Failures that mean "not (or no longer) ours to liquidate", not that something is wrong.
-fn is_race(e: &ClientError) -> bool {
+/// Why one obligation was not liquidated.
+#[derive(Debug, Error)]
+pub enum LiquidationFailure {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("the liquidator holds none of the obligation's debts to repay with")]
+    NoInventory,
+    #[error("the liquidation emitted no event")]
+    NoEvent,
+    #[error("a position's reserve has no usable price")]
+    Unpriced,
+}
+
+/// Failures that mean "not (or no longer) ours to liquidate", not that something is wrong: the
+/// program's answer when the transaction ran, or its rules applied to the snapshot.
+fn is_race(e: &LiquidationFailure) -> bool {
+    let LiquidationFailure::Client(e) = e else {
+        return false;
+    };
     matches!(
-        e.program_error(),
+        e.program_error().or(e.rule_error()),
         Some(
             BallastError::ObligationHealthy
                 | BallastError::LiquidationGracePeriod
@@ -168,35 +160,39 @@ fn is_race(e: &ClientError) -> bool {
 async fn liquidate_one(
     transport: &impl Transport,
     snapshot: &Snapshot,
-    pricing: &[ReservePricing],
     candidate: &ValuedObligation,
     liquidator: &Keypair,
     config: &LiquidatorConfig,
-) -> Result<Done, ClientError> {
-    let obligation = &candidate.obligation;
-    let (repay_key, seize_key) = choose(obligation, pricing)
-        .ok_or_else(|| ClientError::Program("no priced debt or collateral to liquidate".into()))?;
-    let reserve = |key: &Pubkey| {
-        snapshot
-            .reserve(key)
-            .ok_or(ClientError::UnknownReserve(*key))
+) -> Result<Done, LiquidationFailure> {
+    let me = liquidator.pubkey();
+    let priced = snapshot
+        .priced(candidate)
+        .ok_or(LiquidationFailure::Unpriced)?;
+    // What the liquidator can repay with, per debt reserve.
+    let mut balances = Vec::new();
+    for b in candidate.obligation.borrows() {
+        let keys = snapshot.reserve_keys(&b.reserve)?;
+        let source = spl::associated_account(&me, &keys.liquidity_mint, &keys.token_program);
+        balances.push((b.reserve, fetch::token_balance(transport, &source).await?));
+    }
+    if balances.iter().all(|(_, balance)| *balance == 0) {
+        return Err(LiquidationFailure::NoInventory);
+    }
+    let budget = |reserve: &Pubkey| {
+        balances
+            .iter()
+            .find(|(k, _)| k == reserve)
+            .map_or(0, |(_, balance)| *balance)
     };
-    let (repay, seize) = (reserve(&repay_key)?, reserve(&seize_key)?);
-    let keys = ObligationKeys::from_obligation(candidate.address, obligation, |r| {
+    let plan =
+        priced.best_liquidation(&snapshot.state.config, snapshot.now, config.payout, budget)?;
+    let repay_keys = snapshot.reserve_keys(&plan.repay_reserve)?;
+    let seize_keys = snapshot.reserve_keys(&plan.withdraw_reserve)?;
+    let keys = ObligationKeys::from_obligation(candidate.address, &candidate.obligation, |r| {
         snapshot.reserve(r).map(|p| p.reserve.oracle.account)
     })?;
-    let repay_keys = ReserveKeys::from_reserve(repay_key, &repay.reserve);
-    let seize_keys = ReserveKeys::from_reserve(seize_key, &seize.reserve);
-    let me = liquidator.pubkey();
     let source =
         spl::associated_account(&me, &repay_keys.liquidity_mint, &repay_keys.token_program);
-    let balance = fetch::token_balance(transport, &source).await?;
-    if balance == 0 {
-        return Err(ClientError::Program(format!(
-            "the liquidator holds none of {} to repay with",
-            repay_keys.liquidity_mint
-        )));
-    }
     let (destination, open) = match config.payout {
         LiquidationPayout::Collateral => {
             let mint = seize_keys.collateral_mint();
@@ -215,72 +211,53 @@ async fn liquidate_one(
             ),
         ),
     };
-    let build = |min_payout: u64| -> Vec<Instruction> {
-        let mut ixs = vec![ComputeBudgetInstruction::set_compute_unit_limit(
-            config.compute_unit_limit,
-        )];
-        if config.compute_unit_price > 0 {
-            ixs.push(ComputeBudgetInstruction::set_compute_unit_price(
-                config.compute_unit_price,
-            ));
-        }
-        ixs.push(open.clone());
-        ixs.push(ix::liquidate(
-            &me,
-            &keys,
-            &repay_keys,
-            &seize_keys,
-            &source,
-            &destination,
-            LiquidateArgs {
-                // The program repays what the rules allow, at most what the wallet holds.
-                max_repay_amount: balance,
-                min_payout,
-                payout: config.payout,
-            },
+    let planned_payout = plan.outcome.payout_amount;
+    let min_payout = u128::from(planned_payout) * u128::from(config.min_payout_bps) / 10_000;
+    let mut ixs = vec![ComputeBudgetInstruction::set_compute_unit_limit(
+        config.compute_unit_limit,
+    )];
+    if config.compute_unit_price > 0 {
+        ixs.push(ComputeBudgetInstruction::set_compute_unit_price(
+            config.compute_unit_price,
         ));
-        ixs
-    };
-    // Simulate for the payout, then ask for (nearly) that much.
-    let simulated = transport.simulate(&build(1), &[liquidator]).await?;
-    let expected = liquidated(&simulated.event_data)?;
+    }
+    ixs.push(open);
+    ixs.push(ix::liquidate(
+        &me,
+        &keys,
+        &repay_keys,
+        &seize_keys,
+        &source,
+        &destination,
+        LiquidateArgs {
+            max_repay_amount: plan.outcome.plan.repay_amount,
+            min_payout: (min_payout as u64).max(1),
+            payout: config.payout,
+        },
+    ));
     let outcome = if config.dry_run {
-        simulated
+        transport.simulate(&ixs, &[liquidator]).await?
     } else {
-        let floor = u128::from(expected.payout_amount) * u128::from(config.min_payout_bps) / 10_000;
-        transport
-            .send(&build((floor as u64).max(1)), &[liquidator])
-            .await?
+        transport.send(&ixs, &[liquidator]).await?
     };
-    let event = liquidated(&outcome.event_data)?;
-    let (repay_price, seize_price) = (price_of(&repay.pricing)?, price_of(&seize.pricing)?);
+    // What the program did (the landed transaction's event), valued at the snapshot's prices.
+    let event = events::decode::<Liquidated>(&outcome.event_data)
+        .pop()
+        .ok_or(LiquidationFailure::NoEvent)?;
+    let price = |key| snapshot.pricing_of(key).ok_or(LiquidationFailure::Unpriced);
+    let repaid_usd = price(&plan.repay_reserve)?
+        .debt_value_of(event.repaid_amount)
+        .map_err(ClientError::Rule)?;
+    let seized_usd = price(&plan.withdraw_reserve)?
+        .collateral_value(event.seized_collateral)
+        .map_err(ClientError::Rule)?;
     Ok(Done {
         obligation: candidate.address,
-        repay_reserve: repay_key,
-        seize_reserve: seize_key,
+        repay_reserve: plan.repay_reserve,
+        seize_reserve: plan.withdraw_reserve,
         repaid: event.repaid_amount,
         seized: event.seized_collateral,
-        repaid_usd: repay_price
-            .debt_value_of(event.repaid_amount)
-            .map_err(program)?,
-        seized_usd: seize_price
-            .collateral_value(event.seized_collateral)
-            .map_err(program)?,
+        repaid_usd,
+        seized_usd,
     })
-}
-
-fn liquidated(event_data: &[Vec<u8>]) -> Result<Liquidated, ClientError> {
-    events::decode::<Liquidated>(event_data)
-        .pop()
-        .ok_or_else(|| ClientError::Program("the liquidation emitted no event".into()))
-}
-
-fn price_of(pricing: &Result<ReservePricing, String>) -> Result<&ReservePricing, ClientError> {
-    pricing
-        .as_ref()
-        .map_err(|e| ClientError::Program(e.clone()))
-}
-
-fn program(e: anchor_lang::error::Error) -> ClientError {
-    ClientError::Program(e.to_string())
 }

@@ -7,7 +7,7 @@ pub mod snapshot;
 pub mod webhook;
 
 pub use {
-    liquidator::{choose, pass, LiquidatorConfig, PassSummary},
+    liquidator::{pass, LiquidatorConfig, PassSummary},
     monitor::{Alert, AlertKind, Monitor, Thresholds},
     snapshot::Snapshot,
 };

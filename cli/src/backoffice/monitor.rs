@@ -116,7 +116,7 @@ fn bps(v: u32) -> Fixed {
 fn near_cap(used: Fixed, cap: u64, share: u32) -> bool {
     cap != u64::MAX
         && Fixed::from_u64(cap)
-            .mul_floor(bps(share))
+            .mul_bps_floor(share.into())
             .is_ok_and(|limit| used >= limit)
 }
 

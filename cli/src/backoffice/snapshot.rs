@@ -1,7 +1,10 @@
 //! One look at a market: every reserve priced once, every obligation decoded and valued with the
 //! program's own health logic. The liquidator and the monitor both work from it.
 use {
-    crate::{accounts::decode_obligation, fetch, ClientError, Transport},
+    crate::{
+        accounts::decode_obligation, fetch, health::ObligationHealth, ClientError, ReserveKeys,
+        Transport,
+    },
     ballast::{
         logic::{Health, ReservePricing},
         oracle,
@@ -85,6 +88,40 @@ impl Snapshot {
 
     pub fn reserve(&self, address: &Pubkey) -> Option<&PricedReserve> {
         self.reserves.iter().find(|r| r.address == *address)
+    }
+
+    /// The keys of `address`, a reserve of this market.
+    pub fn reserve_keys(&self, address: &Pubkey) -> Result<ReserveKeys, ClientError> {
+        let r = self
+            .reserve(address)
+            .ok_or(ClientError::UnknownReserve(*address))?;
+        Ok(ReserveKeys::from_reserve(*address, &r.reserve))
+    }
+
+    /// How the program would price `address` now (`None`: it would refuse, or no such reserve).
+    pub fn pricing_of(&self, address: &Pubkey) -> Option<&ReservePricing> {
+        self.reserve(address)?.pricing.as_ref().ok()
+    }
+
+    /// `o` with its reserves and their prices, for the program's operations; `None` when a
+    /// position's reserve has no usable price.
+    pub fn priced(&self, o: &ValuedObligation) -> Option<ObligationHealth> {
+        let mut reserves: Vec<(Pubkey, Reserve)> = Vec::new();
+        let mut pricing = Vec::new();
+        for key in o.obligation.position_reserves() {
+            if reserves.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            pricing.push(*self.pricing_of(key)?);
+            reserves.push((*key, self.reserve(key)?.reserve));
+        }
+        Some(ObligationHealth {
+            obligation: o.obligation,
+            reserves,
+            pricing,
+            health: *o.health.as_ref().ok()?,
+            now: self.now,
+        })
     }
 
     /// Prices of the reserves that have one.

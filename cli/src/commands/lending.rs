@@ -5,7 +5,7 @@ use {
         obligation::not_found, session::NamedReserve, AmountArgs, CliError, LiquidateArgs, Payout,
         PositionArgs, RepayArgs, Session,
     },
-    crate::{amount::UiAmount, fetch, instructions as ix, spl, ObligationKeys, Transport},
+    crate::{amount::UiAmount, fetch, health, instructions as ix, spl, ObligationKeys, Transport},
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         instructions::{LiquidateArgs as ProgramLiquidateArgs, LiquidationPayout},
@@ -17,7 +17,7 @@ use {
 };
 
 fn program(e: anchor_lang::error::Error) -> CliError {
-    CliError::Client(crate::ClientError::Program(e.to_string()))
+    CliError::Client(crate::ClientError::Rule(e))
 }
 
 /// The signer's associated account for the reserve's liquidity.
@@ -33,16 +33,6 @@ fn ctoken_account(owner: &Pubkey, r: &NamedReserve) -> Pubkey {
 /// Creates the signer's liquidity account for `r` if missing.
 fn open_liquidity_account(owner: &Pubkey, r: &NamedReserve) -> Instruction {
     spl::create_associated_account(owner, owner, &r.keys.liquidity_mint, &r.keys.token_program)
-}
-
-/// An exact amount: `max` is not one.
-fn exact(amount: &UiAmount, r: &NamedReserve, what: &str) -> Result<u64, CliError> {
-    if amount.is_max() {
-        return Err(CliError::Invalid(format!(
-            "{what} takes an exact amount, not max"
-        )));
-    }
-    positive(amount.to_base(r.decimals())?)
 }
 
 fn positive(amount: u64) -> Result<u64, CliError> {
@@ -173,19 +163,29 @@ pub async fn withdraw(
             ))
         })?;
     // Liquidity asked for, in cTokens rounded up (so it pays out at least that much); asking
-    // for all of the position or more withdraws the whole position.
-    let collateral = if args.amount.is_max() {
+    // for all of the position or more withdraws the whole position. With debt, `max` is the
+    // most the program's own rules let go.
+    let collateral = if args.amount.is_max() && state.has_debt() {
+        let (_, market) = session.market().await?;
+        let valued = health::obligation_health(session.transport, &obligation.address).await?;
+        match valued.max_withdraw(&r.address, &market.config, valued.now)? {
+            0 => {
+                return Err(CliError::Invalid(format!(
+                    "nothing of the {} collateral can be withdrawn: the obligation's debt needs it",
+                    r.symbol
+                )))
+            }
+            most if most >= pledged => u64::MAX,
+            most => most,
+        }
+    } else if args.amount.is_max() {
         u64::MAX
     } else {
         let wanted = positive(args.amount.to_base(r.decimals())?)?;
         let now = session.transport.clock().await?.unix_timestamp;
         let liquidity = projected(&r.reserve.liquidity, &r.reserve.config, now).map_err(program)?;
-        let ctokens = Fixed::from_u64(wanted)
-            .mul_div_ceil(
-                Fixed::from_u64(liquidity.collateral_supply),
-                liquidity.total_supply().map_err(program)?,
-            )
-            .and_then(Fixed::to_ceil)
+        let ctokens = liquidity
+            .liquidity_to_collateral_ceil(wanted)
             .map_err(program)?;
         if ctokens >= pledged {
             u64::MAX
@@ -200,6 +200,12 @@ pub async fn withdraw(
     ];
     let action = if collateral == u64::MAX {
         format!("withdraw all {} collateral", r.symbol)
+    } else if args.amount.is_max() {
+        format!(
+            "withdraw the most the debt allows: {} of {} collateral",
+            r.ctoken_units(collateral),
+            r.symbol
+        )
     } else {
         format!("withdraw {}", r.units(args.amount.to_base(r.decimals())?))
     };
@@ -215,9 +221,26 @@ pub async fn borrow(
 ) -> Result<(), CliError> {
     let signer = session.signer()?;
     let r = session.reserve(&args.reserve).await?;
-    let amount = exact(&args.amount, &r, "borrow")?;
     let user = signer.pubkey();
     let obligation = own_obligation(session, &user, args.obligation_id).await?;
+    let amount = if args.amount.is_max() {
+        // The most the program's own rules lend: liquidity, caps, outflow limit, borrow limit.
+        let (_, market) = session.market().await?;
+        let valued =
+            health::obligation_health_with(session.transport, &obligation.address, &[r.address])
+                .await?;
+        match valued.max_borrow(&r.address, &market.config, valued.now)? {
+            0 => {
+                return Err(CliError::Invalid(format!(
+                    "nothing of {} can be borrowed: no liquidity, cap or borrowing power left",
+                    r.symbol
+                )))
+            }
+            most => most,
+        }
+    } else {
+        positive(args.amount.to_base(r.decimals())?)?
+    };
     let destination = liquidity_account(&user, &r);
     let ixs = [
         open_liquidity_account(&user, &r),

@@ -60,6 +60,8 @@ pub enum CliError {
     Invalid(String),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
 }
 
 /// Runs one command (everything but `demo`, which brings its own bank) on `transport`.

@@ -53,7 +53,7 @@ pub async fn close(world: &World, people: &[&Person]) -> Result<Vec<AssetBooks>,
                 .liquidity
                 .protocol_fees()
                 .to_floor()
-                .map_err(|e| ClientError::Program(e.to_string()))?,
+                .map_err(ClientError::Rule)?,
         });
     }
     Ok(books)

@@ -23,6 +23,7 @@ use {
     serde_json::{json, Value},
     solana_sdk::{pubkey::Pubkey, signer::Signer},
     std::io::Write,
+    thiserror::Error,
     world::{Person, World},
 };
 
@@ -60,7 +61,7 @@ impl<W: Write> Narrator<'_, W> {
         lines: &[String],
         tables: &[String],
         data: Value,
-    ) -> Result<(), ClientError> {
+    ) -> Result<(), DemoError> {
         if self.json {
             self.steps
                 .push(json!({"title": title, "details": lines, "data": data}));
@@ -77,13 +78,32 @@ impl<W: Write> Narrator<'_, W> {
         self.write(&text)
     }
 
-    fn write(&mut self, text: &str) -> Result<(), ClientError> {
-        write!(self.out, "{text}").map_err(|e| ClientError::Transport(format!("output: {e}")))
+    fn write(&mut self, text: &str) -> Result<(), DemoError> {
+        Ok(write!(self.out, "{text}")?)
+    }
+}
+
+/// Why the demo stopped.
+#[derive(Debug, Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("cannot write the story: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("cannot render the story as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the {0} emitted no event")]
+    NoEvent(&'static str),
+}
+
+impl From<anchor_lang::error::Error> for DemoError {
+    fn from(e: anchor_lang::error::Error) -> Self {
+        DemoError::Client(e.into())
     }
 }
 
 /// Runs the story, writing it to `out` as text, or as one JSON document with `json`.
-pub async fn run(out: &mut impl Write, json: bool) -> Result<DemoReport, ClientError> {
+pub async fn run(out: &mut impl Write, json: bool) -> Result<DemoReport, DemoError> {
     let mut narrator = Narrator {
         out,
         json,
@@ -92,8 +112,7 @@ pub async fn run(out: &mut impl Write, json: bool) -> Result<DemoReport, ClientE
     let (report, summary) = story(&mut narrator).await?;
     if json {
         let doc = json!({"steps": narrator.steps, "final": summary});
-        let text = serde_json::to_string_pretty(&doc)
-            .map_err(|e| ClientError::Transport(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&doc)?;
         narrator.write(&format!("{text}\n"))?;
     }
     Ok(report)
@@ -106,11 +125,11 @@ fn person(name: &'static str) -> Person {
     }
 }
 
-async fn obligation(world: &World, address: &Pubkey) -> Result<ObligationView, ClientError> {
-    ObligationView::fetch(&world.bank, address, &world.labels).await
+async fn obligation(world: &World, address: &Pubkey) -> Result<ObligationView, DemoError> {
+    Ok(ObligationView::fetch(&world.bank, address, &world.labels).await?)
 }
 
-async fn reserves(world: &World) -> Result<Vec<ReserveView>, ClientError> {
+async fn reserves(world: &World) -> Result<Vec<ReserveView>, DemoError> {
     let mut views = Vec::new();
     for asset in &world.assets {
         views.push(ReserveView::fetch(&world.bank, &asset.keys.address, &world.labels).await?);
@@ -122,11 +141,11 @@ fn health(view: &ObligationView) -> Fixed {
     view.health.health_factor().unwrap_or(Fixed::ZERO)
 }
 
-async fn keys(world: &World, address: &Pubkey) -> Result<ObligationKeys, ClientError> {
-    fetch::obligation_keys(&world.bank, address).await
+async fn keys(world: &World, address: &Pubkey) -> Result<ObligationKeys, DemoError> {
+    Ok(fetch::obligation_keys(&world.bank, address).await?)
 }
 
-async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value), ClientError> {
+async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value), DemoError> {
     if !n.json {
         n.write("Ballast demo: a lending market on an in-process Solana bank (no validator)\n")?;
     }
@@ -331,7 +350,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         .await?;
     let liquidation = events::decode::<Liquidated>(&outcome.event_data)
         .pop()
-        .ok_or_else(|| ClientError::Program("liquidation emitted no event".into()))?;
+        .ok_or(DemoError::NoEvent("liquidation"))?;
     let liquidator_paid = liz_usdc - world.balance(&liz.wallet(u)).await?;
     let liquidator_received = world.balance(&liz.wallet(s)).await?;
     let bob_view = obligation(&world, &bob_ob.address).await?;
@@ -412,7 +431,7 @@ async fn wind_down(
     world: &mut World,
     borrowers: &[(&Person, Pubkey, usize, usize)],
     lenders: &[(&Person, usize)],
-) -> Result<(Vec<String>, Vec<u64>), ClientError> {
+) -> Result<(Vec<String>, Vec<u64>), DemoError> {
     let mut lines = Vec::new();
     for &(who, address, debt, collateral) in borrowers {
         let owed = debt_of(&obligation(world, &address).await?);
@@ -478,5 +497,5 @@ fn debt_of(view: &ObligationView) -> u64 {
 }
 
 fn program(e: anchor_lang::error::Error) -> ClientError {
-    ClientError::Program(e.to_string())
+    ClientError::Rule(e)
 }

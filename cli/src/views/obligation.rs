@@ -52,7 +52,7 @@ pub struct ObligationView {
 }
 
 fn program(e: anchor_lang::error::Error) -> ClientError {
-    ClientError::Program(e.to_string())
+    ClientError::Rule(e)
 }
 
 impl ObligationView {
@@ -85,8 +85,8 @@ impl ObligationView {
         let mut positions = Vec::new();
         for c in valued.obligation.collaterals() {
             let p = pricing(&c.reserve);
-            let value = p.collateral_value(c.deposited_amount)?;
-            let weighted = value.mul_floor(Fixed::from_bps(p.liquidation_threshold_bps.into()))?;
+            let term = Health::of_collateral(p, c.deposited_amount)?;
+            let (value, weighted) = (term.collateral_value, term.liquidation_limit);
             // The price that takes `margin` off this position's weighted value:
             // price x (weighted - margin) / weighted.
             let liquidation_price = if !has_debt || margin >= weighted {
@@ -114,8 +114,8 @@ impl ObligationView {
         }
         for b in valued.obligation.borrows() {
             let p = pricing(&b.reserve);
-            let value = p.debt_value(b)?;
-            let weighted = value.mul_ceil(Fixed::from_bps(p.borrow_factor_bps.into()))?;
+            let term = Health::of_debt(p, b)?;
+            let (value, weighted) = (term.debt_value, term.weighted_debt_value);
             // The price that adds `margin` to this debt's weighted value:
             // price x (weighted + margin) / weighted.
             let liquidation_price = if weighted.is_zero() {

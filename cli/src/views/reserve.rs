@@ -8,7 +8,10 @@ use {
         ClientError, Transport,
     },
     ballast::{
-        logic::projected,
+        logic::{
+            interest::{rates, Rates},
+            projected,
+        },
         math::Fixed,
         oracle,
         state::{Reserve, ReserveLiquidity},
@@ -33,7 +36,7 @@ pub struct ReserveView {
 }
 
 fn program(e: anchor_lang::error::Error) -> ClientError {
-    ClientError::Program(e.to_string())
+    ClientError::Rule(e)
 }
 
 impl ReserveView {
@@ -62,21 +65,11 @@ impl ReserveView {
         labels: &Labels,
     ) -> Result<ReserveView, ClientError> {
         let liquidity = projected(&reserve.liquidity, &reserve.config, now).map_err(program)?;
-        let utilization = liquidity.utilization().map_err(program)?;
-        let borrow_apr = reserve
-            .config
-            .rate_curve
-            .borrow_rate(utilization)
-            .map_err(program)?;
-        let lenders_share = Fixed::ONE
-            .checked_sub(Fixed::from_bps(
-                reserve.config.protocol_take_rate_bps.into(),
-            ))
-            .map_err(program)?;
-        let supply_apr = borrow_apr
-            .mul_floor(utilization)
-            .and_then(|x| x.mul_floor(lenders_share))
-            .map_err(program)?;
+        let Rates {
+            utilization,
+            borrow_apr,
+            supply_apr,
+        } = rates(&liquidity, &reserve.config).map_err(program)?;
         Ok(ReserveView {
             address,
             symbol: labels.name(&reserve.liquidity_mint),

@@ -41,7 +41,7 @@ fn an_unreachable_cluster_exits_non_zero() {
     // Loopback port 9 (discard): nothing answers JSON-RPC there.
     let (code, _, err) = ballast(&["--market", MARKET, "market", "show"]);
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: transport: "), "{err}");
+    assert!(err.starts_with("error: RPC: "), "{err}");
 }
 
 #[test]

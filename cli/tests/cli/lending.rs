@@ -1,7 +1,8 @@
 //! `ballast deposit | redeem | supply | withdraw | borrow | repay | obligation`
 use {
     crate::harness::{Harness, SOL, USDC},
-    ballast::math::Fixed,
+    ballast::{logic::Health, math::Fixed},
+    ballast_client::health,
     serde_json::json,
 };
 
@@ -223,4 +224,73 @@ async fn anyone_may_repay_and_withdraw_pays_at_least_what_was_asked() {
         .unwrap();
     assert_eq!(before.checked_sub(after).unwrap(), Fixed::from_u64(SOL));
     assert_eq!(h.balance(&bob.key(), "SOL").await, received);
+}
+
+#[tokio::test]
+async fn borrow_max_and_withdraw_max_are_what_the_programs_rules_allow() {
+    let h = Harness::with_market().await;
+    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
+    h.give(&alice, h.asset_index("USDC"), 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    h.give(&bob, h.asset_index("SOL"), 10 * SOL).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+
+    // 10 SOL at $150 x 75% = $1,125 of borrowing power; USDC has no borrow fee.
+    let out = h.ok(&bob, &["borrow", "USDC", "max"]).await;
+    assert!(out.starts_with("borrow 1,125 USDC: done\n"), "{out}");
+    assert_eq!(h.balance(&bob.key(), "USDC").await, 1_125 * USDC);
+    let err = h.fails(&bob, &["borrow", "USDC", "0.000001"]).await;
+    assert_eq!(
+        err,
+        "transaction failed: ObligationUnhealthy: obligation would be unhealthy: borrowed value \
+         would exceed the collateral's borrowing power (error 6502)"
+    );
+    let err = h.fails(&bob, &["borrow", "USDC", "max"]).await;
+    assert_eq!(
+        err,
+        "nothing of USDC can be borrowed: no liquidity, cap or borrowing power left"
+    );
+
+    // At the limit no collateral can go.
+    let err = h.fails(&bob, &["withdraw", "SOL", "max"]).await;
+    assert_eq!(
+        err,
+        "nothing of the SOL collateral can be withdrawn: the obligation's debt needs it"
+    );
+    assert_eq!(
+        h.obligation(&bob.key()).await.collaterals()[0].deposited_amount,
+        10 * SOL
+    );
+
+    // With $750 of debt, $1,000 of SOL must stay: 3.333333333 SOL may go now, a few units less
+    // when the next minute's interest is counted (the CLI asks for what holds for a minute).
+    h.ok(&bob, &["repay", "USDC", "375"]).await;
+    let obligation = h.obligation_key(&bob.key());
+    let valued = health::obligation_health(&h.bank, &obligation)
+        .await
+        .unwrap();
+    let market = h.market_state().await.config;
+    let expected = valued
+        .max_withdraw(&h.reserve_key("SOL"), &market, valued.now)
+        .unwrap();
+    assert!(
+        (3_333_333_000..=3_333_333_333).contains(&expected),
+        "{expected}"
+    );
+    let out = h.ok(&bob, &["withdraw", "SOL", "max"]).await;
+    assert!(
+        out.starts_with("withdraw the most the debt allows: "),
+        "{out}"
+    );
+    // cSOL is still worth exactly 1 SOL (nothing borrowed from the SOL pool).
+    assert_eq!(h.balance(&bob.key(), "SOL").await, expected);
+    let after = health::obligation_health(&h.bank, &obligation)
+        .await
+        .unwrap();
+    assert!(after.health.is_within_borrow_limit());
+    assert_eq!(
+        after.obligation.collaterals()[0].deposited_amount,
+        10 * SOL - expected
+    );
+    let _: Health = after.health;
 }

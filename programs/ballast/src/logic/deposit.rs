@@ -79,6 +79,19 @@ mod tests {
     }
 
     #[test]
+    fn a_withdrawal_of_liquidity_burns_the_ctokens_rounded_up() {
+        // 3 liquidity per 2 cTokens: 100 liquidity needs 66.67 -> 67 cTokens, which redeem for
+        // 100.5 -> 100: at least what was asked, never less.
+        let l = pool(3_000, 2_000, 1_000);
+        assert_eq!(l.liquidity_to_collateral_ceil(100).unwrap(), 67);
+        assert_eq!(redeem(&mut l.clone(), 67).unwrap(), 100);
+        assert_eq!(l.liquidity_to_collateral_ceil(99).unwrap(), 66);
+        assert_eq!(redeem(&mut l.clone(), 66).unwrap(), 99);
+        // An exact multiple needs no rounding.
+        assert_eq!(l.liquidity_to_collateral_ceil(300).unwrap(), 200);
+    }
+
+    #[test]
     fn redeem_pays_at_the_exchange_rate_rounded_down() {
         let mut l = pool(3_000, 2_000, 1_000);
         // 67 cTokens are worth 100.5 -> 100.

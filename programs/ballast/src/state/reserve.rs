@@ -213,6 +213,15 @@ impl ReserveLiquidity {
             .to_floor()
     }
 
+    /// cTokens that redeem for at least `liquidity`, rounded up: what a withdrawal of that much
+    /// liquidity must burn.
+    pub fn liquidity_to_collateral_ceil(&self, liquidity: u64) -> Result<u64> {
+        let total = self.total_supply()?;
+        Fixed::from_u64(liquidity)
+            .mul_div_ceil(Fixed::from_u64(self.collateral_supply), total)?
+            .to_ceil()
+    }
+
     pub fn add_available(&mut self, amount: u64) -> Result<()> {
         self.available_amount = self
             .available_amount
