@@ -2,6 +2,9 @@
 //! it into Ballast by CPI and pledges the cTokens in an obligation its own PDA owns; one share
 //! is one pledged cToken, so the vault's accounting is Ballast's, to the unit. Its manager may
 //! borrow against the collateral and repay. See the repository README ("Composing with Ballast").
+//!
+//! Ballast is declared from its committed IDL (`idls/ballast.json`) with `declare_program!`:
+//! the vault does not depend on the Ballast program crate.
 #![allow(clippy::result_large_err)]
 
 #[cfg(target_arch = "bpf")]
@@ -12,6 +15,12 @@ pub mod instructions;
 pub mod state;
 
 use {anchor_lang::prelude::*, instructions::*};
+
+// The generated module refers to `super::anchor_lang` off chain.
+#[allow(clippy::single_component_path_imports)]
+use anchor_lang;
+
+declare_program!(ballast);
 
 declare_id!("VLTCF6A4kunfW19ZS2dqs2dNLkkmR1C7jbhwK8mgDEJ");
 

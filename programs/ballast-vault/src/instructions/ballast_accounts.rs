@@ -1,9 +1,9 @@
 //! The Ballast accounts the vault passes through to supply into or withdraw from its reserve.
 //! Ballast checks every one of them; the vault only reads its obligation.
 use {
+    crate::ballast::{accounts::Obligation, program::Ballast},
     anchor_lang::prelude::*,
     anchor_spl::token::Token,
-    ballast::{program::Ballast, state::Obligation},
 };
 
 #[derive(Accounts)]
@@ -40,10 +40,11 @@ impl BallastReserve<'_> {
     /// cTokens the obligation holds in the reserve.
     pub fn pledged(&self) -> Result<u64> {
         let obligation = self.obligation.load()?;
-        Ok(obligation
-            .collaterals()
-            .iter()
-            .find(|p| p.reserve == self.reserve.key())
-            .map_or(0, |p| p.deposited_amount))
+        Ok(
+            obligation.collaterals[..usize::from(obligation.collateral_count)]
+                .iter()
+                .find(|p| p.reserve == self.reserve.key())
+                .map_or(0, |p| p.deposited_amount),
+        )
     }
 }

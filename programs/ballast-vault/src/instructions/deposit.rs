@@ -2,10 +2,10 @@
 //! the user gets one share per cToken Ballast minted for it.
 use {
     super::ballast_accounts::*,
+    crate::ballast::{self, cpi::accounts::Supply, types::SupplyArgs},
     crate::{errors::VaultError, state::Vault},
     anchor_lang::prelude::*,
     anchor_spl::token::{self, Mint, TokenAccount},
-    ballast::{cpi::accounts::Supply, instructions::SupplyArgs},
 };
 
 #[derive(Accounts)]

@@ -1,9 +1,11 @@
 //! `init_vault`: the vault, its share mint and idle account, and (by CPI) its Ballast obligation.
 use {
+    crate::ballast::{
+        self, cpi::accounts::InitObligation, program::Ballast, types::InitObligationArgs,
+    },
     crate::state::Vault,
     anchor_lang::prelude::*,
     anchor_spl::token::{Mint, Token, TokenAccount},
-    ballast::{cpi::accounts::InitObligation, instructions::InitObligationArgs, program::Ballast},
 };
 
 #[derive(Accounts)]

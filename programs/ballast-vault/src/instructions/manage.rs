@@ -2,15 +2,16 @@
 //! stays in an account the vault owns. Remaining accounts (borrow): the obligation's position
 //! accounts, passed through to Ballast.
 use {
+    crate::ballast::{
+        self,
+        accounts::Obligation,
+        cpi::accounts::{Borrow as BallastBorrow, Repay as BallastRepay},
+        program::Ballast,
+        types::{BorrowArgs, RepayArgs},
+    },
     crate::state::Vault,
     anchor_lang::prelude::*,
     anchor_spl::token::{Token, TokenAccount},
-    ballast::{
-        cpi::accounts::{Borrow as BallastBorrow, Repay as BallastRepay},
-        instructions::{BorrowArgs, RepayArgs},
-        program::Ballast,
-        state::Obligation,
-    },
 };
 
 /// The Ballast reserve borrowed from, and the vault's account of its liquidity.

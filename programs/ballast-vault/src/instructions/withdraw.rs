@@ -3,10 +3,10 @@
 //! obligation's position accounts, passed through to Ballast.
 use {
     super::ballast_accounts::*,
+    crate::ballast::{self, cpi::accounts::Withdraw as BallastWithdraw, types::WithdrawArgs},
     crate::{errors::VaultError, state::Vault},
     anchor_lang::prelude::*,
     anchor_spl::token::{self, Mint, TokenAccount},
-    ballast::{cpi::accounts::Withdraw as BallastWithdraw, instructions::WithdrawArgs},
 };
 
 #[derive(Accounts)]

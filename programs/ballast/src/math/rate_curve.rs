@@ -5,26 +5,26 @@ use {
         constants::{BPS, MAX_BORROW_RATE_BPS, MAX_CURVE_POINTS},
         errors::BallastError,
     },
-    anchor_lang::prelude::{borsh, *},
+    anchor_lang::prelude::*,
 };
 
 /// One point of the curve: at `utilization_bps`, borrowers pay `borrow_rate_bps` a year.
-#[zero_copy]
+// Borsh in the IDL (instruction arguments and events carry it) and plain old data in the
+// accounts that embed it: `declare_program!` cannot generate a type that is both.
+#[derive(Clone, Copy, AnchorSerialize, AnchorDeserialize, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 #[derive(Default, Debug, PartialEq, Eq)]
-// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
-#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
-#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct CurvePoint {
     pub utilization_bps: u32,
     pub borrow_rate_bps: u32,
 }
 
 /// The first `num_points` of `points` define the curve; the rest are zero.
-#[zero_copy]
+// Borsh in the IDL (instruction arguments and events carry it) and plain old data in the
+// accounts that embed it: `declare_program!` cannot generate a type that is both.
+#[derive(Clone, Copy, AnchorSerialize, AnchorDeserialize, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 #[derive(Default, Debug, PartialEq, Eq)]
-// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
-#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
-#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct RateCurve {
     pub points: [CurvePoint; MAX_CURVE_POINTS],
     pub num_points: u32,

@@ -1,14 +1,17 @@
 //! `Market`: admin, market-wide policy, and the authority PDA that owns every vault and mint.
 use {
     crate::{constants::BPS, errors::BallastError},
-    anchor_lang::prelude::{borsh, *},
+    anchor_lang::prelude::*,
 };
 
 /// Longest oracle grace period a market may set.
 pub const MAX_ORACLE_GRACE_PERIOD_SECS: u32 = 24 * 60 * 60;
 
 /// PDA `["market", creator, market_id (u64 LE)]`.
-#[account(zero_copy)]
+// `unsafe`: its config fields are Borsh types in the IDL (see `MarketConfig`); `repr(C)` keeps
+// the layout, and `state/mod.rs` asserts there is no padding, as the `Pod` derive would.
+#[account(zero_copy(unsafe))]
+#[repr(C)]
 #[derive(Debug)]
 pub struct Market {
     /// Signs every admin instruction. May be a multisig vault.
@@ -55,11 +58,11 @@ impl Market {
 }
 
 /// Market-wide policy. Liquidation fields are read by the liquidation instruction.
-#[zero_copy]
+// Borsh in the IDL (instruction arguments and events carry it) and plain old data in the
+// accounts that embed it: `declare_program!` cannot generate a type that is both.
+#[derive(Clone, Copy, AnchorSerialize, AnchorDeserialize, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 #[derive(Debug, PartialEq, Eq)]
-// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
-#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
-#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct MarketConfig {
     /// Largest share of an obligation's debt one liquidation may repay (bps, 1..=10,000).
     pub close_factor_bps: u16,

@@ -21,6 +21,25 @@ const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
 // Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.
 const _: () = assert!(Obligation::SPACE <= 1_200);
 const _: () = assert!(crate::constants::MAX_POSITIONS >= 10);
+
+/// `$t` is exactly its fields (listed by type): no padding, as `#[derive(bytemuck::Pod)]` would
+/// check, for the accounts declared `zero_copy(unsafe)`.
+macro_rules! assert_no_padding {
+    ($t:ty: $($field:ty),+ $(,)?) => {
+        const _: () = assert!(std::mem::size_of::<$t>() == 0 $(+ std::mem::size_of::<$field>())+);
+    };
+}
+assert_no_padding!(Market: [anchor_lang::prelude::Pubkey; 5], u64, MarketConfig, [u8; 3], [u8; 5], [u8; 64]);
+assert_no_padding!(
+    Reserve: [anchor_lang::prelude::Pubkey; 7],
+    OracleConfig,
+    ReserveLiquidity,
+    ReserveConfig,
+    [u64; 7],
+    [u8; 2],
+    [u8; 6],
+    [u8; 200],
+);
 // SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
 const _: () =
     assert!(std::mem::align_of::<Reserve>() == 8 && std::mem::align_of::<Obligation>() == 8);

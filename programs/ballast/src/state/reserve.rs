@@ -9,7 +9,10 @@ use {
 };
 
 /// PDA `["reserve", market, liquidity_mint]`.
-#[account(zero_copy)]
+// `unsafe`: its config fields are Borsh types in the IDL (see `MarketConfig`); `repr(C)` keeps
+// the layout, and `state/mod.rs` asserts there is no padding, as the `Pod` derive would.
+#[account(zero_copy(unsafe))]
+#[repr(C)]
 #[derive(Debug)]
 pub struct Reserve {
     pub market: Pubkey,

@@ -5,15 +5,15 @@ use {
         errors::BallastError,
         math::RateCurve,
     },
-    anchor_lang::prelude::{borsh, *},
+    anchor_lang::prelude::*,
 };
 
 /// Risk and fee parameters of one reserve. All ratios are basis points (10,000 = 100%).
-#[zero_copy]
+// Borsh in the IDL (instruction arguments and events carry it) and plain old data in the
+// accounts that embed it: `declare_program!` cannot generate a type that is both.
+#[derive(Clone, Copy, AnchorSerialize, AnchorDeserialize, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 #[derive(Debug, PartialEq, Eq)]
-// Borsh (not AnchorSerialize): `#[zero_copy]` already provides the IDL description.
-#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
-#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct ReserveConfig {
     /// Largest total supply (available + borrowed, in liquidity base units) deposits may reach.
     pub deposit_cap: u64,
