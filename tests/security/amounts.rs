@@ -5,6 +5,7 @@ use {
     ballast::{
         constants::{MAX_BORROW_RATE_BPS, SECONDS_PER_YEAR},
         errors::BallastError,
+        logic,
         math::{Fixed, RateCurve},
         state::ReserveChange,
     },
@@ -137,22 +138,50 @@ async fn attack_11_deposit_redeem_loop_never_profits() {
         attacker.account(&k.liquidity_mint),
         attacker.account(&k.collateral_mint()),
     );
-    for i in 0..1_000u64 {
-        let amount = 1 + i % 7;
-        match m.try_deposit(&attacker, usdc, amount).await {
-            Ok(_) => {}
-            Err(e) => assert_eq!(
-                e.custom_code(),
-                Some(u32::from(BallastError::AmountTooSmall))
-            ),
+    // An amount that mints nothing is refused on its own.
+    assert_eq!(
+        m.try_deposit(&attacker, usdc, 1)
+            .await
+            .unwrap_err()
+            .custom_code(),
+        Some(u32::from(BallastError::AmountTooSmall))
+    );
+    // Round trips in batches of 8 (the instructions a transaction at a time would send): what
+    // each deposit mints is predicted by the program's own rules on the reserve's state, and the
+    // chain must agree after every batch.
+    let now = m.now().await;
+    let mut expected = logic::projected(
+        &m.reserve_state(usdc).await.liquidity,
+        &m.reserve_state(usdc).await.config,
+        now,
+    )
+    .unwrap();
+    let config = m.reserve_state(usdc).await.config;
+    let (mut paid_in, mut paid_out, mut round_trips) = (0u64, 0u64, 0);
+    for batch in (0..1_000u64).collect::<Vec<_>>().chunks(8) {
+        let mut ixs = Vec::new();
+        for i in batch {
+            let amount = 1 + i % 7;
+            let Ok(minted) = logic::deposit(&mut expected, &config, amount) else {
+                continue; // mints nothing: refused, as checked above
+            };
+            paid_in += amount;
+            paid_out += logic::redeem(&mut expected, minted).unwrap();
+            round_trips += 1;
+            ixs.push(ix::deposit(&attacker.key(), &k, &wallet, &ctokens, amount));
+            ixs.push(ix::redeem(&attacker.key(), &k, &ctokens, &wallet, minted));
         }
-        let held = m.balance(&ctokens).await;
-        if held > 0 {
-            m.try_redeem(&attacker, usdc, held).await.unwrap();
-        }
+        m.send_all(&ixs, &attacker.keypair).await.unwrap();
+        let chain = m.reserve_state(usdc).await.liquidity;
+        assert_eq!(
+            (chain.available_amount, chain.collateral_supply),
+            (expected.available_amount, expected.collateral_supply)
+        );
     }
+    assert!(round_trips > 500, "{round_trips} round trips");
     assert_eq!(m.balance(&ctokens).await, 0);
     let left = m.balance(&wallet).await;
+    assert_eq!(left, 10_000 - paid_in + paid_out);
     assert!(left <= 10_000, "attacker ended with {left} > 10,000");
 }
 
@@ -171,10 +200,24 @@ async fn attack_11_borrow_repay_loop_never_profits() {
     m.fund(&attacker, eth, 10_000_000_000).await;
     m.try_supply(&attacker, eth, 10_000_000_000).await.unwrap();
     for reserve in [usdc, sol] {
-        let wallet = attacker.account(&m.keys(reserve).liquidity_mint);
-        for _ in 0..1_000 {
-            m.try_borrow(&attacker, reserve, 1).await.unwrap();
-            m.try_repay(&attacker, &attacker, reserve, 1).await.unwrap();
+        let k = m.keys(reserve);
+        let wallet = attacker.account(&k.liquidity_mint);
+        // The first round trip on its own (with a fee it leaves a debt position behind), then
+        // the other 999 in batches of 5, the same instructions a transaction at a time.
+        m.try_borrow(&attacker, reserve, 1).await.unwrap();
+        m.try_repay(&attacker, &attacker, reserve, 1).await.unwrap();
+        let o = m.obligation_keys(&attacker).await;
+        for batch in (1..1_000).collect::<Vec<_>>().chunks(5) {
+            let ixs: Vec<_> = batch
+                .iter()
+                .flat_map(|_| {
+                    [
+                        ix::borrow(&k, &o, &wallet, 1),
+                        ix::repay(&attacker.key(), &k, &attacker.obligation, &wallet, 1),
+                    ]
+                })
+                .collect();
+            m.send_all(&ixs, &attacker.keypair).await.unwrap();
         }
         assert_eq!(
             m.balance(&wallet).await,
