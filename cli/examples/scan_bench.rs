@@ -3,7 +3,7 @@
 //! scan uses (`backoffice::snapshot::value`: Anchor discriminator check, zero-copy read, the
 //! program's `Health::of`).
 //!
-//! cargo run --profile measure -p ballast-client --example scan_bench
+//! cargo run --profile measure -p ballast-cli --example scan_bench
 use {
     anchor_lang::Discriminator,
     ballast::{
