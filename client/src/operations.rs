@@ -53,15 +53,14 @@ impl ObligationHealth {
         now: i64,
     ) -> Result<u64, ClientError> {
         let state = self.reserve(reserve)?;
-        let mut most = state.liquidity.available_amount;
-        for at in [now, now + MAX_HORIZON_SECS] {
-            let pricing = self.pricing_at(at)?;
-            most = largest(most, |amount| {
+        self.most_for_a_minute(
+            state.liquidity.available_amount,
+            now,
+            |pricing, at, amount| {
                 let (mut r, mut o) = (*state, self.obligation);
-                logic::borrow(&mut r, reserve, &mut o, amount, &pricing, market, at).is_ok()
-            });
-        }
-        Ok(most)
+                logic::borrow(&mut r, reserve, &mut o, amount, pricing, market, at).is_ok()
+            },
+        )
     }
 
     /// The most cTokens of `reserve` the obligation may withdraw as liquidity (`withdraw`),
@@ -73,19 +72,32 @@ impl ObligationHealth {
         now: i64,
     ) -> Result<u64, ClientError> {
         let state = self.reserve(reserve)?;
-        let mut most = self
+        let pledged = self
             .obligation
             .collaterals()
             .iter()
             .find(|c| c.reserve == *reserve)
             .map_or(0, |c| c.deposited_amount);
+        let has_debt = self.obligation.has_debt();
+        self.most_for_a_minute(pledged, now, |pricing, at, collateral| {
+            let (mut r, mut o) = (*state, self.obligation);
+            let pricing = has_debt.then_some(pricing);
+            logic::withdraw(&mut r, reserve, &mut o, collateral, pricing, market, at).is_ok()
+        })
+    }
+
+    /// The largest amount up to `upper` that `accepted(pricing, time, amount)` takes both at
+    /// `now` and `MAX_HORIZON_SECS` later, with every reserve priced at that time.
+    fn most_for_a_minute(
+        &self,
+        upper: u64,
+        now: i64,
+        accepted: impl Fn(&[ReservePricing], i64, u64) -> bool,
+    ) -> Result<u64, ClientError> {
+        let mut most = upper;
         for at in [now, now + MAX_HORIZON_SECS] {
             let pricing = self.pricing_at(at)?;
-            let pricing = self.obligation.has_debt().then_some(pricing.as_slice());
-            most = largest(most, |collateral| {
-                let (mut r, mut o) = (*state, self.obligation);
-                logic::withdraw(&mut r, reserve, &mut o, collateral, pricing, market, at).is_ok()
-            });
+            most = largest(most, |amount| accepted(&pricing, at, amount));
         }
         Ok(most)
     }
