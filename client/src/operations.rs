@@ -160,6 +160,18 @@ impl ObligationHealth {
             ));
         }
         let (mut repay, mut withdraw) = (*self.reserve(&repay_key)?, *self.reserve(&withdraw_key)?);
+        // The other debt reserves, as the program would write off in them (`ix::liquidate`
+        // passes them writable).
+        let mut others: Vec<(Pubkey, Reserve)> = Vec::new();
+        for b in self.obligation.borrows() {
+            if b.reserve != repay_key {
+                others.push((b.reserve, *self.reserve(&b.reserve)?));
+            }
+        }
+        let mut debts: Vec<Held> = others
+            .iter_mut()
+            .map(|(key, reserve)| Held { key: *key, reserve })
+            .collect();
         let mut obligation = self.obligation;
         let outcome = logic::liquidate::liquidate(
             &mut obligation,
@@ -171,6 +183,7 @@ impl ObligationHealth {
                 key: withdraw_key,
                 reserve: &mut withdraw,
             },
+            &mut debts,
             pricing,
             &order,
             market,
@@ -197,7 +210,7 @@ impl ObligationHealth {
 }
 
 /// A liquidation planned with the program's rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlannedLiquidation {
     pub repay_reserve: Pubkey,
     pub withdraw_reserve: Pubkey,
@@ -378,8 +391,9 @@ mod tests {
             (r[1].0, r[2].0)
         );
         // Health 2,520 / 2,900 = 0.87 < 0.9: all the debt may be repaid, as far as the whole ETH
-        // position covers at the 10% bonus: $3,000 / 1.1 = $2,727.272728 (rounded up).
-        assert_eq!(plan.outcome.plan.repay_amount, 2_727_272_728);
+        // position covers at the bonus, which is the equity (3,150 / 2,900 - 1 = 8.62%) rather
+        // than the 10% maximum: $3,000 / 1.0862... = $2,761.904762 (rounded up).
+        assert_eq!(plan.outcome.plan.repay_amount, 2_761_904_762);
         assert_eq!(plan.outcome.plan.seized_collateral, 100_000_000);
         assert!(plan.profit > Fixed::ZERO);
         // The same pair, run by the program's rules directly, gives the same outcome.
@@ -395,6 +409,7 @@ mod tests {
                 key: r[2].0,
                 reserve: &mut withdraw,
             },
+            &mut [],
             &s.pricing,
             &Order {
                 max_repay: u64::MAX,

@@ -4,7 +4,7 @@ use {
     ballast_client::instructions as ix,
     ballast_testkit::pyth::LegacyPythPrice,
     ballast_tests::{
-        expect::{mul_div_ceil, WAD},
+        expect::{mul_div_floor, WAD},
         specs::USD,
         *,
     },
@@ -12,6 +12,7 @@ use {
 };
 
 const USDC: u64 = 1_000_000;
+const SOL: u64 = 1_000_000_000;
 
 /// USDC (pull oracle) to borrow, SOL priced by a legacy account as collateral.
 async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
@@ -51,17 +52,20 @@ async fn a_legacy_priced_reserve_lends_and_liquidates_like_any_other() {
     m.try_liquidate(&liquidator, &borrower, usdc, sol, args)
         .await
         .unwrap();
-    // Health 640 / 750 = 0.853 < 0.9: full liquidation at the 10% maximum bonus, capped by the
-    // $800 of collateral: it covers 800 / 1.1 of debt, rounded up to the unit.
-    let covered = mul_div_ceil(800 * WAD, WAD, WAD + WAD / 10);
-    let repaid = covered.div_ceil(WAD / u128::from(USDC)) as u64;
-    assert_eq!(repaid, 727_272_728);
+    // Health 640 / 750 = 0.853 < 0.9: full liquidation. The bonus would be the 10% maximum, but
+    // the equity is $800 / $750 - 1 = 6.67%: at that, the whole 750 USDC is repaid for
+    // 750 x 1.0666... / 80 = 9.999999999 SOL, and no debt is left.
+    let bonus = mul_div_floor(800 * WAD, WAD, 750 * WAD) - WAD;
+    let seized = mul_div_floor(750 * (WAD + bonus), SOL.into(), 80 * WAD) as u64;
+    assert_eq!(seized, 9_999_999_999);
     assert_eq!(
         m.balance(&liquidator.account(&m.keys(usdc).liquidity_mint))
             .await,
-        1_000 * USDC - repaid
+        250 * USDC
     );
-    assert_eq!(m.obligation_state(&borrower).await.collateral_count, 0);
+    let o = m.obligation_state(&borrower).await;
+    assert_eq!((o.borrow_count, o.collateral_count), (0, 1));
+    assert_eq!(o.collaterals()[0].deposited_amount, 10 * SOL - seized);
 }
 
 /// Writes SOL's legacy account changed by `edit` and expects a borrow to fail with `error`.

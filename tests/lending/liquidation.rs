@@ -3,13 +3,13 @@
 use {
     ballast::{
         errors::BallastError,
-        events::Liquidated,
+        events::{BadDebtSocialized, Liquidated},
         instructions::{LiquidateArgs, LiquidationPayout},
         math::Fixed,
     },
     ballast_client::{events, health},
     ballast_tests::{
-        expect::{mul_div_ceil, mul_div_floor, WAD},
+        expect::{mul_div_ceil, mul_div_floor, protocol_share, WAD},
         specs::USD,
         *,
     },
@@ -53,6 +53,8 @@ struct Expected {
     liquidator: u64,
     bonus_raw: u128,
     debt_left: u64,
+    /// Debt written off in the same instruction (the last collateral taken).
+    written_off: u64,
 }
 
 fn expected(collateral: u64, debt: u64, price: u64, requested: u64) -> Expected {
@@ -60,7 +62,9 @@ fn expected(collateral: u64, debt: u64, price: u64, requested: u64) -> Expected 
     let limit = collateral_value * 8_000 / 10_000;
     let debt_value = u128::from(debt) * (WAD / u128::from(USDC));
     let health = mul_div_floor(limit, WAD, debt_value);
-    let bonus = (WAD - health).clamp(WAD / 20, WAD / 10);
+    // Within the reserve's bounds, and never more than the equity (collateral / debt - 1).
+    let equity = mul_div_floor(collateral_value, WAD, debt_value).saturating_sub(WAD);
+    let bonus = (WAD - health).clamp(WAD / 20, WAD / 10).min(equity);
     let close = debt_value / 2;
     let full = health < WAD * 9 / 10 || debt_value <= WAD || debt_value - close < WAD;
     let max_repay = if full {
@@ -77,15 +81,20 @@ fn expected(collateral: u64, debt: u64, price: u64, requested: u64) -> Expected 
         let covered = mul_div_ceil(collateral_value, WAD, WAD + bonus);
         repay = repay.min(covered.div_ceil(WAD / u128::from(USDC)) as u64);
     }
-    let base = (mul_div_ceil(seized.into(), WAD, WAD + bonus) as u64).min(seized);
-    let protocol = (seized - base) / 10;
+    let protocol = protocol_share(seized, bonus, 1_000);
+    let written_off = if seized == collateral {
+        debt - repay
+    } else {
+        0
+    };
     Expected {
         repay,
         seized,
         protocol,
         liquidator: seized - protocol,
         bonus_raw: bonus,
-        debt_left: debt - repay,
+        debt_left: debt - repay - written_off,
+        written_off,
     }
 }
 
@@ -182,6 +191,16 @@ async fn liquidate_and_check(price: u64, requested: u64, payout: LiquidationPayo
         (exp.repay, exp.seized, exp.protocol, exp.liquidator)
     );
     assert_eq!(event.bonus_sf, exp.bonus_raw);
+    let written_off: Vec<u128> = events::decode::<BadDebtSocialized>(&out.event_data)
+        .iter()
+        .map(|e| e.written_off_sf)
+        .collect();
+    let expected_write_offs = if exp.written_off > 0 {
+        vec![u128::from(exp.written_off) * WAD]
+    } else {
+        vec![]
+    };
+    assert_eq!(written_off, expected_write_offs);
 
     // Health margin (liquidation limit - weighted debt) never falls; collateral seized is worth at
     // most the repaid value times (1 + bonus).
@@ -228,12 +247,12 @@ async fn below_the_full_liquidation_level_all_of_the_debt_may_be_repaid_at_the_m
 
 #[tokio::test]
 async fn never_more_collateral_than_there_is() {
-    // $60: $600 of collateral cannot pay 700 x 1.1. All of it goes, for 600 / 1.1 of debt;
-    // the rest stays as debt without collateral.
+    // $60: $600 of collateral against $700: no equity, so no bonus. All of it goes, for $600
+    // of debt; the $100 left without collateral is written off in the same instruction.
     let e = liquidate_and_check(60, u64::MAX, LiquidationPayout::Collateral).await;
-    assert_eq!(e.seized, 10 * SOL);
-    assert_eq!(e.repay, 545_454_546);
-    assert_eq!(e.debt_left, 700 * USDC - 545_454_546);
+    assert_eq!((e.seized, e.bonus_raw, e.protocol), (10 * SOL, 0, 0));
+    assert_eq!(e.repay, 600 * USDC);
+    assert_eq!((e.written_off, e.debt_left), (100 * USDC, 0));
 }
 
 #[tokio::test]
@@ -420,7 +439,8 @@ async fn several_collateral_and_debt_reserves() {
     let liquidator = m.new_user().await;
     m.fund(&liquidator, usdt, 2_000 * USDC).await;
     // SOL crashes to $30: liquidation limit 300 x 0.8 + 2,000 x 0.8 = 1,840 < 2,200;
-    // health 0.836 < 0.9, so the whole USDT position may go, at ETH's maximum bonus of 10%.
+    // health 0.836 < 0.9, so the whole USDT position may go. ETH's bonus would be its maximum
+    // of 10%, but the obligation's equity is only $2,300 / $2,200 - 1 = 4.5454...%.
     m.set_price(sol, 30 * USD).await;
     let untouched: Vec<_> = [usdc, sol]
         .iter()
@@ -446,11 +466,11 @@ async fn several_collateral_and_debt_reserves() {
     .await
     .unwrap();
 
-    // 1,000 USDT repaid, worth $1,000; x 1.1 = $1,100 of ETH at $2,000 = 0.55 ETH.
-    let seized = mul_div_floor(1_100 * WAD, SOL.into(), 2_000 * WAD) as u64;
-    assert_eq!(seized, 550_000_000);
-    let base = mul_div_ceil(seized.into(), WAD, WAD + WAD / 10) as u64;
-    let protocol = (seized - base) / 10;
+    // 1,000 USDT repaid, worth $1,000; x 1.045454... = $1,045.45 of ETH at $2,000.
+    let bonus = mul_div_floor(2_300 * WAD, WAD, 2_200 * WAD) - WAD;
+    let seized = mul_div_floor(1_000 * (WAD + bonus), SOL.into(), 2_000 * WAD) as u64;
+    assert_eq!(seized, 522_727_272);
+    let protocol = protocol_share(seized, bonus, 1_000);
     let (tk, ek) = (m.keys(usdt), m.keys(eth));
     assert_eq!(
         m.balance(&liquidator.account(&tk.liquidity_mint)).await,

@@ -278,6 +278,7 @@ async fn attack_09_closing_with_positions_and_reviving() {
         market: m.market,
         owner: o.key(),
         position_accounts: Vec::new(),
+        collateral_positions: 0,
     };
     // With collateral, then with debt as well.
     m.assert_refused(

@@ -218,8 +218,9 @@ async fn pyusd_end_to_end() {
     // $306 of PYUSD at $0.70 = 437.142857 PYUSD, of which the protocol keeps 10% of the bonus.
     let repaid = 300 * UNIT;
     let seized = 437_142_857u64;
-    let base = (u128::from(seized) * 100).div_ceil(102) as u64;
-    let protocol = (seized - base) / 10;
+    let protocol =
+        ballast_tests::expect::protocol_share(seized, ballast_tests::expect::WAD / 50, 1_000);
+    assert_eq!(protocol, 857_143); // 437,142,857 x 2/102 x 10% = 857,142.86: rounded up
     assert_eq!(
         m.balance(&liquidator.account(&m.keys(usdc).liquidity_mint))
             .await,

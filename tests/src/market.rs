@@ -344,6 +344,21 @@ impl TestMarket {
         accounts::decode_obligation(&user.obligation, &account).unwrap()
     }
 
+    /// Leaves `user`'s obligation with its debt and no collateral, as a liquidation could before
+    /// the write-off moved into the liquidation itself: the state `socialize_bad_debt` is for.
+    /// (The pledged cTokens stay in the collateral vault, owned by nobody.)
+    pub async fn strip_collateral(&self, user: &User) {
+        let mut account = self
+            .account(&user.obligation)
+            .await
+            .expect("obligation exists");
+        let mut obligation = accounts::decode_obligation(&user.obligation, &account).unwrap();
+        obligation.collaterals = Default::default();
+        obligation.collateral_count = 0;
+        account.data[8..].copy_from_slice(bytemuck::bytes_of(&obligation));
+        self.bank.set_account(&user.obligation, account).await;
+    }
+
     /// The user's obligation with its position accounts as they are now.
     pub async fn obligation_keys(&self, user: &User) -> ObligationKeys {
         let obligation = self.obligation_state(user).await;

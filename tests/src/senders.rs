@@ -265,6 +265,7 @@ impl TestMarket {
             market: self.market,
             owner: owner.key(),
             position_accounts: Vec::new(),
+            collateral_positions: 0,
         };
         self.send(ix::close_obligation(&keys, &owner.key()), &owner.keypair)
             .await

@@ -1,6 +1,6 @@
 //! Builders of `liquidate` and `socialize_bad_debt`.
 use {
-    super::{build, with_positions, ObligationKeys, ReserveKeys},
+    super::{build, with_writable_debts, ObligationKeys, ReserveKeys},
     crate::pda,
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{accounts as accs, instruction as ixs, instructions::*},
@@ -43,7 +43,7 @@ pub fn liquidate(
         },
         ixs::Liquidate { args },
     );
-    let mut ix = with_positions(ix, obligation);
+    let mut ix = with_writable_debts(ix, obligation);
     if payout == LiquidationPayout::Liquidity {
         ix.accounts.extend([
             AccountMeta::new(withdraw.collateral_mint(), false),

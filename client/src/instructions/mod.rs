@@ -80,7 +80,11 @@ pub struct ObligationKeys {
     pub address: Pubkey,
     pub market: Pubkey,
     pub owner: Pubkey,
+    /// Each position's reserve and its oracle, collateral first (see `Obligation::
+    /// position_reserves`).
     pub position_accounts: Vec<AccountMeta>,
+    /// How many of the positions are collateral (the rest are debts).
+    pub collateral_positions: usize,
 }
 
 impl ObligationKeys {
@@ -91,6 +95,7 @@ impl ObligationKeys {
             market,
             owner,
             position_accounts: Vec::new(),
+            collateral_positions: 0,
         }
     }
 
@@ -111,6 +116,7 @@ impl ObligationKeys {
             market: obligation.market,
             owner: obligation.owner,
             position_accounts,
+            collateral_positions: obligation.collaterals().len(),
         })
     }
 }
@@ -121,6 +127,18 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
         accounts: accounts.to_account_metas(None),
         data: data.data(),
     }
+}
+
+/// The position accounts with every debt reserve writable: what `liquidate` writes off in when
+/// it takes the last collateral.
+fn with_writable_debts(mut ix: Instruction, obligation: &ObligationKeys) -> Instruction {
+    let first_debt = ix.accounts.len() + obligation.collateral_positions * 2;
+    ix = with_positions(ix, obligation);
+    // Each debt position is its reserve, then its oracle: the reserves are the even ones.
+    for meta in ix.accounts[first_debt..].iter_mut().step_by(2) {
+        meta.is_writable = true;
+    }
+    ix
 }
 
 fn with_positions(mut ix: Instruction, obligation: &ObligationKeys) -> Instruction {

@@ -147,6 +147,8 @@ pub enum BallastError {
     ObligationHasCollateral = 604,
     #[msg("liquidation would lower the obligation's health margin")]
     LiquidationWorsensHealth = 605,
+    #[msg("this liquidation takes the last collateral and writes off the remaining debt: pass every debt reserve writable among the position accounts")]
+    WriteOffReserveNotWritable = 606,
 
     // --- flash loans (700..) ---
     #[msg("flash loans are disabled for this reserve")]
@@ -173,6 +175,23 @@ pub enum BallastError {
 #[cold]
 pub fn math_overflow() -> Error {
     error_at(BallastError::MathOverflow)
+}
+
+/// `MathOverflow` for a checked step that returned `None`, naming the caller's location
+/// (`.ok_or_else(math_overflow)` would name the closure in the standard library instead).
+pub trait OrOverflow<T> {
+    fn or_overflow(self) -> Result<T>;
+}
+
+impl<T> OrOverflow<T> for Option<T> {
+    #[track_caller]
+    #[inline]
+    fn or_overflow(self) -> Result<T> {
+        match self {
+            Some(value) => Ok(value),
+            None => Err(math_overflow()),
+        }
+    }
 }
 
 /// An error for `code` whose origin is the caller's source location.

@@ -1,6 +1,7 @@
 //! Bad debt: debt left on an obligation with no collateral is written off against the
 //! reserve's suppliers.
 use {
+    super::accrue_interest,
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -8,6 +9,35 @@ use {
     },
     anchor_lang::prelude::*,
 };
+
+/// One write-off: the debt, and the reserve's exchange rate before and after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrittenOff {
+    pub reserve: Pubkey,
+    pub debt: Fixed,
+    pub exchange_rate_before: Fixed,
+    pub exchange_rate_after: Fixed,
+}
+
+/// The whole `socialize_bad_debt` instruction on state: accrues `reserve` to `now` and writes
+/// off `obligation`'s debt in it (it must have no collateral left).
+pub fn write_off(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+    now: i64,
+) -> Result<WrittenOff> {
+    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    let exchange_rate_before = reserve.liquidity.exchange_rate()?;
+    let debt = socialize(reserve, reserve_key, obligation)?;
+    reserve.check_invariants()?;
+    Ok(WrittenOff {
+        reserve: *reserve_key,
+        debt,
+        exchange_rate_before,
+        exchange_rate_after: reserve.liquidity.exchange_rate()?,
+    })
+}
 
 /// Writes off `obligation`'s whole debt in `reserve` (interest already accrued). The pool's
 /// total supply, and so the cToken exchange rate, falls by exactly that debt. Returns it.

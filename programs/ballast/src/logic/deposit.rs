@@ -1,7 +1,7 @@
 //! Supplying liquidity for cTokens and redeeming them. Both round toward the pool.
 use {
     crate::{
-        errors::{math_overflow, BallastError},
+        errors::{BallastError, OrOverflow},
         math::Fixed,
         state::{ReserveConfig, ReserveLiquidity},
     },
@@ -27,7 +27,7 @@ pub fn deposit(
     let supply = liquidity
         .collateral_supply
         .checked_add(collateral)
-        .ok_or_else(math_overflow)?;
+        .or_overflow()?;
     liquidity.add_available(amount)?;
     liquidity.collateral_supply = supply;
     Ok(collateral)
@@ -47,7 +47,7 @@ pub fn redeem(liquidity: &mut ReserveLiquidity, collateral: u64) -> Result<u64> 
     let supply = liquidity
         .collateral_supply
         .checked_sub(collateral)
-        .ok_or_else(math_overflow)?;
+        .or_overflow()?;
     liquidity.remove_available(amount)?;
     liquidity.collateral_supply = supply;
     Ok(amount)

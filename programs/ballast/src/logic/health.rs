@@ -43,6 +43,18 @@ impl ReservePricing {
         })
     }
 
+    /// This reserve priced at one neutral price, its validated spot (the EMA set to it): what
+    /// liquidation values positions at.
+    pub fn at_spot(&self) -> ReservePricing {
+        ReservePricing {
+            price: OraclePrice {
+                ema: self.price.spot,
+                ..self.price
+            },
+            ..*self
+        }
+    }
+
     /// USD value of `collateral` cTokens at the collateral price, rounded down.
     pub fn collateral_value(&self, collateral: u64) -> Result<Fixed> {
         let amount = self.liquidity.collateral_to_liquidity(collateral)?;
@@ -116,6 +128,12 @@ impl Health {
     /// Values of every position of `obligation`, each priced by its entry in `pricing`.
     pub fn of(obligation: &Obligation, pricing: &[ReservePricing]) -> Result<Health> {
         Ok(Health::with_terms(obligation, pricing)?.0)
+    }
+
+    /// The obligation valued for liquidation: every position at its reserve's spot price.
+    pub fn for_liquidation(obligation: &Obligation, pricing: &[ReservePricing]) -> Result<Health> {
+        let neutral: Vec<ReservePricing> = pricing.iter().map(ReservePricing::at_spot).collect();
+        Health::of(obligation, &neutral)
     }
 
     /// `Health::of`, and each position's term (collateral first, then borrows, in the

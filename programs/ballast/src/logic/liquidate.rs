@@ -4,13 +4,14 @@
 use {
     super::{
         accrue_interest,
+        bad_debt::{write_off, WrittenOff},
         deposit::redeem,
         health::find,
         prices::{check_grace_period, observe_price},
         Health, ReservePricing,
     },
     crate::{
-        errors::{math_overflow, BallastError},
+        errors::{BallastError, OrOverflow},
         math::Fixed,
         state::{LiquidationPayout, MarketConfig, Obligation, Reserve},
     },
@@ -74,12 +75,14 @@ pub struct Order {
 }
 
 /// What one liquidation did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub plan: Liquidation,
     /// Paid to the liquidator: `plan.liquidator_collateral` cTokens, or the liquidity they
     /// were redeemed for.
     pub payout_amount: u64,
+    /// When it took the last collateral: the debt left, written off in each of its reserves.
+    pub written_off: Vec<WrittenOff>,
 }
 
 /// A reserve the instruction writes, with its address.
@@ -91,11 +94,16 @@ pub struct Held<'a> {
 /// The whole `liquidate` instruction on state: accrues both reserves, records their fresh
 /// prices, waits out any oracle grace period, plans and applies the liquidation, redeems the
 /// liquidator's cTokens for a liquidity payout, and refuses a payout below `order.min_payout`.
-/// `pricing` prices every position of the obligation.
+/// When it takes the obligation's last collateral, the debt left is written off at once in each
+/// debt reserve (`debts`: the obligation's other debt reserves, as far as the caller could
+/// write them), so no supplier can redeem at the rate from before the loss. `pricing` prices
+/// every position of the obligation.
+#[allow(clippy::too_many_arguments)]
 pub fn liquidate(
     obligation: &mut Obligation,
     repay: Held,
     withdraw: Held,
+    debts: &mut [Held],
     pricing: &[ReservePricing],
     order: &Order,
     market: &MarketConfig,
@@ -149,15 +157,36 @@ pub fn liquidate(
     );
     repay.reserve.check_invariants()?;
     withdraw.reserve.check_invariants()?;
+    let mut written_off = Vec::new();
+    if obligation.collateral_count == 0 {
+        let owed: Vec<Pubkey> = obligation.borrows().iter().map(|p| p.reserve).collect();
+        for key in owed {
+            let reserve = if key == repay.key {
+                &mut *repay.reserve
+            } else {
+                let held = debts.iter_mut().find(|h| h.key == key);
+                &mut *held
+                    .ok_or(BallastError::WriteOffReserveNotWritable)?
+                    .reserve
+            };
+            written_off.push(write_off(reserve, &key, obligation, now)?);
+        }
+    }
     Ok(Outcome {
         plan,
         payout_amount,
+        written_off,
     })
 }
 
 /// Plans the liquidation of `obligation` (priced by `pricing`, which covers every position):
 /// repay up to `requested` of its debt in `repay_reserve`, seize collateral in
 /// `withdraw_reserve` (whose state is `withdraw`).
+///
+/// Everything here is at one neutral price per asset, its validated spot: eligibility, the
+/// bonus, the repay-to-seize conversion and the margin check. The conservative pair (collateral
+/// at the lower of spot and EMA, debt at the higher) guards borrowing; it never decides who is
+/// liquidated or what a liquidator is paid.
 pub fn plan(
     obligation: &Obligation,
     pricing: &[ReservePricing],
@@ -167,18 +196,28 @@ pub fn plan(
     requested: u64,
     policy: &LiquidationPolicy,
 ) -> Result<Liquidation> {
+    let neutral: Vec<ReservePricing> = pricing.iter().map(ReservePricing::at_spot).collect();
+    let pricing = neutral.as_slice();
     let (health_before, terms) = Health::with_terms(obligation, pricing)?;
     require!(
         health_before.is_liquidatable(),
         BallastError::ObligationHealthy
     );
-    let health_factor = health_before.health_factor().ok_or_else(math_overflow)?;
+    let health_factor = health_before.health_factor().or_overflow()?;
     let config = &withdraw.config;
-    // The bonus grows with how far below 1 the health factor is, within the reserve's range.
+    // The bonus grows with how far below 1 the health factor is, within the reserve's range,
+    // and never exceeds the obligation's equity (collateral / debt - 1, at least 0): seizing
+    // all the debt's worth at this bonus never takes more than there is, so a solvent
+    // obligation never becomes bad debt.
+    let equity = health_before
+        .collateral_value
+        .div_floor(health_before.debt_value)?
+        .saturating_sub(Fixed::ONE);
     let bonus = Fixed::ONE
         .saturating_sub(health_factor)
         .max(Fixed::from_bps(config.liquidation_bonus_min_bps.into()))
-        .min(Fixed::from_bps(config.liquidation_bonus_max_bps.into()));
+        .min(Fixed::from_bps(config.liquidation_bonus_max_bps.into()))
+        .min(equity);
 
     let repay_pricing = find(pricing, repay_reserve)?;
     let debt_index = obligation
@@ -205,8 +244,11 @@ pub fn plan(
     let max_repay = if full {
         debt_owed
     } else {
+        // At least one unit: a high-priced asset with few decimals can owe less than a unit's
+        // worth per close factor.
         repay_pricing
             .tokens_for_debt_value(close_value)?
+            .max(1)
             .min(debt_owed)
     };
     let mut repay_amount = requested.min(max_repay);
@@ -231,14 +273,13 @@ pub fn plan(
         Fixed::from_u64(repay_amount)
     };
 
-    // The protocol takes its share of the bonus part of the seized cTokens.
-    let base = Fixed::from_u64(seized)
-        .div_ceil(Fixed::ONE.checked_add(bonus)?)?
+    // The protocol's share of the bonus part of the seized cTokens (seized x bonus / (1 +
+    // bonus)), rounded once, up: the liquidator receives what is left, rounded down.
+    let protocol_collateral = Fixed::from_u64(seized)
+        .mul_div_ceil(bonus, Fixed::ONE.checked_add(bonus)?)?
+        .mul_bps_ceil(config.protocol_liquidation_fee_bps.into())?
         .to_ceil()?
         .min(seized);
-    let protocol_collateral = Fixed::from_u64(seized - base)
-        .mul_bps_floor(config.protocol_liquidation_fee_bps.into())?
-        .to_floor()?;
 
     // Only the two positions change: health after is health before with their terms
     // recomputed (the same sum `Health::of` would make, without valuing every position again).
@@ -306,7 +347,7 @@ pub fn apply(
     withdraw.protocol_collateral = withdraw
         .protocol_collateral
         .checked_add(plan.protocol_collateral)
-        .ok_or_else(math_overflow)?;
+        .or_overflow()?;
     Ok(())
 }
 
@@ -372,9 +413,10 @@ mod tests {
         assert_eq!(p.repay_amount, tokens(350));
         assert_eq!(p.debt_reduction, Fixed::from_u64(tokens(350)));
         assert_eq!(p.seized_collateral, 4_235_294);
-        // Bonus part: 4,235,294 - ceil(4,235,294 / 1.02857...) = 117,647; 10% of it, rounded down.
-        assert_eq!(p.protocol_collateral, 11_764);
-        assert_eq!(p.liquidator_collateral, 4_223_530);
+        // Bonus part: 4,235,294 x 0.02857... / 1.02857... = 117,647.06; the protocol's 10% of it,
+        // 11,764.7, rounded once, up.
+        assert_eq!(p.protocol_collateral, 11_765);
+        assert_eq!(p.liquidator_collateral, 4_223_529);
         assert_eq!(p.health_before.weighted_debt_value, Fixed::from_u64(700));
         assert_eq!(p.health_after.debt_value, Fixed::from_u64(350));
         // 5.764706 SOL left x $85 = $490.00001; x 80% = $392.000008.
@@ -386,23 +428,33 @@ mod tests {
         let small = plan_of(&w, tokens(100)).unwrap();
         assert_eq!(small.repay_amount, tokens(100));
         assert_eq!(small.seized_collateral, 1_210_084);
-        assert_eq!(small.protocol_collateral, 3_361);
+        assert_eq!(small.protocol_collateral, 3_362);
     }
 
     #[test]
-    fn deep_under_water_repays_what_all_the_collateral_covers() {
-        // $700 of SOL, $560 limit against $700: health 0.8 < 0.9, so the whole debt may be
-        // repaid, at the maximum bonus of 10%. All 10 SOL cover $700 / 1.1 = $636.363637.
+    fn below_the_full_liquidation_health_the_bonus_is_capped_at_the_equity() {
+        // $750 of SOL, $600 limit against $700: health 0.857 < 0.9, so the whole debt may be
+        // repaid. The bonus would be 10%, but the equity is only 750 / 700 - 1 = 7.14%: at that,
+        // the whole debt takes 9.999999 SOL and no debt is left without collateral.
+        let w = world(usd(75, 75), tokens(700));
+        let p = plan_of(&w, MAX).unwrap();
+        assert_eq!(p.bonus, Fixed::from_raw(71_428_571_428_571_428));
+        assert_eq!(p.repay_amount, tokens(700));
+        assert_eq!(p.seized_collateral, 9_999_999);
+        assert_eq!(p.protocol_collateral, 66_667);
+        assert_eq!(p.liquidator_collateral, 9_933_332);
+        assert_eq!(p.health_after.debt_value, Fixed::ZERO);
+        // At par ($700 against $700) there is no equity and so no bonus: all the debt for all
+        // the collateral.
         let w = world(usd(70, 70), tokens(700));
         let p = plan_of(&w, MAX).unwrap();
-        assert_eq!(p.bonus, Fixed::from_bps(1_000));
-        assert_eq!(p.seized_collateral, tokens(10));
-        assert_eq!(p.repay_amount, 636_363_637);
-        assert_eq!(p.debt_reduction, Fixed::from_u64(636_363_637));
-        // 10 SOL - ceil(10 SOL / 1.1) = 909,090 units of bonus; the protocol's 10%: 90,909.
-        assert_eq!(p.protocol_collateral, 90_909);
-        assert_eq!(p.liquidator_collateral, 9_909_091);
+        assert_eq!(p.bonus, Fixed::ZERO);
+        assert_eq!(
+            (p.repay_amount, p.seized_collateral, p.protocol_collateral),
+            (tokens(700), tokens(10), 0)
+        );
         assert_eq!(p.health_after.collateral_value, Fixed::ZERO);
+        assert_eq!(p.health_after.debt_value, Fixed::ZERO);
     }
 
     #[test]
@@ -427,6 +479,65 @@ mod tests {
         let p = plan_of(&w, MAX).unwrap();
         assert_eq!(p.repay_amount, 500_001);
         assert_eq!(p.debt_reduction, Fixed::from_bps(5_000_000_500));
+    }
+
+    #[test]
+    fn eligibility_and_the_seize_are_at_spot_whatever_the_ema() {
+        // The V of a dip: SOL back at $100, its EMA still $85. At spot the obligation is healthy
+        // ($800 limit against $700); the lagging EMA does not make it liquidatable.
+        let w = world(usd(100, 85), tokens(700));
+        assert_eq!(
+            plan_of(&w, MAX).unwrap_err(),
+            BallastError::ObligationHealthy.into()
+        );
+        // The other way (spot $85, EMA $100), and USDC's EMA above its $1 spot: every value is
+        // at spot, so the liquidator gets exactly what spot = EMA would give.
+        let mut w = world(usd(85, 100), tokens(700));
+        w.pricing[1].price.ema = Fixed::from_bps(10_500);
+        let p = plan_of(&w, MAX).unwrap();
+        let at_spot = plan_of(&world(usd(85, 85), tokens(700)), MAX).unwrap();
+        assert_eq!(p, at_spot);
+        assert_eq!(
+            (p.repay_amount, p.seized_collateral),
+            (tokens(350), 4_235_294)
+        );
+        // At spot, the seized SOL is worth at most the repaid USDC x (1 + bonus).
+        let seized_value = Fixed::from_u64(p.seized_collateral)
+            .mul_div_floor(Fixed::from_u64(85), Fixed::from_u64(tokens(1)))
+            .unwrap();
+        let cap = Fixed::from_u64(350)
+            .mul_floor(Fixed::ONE.checked_add(p.bonus).unwrap())
+            .unwrap();
+        assert!(seized_value <= cap, "{seized_value:?} > {cap:?}");
+    }
+
+    #[test]
+    fn the_close_factor_repays_at_least_one_unit_of_a_high_priced_asset() {
+        // One unit of a 0-decimal asset at $100,000 owed against 10 SOL at $12,000: health
+        // 96,000 / 100,000 = 0.96, so half the debt ($50,000) is 0.5 unit: one unit, capped at
+        // the debt.
+        let keys = (Pubkey::new_unique(), Pubkey::new_unique());
+        let sol = reserve(tokens(1_000));
+        let mut gold = reserve(1_000);
+        gold.decimals = 0;
+        let mut obligation = pledged(&keys.0, tokens(10));
+        obligation
+            .add_debt(&keys.1, Fixed::from_u64(1), Fixed::ONE)
+            .unwrap();
+        let pricing = vec![
+            pricing(keys.0, &sol, usd(12_000, 12_000)),
+            pricing(keys.1, &gold, usd(100_000, 100_000)),
+        ];
+        let w = World {
+            obligation,
+            sol,
+            usdc: gold,
+            keys,
+            pricing,
+        };
+        let p = plan_of(&w, MAX).unwrap();
+        assert_eq!(p.repay_amount, 1);
+        assert_eq!(p.debt_reduction, Fixed::from_u64(1));
     }
 
     #[test]
@@ -483,6 +594,7 @@ mod tests {
                 key: sol_key,
                 reserve: &mut w.sol,
             },
+            &mut [],
             &w.pricing,
             &order,
             &MarketConfig::default(),
@@ -495,14 +607,14 @@ mod tests {
         let mut w = world(usd(85, 85), tokens(700));
         let collateral = Order {
             max_repay: MAX,
-            min_payout: 4_223_530,
+            min_payout: 4_223_529,
             payout: LiquidationPayout::Collateral,
         };
         let done = run(&mut w, collateral, 0).unwrap();
-        assert_eq!(done.payout_amount, 4_223_530);
+        assert_eq!(done.payout_amount, 4_223_529);
         assert_eq!(w.usdc.liquidity.available_amount, tokens(100_350));
         assert_eq!(w.usdc.liquidity.borrowed(), Fixed::from_u64(tokens(350)));
-        assert_eq!(w.sol.protocol_collateral, 11_764);
+        assert_eq!(w.sol.protocol_collateral, 11_765);
         assert_eq!(
             w.obligation.collaterals()[0].deposited_amount,
             tokens(10) - 4_235_294
@@ -522,23 +634,23 @@ mod tests {
             payout: LiquidationPayout::Liquidity,
         };
         assert_eq!(
-            run(&mut w, order(4_223_531), 0).unwrap_err(),
+            run(&mut w, order(4_223_530), 0).unwrap_err(),
             BallastError::LiquidationBelowMinimum.into()
         );
         // A payout the outflow window cannot take is refused.
         let mut w = world(usd(85, 85), tokens(700));
-        w.sol.config.outflow_limit = 4_223_529;
+        w.sol.config.outflow_limit = 4_223_528;
         assert_eq!(
             run(&mut w, order(0), 0).unwrap_err(),
             BallastError::OutflowLimitExceeded.into()
         );
         let mut w = world(usd(85, 85), tokens(700));
         w.sol.config.outflow_limit = tokens(5);
-        let done = run(&mut w, order(4_223_530), 0).unwrap();
-        assert_eq!(done.payout_amount, 4_223_530); // cSOL at 1 SOL
-        assert_eq!(w.sol.liquidity.available_amount, tokens(1_000) - 4_223_530);
-        assert_eq!(w.sol.liquidity.collateral_supply, tokens(1_000) - 4_223_530);
-        assert_eq!(w.sol.outflow_in_window, 4_223_530);
+        let done = run(&mut w, order(4_223_529), 0).unwrap();
+        assert_eq!(done.payout_amount, 4_223_529); // cSOL at 1 SOL
+        assert_eq!(w.sol.liquidity.available_amount, tokens(1_000) - 4_223_529);
+        assert_eq!(w.sol.liquidity.collateral_supply, tokens(1_000) - 4_223_529);
+        assert_eq!(w.sol.outflow_in_window, 4_223_529);
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! Every operation is checked and names its rounding: `*_floor` rounds toward zero, `*_ceil`
 //! away from it. The rule of the protocol: what a user receives rounds down, what a user owes
 //! rounds up. Products are taken in 256 bits (`wide`) so no intermediate overflows.
-use {crate::errors::math_overflow, anchor_lang::prelude::*, std::fmt};
+use {
+    crate::errors::{math_overflow, OrOverflow},
+    anchor_lang::prelude::*,
+    std::fmt,
+};
 
 /// An unsigned fixed-point decimal: `raw / 10^18`.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,18 +55,12 @@ impl Fixed {
 
     #[track_caller]
     pub fn checked_add(self, other: Fixed) -> Result<Fixed> {
-        self.0
-            .checked_add(other.0)
-            .map(Fixed)
-            .ok_or_else(math_overflow)
+        self.0.checked_add(other.0).map(Fixed).or_overflow()
     }
 
     #[track_caller]
     pub fn checked_sub(self, other: Fixed) -> Result<Fixed> {
-        self.0
-            .checked_sub(other.0)
-            .map(Fixed)
-            .ok_or_else(math_overflow)
+        self.0.checked_sub(other.0).map(Fixed).or_overflow()
     }
 
     pub fn saturating_sub(self, other: Fixed) -> Fixed {
@@ -107,7 +105,7 @@ impl Fixed {
             }
         })?;
         match rounding {
-            Rounding::Up if r != 0 => q.checked_add(1).map(Fixed).ok_or_else(math_overflow),
+            Rounding::Up if r != 0 => q.checked_add(1).map(Fixed).or_overflow(),
             _ => Ok(Fixed(q)),
         }
     }
@@ -182,10 +180,7 @@ impl Fixed {
                     let (hi, lo) = super::wide::mul_64(rate, remaining);
                     (u128::from(hi) << 64) | u128::from(lo)
                 }
-                Err(_) => self
-                    .0
-                    .checked_mul(u128::from(remaining))
-                    .ok_or_else(math_overflow)?,
+                Err(_) => self.0.checked_mul(u128::from(remaining)).or_overflow()?,
             };
             term = term.mul_div_ceil(Fixed(rate_times_remaining), Fixed::from_u64(k))?;
             sum = sum.checked_add(term)?;
@@ -246,9 +241,9 @@ fn mul_div(a: u128, b: u128, d: u128, rounding: Rounding) -> Result<u128> {
             crate::errors::BallastError::DivisionByZero,
         ));
     }
-    let (quotient, remainder) = super::wide::mul_div_rem(a, b, d).ok_or_else(math_overflow)?;
+    let (quotient, remainder) = super::wide::mul_div_rem(a, b, d).or_overflow()?;
     match rounding {
-        Rounding::Up if remainder != 0 => quotient.checked_add(1).ok_or_else(math_overflow),
+        Rounding::Up if remainder != 0 => quotient.checked_add(1).or_overflow(),
         _ => Ok(quotient),
     }
 }

@@ -2,7 +2,7 @@
 use {
     crate::{
         constants::{MAX_BORROWS, MAX_COLLATERALS, MAX_POSITIONS},
-        errors::{math_overflow, BallastError},
+        errors::{BallastError, OrOverflow},
         math::{Fixed, Sf},
     },
     anchor_lang::prelude::*,
@@ -119,7 +119,7 @@ impl Obligation {
         position.deposited_amount = position
             .deposited_amount
             .checked_add(amount)
-            .ok_or_else(math_overflow)?;
+            .or_overflow()?;
         Ok(())
     }
 

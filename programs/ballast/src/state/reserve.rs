@@ -2,7 +2,7 @@
 use {
     super::ReserveConfig,
     crate::{
-        errors::{math_overflow, BallastError},
+        errors::{BallastError, OrOverflow},
         math::{Fixed, Sf},
     },
     anchor_lang::prelude::*,
@@ -72,10 +72,7 @@ impl Reserve {
             self.outflow_window_start = now;
             self.outflow_in_window = 0;
         }
-        let total = self
-            .outflow_in_window
-            .checked_add(amount)
-            .ok_or_else(math_overflow)?;
+        let total = self.outflow_in_window.checked_add(amount).or_overflow()?;
         require!(
             total <= self.config.outflow_limit,
             BallastError::OutflowLimitExceeded
@@ -226,10 +223,7 @@ impl ReserveLiquidity {
     }
 
     pub fn add_available(&mut self, amount: u64) -> Result<()> {
-        self.available_amount = self
-            .available_amount
-            .checked_add(amount)
-            .ok_or_else(math_overflow)?;
+        self.available_amount = self.available_amount.checked_add(amount).or_overflow()?;
         Ok(())
     }
 

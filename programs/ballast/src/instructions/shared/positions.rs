@@ -37,6 +37,23 @@ pub fn check_position_accounts(remaining: &[AccountInfo], obligation: &Obligatio
     Ok(())
 }
 
+/// The debt reserves among `positions` (already checked) that were passed writable, other than
+/// those in `held` (the instruction's own): what a liquidation may write off in if it takes the
+/// last collateral.
+pub fn writable_debt_reserves<'info>(
+    positions: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    held: &[Pubkey],
+) -> Result<Vec<AccountLoader<'info, Reserve>>> {
+    positions
+        .chunks_exact(ACCOUNTS_PER_POSITION)
+        .skip(usize::from(obligation.collateral_count))
+        .map(|pair| &pair[0])
+        .filter(|info| info.is_writable && !held.contains(info.key))
+        .map(AccountLoader::<Reserve>::try_from)
+        .collect()
+}
+
 /// Checks the position accounts and prices every position's reserve: each must belong to this
 /// program and `market`, each oracle must be the reserve's, and each price must pass the
 /// reserve's limits at `now`. Reserves the instruction already holds (mutably) come in `held`

@@ -8,9 +8,9 @@
 use {
     crate::{
         errors::BallastError,
-        events::{EventHeader, Liquidated},
+        events::{BadDebtSocialized, EventHeader, Liquidated},
         instructions::shared::{
-            positions::{price_positions, ACCOUNTS_PER_POSITION},
+            positions::{price_positions, writable_debt_reserves, ACCOUNTS_PER_POSITION},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
         logic::liquidate::{self as rules, Held, Order},
@@ -115,6 +115,19 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             ),
             LiquidationPayout::Liquidity => check_payout_accounts(payout_accounts, withdraw)?,
         }
+        let loaders = writable_debt_reserves(positions, obligation, &[repay_key, withdraw_key])?;
+        let mut loaded = loaders
+            .iter()
+            .map(AccountLoader::load_mut)
+            .collect::<Result<Vec<_>>>()?;
+        let mut debts: Vec<Held> = loaders
+            .iter()
+            .zip(loaded.iter_mut())
+            .map(|(loader, reserve)| Held {
+                key: loader.key(),
+                reserve,
+            })
+            .collect();
         let outcome = rules::liquidate(
             obligation,
             Held {
@@ -125,6 +138,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
                 key: withdraw_key,
                 reserve: &mut *withdraw,
             },
+            &mut debts,
             &pricing,
             &Order {
                 max_repay: args.max_repay_amount,
@@ -203,6 +217,19 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         payout_amount,
         bonus_sf: plan.bonus.raw(),
     });
+    for w in &outcome.written_off {
+        emit_cpi!(BadDebtSocialized {
+            header: EventHeader::new(
+                a.market.key(),
+                w.reserve,
+                a.obligation.key(),
+                a.liquidator.key()
+            )?,
+            written_off_sf: w.debt.raw(),
+            exchange_rate_before_sf: w.exchange_rate_before.raw(),
+            exchange_rate_after_sf: w.exchange_rate_after.raw(),
+        });
+    }
     Ok(())
 }
 

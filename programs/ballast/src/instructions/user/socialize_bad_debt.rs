@@ -5,7 +5,7 @@ use {
     crate::{
         errors::BallastError,
         events::{BadDebtSocialized, EventHeader},
-        logic::{self, bad_debt},
+        logic::bad_debt,
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -28,15 +28,12 @@ pub fn handler(ctx: Context<SocializeBadDebt>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
-    let (written_off, rate_before, rate_after) = {
-        let reserve = &mut *a.reserve.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let rate_before = reserve.liquidity.exchange_rate()?;
-        let written_off =
-            bad_debt::socialize(reserve, &reserve_key, &mut *a.obligation.load_mut()?)?;
-        reserve.check_invariants()?;
-        (written_off, rate_before, reserve.liquidity.exchange_rate()?)
-    };
+    let w = bad_debt::write_off(
+        &mut *a.reserve.load_mut()?,
+        &reserve_key,
+        &mut *a.obligation.load_mut()?,
+        now,
+    )?;
     emit_cpi!(BadDebtSocialized {
         header: EventHeader::new(
             a.market.key(),
@@ -44,9 +41,9 @@ pub fn handler(ctx: Context<SocializeBadDebt>) -> Result<()> {
             a.obligation.key(),
             a.signer.key()
         )?,
-        written_off_sf: written_off.raw(),
-        exchange_rate_before_sf: rate_before.raw(),
-        exchange_rate_after_sf: rate_after.raw(),
+        written_off_sf: w.debt.raw(),
+        exchange_rate_before_sf: w.exchange_rate_before.raw(),
+        exchange_rate_after_sf: w.exchange_rate_after.raw(),
     });
     Ok(())
 }
