@@ -1,0 +1,175 @@
+//! Economic attacks on liquidation (#26, #28, #29 and the findings of issue 12), each set up as
+//! the attacker would, with exact amounts. The market: USDC at $1, SOL at $100 (threshold 80%,
+//! bonus 5-10%, 10% of the bonus to the protocol); the borrower pledges 10 SOL and owes 700
+//! USDC.
+use {
+    ballast::{
+        errors::BallastError,
+        events::{BadDebtSocialized, Liquidated},
+        instructions::{LiquidateArgs, LiquidationPayout},
+        math::Fixed,
+    },
+    ballast_client::events,
+    ballast_tests::{
+        expect::{mul_div_floor, protocol_share, WAD},
+        specs::USD,
+        *,
+    },
+};
+
+const USDC: u64 = 1_000_000;
+const SOL: u64 = 1_000_000_000;
+
+fn all() -> LiquidateArgs {
+    LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 0,
+        payout: LiquidationPayout::Collateral,
+    }
+}
+
+/// The borrower owes 700 USDC against 10 SOL; a liquidator holds 1,000 USDC.
+async fn indebted() -> (TestMarket, ReserveId, ReserveId, User, User) {
+    let (m, usdc, sol, _lender, borrower) = TestMarket::with_borrower().await;
+    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdc, 1_000 * USDC).await;
+    (m, usdc, sol, borrower, liquidator)
+}
+
+/// SOL's oracle at `spot` and `ema` USD.
+async fn sol_at(m: &mut TestMarket, sol: ReserveId, spot: i64, ema: i64) {
+    let mut price = m.reserve(sol).price;
+    price.publish_time = m.now().await;
+    price.prev_publish_time = price.publish_time - 1;
+    (price.price, price.ema_price) = (spot * USD, ema * USD);
+    price.conf = price.price.unsigned_abs() / 1_000;
+    price.ema_conf = price.ema_price.unsigned_abs() / 1_000;
+    m.set_oracle(sol, price).await;
+}
+
+/// #26, finding 1: the V of a dip. SOL is back at $100 but its EMA still says $85. At the
+/// market price the owner is healthy ($800 limit against $700); the lagging EMA must not hand
+/// a liquidator 22.9% (repay 350 USDC, take SOL worth $430 at spot).
+#[tokio::test]
+async fn attack_26_a_lagging_ema_does_not_liquidate_an_owner_healthy_at_spot() {
+    let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+    sol_at(&mut m, sol, 100, 85).await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::ObligationHealthy
+    );
+    m.assert_unchanged(&before, &touched).await;
+    // Borrowing still looks at the conservative price: at $85 x 75% the limit is $637.50, so
+    // not one more unit may be borrowed against the EMA's view.
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 1).await,
+        BallastError::ObligationUnhealthy
+    );
+}
+
+/// #26, finding 1: liquidatable at spot ($87: $696 limit against $700) while the EMA says $80.
+/// The seize converts at spot: the liquidator receives SOL worth at most repaid x (1 + bonus)
+/// at the market price, not the spot/EMA gap on top.
+#[tokio::test]
+async fn attack_26_the_seize_never_pays_the_spot_ema_gap() {
+    let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+    sol_at(&mut m, sol, 87, 80).await;
+    let out = m
+        .try_liquidate(&liquidator, &borrower, usdc, sol, all())
+        .await
+        .unwrap();
+    let e = &events::decode::<Liquidated>(&out.event_data)[0];
+    // Health 696 / 700 = 0.994: the 5% minimum bonus, half of the debt.
+    assert_eq!(e.bonus_sf, WAD / 20);
+    assert_eq!(e.repaid_amount, 350 * USDC);
+    // $350 x 1.05 = $367.50 of SOL at $87 = 4.224137931 SOL (at the EMA's $80 it would have
+    // been 4.59375 SOL).
+    assert_eq!(e.seized_collateral, 4_224_137_931);
+    let protocol = protocol_share(e.seized_collateral, WAD / 20, 1_000);
+    assert_eq!(e.protocol_collateral, protocol);
+    let received = e.seized_collateral - protocol;
+    let sk = m.keys(sol);
+    assert_eq!(
+        m.balance(&liquidator.account(&sk.collateral_mint())).await,
+        received
+    );
+    let received_usd = mul_div_floor(received.into(), 87 * WAD, SOL.into());
+    assert!(received_usd <= 350 * WAD + 350 * WAD / 20);
+}
+
+/// #28, finding 3: near insolvency ($750 of SOL against $700). The 10% bonus a health of 0.857
+/// asks for would take more than there is and leave debt without collateral; capped at the
+/// equity (750 / 700 - 1 = 7.14%), the whole debt is repaid and nothing is written off. The owner
+/// who liquidates himself ends with less than one who repays: the protocol's share is gone.
+#[tokio::test]
+async fn attack_28_a_solvent_obligation_never_becomes_bad_debt() {
+    let (mut m, usdc, sol, borrower, _) = indebted().await;
+    sol_at(&mut m, sol, 75, 75).await;
+    // The owner liquidates himself with the 700 USDC he borrowed.
+    let out = m
+        .try_liquidate(&borrower, &borrower, usdc, sol, all())
+        .await
+        .unwrap();
+    assert!(events::decode::<BadDebtSocialized>(&out.event_data).is_empty());
+    let e = &events::decode::<Liquidated>(&out.event_data)[0];
+    let bonus = mul_div_floor(750 * WAD, WAD, 700 * WAD) - WAD;
+    assert_eq!(e.bonus_sf, bonus);
+    assert_eq!(e.repaid_amount, 700 * USDC);
+    assert_eq!(e.seized_collateral, 9_999_999_999);
+    assert_eq!(e.protocol_collateral, 66_666_667);
+    let o = m.obligation_state(&borrower).await;
+    assert_eq!((o.borrow_count, o.collaterals()[0].deposited_amount), (0, 1));
+    let r = m.reserve_state(usdc).await.liquidity;
+    assert_eq!(r.borrowed(), Fixed::ZERO);
+    // He holds 9.933333332 cSOL and 1 unit pledged (cSOL is 1 SOL): 9.933333333 SOL, where
+    // repaying the 700 USDC would have left him all 10.
+    let sk = m.keys(sol);
+    let held = m.balance(&borrower.account(&sk.collateral_mint())).await;
+    assert_eq!(held, 9_933_333_332);
+    assert_eq!(held + 1, 10 * SOL - 66_666_667);
+    assert_eq!(
+        m.balance(&borrower.account(&m.keys(usdc).liquidity_mint))
+            .await,
+        0
+    );
+}
+
+/// #29, finding 4: the bad-debt race. SOL falls to $60 ($600 against $700). The liquidation
+/// that takes the last collateral writes the $100 left off in the same instruction, so the
+/// first supplier to redeem afterwards already bears their share of the loss, as a late one
+/// does.
+#[tokio::test]
+async fn attack_29_no_supplier_redeems_at_the_rate_from_before_the_loss() {
+    let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+    let lender = m.new_user().await;
+    m.fund(&lender, usdc, 1_000 * USDC).await;
+    m.try_deposit(&lender, usdc, 1_000 * USDC).await.unwrap();
+    sol_at(&mut m, sol, 60, 60).await;
+    let out = m
+        .try_liquidate(&liquidator, &borrower, usdc, sol, all())
+        .await
+        .unwrap();
+    let written = &events::decode::<BadDebtSocialized>(&out.event_data)[0];
+    assert_eq!(written.written_off_sf, u128::from(100 * USDC) * WAD);
+    let o = m.obligation_state(&borrower).await;
+    assert_eq!((o.collateral_count, o.borrow_count), (0, 0));
+    // 11,001 cTokens (10,000 + 1,000 + the seed) now share 10,901 USDC.
+    let r = m.reserve_state(usdc).await.liquidity;
+    assert_eq!(
+        (r.available_amount, r.collateral_supply),
+        (10_901 * USDC, 11_001 * USDC)
+    );
+    assert_eq!(r.borrowed(), Fixed::ZERO);
+    // The informed supplier redeems right after: 1,000 cTokens pay 1,000 x 10,901 / 11,001.
+    let k = m.keys(usdc);
+    m.try_redeem(&lender, usdc, 1_000 * USDC).await.unwrap();
+    assert_eq!(
+        m.balance(&lender.account(&k.liquidity_mint)).await,
+        990_909_917
+    );
+    assert_eq!(990_909_917, 1_000 * USDC * 10_901 / 11_001);
+}
