@@ -50,6 +50,7 @@ fn reserves() -> Vec<ReservePricing> {
                     prev_publish_time: 0,
                 },
                 oracle_recovered_at: 0,
+                last_publish_time: 0,
             }
         })
         .collect()

@@ -122,7 +122,10 @@ async fn attack_28_a_solvent_obligation_never_becomes_bad_debt() {
     assert_eq!(e.seized_collateral, 9_999_999_999);
     assert_eq!(e.protocol_collateral, 66_666_667);
     let o = m.obligation_state(&borrower).await;
-    assert_eq!((o.borrow_count, o.collaterals()[0].deposited_amount), (0, 1));
+    assert_eq!(
+        (o.borrow_count, o.collaterals()[0].deposited_amount),
+        (0, 1)
+    );
     let r = m.reserve_state(usdc).await.liquidity;
     assert_eq!(r.borrowed(), Fixed::ZERO);
     // He holds 9.933333332 cSOL and 1 unit pledged (cSOL is 1 SOL): 9.933333333 SOL, where
@@ -172,4 +175,50 @@ async fn attack_29_no_supplier_redeems_at_the_rate_from_before_the_loss() {
         990_909_917
     );
     assert_eq!(990_909_917, 1_000 * USDC * 10_901 / 11_001);
+}
+
+/// Finding 8: an outage the feed's own message does not show. SOL's feed is silent for 20
+/// minutes and comes back with a message whose previous publish is one second earlier; against
+/// the last price the reserves used, that is a 20-minute gap: liquidations wait the market's
+/// grace period (15 minutes) from it, as for a gap Pythnet reports.
+#[tokio::test]
+async fn finding_8_a_gap_since_the_reserves_last_price_starts_the_grace_period() {
+    let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+    m.advance_time(20 * 60).await;
+    sol_at(&mut m, sol, 80, 80).await; // $640 limit against $700
+    let recovered = m.now().await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::LiquidationGracePeriod
+    );
+    m.assert_unchanged(&before, &touched).await;
+    // The crank records the recovery; the feeds then publish normally.
+    for reserve in [usdc, sol] {
+        m.try_refresh_reserve(reserve).await.unwrap();
+        assert_eq!(
+            m.reserve_state(reserve).await.oracle_recovered_at,
+            recovered
+        );
+    }
+    for _ in 0..3 {
+        m.advance_time(5 * 60 - 1).await;
+        for reserve in [usdc, sol] {
+            m.try_refresh_reserve(reserve).await.unwrap();
+        }
+    }
+    sol_at(&mut m, sol, 80, 80).await;
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::LiquidationGracePeriod
+    );
+    m.advance_time(3).await;
+    sol_at(&mut m, sol, 80, 80).await;
+    assert_eq!(m.now().await, recovered + 15 * 60);
+    m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+        .await
+        .unwrap();
 }

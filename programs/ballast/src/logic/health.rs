@@ -25,6 +25,8 @@ pub struct ReservePricing {
     pub price: OraclePrice,
     /// When the reserve's oracle last came back from an outage (0: never).
     pub oracle_recovered_at: i64,
+    /// The newest publish time the reserve had used before this price (0: none).
+    pub last_publish_time: i64,
 }
 
 impl ReservePricing {
@@ -40,6 +42,7 @@ impl ReservePricing {
             borrow_factor_bps: reserve.config.borrow_factor_bps,
             price,
             oracle_recovered_at: reserve.oracle_recovered_at,
+            last_publish_time: reserve.last_oracle_publish_time,
         })
     }
 
@@ -287,6 +290,7 @@ mod tests {
             borrow_factor_bps: factor,
             price: p,
             oracle_recovered_at: 0,
+            last_publish_time: 0,
         }
     }
 

@@ -6,18 +6,21 @@ use {
     anchor_lang::prelude::*,
 };
 
-/// Records what a fresh price of `reserve`'s oracle says: its publish time (older prices are
-/// refused from now on) and, if it ended an outage (a gap since the feed's previous publish
-/// longer than `outage_threshold_secs`), when.
+/// Records what a fresh price of `reserve`'s oracle says: if it ended an outage (a gap longer
+/// than `outage_threshold_secs` since the feed's previous publish or since the last price the
+/// reserve used), when; and its publish time (older prices are refused from now on).
 pub fn observe_price(reserve: &mut Reserve, price: &OraclePrice, outage_threshold_secs: u32) {
-    reserve.last_oracle_publish_time = reserve.last_oracle_publish_time.max(price.publish_time);
-    if let Some(recovered) = price.recovery_time(outage_threshold_secs) {
+    if let Some(recovered) =
+        price.recovery_time(reserve.last_oracle_publish_time, outage_threshold_secs)
+    {
         reserve.oracle_recovered_at = reserve.oracle_recovered_at.max(recovered);
     }
+    reserve.last_oracle_publish_time = reserve.last_oracle_publish_time.max(price.publish_time);
 }
 
 /// Errors with `LiquidationGracePeriod` while any priced oracle is within `grace_secs` of coming
-/// back from an outage: recorded on its reserve, or visible in the price itself.
+/// back from an outage: recorded on its reserve, or visible in the price itself (against the
+/// feed's previous publish or the reserve's last price).
 pub fn check_grace_period(
     pricing: &[ReservePricing],
     outage_threshold_secs: u32,
@@ -27,7 +30,7 @@ pub fn check_grace_period(
     for p in pricing {
         let recovered = p
             .price
-            .recovery_time(outage_threshold_secs)
+            .recovery_time(p.last_publish_time, outage_threshold_secs)
             .unwrap_or(0)
             .max(p.oracle_recovered_at);
         require!(
@@ -85,6 +88,33 @@ pub(crate) mod tests {
             (off.last_oracle_publish_time, off.oracle_recovered_at),
             (5_000, 0)
         );
+    }
+
+    #[test]
+    fn a_gap_since_the_reserves_last_price_is_an_outage_too() {
+        // The feed's own message shows no gap (previous publish 1 s before), but the reserve's
+        // last price is 700 s old: an outage of the reserve's view, over at 1,700.
+        let mut r = Reserve::zeroed();
+        r.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        r.last_oracle_publish_time = 1_000;
+        let seen = r;
+        observe_price(&mut r, &price(1_700, 1_699), 600);
+        assert_eq!(
+            (r.last_oracle_publish_time, r.oracle_recovered_at),
+            (1_700, 1_700)
+        );
+        // A reader that cannot record it still waits: liquidations until 1,700 + 300.
+        let p = ReservePricing::new(Pubkey::new_unique(), &seen, price(1_700, 1_699), 0).unwrap();
+        let waiting = Err(BallastError::LiquidationGracePeriod.into());
+        assert_eq!(check_grace_period(&[p], 600, 300, 1_999), waiting);
+        assert_eq!(check_grace_period(&[p], 600, 300, 2_000), Ok(()));
+        // 600 s exactly is no outage; a reserve that never saw a price has nothing to compare.
+        let mut quiet = seen;
+        observe_price(&mut quiet, &price(1_600, 1_599), 600);
+        assert_eq!(quiet.oracle_recovered_at, 0);
+        let mut fresh = Reserve::zeroed();
+        observe_price(&mut fresh, &price(1_600, 1_599), 600);
+        assert_eq!(fresh.oracle_recovered_at, 0);
     }
 
     #[test]

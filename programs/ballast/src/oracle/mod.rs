@@ -49,10 +49,16 @@ impl OraclePrice {
         self.spot.max(self.ema)
     }
 
-    /// The time this price ended an outage: a gap since the feed's previous publish longer than
-    /// `threshold_secs` (0 disables detection). `None` when it did not.
-    pub fn recovery_time(&self, threshold_secs: u32) -> Option<i64> {
-        let gap = self.publish_time.saturating_sub(self.prev_publish_time);
+    /// The time this price ended an outage: a gap longer than `threshold_secs` (0 disables
+    /// detection) since the feed's previous publish, or since `last_seen`, the newest price the
+    /// reserve has used (0: none). `None` when it did not.
+    pub fn recovery_time(&self, last_seen: i64, threshold_secs: u32) -> Option<i64> {
+        let since_previous = self.publish_time.saturating_sub(self.prev_publish_time);
+        let since_seen = match last_seen {
+            0 => 0,
+            seen => self.publish_time.saturating_sub(seen),
+        };
+        let gap = since_previous.max(since_seen);
         (threshold_secs > 0 && gap > i64::from(threshold_secs)).then_some(self.publish_time)
     }
 }
