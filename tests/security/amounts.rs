@@ -5,7 +5,7 @@ use {
     ballast::{
         constants::{MAX_BORROW_RATE_BPS, SECONDS_PER_YEAR},
         errors::BallastError,
-        logic,
+        logic::{self, interest::MAX_DEBT},
         math::{Fixed, RateCurve},
         state::ReserveChange,
     },
@@ -104,24 +104,57 @@ async fn attack_10_zero_one_and_max_amounts() {
     assert_eq!(m.obligation_state(&borrower).await.position_count(), 0);
 }
 
-/// #10: ten years without a crank. At ordinary rates interest compounds to the closed form
-/// (see `lending::interest`); at the highest rate the curve allows the growth overflows, which
-/// is an error that changes nothing, never a panic or a wrap.
+/// #10 and #30 (finding 6): fifty years without a crank at the highest rate the curve allows.
+/// The debt would pass what any amount can repay after about 2.4 years; instead interest
+/// saturates at `MAX_DEBT` and every instruction on the reserve still works, the admin's rate
+/// cut included. (At ordinary rates interest compounds to the closed form: `lending::interest`.)
 #[tokio::test]
-async fn attack_10_a_decade_at_the_highest_rate_is_an_error() {
-    let (mut m, usdc, _, _, borrower) = TestMarket::with_borrower().await;
+async fn attack_30_fifty_idle_years_at_the_highest_rate_lock_nothing() {
+    let (mut m, usdc, _, lender, borrower) = TestMarket::with_borrower().await;
     let max = RateCurve::new(&[(0, MAX_BORROW_RATE_BPS), (10_000, MAX_BORROW_RATE_BPS)]).unwrap();
     m.try_update_reserve(usdc, ReserveChange::RateCurve(max))
         .await
         .unwrap();
     m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
-    m.advance_time(10 * SECONDS_PER_YEAR as i64 + 86_400).await;
-    m.assert_refused(
-        ix::refresh_reserve(&m.keys(usdc)),
-        &m.payer,
-        BallastError::MathOverflow,
-    )
-    .await;
+    m.advance_time(50 * SECONDS_PER_YEAR as i64).await;
+    m.try_refresh_reserve(usdc).await.unwrap();
+    let r = m.reserve_state(usdc).await.liquidity;
+    let growth = MAX_DEBT.div_floor(Fixed::from_u64(700 * USDC)).unwrap();
+    assert_eq!(r.index(), growth);
+    assert_eq!(
+        r.borrowed(),
+        Fixed::from_u64(700 * USDC).mul_ceil(growth).unwrap()
+    );
+    // The admin lowers the rate; repays, fee collection and redemptions go on.
+    let calm = RateCurve::new(&[(0, 0), (10_000, 1_000)]).unwrap();
+    m.try_update_reserve(usdc, ReserveChange::RateCurve(calm))
+        .await
+        .unwrap();
+    m.fund(&borrower, usdc, USDC).await;
+    m.try_repay(&borrower, &borrower, usdc, USDC).await.unwrap();
+    let k = m.keys(usdc);
+    let destination = m
+        .create_token_account(
+            &k.liquidity_mint,
+            &solana_sdk::signer::Signer::pubkey(&m.admin),
+            &k.token_program,
+        )
+        .await;
+    m.try_withdraw_protocol_fees(usdc, &destination, u64::MAX)
+        .await
+        .unwrap();
+    let available = m.reserve_state(usdc).await.liquidity.available_amount;
+    assert_eq!(available, 0, "the fees took all that was available");
+    m.fund(&borrower, usdc, 1_000 * USDC).await;
+    m.try_repay(&borrower, &borrower, usdc, 1_000 * USDC)
+        .await
+        .unwrap();
+    // A base unit of cUSDC is now worth about 1,660 USDC, more than the 1,000 the pool holds:
+    // redemptions are refused for what they are, not for an overflow.
+    assert_error!(
+        m.try_redeem(&lender, usdc, 1).await,
+        BallastError::InsufficientLiquidity
+    );
 }
 
 /// #11: a thousand deposit/redeem round trips with amounts of one to seven units against a pool

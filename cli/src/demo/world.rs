@@ -169,6 +169,25 @@ impl World {
         Ok(())
     }
 
+    /// A keeper's crank: `refresh_reserve` on every reserve, with fresh prices. After a long
+    /// quiet time the first one records the end of an oracle outage (no price seen for longer
+    /// than the market's threshold), and liquidations wait the grace period: the keeper keeps
+    /// cranking through it, every five minutes, and returns when it is over.
+    pub async fn crank_through_grace(&self, grace_secs: i64) -> Result<(), ClientError> {
+        let mut waited = 0;
+        loop {
+            for asset in &self.assets {
+                let refresh = ix::refresh_reserve(&asset.keys);
+                self.bank.send(&[refresh], &[&self.payer]).await?;
+            }
+            if waited >= grace_secs {
+                return Ok(());
+            }
+            self.pass_time(300).await?;
+            waited += 300;
+        }
+    }
+
     /// Mints `amount` of asset `index` into `person`'s wallet (creating it and their cToken
     /// wallet).
     pub async fn fund(

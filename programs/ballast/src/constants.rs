@@ -38,8 +38,9 @@ pub const SECONDS_PER_YEAR: u64 = 365 * 24 * 60 * 60;
 /// is locked forever so the cToken supply never returns to zero.
 pub const MIN_SEED_DEPOSIT: u64 = 1_000;
 
-/// Highest annual borrow rate a curve point may set (1,000%): bounds compounding so that a
-/// decade without a crank still computes instead of overflowing.
+/// Highest annual borrow rate a curve point may set (1,000%). Interest past what a `u64`
+/// repays saturates (`logic::interest::MAX_DEBT`): at this rate, 700 units of debt reach it
+/// after about 2.4 idle years.
 pub const MAX_BORROW_RATE_BPS: u32 = 100_000;
 /// Longest `oracle_max_age_secs` a reserve may set.
 pub const MAX_ORACLE_AGE_SECS: u32 = 24 * 60 * 60;

@@ -8,9 +8,16 @@ use {
     anchor_lang::prelude::*,
 };
 
+/// The most a reserve's debt, and its borrow index, may grow to: what a `u64` amount repays.
+/// Past it interest stops (saturates) instead of overflowing, so a reserve left idle for
+/// decades at the highest rate still accrues, and every instruction on it still works.
+pub const MAX_DEBT: Fixed = Fixed::from_u64(u64::MAX);
+
 /// Accrues interest on `liquidity` from its last update to `now`: debt and the borrow index
 /// grow by `(1 + rate / year)^seconds`, and the protocol takes its share of the interest.
-/// A `now` at or before the last update changes nothing.
+/// The growth saturates so that neither the debt nor the index passes `MAX_DEBT` (at the
+/// highest rate, 700 units of debt reach it after about 2.4 idle years, $100M after about
+/// 1.5). A `now` at or before the last update changes nothing.
 pub fn accrue_interest(
     liquidity: &mut ReserveLiquidity,
     config: &ReserveConfig,
@@ -22,7 +29,15 @@ pub fn accrue_interest(
     }
     let borrowed = liquidity.borrowed();
     if !borrowed.is_zero() {
-        let growth = compound_growth(config, liquidity.utilization()?, elapsed as u64)?;
+        // The largest growth that keeps both within range (no cap when even that overflows).
+        let cap = MAX_DEBT
+            .div_floor(borrowed)
+            .unwrap_or(Fixed::from_raw(u128::MAX))
+            .min(MAX_DEBT.div_floor(liquidity.index())?);
+        let growth = compound_growth(config, liquidity.utilization()?, elapsed as u64)
+            .unwrap_or(cap)
+            .min(cap)
+            .max(Fixed::ONE);
         let new_borrowed = borrowed.mul_ceil(growth)?;
         let interest = new_borrowed.checked_sub(borrowed)?;
         let protocol_share = interest.mul_bps_floor(config.protocol_take_rate_bps.into())?;
@@ -190,14 +205,36 @@ mod tests {
     }
 
     #[test]
-    fn decade_without_a_crank_at_the_highest_rate_is_an_error_not_a_panic() {
+    fn fifty_idle_years_at_the_highest_rate_saturate_instead_of_overflowing() {
         let config = flat(crate::constants::MAX_BORROW_RATE_BPS);
         let mut l = pool(900_000);
-        let result = accrue_interest(&mut l, &config, 10 * SECONDS_PER_YEAR as i64 + 1);
+        accrue_interest(&mut l, &config, 50 * SECONDS_PER_YEAR as i64).unwrap();
+        // The debt stops at what a u64 repays; the index grew by the same factor.
+        let growth = MAX_DEBT.div_floor(Fixed::from_u64(900_000)).unwrap();
         assert_eq!(
-            result.unwrap_err(),
-            crate::errors::BallastError::MathOverflow.into()
+            l.borrowed(),
+            Fixed::from_u64(900_000).mul_ceil(growth).unwrap()
         );
+        assert!(l.borrowed() <= MAX_DEBT);
+        assert_eq!(l.index(), growth);
+        // Protocol's share: 10% of the interest, as always.
+        let interest = l.borrowed().checked_sub(Fixed::from_u64(900_000)).unwrap();
+        assert_eq!(l.protocol_fees(), interest.mul_bps_floor(1_000).unwrap());
+        // Saturated, it stays put, and later accruals still work.
+        let before = l;
+        accrue_interest(&mut l, &config, 51 * SECONDS_PER_YEAR as i64).unwrap();
+        assert_eq!(
+            (l.borrowed(), l.index()),
+            (before.borrowed(), before.index())
+        );
+        assert_eq!(l.last_update_ts, 51 * SECONDS_PER_YEAR as i64);
+        // Below the cap nothing changed: a year at the highest rate is (1 + r)^year, about e^10.
+        let mut year = pool(900_000);
+        accrue_interest(&mut year, &config, SECONDS_PER_YEAR as i64).unwrap();
+        let got = year.borrowed().raw() as f64 / 1e18 / 900_000.0;
+        let r = (Fixed::SCALE * 10 / SECONDS_PER_YEAR as u128) as f64 / 1e18;
+        let closed = (SECONDS_PER_YEAR as f64 * r.ln_1p()).exp();
+        assert!((got - closed).abs() < 1e-9 * closed, "{got} vs {closed}");
     }
 
     #[test]
