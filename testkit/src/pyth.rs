@@ -80,6 +80,7 @@ pub struct LegacyPythPrice {
     pub publish_time: i64,
     pub prev_publish_time: i64,
     pub ema_price: i64,
+    pub ema_conf: u64,
     /// 1 = trading.
     pub status: u32,
     pub magic: u32,
@@ -98,6 +99,7 @@ impl LegacyPythPrice {
             publish_time: now,
             prev_publish_time: now - 1,
             ema_price: price,
+            ema_conf: price.unsigned_abs() / 1_000,
             status: layout::STATUS_TRADING,
             magic: layout::MAGIC,
             version: layout::VERSION,
@@ -115,6 +117,7 @@ impl LegacyPythPrice {
         put(offset::ACCOUNT_TYPE, &self.account_type.to_le_bytes());
         put(offset::EXPONENT, &self.exponent.to_le_bytes());
         put(offset::EMA_PRICE, &self.ema_price.to_le_bytes());
+        put(offset::EMA_CONF, &self.ema_conf.to_le_bytes());
         put(offset::TIMESTAMP, &self.publish_time.to_le_bytes());
         put(
             offset::PREV_TIMESTAMP,

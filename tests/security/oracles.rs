@@ -87,6 +87,17 @@ async fn attack_14_confidence_wider_than_the_cap() {
 }
 
 #[tokio::test]
+async fn attack_14_ema_confidence_wider_than_the_cap() {
+    // A sell-off: the spot interval is tight, the EMA's is 2.01% of its $100 (finding 10).
+    expect_borrow_refused(
+        collateral,
+        |p| p.ema_conf = 201_000_000,
+        BallastError::OracleConfidenceTooWide,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn attack_14_wrong_feed_id() {
     expect_borrow_refused(
         collateral,

@@ -501,6 +501,7 @@ pub fn oracle_account(source: OracleSource, price: &PythPrice) -> Account {
             publish_time: price.publish_time,
             prev_publish_time: price.prev_publish_time,
             ema_price: price.ema_price,
+            ema_conf: price.ema_conf,
             ..LegacyPythPrice::new(price.price, price.exponent, price.publish_time)
         }
         .account(),

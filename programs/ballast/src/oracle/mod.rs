@@ -27,6 +27,7 @@ pub struct RawPrice {
     pub publish_time: i64,
     pub prev_publish_time: i64,
     pub ema_price: i64,
+    pub ema_conf: u64,
 }
 
 /// A checked price of one whole token, in USD.
@@ -125,12 +126,14 @@ pub fn validate(
         (MIN_EXPONENT..=MAX_EXPONENT).contains(&raw.exponent),
         BallastError::OracleExponentOutOfRange
     );
-    // conf / price <= max_confidence_bps / 10_000, compared without division (64x64-bit
-    // products: price is positive here).
-    require!(
-        wide_product(raw.conf, 10_000) <= wide_product(raw.price as u64, max_confidence_bps.into()),
-        BallastError::OracleConfidenceTooWide
-    );
+    // conf / price <= max_confidence_bps / 10_000, for the spot and for the EMA, compared
+    // without division (64x64-bit products: both prices are positive here).
+    for (conf, price) in [(raw.conf, raw.price), (raw.ema_conf, raw.ema_price)] {
+        require!(
+            wide_product(conf, 10_000) <= wide_product(price as u64, max_confidence_bps.into()),
+            BallastError::OracleConfidenceTooWide
+        );
+    }
     Ok(OraclePrice {
         spot: to_fixed(raw.price as u64, raw.exponent)?,
         ema: to_fixed(raw.ema_price as u64, raw.exponent)?,
@@ -172,6 +175,7 @@ mod tests {
             publish_time: NOW - 10,
             prev_publish_time: NOW - 11,
             ema_price: 140_000_000,
+            ema_conf: 140_000,
         }
     }
 
@@ -227,6 +231,14 @@ mod tests {
                 },
                 BallastError::OracleConfidenceTooWide,
             ),
+            // The EMA's confidence is capped too (1% of 1.4).
+            (
+                RawPrice {
+                    ema_conf: 1_400_001,
+                    ..raw()
+                },
+                BallastError::OracleConfidenceTooWide,
+            ),
             (
                 RawPrice {
                     exponent: -19,
@@ -251,6 +263,7 @@ mod tests {
     fn confidence_exactly_at_the_cap_passes() {
         check(&RawPrice {
             conf: 1_500_000,
+            ema_conf: 1_400_000,
             ..raw()
         })
         .unwrap();
@@ -262,6 +275,7 @@ mod tests {
             price: 1,
             ema_price: 1,
             conf: 0,
+            ema_conf: 0,
             exponent: -18,
             ..raw()
         })
@@ -271,6 +285,7 @@ mod tests {
             price: 1,
             ema_price: 1,
             conf: 0,
+            ema_conf: 0,
             exponent: 6,
             ..raw()
         })
@@ -280,6 +295,7 @@ mod tests {
             price: i64::MAX,
             ema_price: i64::MAX,
             conf: 0,
+            ema_conf: 0,
             exponent: 6,
             ..raw()
         };

@@ -22,6 +22,8 @@ pub mod offset {
     pub const EXPONENT: usize = 20;
     /// `ema_price.val`
     pub const EMA_PRICE: usize = 48;
+    /// `ema_conf.val`
+    pub const EMA_CONF: usize = 72;
     /// Publish time of the aggregate.
     pub const TIMESTAMP: usize = 96;
     /// Publish time of the previous aggregate.
@@ -63,6 +65,7 @@ pub fn read(owner: &Pubkey, data: &[u8]) -> Result<RawPrice> {
         publish_time: i64_at(data, offset::TIMESTAMP),
         prev_publish_time: i64_at(data, offset::PREV_TIMESTAMP),
         ema_price: i64_at(data, offset::EMA_PRICE),
+        ema_conf: u64_at(data, offset::EMA_CONF),
     })
 }
 
@@ -107,6 +110,7 @@ mod tests {
         d[8..12].copy_from_slice(&ACCOUNT_TYPE_PRICE.to_le_bytes());
         d[20..24].copy_from_slice(&(-8i32).to_le_bytes());
         d[48..56].copy_from_slice(&price.to_le_bytes());
+        d[72..80].copy_from_slice(&900u64.to_le_bytes());
         d[96..104].copy_from_slice(&publish_time.to_le_bytes());
         d[200..208].copy_from_slice(&(publish_time - 2).to_le_bytes());
         d[208..216].copy_from_slice(&price.to_le_bytes());
@@ -127,6 +131,7 @@ mod tests {
                 publish_time: 1_700_000_000,
                 prev_publish_time: 1_699_999_998,
                 ema_price: 123_456,
+                ema_conf: 900,
             }
         );
         // Mainnet's program owns accounts too; nothing else does.

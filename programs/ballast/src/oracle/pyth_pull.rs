@@ -40,6 +40,7 @@ pub fn read(owner: &Pubkey, data: &[u8], feed_id: &[u8; 32]) -> Result<RawPrice>
         publish_time: i64_at(52),
         prev_publish_time: i64_at(60),
         ema_price: i64_at(68),
+        ema_conf: u64::from_le_bytes(m[76..84].try_into().expect("8 bytes")),
     })
 }
 
@@ -88,6 +89,7 @@ mod tests {
                 publish_time: 1_700_000_000,
                 prev_publish_time: 1_699_999_999,
                 ema_price: 14_900,
+                ema_conf: 11,
             }
         );
         let partial = update(VerificationLevel::Partial { num_signatures: 5 });

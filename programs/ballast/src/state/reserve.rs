@@ -61,7 +61,8 @@ impl Reserve {
     pub const SPACE: usize = 8 + std::mem::size_of::<Reserve>();
 
     /// Counts `amount` of liquidity leaving the pool at `now` against the outflow limit of the
-    /// current window (a fixed window that restarts when it has run out).
+    /// current window (a fixed window that restarts when it has run out: across a boundary, up
+    /// to twice the limit may leave within one window's length).
     pub fn record_outflow(&mut self, amount: u64, now: i64) -> Result<()> {
         self.require_no_flash_loan()?;
         if self.config.outflow_limit == u64::MAX {
