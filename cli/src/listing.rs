@@ -77,12 +77,7 @@ pub enum OracleKind {
 #[derive(Clone, Debug)]
 pub struct Listing {
     pub mint: Pubkey,
-    /// The price account; with a pull-oracle feed id and no account, Pyth's sponsored feed
-    /// account for it (shard 0).
-    pub oracle: Option<Pubkey>,
-    pub oracle_source: OracleKind,
-    /// Hex; default: the feed id the oracle account carries.
-    pub feed_id: Option<String>,
+    pub oracle: OracleChoice,
     pub preset: Preset,
     pub settings: ReserveSettings,
     pub seed: UiAmount,
@@ -113,12 +108,7 @@ impl Listing {
     ) -> Result<PreparedListing, ListingError> {
         let mint = fetch::account(transport, &self.mint).await?;
         let decimals = crate::accounts::mint_decimals(&self.mint, &mint)?;
-        let feed_id = self.feed_id(transport).await?;
-        let oracle = match (self.oracle, self.oracle_source) {
-            (Some(oracle), _) => oracle,
-            (None, OracleKind::PythPull) => sponsored_feed_account(0, &feed_id),
-            (None, OracleKind::PythLegacy) => return Err(ListingError::LegacyNeedsOracle),
-        };
+        let (oracle, oracle_source, feed_id) = self.oracle.resolve(transport).await?;
         if self.seed.is_max() {
             return Err(ListingError::SeedNotExact);
         }
@@ -126,15 +116,42 @@ impl Listing {
             keys: ReserveKeys::new(*market, self.mint, mint.owner, oracle),
             args: InitReserveArgs {
                 config: self.config(decimals)?,
-                oracle_source: match self.oracle_source {
-                    OracleKind::PythPull => OracleSource::PythPull,
-                    OracleKind::PythLegacy => OracleSource::PythLegacy,
-                },
+                oracle_source,
                 oracle_feed_id: feed_id,
                 seed_amount: self.seed.to_base(decimals)?,
             },
             decimals,
         })
+    }
+}
+
+/// Where a reserve's price comes from, as given on the command line or in a market file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OracleChoice {
+    /// The price account; with a pull-oracle feed id and no account, Pyth's sponsored feed
+    /// account for it (shard 0).
+    pub account: Option<Pubkey>,
+    pub source: OracleKind,
+    /// Hex; default: the feed id the oracle account carries.
+    pub feed_id: Option<String>,
+}
+
+impl OracleChoice {
+    /// The oracle account, its source and its feed id, reading the account where needed.
+    pub async fn resolve(
+        &self,
+        transport: &impl Transport,
+    ) -> Result<(Pubkey, OracleSource, [u8; 32]), ListingError> {
+        let feed_id = self.feed_id(transport).await?;
+        let (account, source) = match (self.account, self.source) {
+            (Some(account), OracleKind::PythPull) => (account, OracleSource::PythPull),
+            (Some(account), OracleKind::PythLegacy) => (account, OracleSource::PythLegacy),
+            (None, OracleKind::PythPull) => {
+                (sponsored_feed_account(0, &feed_id), OracleSource::PythPull)
+            }
+            (None, OracleKind::PythLegacy) => return Err(ListingError::LegacyNeedsOracle),
+        };
+        Ok((account, source, feed_id))
     }
 
     /// The feed id given in hex, else the one a `PriceUpdateV2` account carries (legacy: unused).
@@ -142,10 +159,10 @@ impl Listing {
         if let Some(hex) = &self.feed_id {
             return get_feed_id_from_hex(hex).map_err(|_| ListingError::BadFeedId(hex.clone()));
         }
-        if self.oracle_source == OracleKind::PythLegacy {
+        if self.source == OracleKind::PythLegacy {
             return Ok([0; 32]);
         }
-        let oracle = self.oracle.ok_or(ListingError::NoOracle)?;
+        let oracle = self.account.ok_or(ListingError::NoOracle)?;
         let account = fetch::account(transport, &oracle).await?;
         let update = PriceUpdateV2::try_deserialize(&mut account.data.as_slice())
             .map_err(|_| ListingError::NotPriceUpdate(oracle))?;

@@ -3,7 +3,7 @@ use {
     crate::MigrationError,
     ballast_cli::{
         amount::UiAmount,
-        listing::{Listing, OracleKind, Preset},
+        listing::{Listing, OracleChoice, OracleKind, Preset},
         settings::{MarketSettings, ReserveSettings},
     },
     serde::Deserialize,
@@ -99,13 +99,15 @@ impl ReserveSpec {
         let what = |field: &str| format!("reserve {}: {field}", self.name);
         Ok(Listing {
             mint: address(&what("mint"), &self.mint)?,
-            oracle: self
-                .oracle
-                .as_deref()
-                .map(|o| address(&what("oracle"), o))
-                .transpose()?,
-            oracle_source: self.oracle_source,
-            feed_id: self.feed_id.clone(),
+            oracle: OracleChoice {
+                account: self
+                    .oracle
+                    .as_deref()
+                    .map(|o| address(&what("oracle"), o))
+                    .transpose()?,
+                source: self.oracle_source,
+                feed_id: self.feed_id.clone(),
+            },
             preset: self.preset,
             settings: self.risk.clone(),
             seed: self.seed.clone(),
@@ -144,7 +146,7 @@ mod tests {
         assert_eq!(usdc.oracle_source, OracleKind::PythPull);
         assert_eq!(usdc.seed, one_token());
         assert_eq!(usdc.risk.deposit_cap, Some("1000000".parse().unwrap()));
-        assert_eq!(usdc.listing().unwrap().oracle, None);
+        assert_eq!(usdc.listing().unwrap().oracle.account, None);
     }
 
     #[test]

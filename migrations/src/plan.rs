@@ -227,14 +227,27 @@ pub async fn plan(
             continue;
         };
         let state = ballast_client::accounts::decode_reserve(&address, &account)?;
-        if state.oracle.account != prepared.keys.oracle {
-            plan.warnings.push(format!(
-                "reserve {}: oracle {} on chain, {} in the file: a reserve's oracle cannot be changed",
-                reserve.name, state.oracle.account, prepared.keys.oracle
+        let target = prepared.args.config;
+        let mut changes = reserve_changes(&state.config, &target);
+        let mut fields = diff(reserve_fields(&state.config), reserve_fields(&target));
+        let (source, feed_id) = (prepared.args.oracle_source, prepared.args.oracle_feed_id);
+        let now = (
+            state.oracle.account,
+            state.oracle.source,
+            state.oracle.feed_id,
+        );
+        if now != (prepared.keys.oracle, source as u8, feed_id) {
+            // A new oracle, checked on chain against a live price from it.
+            changes.push(ReserveChange::Oracle {
+                account: prepared.keys.oracle,
+                source,
+                feed_id,
+            });
+            fields.push(format!(
+                "oracle: {} -> {}",
+                state.oracle.account, prepared.keys.oracle
             ));
         }
-        let target = prepared.args.config;
-        let changes = reserve_changes(&state.config, &target);
         if changes.is_empty() {
             plan.unchanged.push(format!("reserve {}", reserve.name));
         } else {
@@ -242,7 +255,7 @@ pub async fn plan(
                 name: reserve.name.clone(),
                 keys: ReserveKeys::from_reserve(address, &state),
                 changes,
-                diff: diff(reserve_fields(&state.config), reserve_fields(&target)),
+                diff: fields,
             });
         }
     }

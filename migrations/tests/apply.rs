@@ -220,3 +220,42 @@ fn the_localnet_example_parses_and_names_its_placeholders() {
         "market config: reserve USDC: mint: \"REPLACE_WITH_YOUR_6_DECIMAL_TEST_MINT\" is not an address"
     );
 }
+
+#[tokio::test]
+async fn a_new_oracle_in_the_file_is_planned_and_applied() {
+    let mut c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+    plan(&c.bank, &file(&c, 4_000, 7_000), &me)
+        .await
+        .unwrap()
+        .apply(&c.bank, &c.admin)
+        .await
+        .unwrap();
+    // SOL's feed moves to a new account (its feed id read from the account, as when listing).
+    let (old, new) = (c.sol.1, Pubkey::new_unique());
+    let now = c.bank.clock().await.unwrap().unix_timestamp;
+    let update = PythPrice::new(new.to_bytes(), 15_000_000_000, -8, now);
+    c.bank.set_account(&new, update.account()).await;
+    c.sol.1 = new;
+    let change = plan(&c.bank, &file(&c, 4_000, 7_000), &me).await.unwrap();
+    let text = change.render();
+    assert!(
+        text.contains(&format!("  ~ reserve SOL\n      oracle: {old} -> {new}")),
+        "{text}"
+    );
+    assert!(text.contains("  = reserve USDC: no change"), "{text}");
+    change.apply(&c.bank, &c.admin).await.unwrap();
+    let sol = fetch::reserve(&c.bank, &pda::reserve(&market, &c.sol.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (sol.oracle.account, sol.oracle.feed_id),
+        (new, new.to_bytes())
+    );
+    assert_eq!(sol.oracle_recovered_at, now);
+    assert!(plan(&c.bank, &file(&c, 4_000, 7_000), &me)
+        .await
+        .unwrap()
+        .is_empty());
+}

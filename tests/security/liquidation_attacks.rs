@@ -222,3 +222,82 @@ async fn finding_8_a_gap_since_the_reserves_last_price_starts_the_grace_period()
         .await
         .unwrap();
 }
+
+/// Finding 5: a reserve's oracle can be changed. SOL's feed is sunset (it stops publishing);
+/// the admin points the reserve at a new account, checked against a live price from it. The
+/// change counts as the end of an outage: liquidations wait the grace period.
+#[tokio::test]
+async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
+    let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+    let old = m.keys(sol).oracle;
+    // The old feed goes quiet: its last price is 2 minutes old, over the 60 s max age.
+    let stale = m.reserve(sol).price;
+    m.advance_time(120).await;
+    m.set_oracle(sol, stale).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 1).await,
+        BallastError::OraclePriceStale
+    );
+    let now = m.now().await;
+    let new_feed = [9; 32];
+    // Refused, each changing nothing: a stale new price, a wrong signer, a missing account.
+    let touched = [m.keys(sol).address];
+    let before = m.snapshot(&touched).await;
+    let mut dead = ballast_testkit::pyth::PythPrice::new(new_feed, 80 * USD, -8, now - 61);
+    dead.prev_publish_time = dead.publish_time - 1;
+    assert_error!(
+        m.try_change_oracle(sol, dead).await,
+        BallastError::OraclePriceStale
+    );
+    let live = ballast_testkit::pyth::PythPrice::new(new_feed, 80 * USD, -8, now);
+    let stranger = m.new_user().await;
+    let change = ballast::state::ReserveChange::Oracle {
+        account: old,
+        source: ballast::state::OracleSource::PythPull,
+        feed_id: new_feed,
+    };
+    let mut by_stranger =
+        ballast_client::instructions::update_reserve(&stranger.key(), &m.keys(sol), change);
+    by_stranger
+        .accounts
+        .truncate(by_stranger.accounts.len() - 1);
+    assert_error!(
+        m.send(by_stranger, &stranger.keypair).await,
+        BallastError::NotMarketAdmin
+    );
+    let mut missing = ballast_client::instructions::update_reserve(
+        &solana_sdk::signer::Signer::pubkey(&m.admin),
+        &m.keys(sol),
+        change,
+    );
+    missing.accounts.pop();
+    assert_error!(
+        m.send(missing, &m.admin).await,
+        BallastError::MissingOracleAccount
+    );
+    m.assert_unchanged(&before, &touched).await;
+
+    m.try_change_oracle(sol, live).await.unwrap();
+    let r = m.reserve_state(sol).await;
+    assert_eq!(r.oracle.feed_id, new_feed);
+    assert_eq!(r.oracle.account, m.keys(sol).oracle);
+    assert_ne!(r.oracle.account, old);
+    assert_eq!(
+        (r.last_oracle_publish_time, r.oracle_recovered_at),
+        (now, now)
+    );
+    // Priced again ($800 x 80% = $640 against $700): liquidatable, after the grace period.
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::LiquidationGracePeriod
+    );
+    for _ in 0..3 {
+        m.advance_time(5 * 60).await;
+        m.try_refresh_reserve(usdc).await.unwrap();
+        m.try_refresh_reserve(sol).await.unwrap();
+    }
+    m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+        .await
+        .unwrap();
+}

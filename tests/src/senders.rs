@@ -81,6 +81,29 @@ impl TestMarket {
         .await
     }
 
+    /// Points `reserve` at a new Pyth pull account holding `price` (its feed id the price's);
+    /// on success the market's cached keys follow.
+    pub async fn try_change_oracle(
+        &mut self,
+        reserve: ReserveId,
+        price: PythPrice,
+    ) -> Result<TxOutcome, ClientError> {
+        let account = Pubkey::new_unique();
+        self.bank.set_account(&account, price.account()).await;
+        let change = ReserveChange::Oracle {
+            account,
+            source: OracleSource::PythPull,
+            feed_id: price.feed_id,
+        };
+        let out = self.try_update_reserve(reserve, change).await?;
+        let r = &mut self.reserves[reserve.0];
+        r.keys.oracle = account;
+        r.feed_id = price.feed_id;
+        r.spec.oracle_source = OracleSource::PythPull;
+        r.price = price;
+        Ok(out)
+    }
+
     pub async fn try_withdraw_protocol_fees(
         &self,
         reserve: ReserveId,

@@ -3,7 +3,7 @@
 use {
     crate::{
         amount::UiAmount,
-        listing::{OracleKind, Preset},
+        listing::{OracleChoice, OracleKind, Preset},
         settings::{MarketSettings, ReserveSettings},
     },
     clap::{Args, Parser, Subcommand, ValueEnum},
@@ -198,14 +198,8 @@ pub enum ReserveCommand {
         /// The asset's mint (SPL Token or Token-2022).
         #[arg(long)]
         mint: Pubkey,
-        /// Its price account (default with --feed-id: Pyth's sponsored feed account, shard 0).
-        #[arg(long)]
-        oracle: Option<Pubkey>,
-        #[arg(long, value_enum, default_value_t = OracleKind::PythPull)]
-        oracle_source: OracleKind,
-        /// Pyth feed id (64 hex digits); default: the one the oracle account carries.
-        #[arg(long)]
-        feed_id: Option<String>,
+        #[command(flatten)]
+        oracle: OracleArgs,
         /// Starting risk config, before the settings given.
         #[arg(long, value_enum, default_value_t = Preset::Base)]
         preset: Preset,
@@ -227,9 +221,42 @@ pub enum ReserveCommand {
         reserve: String,
         #[command(flatten)]
         settings: ReserveSettings,
+        /// A new price account (a sunset feed, a re-sharded sponsored account): checked against
+        /// a live price from it; liquidations then wait the market's grace period.
+        #[arg(long)]
+        oracle: Option<Pubkey>,
+        /// The new account's format.
+        #[arg(long, value_enum, default_value_t = OracleKind::PythPull, requires = "oracle")]
+        oracle_source: OracleKind,
+        /// The new feed id (64 hex digits); default: the one the new account carries.
+        #[arg(long, requires = "oracle")]
+        feed_id: Option<String>,
         #[command(flatten)]
         propose: ProposeArgs,
     },
+}
+
+/// Where a new reserve's price comes from.
+#[derive(Debug, Args)]
+pub struct OracleArgs {
+    /// Its price account (default with --feed-id: Pyth's sponsored feed account, shard 0).
+    #[arg(long)]
+    pub oracle: Option<Pubkey>,
+    #[arg(long, value_enum, default_value_t = OracleKind::PythPull)]
+    pub oracle_source: OracleKind,
+    /// Pyth feed id (64 hex digits); default: the one the oracle account carries.
+    #[arg(long)]
+    pub feed_id: Option<String>,
+}
+
+impl OracleArgs {
+    pub fn choice(&self) -> OracleChoice {
+        OracleChoice {
+            account: self.oracle,
+            source: self.oracle_source,
+            feed_id: self.feed_id.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,12 +4,13 @@ use {
     crate::{
         effects::AssetInfo,
         fetch, instructions as ix,
-        listing::{Listing, PreparedListing},
+        listing::{Listing, OracleChoice, PreparedListing},
         settings::{reserve_changes, ReserveSettings},
         spl,
         views::ReserveView,
         Transport,
     },
+    ballast::state::ReserveChange,
     serde_json::json,
     solana_sdk::pubkey::Pubkey,
     std::io::Write,
@@ -24,8 +25,6 @@ pub async fn run(
         ReserveCommand::Add {
             mint,
             oracle,
-            oracle_source,
-            feed_id,
             preset,
             settings,
             seed,
@@ -34,9 +33,7 @@ pub async fn run(
         } => {
             let listing = Listing {
                 mint: *mint,
-                oracle: *oracle,
-                oracle_source: *oracle_source,
-                feed_id: feed_id.clone(),
+                oracle: oracle.choice(),
                 preset: *preset,
                 settings: settings.clone(),
                 seed: seed.clone(),
@@ -48,8 +45,18 @@ pub async fn run(
         ReserveCommand::Update {
             reserve,
             settings,
+            oracle,
+            oracle_source,
+            feed_id,
             propose,
-        } => update(session, reserve, settings, propose, out).await,
+        } => {
+            let oracle = oracle.map(|account| OracleChoice {
+                account: Some(account),
+                source: *oracle_source,
+                feed_id: feed_id.clone(),
+            });
+            update(session, reserve, settings, oracle.as_ref(), propose, out).await
+        }
     }
 }
 
@@ -125,12 +132,24 @@ async fn update(
     session: &Session<'_, impl Transport>,
     name: &str,
     settings: &ReserveSettings,
+    oracle: Option<&OracleChoice>,
     propose: &ProposeArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let reserve = session.reserve(name).await?;
     let old = reserve.reserve.config;
-    let changes = reserve_changes(&old, &settings.apply(&old, reserve.decimals())?);
+    let mut changes = reserve_changes(&old, &settings.apply(&old, reserve.decimals())?);
+    if let Some(choice) = oracle {
+        let (account, source, feed_id) = choice.resolve(session.transport).await?;
+        let current = &reserve.reserve.oracle;
+        if (account, source as u8, feed_id) != (current.account, current.source, current.feed_id) {
+            changes.push(ReserveChange::Oracle {
+                account,
+                source,
+                feed_id,
+            });
+        }
+    }
     let action = format!("update reserve {}", reserve.symbol);
     if changes.is_empty() {
         return session.emit(

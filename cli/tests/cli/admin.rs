@@ -233,3 +233,45 @@ async fn only_the_admin_may_update() {
     );
     assert_eq!(h.market_state().await.config, MarketConfig::default());
 }
+
+#[tokio::test]
+async fn reserve_update_points_a_reserve_at_a_new_oracle() {
+    let mut h = Harness::with_market().await;
+    let sol = h.asset_index("SOL");
+    let old = h.assets[sol].oracle;
+    let new = Pubkey::new_unique();
+    // A stale new account is refused by the program; nothing changes.
+    h.assets[sol].oracle = new;
+    h.set_price_aged(sol, 15_000_000_000, 61).await;
+    let err = h
+        .fails(
+            &h.admin,
+            &["reserve", "update", "SOL", "--oracle", &new.to_string()],
+        )
+        .await;
+    assert_eq!(
+        err,
+        "transaction failed: OraclePriceStale: oracle price is older than the reserve's max age \
+         (error 6305)"
+    );
+    assert_eq!(h.reserve("SOL").await.oracle.account, old);
+    // A live one: the feed id comes from the account.
+    h.set_price(sol, 15_000_000_000).await;
+    let out = h
+        .ok(
+            &h.admin,
+            &["reserve", "update", "SOL", "--oracle", &new.to_string()],
+        )
+        .await;
+    assert!(out.starts_with("update reserve SOL: done\n"), "{out}");
+    let r = h.reserve("SOL").await;
+    assert_eq!((r.oracle.account, r.oracle.feed_id), (new, new.to_bytes()));
+    // The same oracle again: nothing to change.
+    let out = h
+        .ok(
+            &h.admin,
+            &["reserve", "update", "SOL", "--oracle", &new.to_string()],
+        )
+        .await;
+    assert_eq!(out, "update reserve SOL: nothing to change\n");
+}

@@ -5,7 +5,10 @@ use {
     anchor_lang::system_program,
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{accounts as accs, instruction as ixs, instructions::*, state::*},
-    solana_sdk::{instruction::Instruction, pubkey::Pubkey},
+    solana_sdk::{
+        instruction::{AccountMeta, Instruction},
+        pubkey::Pubkey,
+    },
 };
 
 pub fn init_market(creator: &Pubkey, args: InitMarketArgs) -> Instruction {
@@ -70,8 +73,9 @@ pub fn init_reserve(
     )
 }
 
+/// An oracle change also passes the new oracle account, whose live price the program checks.
 pub fn update_reserve(admin: &Pubkey, reserve: &ReserveKeys, change: ReserveChange) -> Instruction {
-    build(
+    let mut ix = build(
         accs::UpdateReserve {
             admin: *admin,
             market: reserve.market,
@@ -82,7 +86,11 @@ pub fn update_reserve(admin: &Pubkey, reserve: &ReserveKeys, change: ReserveChan
         ixs::UpdateReserve {
             args: UpdateReserveArgs { change },
         },
-    )
+    );
+    if let ReserveChange::Oracle { account, .. } = change {
+        ix.accounts.push(AccountMeta::new_readonly(account, false));
+    }
+    ix
 }
 
 pub fn withdraw_protocol_fees(

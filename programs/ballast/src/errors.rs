@@ -97,6 +97,8 @@ pub enum BallastError {
     LegacyOracleWrongAccountType = 312,
     #[msg("oracle price is not trading (halted, auction or unknown status)")]
     OracleNotTrading = 313,
+    #[msg("an oracle change needs the new oracle account as the first remaining account")]
+    MissingOracleAccount = 314,
 
     // --- obligation and position accounts (400..) ---
     #[msg("signer is not the obligation owner")]

@@ -2,7 +2,11 @@
 //! of an outage), and liquidations wait a grace period after an outage ends.
 use {
     super::ReservePricing,
-    crate::{errors::BallastError, oracle::OraclePrice, state::Reserve},
+    crate::{
+        errors::BallastError,
+        oracle::OraclePrice,
+        state::{OracleConfig, Reserve},
+    },
     anchor_lang::prelude::*,
 };
 
@@ -16,6 +20,27 @@ pub fn observe_price(reserve: &mut Reserve, price: &OraclePrice, outage_threshol
         reserve.oracle_recovered_at = reserve.oracle_recovered_at.max(recovered);
     }
     reserve.last_oracle_publish_time = reserve.last_oracle_publish_time.max(price.publish_time);
+}
+
+/// Points `reserve` at a new oracle, whose validated `price` (read with `candidate`, the
+/// reserve as it would be) shows it live. The old feed's history does not apply to the new one:
+/// the newest publish time becomes the new price's, and the change counts as the end of an
+/// outage (liquidations wait the grace period, so owners whose positions could not be priced
+/// have time to act).
+pub fn change_oracle(reserve: &mut Reserve, candidate: &Reserve, price: &OraclePrice, now: i64) {
+    reserve.oracle = candidate.oracle;
+    reserve.last_oracle_publish_time = price.publish_time;
+    reserve.oracle_recovered_at = now;
+}
+
+/// The reserve as it would be with `oracle`: what a new oracle's price is checked against (no
+/// publish time seen yet).
+pub fn with_oracle(reserve: &Reserve, oracle: OracleConfig) -> Reserve {
+    Reserve {
+        oracle,
+        last_oracle_publish_time: 0,
+        ..*reserve
+    }
 }
 
 /// Errors with `LiquidationGracePeriod` while any priced oracle is within `grace_secs` of coming

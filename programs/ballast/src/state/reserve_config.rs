@@ -4,6 +4,7 @@ use {
         constants::{BPS, MAX_LIQUIDATION_BONUS_BPS, MAX_ORACLE_AGE_SECS, MAX_OUTFLOW_WINDOW_SECS},
         errors::BallastError,
         math::RateCurve,
+        state::OracleSource,
     },
     anchor_lang::prelude::*,
 };
@@ -170,6 +171,13 @@ pub enum ReserveChange {
         enabled: bool,
         fee_bps: u16,
     },
+    /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
+    /// first remaining account and give a live price the reserve's limits accept.
+    Oracle {
+        account: Pubkey,
+        source: OracleSource,
+        feed_id: [u8; 32],
+    },
 }
 
 impl ReserveChange {
@@ -210,6 +218,8 @@ impl ReserveChange {
                 next.flash_loans_enabled = u8::from(enabled);
                 next.flash_loan_fee_bps = fee_bps;
             }
+            // Not part of the config: `logic::prices::change_oracle` validates and applies it.
+            ReserveChange::Oracle { .. } => {}
         }
         next.validate()?;
         Ok(next)

@@ -3,8 +3,8 @@ use {
     crate::{
         errors::BallastError,
         events::{EventHeader, ReserveUpdated},
-        logic,
-        state::{Market, Reserve, ReserveChange},
+        logic, oracle,
+        state::{Market, OracleConfig, Reserve, ReserveChange},
     },
     anchor_lang::prelude::*,
 };
@@ -24,14 +24,37 @@ pub struct UpdateReserve<'info> {
     pub reserve: AccountLoader<'info, Reserve>,
 }
 
-/// The change is validated against the whole resulting config by `ReserveChange::apply`.
+/// The change is validated against the whole resulting config by `ReserveChange::apply`; an
+/// oracle change against a live price from the new account (the first remaining account).
 pub fn handler(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     {
         let reserve = &mut *ctx.accounts.reserve.load_mut()?;
         // Interest up to now accrues under the config it was earned under.
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        reserve.config = args.change.apply(&reserve.config)?;
+        if let ReserveChange::Oracle {
+            account,
+            source,
+            feed_id,
+        } = args.change
+        {
+            let info = ctx
+                .remaining_accounts
+                .first()
+                .ok_or(BallastError::MissingOracleAccount)?;
+            require_keys_eq!(*info.key, account, BallastError::WrongOracleAccount);
+            let oracle = OracleConfig {
+                account,
+                feed_id,
+                source: source as u8,
+                padding: [0; 7],
+            };
+            let candidate = logic::prices::with_oracle(reserve, oracle);
+            let price = oracle::load_price(info, &candidate, now)?;
+            logic::prices::change_oracle(reserve, &candidate, &price, now);
+        } else {
+            reserve.config = args.change.apply(&reserve.config)?;
+        }
         reserve.check_invariants()?;
     }
     emit_cpi!(ReserveUpdated {
