@@ -27,27 +27,34 @@ pub fn accrue_interest(
     if elapsed <= 0 {
         return Ok(());
     }
-    let borrowed = liquidity.borrowed();
+    let (borrowed, index) = (liquidity.borrowed(), liquidity.index());
     if !borrowed.is_zero() {
-        // The largest growth that keeps both within range (no cap when even that overflows).
-        let cap = MAX_DEBT
-            .div_floor(borrowed)
-            .unwrap_or(Fixed::from_raw(u128::MAX))
-            .min(MAX_DEBT.div_floor(liquidity.index())?);
-        let growth = compound_growth(config, liquidity.utilization()?, elapsed as u64)
-            .unwrap_or(cap)
-            .min(cap)
-            .max(Fixed::ONE);
-        let new_borrowed = borrowed.mul_ceil(growth)?;
+        let grown =
+            |growth: Fixed| Ok::<_, Error>((borrowed.mul_ceil(growth)?, index.mul_ceil(growth)?));
+        let within = compound_growth(config, liquidity.utilization()?, elapsed as u64)
+            .and_then(grown)
+            .ok()
+            .filter(|(b, i)| *b <= MAX_DEBT && *i <= MAX_DEBT);
+        let (new_borrowed, new_index) = match within {
+            Some(grown) => grown,
+            // Saturated: the largest growth that keeps both within range (computed only here:
+            // two 256-bit divisions are not free on SBF).
+            None => {
+                let cap = MAX_DEBT
+                    .div_floor(borrowed)
+                    .unwrap_or(Fixed::from_raw(u128::MAX))
+                    .min(MAX_DEBT.div_floor(index)?)
+                    .max(Fixed::ONE);
+                grown(cap)?
+            }
+        };
         let interest = new_borrowed.checked_sub(borrowed)?;
         let protocol_share = interest.mul_bps_floor(config.protocol_take_rate_bps.into())?;
         liquidity.borrowed_amount_sf.set(new_borrowed);
         liquidity
             .accumulated_protocol_fees_sf
             .set(liquidity.protocol_fees().checked_add(protocol_share)?);
-        liquidity
-            .cumulative_borrow_index_sf
-            .set(liquidity.index().mul_ceil(growth)?);
+        liquidity.cumulative_borrow_index_sf.set(new_index);
     }
     liquidity.last_update_ts = now;
     Ok(())
