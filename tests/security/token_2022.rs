@@ -247,3 +247,121 @@ async fn pyusd_end_to_end() {
     assert_eq!(m.balance(&borrower.account(&PYUSD)).await, 0);
     assert_eq!(m.obligation_state(&borrower).await.borrow_count, 0);
 }
+
+/// #31, finding 7: a transfer fee switched on after listing (BonkEarn's real 6.9%, as its mint
+/// carries it). Nothing may leave the pool at a loss (the pool would pay out less than it
+/// accounts); what comes in is credited with exactly what the vault received, the sender
+/// bearing the fee, so deposits and repays still work.
+#[tokio::test]
+async fn attack_31_a_transfer_fee_switched_on_after_listing() {
+    use anchor_spl::token_2022::spl_token_2022::extension::{
+        transfer_fee::TransferFeeConfig, BaseStateWithExtensionsMut, StateWithExtensionsMut,
+    };
+    use anchor_spl::token_2022::spl_token_2022::state::Mint;
+    let mut m = TestMarket::new().await;
+    let sol = m.add_reserve(ReserveSpec::sol()).await;
+    let spec = stablecoin_2022();
+    let mint = m
+        .create_token_2022_mint(6, &[MintExtension::TransferFee { basis_points: 0 }])
+        .await;
+    let fee_asset = m
+        .try_list(spec.clone(), listing_args(&spec, [0; 32]), mint)
+        .await
+        .unwrap();
+    let k = m.keys(fee_asset);
+    let (lender, borrower) = (m.new_user().await, m.new_user().await);
+    m.fund(&lender, fee_asset, 10_000 * UNIT).await;
+    m.try_deposit(&lender, fee_asset, 9_000 * UNIT)
+        .await
+        .unwrap();
+    m.fund(&borrower, sol, 10 * UNIT * 1_000).await;
+    m.try_supply(&borrower, sol, 10 * UNIT * 1_000)
+        .await
+        .unwrap();
+    m.try_borrow(&borrower, fee_asset, 100 * UNIT)
+        .await
+        .unwrap();
+
+    // The fee goes live: 690 bps from epoch 0, as BERN's mint schedules it.
+    let mut account = m.account(&mint).await.unwrap();
+    {
+        let mut state = StateWithExtensionsMut::<Mint>::unpack(&mut account.data).unwrap();
+        let config = state.get_extension_mut::<TransferFeeConfig>().unwrap();
+        config.newer_transfer_fee.epoch = 0.into();
+        config.newer_transfer_fee.transfer_fee_basis_points = 690.into();
+        config.newer_transfer_fee.maximum_fee = 3_906_250_000_000_000_000.into();
+    }
+    m.bank.set_account(&mint, account).await;
+
+    // Outflows refuse, changing nothing: a borrow, a redemption.
+    let touched = [k.address, k.liquidity_vault()];
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(&borrower, fee_asset, UNIT).await,
+        BallastError::TransferFeeActive
+    );
+    assert_error!(
+        m.try_redeem(&lender, fee_asset, UNIT).await,
+        BallastError::TransferFeeActive
+    );
+    m.assert_unchanged(&before, &touched).await;
+
+    // A deposit of 1,000 puts 931 in the vault (69 of fee): 931 are credited, 931 cTokens minted.
+    let (available, vault) = (
+        m.reserve_state(fee_asset).await.liquidity.available_amount,
+        m.balance(&k.liquidity_vault()).await,
+    );
+    m.try_deposit(&lender, fee_asset, 1_000 * UNIT)
+        .await
+        .unwrap();
+    let received = 931 * UNIT;
+    assert_eq!(m.balance(&k.liquidity_vault()).await, vault + received);
+    let r = m.reserve_state(fee_asset).await.liquidity;
+    assert_eq!(r.available_amount, available + received);
+    assert_eq!(
+        m.balance(&lender.account(&k.collateral_mint())).await,
+        9_000 * UNIT + received
+    );
+
+    // SOL falls to $12 ($96 limit against $100): a liquidator repays half, 50, for SOL. The
+    // least that leaves 50 after the fee is 53.705693.
+    m.set_price(sol, 12 * USD).await;
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, fee_asset, 100 * UNIT).await;
+    let args = LiquidateArgs {
+        max_repay_amount: u64::MAX,
+        min_payout: 0,
+        payout: LiquidationPayout::Collateral,
+    };
+    m.try_liquidate(&liquidator, &borrower, fee_asset, sol, args)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.balance(&liquidator.account(&mint)).await,
+        100 * UNIT - 53_705_693
+    );
+    let debt = |o: ballast::state::Obligation, index| o.borrows()[0].debt(index).unwrap();
+    let index = m.reserve_state(fee_asset).await.liquidity.index();
+    assert_eq!(
+        debt(m.obligation_state(&borrower).await, index),
+        ballast::math::Fixed::from_u64(50 * UNIT)
+    );
+
+    // Repaying the 50 left takes 53.705693 from the borrower too: the vault gets 50, the debt is
+    // gone.
+    m.fund(&borrower, fee_asset, 4 * UNIT).await;
+    let wallet = borrower.account(&mint);
+    let held = m.balance(&wallet).await;
+    m.try_repay(&borrower, &borrower, fee_asset, u64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(held - m.balance(&wallet).await, 53_705_693);
+    assert_eq!(
+        m.balance(&k.liquidity_vault()).await,
+        vault + received + 100 * UNIT
+    );
+    let r = m.reserve_state(fee_asset).await.liquidity;
+    assert_eq!(r.available_amount, available + received + 100 * UNIT);
+    assert_eq!(r.borrowed(), ballast::math::Fixed::ZERO);
+    assert_eq!(m.obligation_state(&borrower).await.borrow_count, 0);
+}

@@ -67,6 +67,8 @@ pub enum BallastError {
     DefaultFrozenAccounts = 216,
     #[msg("Token-2022 mint has a permanent delegate: list it only with permanent_delegate_acknowledged = 1")]
     PermanentDelegateNotAcknowledged = 217,
+    #[msg("the liquidity mint charges a transfer fee now (switched on after listing): nothing may leave the reserve until it is zero; repays and deposits still work")]
+    TransferFeeActive = 218,
 
     // --- oracle (300..) ---
     #[msg("oracle account is not the one configured for this reserve")]

@@ -17,13 +17,27 @@ use {
     anchor_lang::prelude::*,
     anchor_spl::token_2022::spl_token_2022::{
         extension::{
-            default_account_state::DefaultAccountState, transfer_fee::TransferFeeConfig,
-            transfer_hook::TransferHook, BaseStateWithExtensions, ExtensionType,
-            StateWithExtensions,
+            default_account_state::DefaultAccountState,
+            transfer_fee::{TransferFee, TransferFeeConfig},
+            transfer_hook::TransferHook,
+            BaseStateWithExtensions, ExtensionType, StateWithExtensions,
         },
         state::{AccountState, Mint},
     },
 };
+
+/// The transfer fee `data` (a mint owned by `owner`) charges in `epoch`, when it charges one.
+pub fn transfer_fee(owner: &Pubkey, data: &[u8], epoch: u64) -> Result<Option<TransferFee>> {
+    if *owner != anchor_spl::token_2022::ID {
+        return Ok(None);
+    }
+    let mint = StateWithExtensions::<Mint>::unpack(data)?;
+    let Ok(config) = mint.get_extension::<TransferFeeConfig>() else {
+        return Ok(None);
+    };
+    let fee = *config.get_epoch_fee(epoch);
+    Ok((u16::from(fee.transfer_fee_basis_points) > 0).then_some(fee))
+}
 
 /// Checks the liquidity mint (its owner and data) against the policy.
 pub fn check_liquidity_mint(

@@ -2,9 +2,14 @@
 //! Token or Token-2022); cTokens are SPL Token. Every movement through a vault is checked
 //! against the vault's balance afterwards.
 use {
-    crate::{constants::AUTHORITY_SEED, errors::BallastError},
+    crate::{
+        constants::AUTHORITY_SEED,
+        errors::{BallastError, OrOverflow},
+    },
     anchor_lang::prelude::*,
-    anchor_spl::{token, token_interface},
+    anchor_spl::{
+        token, token_2022::spl_token_2022::extension::transfer_fee::TransferFee, token_interface,
+    },
 };
 
 /// Amount held by a token account (the same offset in SPL Token and Token-2022 accounts).
@@ -44,7 +49,31 @@ pub struct Liquidity<'a, 'info> {
 }
 
 impl<'info> Liquidity<'_, 'info> {
-    /// `amount` from `from` (signed by `owner`) into `vault`.
+    /// The mint's transfer fee this epoch, if it charges one (a Token-2022 fee switched on
+    /// after listing: the listing policy accepts none).
+    fn fee(&self) -> Result<Option<TransferFee>> {
+        let data = self.mint.try_borrow_data()?;
+        crate::mint_policy::transfer_fee(self.mint.owner, &data, Clock::get()?.epoch)
+    }
+
+    /// What a vault receives when `amount` is sent in: the sender bears any transfer fee.
+    pub fn received(&self, amount: u64) -> Result<u64> {
+        match self.fee()? {
+            None => Ok(amount),
+            Some(fee) => fee.calculate_post_fee_amount(amount).or_overflow(),
+        }
+    }
+
+    /// The least to send for a vault to receive at least `net`.
+    pub fn to_send(&self, net: u64) -> Result<u64> {
+        match self.fee()? {
+            None => Ok(net),
+            Some(fee) => fee.calculate_pre_fee_amount(net).or_overflow(),
+        }
+    }
+
+    /// `amount` from `from` (signed by `owner`) into `vault`, which must receive exactly
+    /// `received(amount)`.
     pub fn transfer_in(
         &self,
         from: &AccountInfo<'info>,
@@ -52,12 +81,14 @@ impl<'info> Liquidity<'_, 'info> {
         owner: &AccountInfo<'info>,
         amount: u64,
     ) -> Result<()> {
-        moving(vault, Flow::In, amount, || {
+        let received = self.received(amount)?;
+        moving(vault, Flow::In, received, || {
             self.transfer(from, vault, owner, &[], amount)
         })
     }
 
-    /// `amount` out of `vault` (owned by the market authority) into `to`.
+    /// `amount` out of `vault` (owned by the market authority) into `to`. Refused while the
+    /// mint charges a transfer fee: the pool would pay out less than it accounts.
     pub fn transfer_out(
         &self,
         vault: &AccountInfo<'info>,
@@ -66,6 +97,7 @@ impl<'info> Liquidity<'_, 'info> {
         seeds: &AuthoritySeeds,
         amount: u64,
     ) -> Result<()> {
+        require!(self.fee()?.is_none(), BallastError::TransferFeeActive);
         moving(vault, Flow::Out, amount, || {
             self.transfer(vault, to, authority, &[&seeds.seeds()], amount)
         })

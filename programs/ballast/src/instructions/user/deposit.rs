@@ -63,19 +63,21 @@ impl Deposit<'_> {
 pub fn handler(ctx: Context<Deposit>, args: DepositArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
-    let (collateral, decimals) = {
-        let reserve = &mut *a.reserve.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, args.amount)?;
-        reserve.check_invariants()?;
-        (collateral, reserve.decimals)
-    };
-    Liquidity {
+    let liquidity = Liquidity {
         token_program: &a.token_program.to_account_info(),
         mint: &a.liquidity_mint,
-        decimals,
-    }
-    .transfer_in(&a.user_liquidity, &a.liquidity_vault, &a.user, args.amount)?;
+        decimals: a.reserve.load()?.decimals,
+    };
+    // The pool is credited with what the vault receives (a transfer fee is the sender's).
+    let received = liquidity.received(args.amount)?;
+    let collateral = {
+        let reserve = &mut *a.reserve.load_mut()?;
+        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, received)?;
+        reserve.check_invariants()?;
+        collateral
+    };
+    liquidity.transfer_in(&a.user_liquidity, &a.liquidity_vault, &a.user, args.amount)?;
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
     Collateral {
         token_program: &a.collateral_token_program,
@@ -94,7 +96,7 @@ pub fn handler(ctx: Context<Deposit>, args: DepositArgs) -> Result<()> {
             Pubkey::default(),
             a.user.key()
         )?,
-        liquidity_amount: args.amount,
+        liquidity_amount: received,
         collateral_amount: collateral,
         pledged: false,
     });

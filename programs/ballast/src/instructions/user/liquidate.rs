@@ -93,7 +93,14 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         let market = a.market.load()?;
         (market.config, market.authority_bump)
     };
-    let (outcome, repay_decimals, payout_accounts) = {
+    let repay_liquidity = Liquidity {
+        token_program: &a.repay_token_program.to_account_info(),
+        mint: &a.repay_liquidity_mint,
+        decimals: a.repay_reserve.load()?.decimals,
+    };
+    // Debt is repaid with what the vault receives (a transfer fee is the liquidator's).
+    let max_repay = repay_liquidity.received(args.max_repay_amount)?;
+    let (outcome, payout_accounts) = {
         let obligation = &mut *a.obligation.load_mut()?;
         let repay = &mut *a.repay_reserve.load_mut()?;
         let withdraw = &mut *a.withdraw_reserve.load_mut()?;
@@ -141,27 +148,21 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             &mut debts,
             &pricing,
             &Order {
-                max_repay: args.max_repay_amount,
+                max_repay,
                 min_payout: args.min_payout,
                 payout: args.payout,
             },
             &market,
             now,
         )?;
-        (outcome, repay.decimals, payout_accounts)
+        (outcome, payout_accounts)
     };
     let (plan, payout_amount) = (outcome.plan, outcome.payout_amount);
-
-    Liquidity {
-        token_program: &a.repay_token_program.to_account_info(),
-        mint: &a.repay_liquidity_mint,
-        decimals: repay_decimals,
-    }
-    .transfer_in(
+    repay_liquidity.transfer_in(
         &a.liquidator_repay_source,
         &a.repay_liquidity_vault,
         &a.liquidator,
-        plan.repay_amount,
+        repay_liquidity.to_send(plan.repay_amount)?,
     )?;
     let seeds = AuthoritySeeds::new(a.market.key(), authority_bump);
     let collateral = Collateral {

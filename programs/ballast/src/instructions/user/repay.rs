@@ -55,22 +55,22 @@ pub fn handler(ctx: Context<Repay>, args: RepayArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
-    let (paid, closed, decimals) = {
-        let reserve = &mut *a.reserve.load_mut()?;
-        let obligation = &mut *a.obligation.load_mut()?;
-        let paid = logic::repay(reserve, &reserve_key, obligation, args.amount, now)?;
-        (
-            paid,
-            obligation.find_borrow(&reserve_key).is_none(),
-            reserve.decimals,
-        )
-    };
-    Liquidity {
+    let liquidity = Liquidity {
         token_program: &a.token_program.to_account_info(),
         mint: &a.liquidity_mint,
-        decimals,
-    }
-    .transfer_in(&a.repayer_liquidity, &a.liquidity_vault, &a.repayer, paid)?;
+        decimals: a.reserve.load()?.decimals,
+    };
+    // Debt is repaid with what the vault receives: with a transfer fee the repayer sends more
+    // (at most `args.amount`), and a unit of the fee's rounding may stay with the pool.
+    let (paid, closed) = {
+        let reserve = &mut *a.reserve.load_mut()?;
+        let obligation = &mut *a.obligation.load_mut()?;
+        let requested = liquidity.received(args.amount)?;
+        let paid = logic::repay(reserve, &reserve_key, obligation, requested, now)?;
+        (paid, obligation.find_borrow(&reserve_key).is_none())
+    };
+    let sent = liquidity.to_send(paid)?;
+    liquidity.transfer_in(&a.repayer_liquidity, &a.liquidity_vault, &a.repayer, sent)?;
     emit_cpi!(Repaid {
         header: EventHeader::new(
             a.market.key(),

@@ -70,22 +70,24 @@ impl Supply<'_> {
 pub fn handler(ctx: Context<Supply>, args: SupplyArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
-    let (collateral, decimals) = {
+    let liquidity = Liquidity {
+        token_program: &a.token_program.to_account_info(),
+        mint: &a.liquidity_mint,
+        decimals: a.reserve.load()?.decimals,
+    };
+    // The pool is credited with what the vault receives (a transfer fee is the sender's).
+    let received = liquidity.received(args.amount)?;
+    let collateral = {
         let reserve = &mut *a.reserve.load_mut()?;
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, args.amount)?;
+        let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, received)?;
         reserve.check_invariants()?;
         a.obligation
             .load_mut()?
             .deposit_collateral(&a.reserve.key(), collateral)?;
-        (collateral, reserve.decimals)
+        collateral
     };
-    Liquidity {
-        token_program: &a.token_program.to_account_info(),
-        mint: &a.liquidity_mint,
-        decimals,
-    }
-    .transfer_in(&a.user_liquidity, &a.liquidity_vault, &a.owner, args.amount)?;
+    liquidity.transfer_in(&a.user_liquidity, &a.liquidity_vault, &a.owner, args.amount)?;
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
     Collateral {
         token_program: &a.collateral_token_program,
@@ -104,7 +106,7 @@ pub fn handler(ctx: Context<Supply>, args: SupplyArgs) -> Result<()> {
             a.obligation.key(),
             a.owner.key()
         )?,
-        liquidity_amount: args.amount,
+        liquidity_amount: received,
         collateral_amount: collateral,
         pledged: true,
     });
