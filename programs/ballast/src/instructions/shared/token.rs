@@ -52,6 +52,10 @@ impl<'info> Liquidity<'_, 'info> {
     /// The mint's transfer fee this epoch, if it charges one (a Token-2022 fee switched on
     /// after listing: the listing policy accepts none).
     fn fee(&self) -> Result<Option<TransferFee>> {
+        // SPL Token mints have no fees: no clock to read, nothing to unpack.
+        if *self.mint.owner != anchor_spl::token_2022::ID {
+            return Ok(None);
+        }
         let data = self.mint.try_borrow_data()?;
         crate::mint_policy::transfer_fee(self.mint.owner, &data, Clock::get()?.epoch)
     }
