@@ -541,6 +541,39 @@ mod tests {
     }
 
     #[test]
+    fn the_margin_never_falls_though_the_health_factor_may() {
+        // 10 SOL at $76 (threshold 85%, bonus 10%) and $300 of an asset that counts for nothing
+        // (threshold 0) against 700 USDC: limit $646, health 0.923; the equity is large, so
+        // the bonus is the full 10%. Half the debt for SOL: the liquidation limit falls by
+        // 385 x 85% = 327.25 while the debt falls by 350. The margin (limit - debt) rises from
+        // -54 to -31.25; the health factor falls from 0.923 to 0.911, because 85% x 1.1 = 0.935
+        // is above it. The program guarantees the margin, not the health factor.
+        let mut w = world(usd(76, 76), tokens(700));
+        w.sol.config.liquidation_threshold_bps = 8_500;
+        w.sol.config.liquidation_bonus_min_bps = 1_000;
+        w.pricing[0] = pricing(w.keys.0, &w.sol, usd(76, 76));
+        let inert_key = Pubkey::new_unique();
+        let mut inert = reserve(tokens(1_000));
+        inert.config.loan_to_value_bps = 0;
+        inert.config.liquidation_threshold_bps = 0;
+        w.obligation
+            .deposit_collateral(&inert_key, tokens(300))
+            .unwrap();
+        w.pricing.push(pricing(inert_key, &inert, usd(1, 1)));
+        let p = plan_of(&w, MAX).unwrap();
+        assert_eq!(p.bonus, Fixed::from_bps(1_000));
+        assert_eq!(p.repay_amount, tokens(350));
+        let (before, after) = (p.health_before, p.health_after);
+        assert_eq!(before.liquidation_limit, Fixed::from_u64(646));
+        let margin = |h: &Health| {
+            i128::try_from(h.liquidation_limit.raw()).unwrap()
+                - i128::try_from(h.weighted_debt_value.raw()).unwrap()
+        };
+        assert!(margin(&after) > margin(&before));
+        assert!(after.health_factor().unwrap() < before.health_factor().unwrap());
+    }
+
+    #[test]
     fn refuses_healthy_obligations_and_pairs_it_does_not_hold() {
         let w = world(usd(100, 100), tokens(700)); // $800 limit against $700
         assert_eq!(
