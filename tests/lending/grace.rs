@@ -2,36 +2,22 @@
 //! the market's grace period so users can top up. Market defaults: an outage is a gap of more
 //! than 10 minutes between publishes; the grace period is 15 minutes.
 use {
-    ballast::{
-        errors::BallastError,
-        instructions::{LiquidateArgs, LiquidationPayout},
-        state::MarketConfig,
-    },
+    ballast::{errors::BallastError, state::MarketConfig},
     ballast_tests::{specs::USD, *},
 };
 
 const USDC: u64 = 1_000_000;
 const GRACE: i64 = 15 * 60;
 
-fn all() -> LiquidateArgs {
-    LiquidateArgs {
-        max_repay_amount: u64::MAX,
-        min_payout: 0,
-        payout: LiquidationPayout::Collateral,
-    }
-}
+use ballast_tests::specs::seize_all as all;
 
 /// A borrower owing 700 USDC against 10 SOL, and a liquidator with USDC.
 async fn setup() -> (TestMarket, ReserveId, ReserveId, User, User) {
-    let (m, usdc, sol, _, borrower) = TestMarket::with_borrower().await;
-    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
-    let liquidator = m.new_user().await;
-    m.fund(&liquidator, usdc, 1_000 * USDC).await;
     assert_eq!(
         MarketConfig::default().oracle_grace_period_secs as i64,
         GRACE
     );
-    (m, usdc, sol, borrower, liquidator)
+    TestMarket::with_debt().await
 }
 
 /// SOL's feed returns after an 11-minute silence with a price of $80 (unhealthy).

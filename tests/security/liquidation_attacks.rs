@@ -6,7 +6,6 @@ use {
     ballast::{
         errors::BallastError,
         events::{BadDebtSocialized, Liquidated},
-        instructions::{LiquidateArgs, LiquidationPayout},
         math::Fixed,
     },
     ballast_client::events,
@@ -20,21 +19,11 @@ use {
 const USDC: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
 
-fn all() -> LiquidateArgs {
-    LiquidateArgs {
-        max_repay_amount: u64::MAX,
-        min_payout: 0,
-        payout: LiquidationPayout::Collateral,
-    }
-}
+use ballast_tests::specs::seize_all as all;
 
 /// The borrower owes 700 USDC against 10 SOL; a liquidator holds 1,000 USDC.
 async fn indebted() -> (TestMarket, ReserveId, ReserveId, User, User) {
-    let (m, usdc, sol, _lender, borrower) = TestMarket::with_borrower().await;
-    m.try_borrow(&borrower, usdc, 700 * USDC).await.unwrap();
-    let liquidator = m.new_user().await;
-    m.fund(&liquidator, usdc, 1_000 * USDC).await;
-    (m, usdc, sol, borrower, liquidator)
+    TestMarket::with_debt().await
 }
 
 /// SOL's oracle at `spot` and `ema` USD.

@@ -138,6 +138,18 @@ impl TestMarket {
         (m, usdc, sol, lender, borrower)
     }
 
+    /// `with_borrower()` with the borrower owing 700 USDC, and a liquidator holding 1,000 USDC:
+    /// liquidatable once SOL falls below $87.50.
+    pub async fn with_debt() -> (TestMarket, ReserveId, ReserveId, User, User) {
+        let (m, usdc, sol, _lender, borrower) = TestMarket::with_borrower().await;
+        m.try_borrow(&borrower, usdc, 700_000_000)
+            .await
+            .expect("borrow");
+        let liquidator = m.new_user().await;
+        m.fund(&liquidator, usdc, 1_000_000_000).await;
+        (m, usdc, sol, borrower, liquidator)
+    }
+
     /// Lists `spec` and has a fresh lender deposit `amount` into it: a pool to borrow from.
     pub async fn add_pool(&mut self, spec: ReserveSpec, amount: u64) -> ReserveId {
         let reserve = self.add_reserve(spec).await;
