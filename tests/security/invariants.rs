@@ -4,8 +4,9 @@
 //! `invariants.regressions` (checked in) and replayed first.
 use {
     ballast::{
-        events::BadDebtSocialized,
+        events::{BadDebtSocialized, Liquidated},
         instructions::{LiquidateArgs, LiquidationPayout},
+        logic::Health,
         math::Fixed,
         state::ReserveChange,
     },
@@ -43,9 +44,13 @@ enum Action {
         withdraw: usize,
         amount: Amount,
         liquidity: bool,
+        /// The owner liquidates himself.
+        by_owner: bool,
     },
     SocializeBadDebt(usize, usize),
     MovePrice(usize, i16),
+    /// The EMA moves apart from the spot (a dip and its recovery).
+    MoveEma(usize, i16),
     AdvanceTime(u32),
 }
 
@@ -74,10 +79,11 @@ fn action(prices_move: bool) -> BoxedStrategy<Action> {
     }
     prop_oneof![
         12 => lending,
-        2 => (u.clone(), r.clone(), r.clone(), amount(), any::<bool>())
-            .prop_map(|(owner, repay, withdraw, amount, liquidity)| Action::Liquidate { owner, repay, withdraw, amount, liquidity }),
+        2 => (u.clone(), r.clone(), r.clone(), amount(), any::<bool>(), prop::bool::weighted(0.25))
+            .prop_map(|(owner, repay, withdraw, amount, liquidity, by_owner)| Action::Liquidate { owner, repay, withdraw, amount, liquidity, by_owner }),
         1 => (u, r.clone()).prop_map(|(u, r)| Action::SocializeBadDebt(u, r)),
-        4 => (r, -60i16..=20).prop_map(|(r, pct)| Action::MovePrice(r, pct)),
+        4 => (r.clone(), -60i16..=20).prop_map(|(r, pct)| Action::MovePrice(r, pct)),
+        2 => (r, -30i16..=30).prop_map(|(r, pct)| Action::MoveEma(r, pct)),
         1 => (1u32..=30 * 86_400).prop_map(Action::AdvanceTime),
     ]
     .boxed()
@@ -310,6 +316,7 @@ impl World {
                 withdraw,
                 amount,
                 liquidity,
+                by_owner,
             } => {
                 let max_repay_amount = match amount {
                     Amount::Share(bps) => u64::from(bps) * 1_000_000,
@@ -340,12 +347,17 @@ impl World {
                     min_payout: 0,
                     payout,
                 };
-                let before = health::obligation_health(&m.bank, &self.users[owner].obligation)
+                let valued = health::obligation_health(&m.bank, &self.users[owner].obligation)
                     .await
-                    .map(|h| h.health);
+                    .ok();
+                let liquidator = if by_owner {
+                    &self.users[owner]
+                } else {
+                    &self.liquidator
+                };
                 let result = m
                     .try_liquidate(
-                        &self.liquidator,
+                        liquidator,
                         &self.users[owner],
                         self.reserves[repay],
                         self.reserves[withdraw],
@@ -368,14 +380,45 @@ impl World {
                         o.collateral_count > 0 || o.borrow_count == 0,
                         "debt left without collateral: {action:?}"
                     );
-                    self.written_off = written_off;
-                    // A liquidation never lowers the health margin.
-                    let (before, after) = (
-                        before.unwrap(),
-                        health::obligation_health(&m.bank, &self.users[owner].obligation)
-                            .await
+                    let v = valued.as_ref().expect("a liquidated obligation was priced");
+                    let at_spot = |i: usize| {
+                        v.pricing
+                            .iter()
+                            .find(|p| p.reserve == k(i).address)
                             .unwrap()
-                            .health,
+                            .at_spot()
+                    };
+                    // At neutral prices, what the liquidator receives is worth at most the repaid
+                    // value x (1 + the withdraw reserve's maximum bonus).
+                    let e = &events::decode::<Liquidated>(&out.event_data)[0];
+                    let received = at_spot(withdraw)
+                        .collateral_value(e.seized_collateral - e.protocol_collateral)
+                        .unwrap();
+                    let repaid = at_spot(repay).debt_value_of(e.repaid_amount).unwrap();
+                    let max_bonus = m
+                        .reserve_state(self.reserves[withdraw])
+                        .await
+                        .config
+                        .liquidation_bonus_max_bps;
+                    let cap = repaid.mul_bps_ceil(10_000 + u64::from(max_bonus)).unwrap();
+                    assert!(received <= cap, "{action:?}: {received} > {cap}");
+                    // Only an insolvent obligation (at neutral prices) is ever written off.
+                    if !written_off.is_empty() {
+                        let neutral = Health::for_liquidation(&v.obligation, &v.pricing).unwrap();
+                        assert!(
+                            neutral.collateral_value < neutral.debt_value,
+                            "solvent obligation written off: {action:?}"
+                        );
+                    }
+                    self.written_off = written_off;
+                    // A liquidation never lowers the health margin at the neutral prices it uses
+                    // (the health before and after, at spot).
+                    let after = health::obligation_health(&m.bank, &self.users[owner].obligation)
+                        .await
+                        .unwrap();
+                    let (before, after) = (
+                        Health::for_liquidation(&v.obligation, &v.pricing).unwrap(),
+                        Health::for_liquidation(&after.obligation, &after.pricing).unwrap(),
                     );
                     assert!(
                         after.liquidation_limit.raw() + before.weighted_debt_value.raw()
@@ -395,6 +438,17 @@ impl World {
                 let price = (m.reserve(id).price.price as i128 * (100 + i128::from(pct)) / 100)
                     .max(1) as i64;
                 self.m.set_price(id, price).await;
+                return (true, vec![]);
+            }
+            Action::MoveEma(r, pct) => {
+                let id = self.reserves[r];
+                let mut price = m.reserve(id).price;
+                price.ema_price =
+                    (price.price as i128 * (100 + i128::from(pct)) / 100).max(1) as i64;
+                price.ema_conf = price.ema_price.unsigned_abs() / 1_000;
+                let now = m.now().await;
+                (price.publish_time, price.prev_publish_time) = (now, now - 1);
+                self.m.set_oracle(id, price).await;
                 return (true, vec![]);
             }
             Action::AdvanceTime(secs) => {
