@@ -164,45 +164,13 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         &a.liquidator,
         repay_liquidity.to_send(plan.repay_amount)?,
     )?;
-    let seeds = AuthoritySeeds::new(a.market.key(), authority_bump);
-    let collateral = Collateral {
-        token_program: &a.collateral_token_program,
-    };
-    match args.payout {
-        LiquidationPayout::Collateral => collateral.transfer_out(
-            &a.withdraw_collateral_vault,
-            &a.liquidator_destination,
-            &a.market_authority,
-            &seeds,
-            payout_amount,
-        )?,
-        LiquidationPayout::Liquidity => {
-            let [collateral_mint, liquidity_vault, liquidity_mint, token_program] = payout_accounts
-            else {
-                return err!(BallastError::InvalidPayoutAccounts);
-            };
-            collateral.burn_from_vault(
-                collateral_mint,
-                &a.withdraw_collateral_vault,
-                &a.market_authority,
-                &seeds,
-                plan.liquidator_collateral,
-            )?;
-            let decimals = a.withdraw_reserve.load()?.decimals;
-            Liquidity {
-                token_program,
-                mint: liquidity_mint,
-                decimals,
-            }
-            .transfer_out(
-                liquidity_vault,
-                &a.liquidator_destination,
-                &a.market_authority,
-                &seeds,
-                payout_amount,
-            )?;
-        }
-    }
+    a.pay_out(
+        &AuthoritySeeds::new(a.market.key(), authority_bump),
+        args.payout,
+        payout_accounts,
+        plan.liquidator_collateral,
+        payout_amount,
+    )?;
     emit_cpi!(Liquidated {
         header: EventHeader::new(
             a.market.key(),
@@ -234,9 +202,59 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
     Ok(())
 }
 
+impl<'info> Liquidate<'info> {
+    /// Pays the liquidator: `ctokens` of the withdraw reserve's cTokens, or (a liquidity payout)
+    /// those cTokens burned and `amount` of its liquidity sent.
+    fn pay_out(
+        &self,
+        seeds: &AuthoritySeeds,
+        payout: LiquidationPayout,
+        payout_accounts: &[AccountInfo<'info>],
+        ctokens: u64,
+        amount: u64,
+    ) -> Result<()> {
+        let collateral = Collateral {
+            token_program: &self.collateral_token_program,
+        };
+        let [collateral_mint, liquidity_vault, liquidity_mint, token_program] =
+            match (payout, payout_accounts) {
+                (LiquidationPayout::Collateral, _) => {
+                    return collateral.transfer_out(
+                        &self.withdraw_collateral_vault,
+                        &self.liquidator_destination,
+                        &self.market_authority,
+                        seeds,
+                        amount,
+                    )
+                }
+                (LiquidationPayout::Liquidity, [a, b, c, d]) => [a, b, c, d],
+                _ => return err!(BallastError::InvalidPayoutAccounts),
+            };
+        collateral.burn_from_vault(
+            collateral_mint,
+            &self.withdraw_collateral_vault,
+            &self.market_authority,
+            seeds,
+            ctokens,
+        )?;
+        Liquidity {
+            token_program,
+            mint: liquidity_mint,
+            decimals: self.withdraw_reserve.load()?.decimals,
+        }
+        .transfer_out(
+            liquidity_vault,
+            &self.liquidator_destination,
+            &self.market_authority,
+            seeds,
+            amount,
+        )
+    }
+}
+
 /// The liquidity payout accounts must be the withdraw reserve's own.
 fn check_payout_accounts(accounts: &[AccountInfo], withdraw: &Reserve) -> Result<()> {
-    let expected = [
+    let expected: [Pubkey; LIQUIDITY_PAYOUT_ACCOUNTS] = [
         withdraw.collateral_mint,
         withdraw.liquidity_vault,
         withdraw.liquidity_mint,
