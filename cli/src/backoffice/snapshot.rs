@@ -29,7 +29,8 @@ pub struct PricedReserve {
 pub struct ValuedObligation {
     pub address: Pubkey,
     pub obligation: Obligation,
-    /// `Err`: a position's reserve has no usable price (or is not in the market).
+    /// At the neutral prices liquidation uses (each reserve's validated spot). `Err`: a
+    /// position's reserve has no usable price (or is not in the market).
     pub health: Result<Health, String>,
 }
 
@@ -65,9 +66,10 @@ impl Snapshot {
         }
         let filters = fetch::obligation_filters(market);
         let accounts = transport.program_accounts(&filters).await?;
+        // Obligations are valued as liquidation values them: at one neutral price per asset.
         let pricing: Vec<ReservePricing> = reserves
             .iter()
-            .filter_map(|r| r.pricing.as_ref().ok().copied())
+            .filter_map(|r| r.pricing.as_ref().ok().map(ReservePricing::at_spot))
             .collect();
         let progress = progress_bar(accounts.len());
         let mut obligations = Vec::with_capacity(accounts.len());
@@ -116,10 +118,10 @@ impl Snapshot {
             reserves.push((*key, self.reserve(key)?.reserve));
         }
         Some(ObligationHealth {
+            health: Health::of(&o.obligation, &pricing).ok()?,
             obligation: o.obligation,
             reserves,
             pricing,
-            health: *o.health.as_ref().ok()?,
             now: self.now,
         })
     }

@@ -551,3 +551,46 @@ async fn monitor_thresholds_come_from_flags_or_a_file() {
         .await;
     assert!(err.contains("unknown field `health_warning`"), "{err}");
 }
+
+#[tokio::test]
+async fn an_obligation_healthy_at_spot_is_not_a_candidate_whatever_the_ema() {
+    use {
+        ballast_cli::backoffice::{liquidator::pass, LiquidatorConfig},
+        ballast_testkit::pyth::PythPrice,
+    };
+    let h = Harness::with_market().await;
+    let alice = h.user("alice").await;
+    h.give(&alice, 0, 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    let bob = h.user("bob").await;
+    h.give(&bob, 1, 10 * SOL).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+    h.ok(&bob, &["borrow", "USDC", "1100"]).await;
+    // SOL at $150 but its EMA lags at $130: $1,040 against $1,100 at the EMA, $1,200 at spot.
+    let now = h.bank.clock().await.unwrap().unix_timestamp;
+    let sol = &h.assets[1];
+    let mut price = PythPrice::new(sol.oracle.to_bytes(), 15_000_000_000, -8, now);
+    price.ema_price = 13_000_000_000;
+    h.bank.set_account(&sol.oracle, price.account()).await;
+    let market = h.market.unwrap();
+    let snapshot = Snapshot::take(&h.bank, &market).await.unwrap();
+    let bob_o = snapshot
+        .obligations
+        .iter()
+        .find(|o| o.obligation.owner == bob.key())
+        .unwrap();
+    assert!(!bob_o.is_liquidatable());
+    let liz = h.user("liz").await;
+    h.give(&liz, 0, 1_000 * USDC).await;
+    let done = pass(
+        &h.bank,
+        &snapshot,
+        &liz.keypair,
+        &LiquidatorConfig::default(),
+    )
+    .await;
+    assert_eq!(
+        (done.unhealthy, done.liquidated, done.skipped, done.errors),
+        (0, 0, 0, 0)
+    );
+}
