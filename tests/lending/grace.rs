@@ -62,11 +62,7 @@ async fn a_recorded_outage_keeps_liquidations_waiting_until_the_grace_period_end
     // The feed then publishes normally and the crank keeps the reserve current (a reserve that
     // sees no price for longer than the threshold counts that as an outage too); one second
     // before the grace period ends, still waiting.
-    for _ in 0..2 {
-        m.advance_time(5 * 60).await;
-        m.try_refresh_reserve(sol).await.unwrap();
-        m.try_refresh_reserve(usdc).await.unwrap();
-    }
+    m.crank(2, 5 * 60).await;
     m.advance_time(GRACE - 10 * 60 - 1).await;
     assert_error!(
         m.try_liquidate(&liquidator, &borrower, usdc, sol, all())

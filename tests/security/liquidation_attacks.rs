@@ -192,12 +192,7 @@ async fn finding_8_a_gap_since_the_reserves_last_price_starts_the_grace_period()
             recovered
         );
     }
-    for _ in 0..3 {
-        m.advance_time(5 * 60 - 1).await;
-        for reserve in [usdc, sol] {
-            m.try_refresh_reserve(reserve).await.unwrap();
-        }
-    }
+    m.crank(3, 5 * 60 - 1).await;
     sol_at(&mut m, sol, 80, 80).await;
     assert_error!(
         m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
@@ -281,11 +276,7 @@ async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
             .await,
         BallastError::LiquidationGracePeriod
     );
-    for _ in 0..3 {
-        m.advance_time(5 * 60).await;
-        m.try_refresh_reserve(usdc).await.unwrap();
-        m.try_refresh_reserve(sol).await.unwrap();
-    }
+    m.crank(3, 5 * 60).await;
     m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
         .await
         .unwrap();

@@ -302,6 +302,20 @@ impl TestMarket {
         }
     }
 
+    /// Lets `steps` x `step_secs` pass with the feeds publishing and a keeper refreshing every
+    /// reserve after each step (a reserve that sees no price for longer than the market's
+    /// outage threshold counts that as an outage).
+    pub async fn crank(&mut self, steps: u32, step_secs: i64) {
+        for _ in 0..steps {
+            self.advance_time(step_secs).await;
+            for i in 0..self.reserves.len() {
+                self.try_refresh_reserve(ReserveId(i))
+                    .await
+                    .expect("refresh");
+            }
+        }
+    }
+
     /// Publishes `price` (spot and EMA) for a reserve, now.
     pub async fn set_price(&mut self, reserve: ReserveId, price: i64) {
         let now = self.now().await;
