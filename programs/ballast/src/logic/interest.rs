@@ -227,6 +227,14 @@ mod tests {
         // Protocol's share: 10% of the interest, as always.
         let interest = l.borrowed().checked_sub(Fixed::from_u64(900_000)).unwrap();
         assert_eq!(l.protocol_fees(), interest.mul_bps_floor(1_000).unwrap());
+        // 3.2 years: the grown debt (900,000 x e^32, about 7 x 10^19) still fits the arithmetic
+        // but passes the cap: saturated the same.
+        let mut shorter = pool(900_000);
+        accrue_interest(&mut shorter, &config, 32 * SECONDS_PER_YEAR as i64 / 10).unwrap();
+        assert_eq!(
+            (shorter.borrowed(), shorter.index()),
+            (l.borrowed(), l.index())
+        );
         // Saturated, it stays put, and later accruals still work.
         let before = l;
         accrue_interest(&mut l, &config, 51 * SECONDS_PER_YEAR as i64).unwrap();

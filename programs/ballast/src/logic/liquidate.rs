@@ -109,13 +109,11 @@ pub fn liquidate(
     market: &MarketConfig,
     now: i64,
 ) -> Result<Outcome> {
-    for held in [&mut *repay.reserve, &mut *withdraw.reserve] {
-        accrue_interest(&mut held.liquidity, &held.config, now)?;
-    }
     for (key, reserve) in [
         (repay.key, &mut *repay.reserve),
         (withdraw.key, &mut *withdraw.reserve),
     ] {
+        accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         if let Some(p) = pricing.iter().find(|p| p.reserve == key) {
             observe_price(reserve, &p.price, market.oracle_outage_threshold_secs);
         }
