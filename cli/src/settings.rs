@@ -211,6 +211,9 @@ pub struct ReserveSettings {
     pub flash_loans: Option<bool>,
     #[arg(long)]
     pub flash_loan_fee_bps: Option<u16>,
+    /// Smallest collateral position an owner may hold, in token units (0: none).
+    #[arg(long)]
+    pub min_collateral: Option<UiAmount>,
 }
 
 impl ReserveSettings {
@@ -257,6 +260,11 @@ impl ReserveSettings {
             outflow_window_secs: self.outflow_window_secs.unwrap_or(base.outflow_window_secs),
             flash_loans_enabled: self.flash_loans.map_or(base.flash_loans_enabled, u8::from),
             flash_loan_fee_bps: self.flash_loan_fee_bps.unwrap_or(base.flash_loan_fee_bps),
+            min_collateral_amount: amount(
+                "min_collateral",
+                &self.min_collateral,
+                base.min_collateral_amount,
+            )?,
             ..*base
         };
         match next.broken_rule() {
@@ -349,6 +357,10 @@ pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveC
             enabled: new.flash_loans_enabled != 0,
             fee_bps: new.flash_loan_fee_bps,
         },
+    );
+    push_if(
+        old.min_collateral_amount != new.min_collateral_amount,
+        ReserveChange::MinCollateralAmount(new.min_collateral_amount),
     );
     changes
 }

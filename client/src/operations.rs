@@ -185,6 +185,8 @@ impl ObligationHealth {
             },
             &mut debts,
             pricing,
+            // Planned only when every position has a usable price.
+            &[],
             &order,
             market,
             now,
@@ -411,6 +413,7 @@ mod tests {
             },
             &mut [],
             &s.pricing,
+            &[],
             &Order {
                 max_repay: u64::MAX,
                 min_payout: 0,

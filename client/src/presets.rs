@@ -31,7 +31,7 @@ pub fn volatile() -> ReserveConfig {
 
 /// No caps and no outflow limit, 60 s oracle age, 2% confidence cap, 10% protocol take rate and
 /// liquidation share, borrow factor 1, flash loans at 0.09%, not usable as collateral, a flat
-/// 10% curve.
+/// 10% curve, no minimum collateral position (it is in base units: set it per asset).
 pub fn base() -> ReserveConfig {
     ReserveConfig {
         deposit_cap: u64::MAX,
@@ -54,6 +54,7 @@ pub fn base() -> ReserveConfig {
         flash_loan_fee_bps: 9,
         flash_loans_enabled: 1,
         padding2: [0; 5],
+        min_collateral_amount: 0,
     }
 }
 

@@ -64,6 +64,11 @@ async fn cluster() -> Cluster {
 }
 
 fn file(c: &Cluster, close_factor: u16, usdc_ltv: u16) -> MarketFile {
+    file_with(c, close_factor, usdc_ltv, "")
+}
+
+/// `file` with more lines in USDC's risk table.
+fn file_with(c: &Cluster, close_factor: u16, usdc_ltv: u16, usdc_risk: &str) -> MarketFile {
     MarketFile::parse(&format!(
         r#"
         [market]
@@ -79,6 +84,7 @@ fn file(c: &Cluster, close_factor: u16, usdc_ltv: u16) -> MarketFile {
         [reserve.risk]
         loan_to_value_bps = {usdc_ltv}
         deposit_cap = "5_000_000"
+        {usdc_risk}
 
         [[reserve]]
         name = "SOL"
@@ -173,6 +179,21 @@ async fn plans_applies_changes_and_is_idempotent() {
         .await
         .unwrap()
         .is_empty());
+
+    // A minimum collateral position, in token units in the file, base units on chain.
+    let min = file_with(&c, 5_000, 6_500, r#"min_collateral = "5""#);
+    let change = plan(&c.bank, &min, &me).await.unwrap();
+    let text = change.render();
+    assert!(
+        text.contains("  ~ reserve USDC\n      min_collateral: 0 -> 5000000\n"),
+        "{text}"
+    );
+    change.apply(&c.bank, &c.admin).await.unwrap();
+    let usdc = fetch::reserve(&c.bank, &pda::reserve(&market, &c.usdc.0))
+        .await
+        .unwrap();
+    assert_eq!(usdc.config.min_collateral_amount, 5_000_000);
+    assert!(plan(&c.bank, &min, &me).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -281,3 +281,128 @@ async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
         .await
         .unwrap();
 }
+
+/// A third asset, JUP ($1, 6 decimals, the volatile preset), with a minimum collateral position
+/// of `min` base units.
+async fn list_jup(m: &mut TestMarket, min: u64) -> ReserveId {
+    let mut config = ballast_client::presets::volatile();
+    config.min_collateral_amount = min;
+    let spec = specs::ReserveSpec {
+        symbol: "JUP",
+        ..specs::ReserveSpec::usdc()
+    };
+    m.add_reserve(spec.with_config(config)).await
+}
+
+/// JUP's feed stops publishing: 61 s later its last price is over the 60 s max age, while the
+/// other feeds go on.
+async fn jup_goes_stale(m: &mut TestMarket, jup: ReserveId) {
+    let last = m.reserve(jup).price;
+    m.advance_time(61).await;
+    m.set_oracle(jup, last).await;
+}
+
+/// Finding 2, the owner's side: a pledge of dust is refused (a minimum of 5 JUP, 1 unit
+/// offered), and a dust position left from before (here: pledged while the minimum was 0)
+/// whose feed is dead no longer blocks liquidation. The liquidation is the one the same
+/// obligation without the dust gets, to the unit, and the dust is left where it was.
+#[tokio::test]
+async fn finding_2_dust_with_a_dead_feed_no_longer_shields_an_obligation() {
+    let liquidate = |dust: bool| async move {
+        let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+        let jup = list_jup(&mut m, 5 * USDC).await;
+        let borrower = m.with_accounts_for(borrower).await;
+        m.fund(&borrower, jup, 1).await;
+        if dust {
+            let touched = m.touched_accounts(&borrower);
+            let before = m.snapshot(&touched).await;
+            assert_error!(
+                m.try_supply(&borrower, jup, 1).await,
+                BallastError::CollateralBelowMinimum
+            );
+            m.assert_unchanged(&before, &touched).await;
+            let no_minimum = ballast::state::ReserveChange::MinCollateralAmount(0);
+            m.try_update_reserve(jup, no_minimum).await.unwrap();
+            m.try_supply(&borrower, jup, 1).await.unwrap();
+        }
+        jup_goes_stale(&mut m, jup).await;
+        sol_at(&mut m, sol, 80, 80).await; // $640 limit against $700
+        let out = m
+            .try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await
+            .unwrap();
+        let e = events::decode::<Liquidated>(&out.event_data).remove(0);
+        let received = m
+            .balance(&liquidator.account(&m.keys(sol).collateral_mint()))
+            .await;
+        let o = m.obligation_state(&borrower).await;
+        let jup_held: Vec<u64> = o
+            .collaterals()
+            .iter()
+            .filter(|c| c.reserve == m.keys(jup).address)
+            .map(|c| c.deposited_amount)
+            .collect();
+        (e, received, jup_held)
+    };
+    let (clean, clean_received, none) = liquidate(false).await;
+    let (shielded, received, jup_held) = liquidate(true).await;
+    assert_eq!(none, Vec::<u64>::new());
+    // Half the debt (700 USDC and 8 units of interest), at the bonus the health asks for (1 -
+    // 640 / 700.000008 = 8.57%): about $380 of SOL at $80, to the unit as the rule says.
+    assert_eq!(clean.repaid_amount, 350_000_004);
+    let seize_value = mul_div_floor(
+        u128::from(clean.repaid_amount) * 1_000_000_000_000,
+        WAD + clean.bonus_sf,
+        WAD,
+    );
+    assert_eq!(
+        u128::from(clean.seized_collateral),
+        seize_value * u128::from(SOL) / (80 * WAD)
+    );
+    assert_eq!(clean.seized_collateral, 4_750_000_108);
+    assert_eq!(
+        (shielded.repaid_amount, shielded.seized_collateral),
+        (clean.repaid_amount, clean.seized_collateral)
+    );
+    assert_eq!(shielded.protocol_collateral, clean.protocol_collateral);
+    assert_eq!(received, clean_received);
+    assert_eq!(
+        received,
+        clean.seized_collateral - clean.protocol_collateral
+    );
+    assert_eq!(jup_held, vec![1]);
+}
+
+/// Finding 2, the other side: $10,000 of JUP beside the 10 SOL. SOL falls to $50, so without
+/// JUP the obligation is under water ($400 limit against $700), but with it far from it. JUP's
+/// feed goes stale for a minute: nobody may liquidate the SOL meanwhile, and once the feed is
+/// back the obligation is healthy.
+#[tokio::test]
+async fn finding_2_a_stale_minute_on_a_large_position_exposes_nothing() {
+    let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
+    let jup = list_jup(&mut m, 5 * USDC).await;
+    let borrower = m.with_accounts_for(borrower).await;
+    m.fund(&borrower, jup, 10_000 * USDC).await;
+    m.try_supply(&borrower, jup, 10_000 * USDC).await.unwrap();
+    jup_goes_stale(&mut m, jup).await;
+    sol_at(&mut m, sol, 50, 50).await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::CollateralPriceUnavailable
+    );
+    m.assert_unchanged(&before, &touched).await;
+    // Borrowing reads every price: it waits too.
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 1).await,
+        BallastError::OraclePriceStale
+    );
+    m.set_price(jup, USD).await;
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, all())
+            .await,
+        BallastError::ObligationHealthy
+    );
+}

@@ -150,6 +150,7 @@ impl ReserveView {
                 "outflow_window_secs": c.outflow_window_secs,
                 "flash_loans": c.flash_loans_enabled != 0,
                 "flash_loan_fee_bps": c.flash_loan_fee_bps,
+                "min_collateral": plain_units(c.min_collateral_amount, d),
             },
         })
     }
@@ -244,6 +245,7 @@ impl ReserveView {
             ("borrow fee", bps(c.borrow_fee_bps)),
             ("protocol take rate", bps(c.protocol_take_rate_bps)),
             ("deposit cap", self.cap(c.deposit_cap)),
+            ("min collateral", units(c.min_collateral_amount, d)),
             ("borrow cap", self.cap(c.borrow_cap)),
             ("rate curve", CurveSpec(c.rate_curve).to_string()),
             (

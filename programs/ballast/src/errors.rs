@@ -123,6 +123,8 @@ pub enum BallastError {
     SameReserveCollateralAndDebt = 408,
     #[msg("obligation still holds collateral or debt: empty it before closing")]
     ObligationNotEmpty = 409,
+    #[msg("collateral position would be below the reserve's minimum: pledge at least the minimum, or withdraw all of it")]
+    CollateralBelowMinimum = 410,
 
     // --- lending operations (500..) ---
     #[msg("amount must be greater than zero")]
@@ -153,6 +155,8 @@ pub enum BallastError {
     LiquidationWorsensHealth = 605,
     #[msg("this liquidation takes the last collateral and writes off the remaining debt: pass every debt reserve writable among the position accounts")]
     WriteOffReserveNotWritable = 606,
+    #[msg("a collateral position worth more than dust has no usable price: liquidations wait until its oracle is usable again")]
+    CollateralPriceUnavailable = 607,
 
     // --- flash loans (700..) ---
     #[msg("flash loans are disabled for this reserve")]

@@ -27,6 +27,21 @@ pub fn write_off(
     obligation: &mut Obligation,
     now: i64,
 ) -> Result<WrittenOff> {
+    require!(
+        obligation.collateral_count == 0,
+        BallastError::ObligationHasCollateral
+    );
+    write_off_uncovered(reserve, reserve_key, obligation, now)
+}
+
+/// `write_off` once the caller has established that no collateral covers the debt: none is
+/// left, or (in a liquidation) only dust positions whose oracle is unusable.
+pub(super) fn write_off_uncovered(
+    reserve: &mut Reserve,
+    reserve_key: &Pubkey,
+    obligation: &mut Obligation,
+    now: i64,
+) -> Result<WrittenOff> {
     accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
     let exchange_rate_before = reserve.liquidity.exchange_rate()?;
     let debt = socialize(reserve, reserve_key, obligation)?;
@@ -41,15 +56,11 @@ pub fn write_off(
 
 /// Writes off `obligation`'s whole debt in `reserve` (interest already accrued). The pool's
 /// total supply, and so the cToken exchange rate, falls by exactly that debt. Returns it.
-pub fn socialize(
+fn socialize(
     reserve: &mut Reserve,
     reserve_key: &Pubkey,
     obligation: &mut Obligation,
 ) -> Result<Fixed> {
-    require!(
-        obligation.collateral_count == 0,
-        BallastError::ObligationHasCollateral
-    );
     let liquidity = &mut reserve.liquidity;
     let index = obligation
         .find_borrow(reserve_key)
@@ -69,7 +80,10 @@ pub fn socialize(
 
 #[cfg(test)]
 mod tests {
-    use {super::*, bytemuck::Zeroable};
+    use {
+        super::*,
+        bytemuck::{bytes_of, Zeroable},
+    };
 
     #[test]
     fn writes_off_exactly_the_debt_and_only_without_collateral() {
@@ -82,10 +96,13 @@ mod tests {
         let mut o = Obligation::zeroed();
         o.add_debt(&key, Fixed::from_u64(150), Fixed::ONE).unwrap();
         o.deposit_collateral(&Pubkey::new_unique(), 1).unwrap();
+        let bytes = |r: &Reserve, o: &Obligation| [bytes_of(r), bytes_of(o)].concat();
+        let untouched = bytes(&r, &o);
         assert_eq!(
-            socialize(&mut r, &key, &mut o).unwrap_err(),
+            write_off(&mut r, &key, &mut o, 0).unwrap_err(),
             BallastError::ObligationHasCollateral.into()
         );
+        assert_eq!(bytes(&r, &o), untouched);
         o.withdraw_collateral(&o.collaterals[0].reserve.clone(), 1)
             .unwrap();
         let rate_before = r.liquidity.exchange_rate().unwrap();

@@ -3,10 +3,39 @@ use {
     crate::{
         errors::{BallastError, OrOverflow},
         math::Fixed,
-        state::{ReserveConfig, ReserveLiquidity},
+        state::{Obligation, Reserve, ReserveConfig, ReserveLiquidity},
     },
     anchor_lang::prelude::*,
 };
+
+/// Pledges `amount` cTokens of `reserve` (at `key`) to `obligation`: the position must reach
+/// the reserve's minimum (`check_collateral_size`).
+pub fn pledge(
+    obligation: &mut Obligation,
+    key: &Pubkey,
+    reserve: &Reserve,
+    amount: u64,
+) -> Result<()> {
+    let held = obligation
+        .find_collateral(key)
+        .map_or(0, |i| obligation.collaterals()[i].deposited_amount);
+    check_collateral_size(reserve, held.checked_add(amount).or_overflow()?)?;
+    obligation.deposit_collateral(key, amount)
+}
+
+/// A collateral position of `deposited` cTokens of `reserve`, after its owner pledged or took
+/// out some, must be empty or worth at least the reserve's `min_collateral_amount` of
+/// liquidity: nobody can hold dust that every liquidation of theirs would have to price.
+pub fn check_collateral_size(reserve: &Reserve, deposited: u64) -> Result<()> {
+    let min = reserve.config.min_collateral_amount;
+    require!(
+        deposited == 0
+            || min == 0
+            || reserve.liquidity.collateral_to_liquidity(deposited)? >= Fixed::from_u64(min),
+        BallastError::CollateralBelowMinimum
+    );
+    Ok(())
+}
 
 /// Adds `amount` of liquidity to the pool; returns the cTokens minted for it, rounded down.
 pub fn deposit(
@@ -166,5 +195,30 @@ mod tests {
                 prop_assert!(l.exchange_rate().unwrap() >= rate_before);
             }
         }
+    }
+
+    #[test]
+    fn a_pledge_must_bring_the_position_to_the_minimum() {
+        // Minimum 5 units of liquidity; cTokens worth 1.25 units each (1,250 for 1,000).
+        let mut reserve = crate::logic::fixtures::reserve(1_000);
+        reserve.liquidity = pool(1_250, 1_000, 0);
+        reserve.config.min_collateral_amount = 5;
+        let key = Pubkey::new_unique();
+        let mut o = <Obligation as bytemuck::Zeroable>::zeroed();
+        // 3 cTokens are 3.75 units: refused, and no position opened.
+        assert_eq!(
+            pledge(&mut o, &key, &reserve, 3).unwrap_err(),
+            BallastError::CollateralBelowMinimum.into()
+        );
+        assert_eq!(o.collateral_count, 0);
+        pledge(&mut o, &key, &reserve, 4).unwrap();
+        assert_eq!(o.collaterals()[0].deposited_amount, 4);
+        // Once there, any top-up is fine; with no minimum, one unit is.
+        pledge(&mut o, &key, &reserve, 1).unwrap();
+        assert_eq!(o.collaterals()[0].deposited_amount, 5);
+        reserve.config.min_collateral_amount = 0;
+        let mut o = <Obligation as bytemuck::Zeroable>::zeroed();
+        pledge(&mut o, &key, &reserve, 1).unwrap();
+        assert_eq!(check_collateral_size(&reserve, 1), Ok(()));
     }
 }

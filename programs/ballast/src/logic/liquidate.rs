@@ -4,11 +4,12 @@
 use {
     super::{
         accrue_interest,
-        bad_debt::{write_off, WrittenOff},
+        bad_debt::{write_off_uncovered, WrittenOff},
         deposit::redeem,
         health::find,
         prices::{check_grace_period, observe_price},
-        Health, ReservePricing,
+        unpriced::counted_positions,
+        Health, ReservePricing, Unpriced,
     },
     crate::{
         errors::{BallastError, OrOverflow},
@@ -96,8 +97,14 @@ pub struct Held<'a> {
 /// liquidator's cTokens for a liquidity payout, and refuses a payout below `order.min_payout`.
 /// When it takes the obligation's last collateral, the debt left is written off at once in each
 /// debt reserve (`debts`: the obligation's other debt reserves, as far as the caller could
-/// write them), so no supplier can redeem at the rate from before the loss. `pricing` prices
-/// every position of the obligation.
+/// write them), so no supplier can redeem at the rate from before the loss.
+///
+/// `pricing` prices every position but the collateral in `unpriced`, whose oracles are
+/// unusable now. Only the debts' and the seized collateral's prices must be usable, and only
+/// they wait out a grace period: an unpriced collateral position worth less than the market's
+/// dust value at its last usable price is left out (worth nothing, not seizable, and not
+/// counted as covering debt), and one worth more makes the liquidation wait, so a stale minute
+/// of a large position's feed never exposes the rest of a healthy obligation.
 #[allow(clippy::too_many_arguments)]
 pub fn liquidate(
     obligation: &mut Obligation,
@@ -105,10 +112,13 @@ pub fn liquidate(
     withdraw: Held,
     debts: &mut [Held],
     pricing: &[ReservePricing],
+    unpriced: &[Unpriced],
     order: &Order,
     market: &MarketConfig,
     now: i64,
 ) -> Result<Outcome> {
+    let policy = LiquidationPolicy::from(market);
+    let counted = counted_positions(obligation, unpriced, &withdraw.key, policy.dust_value)?;
     for (key, reserve) in [
         (repay.key, &mut *repay.reserve),
         (withdraw.key, &mut *withdraw.reserve),
@@ -118,20 +128,25 @@ pub fn liquidate(
             observe_price(reserve, &p.price, market.oracle_outage_threshold_secs);
         }
     }
+    let must_be_usable: Vec<ReservePricing> = pricing
+        .iter()
+        .filter(|p| p.reserve == withdraw.key || obligation.find_borrow(&p.reserve).is_some())
+        .copied()
+        .collect();
     check_grace_period(
-        pricing,
+        &must_be_usable,
         market.oracle_outage_threshold_secs,
         market.oracle_grace_period_secs,
         now,
     )?;
     let plan = plan(
-        obligation,
+        &counted,
         pricing,
         &repay.key,
         &withdraw.key,
         withdraw.reserve,
         order.max_repay,
-        &LiquidationPolicy::from(market),
+        &policy,
     )?;
     apply(
         &plan,
@@ -156,7 +171,12 @@ pub fn liquidate(
     repay.reserve.check_invariants()?;
     withdraw.reserve.check_invariants()?;
     let mut written_off = Vec::new();
-    if obligation.collateral_count == 0 {
+    // No collateral left but dust that was left out: nothing covers the debt any more.
+    let uncovered = obligation
+        .collaterals()
+        .iter()
+        .all(|c| counted.find_collateral(&c.reserve).is_none());
+    if uncovered {
         let owed: Vec<Pubkey> = obligation.borrows().iter().map(|p| p.reserve).collect();
         for key in owed {
             let reserve = if key == repay.key {
@@ -167,7 +187,7 @@ pub fn liquidate(
                     .ok_or(BallastError::WriteOffReserveNotWritable)?
                     .reserve
             };
-            written_off.push(write_off(reserve, &key, obligation, now)?);
+            written_off.push(write_off_uncovered(reserve, &key, obligation, now)?);
         }
     }
     Ok(Outcome {
@@ -627,6 +647,7 @@ mod tests {
             },
             &mut [],
             &w.pricing,
+            &[],
             &order,
             &MarketConfig::default(),
             now,

@@ -9,6 +9,7 @@ mod health;
 pub mod interest;
 pub mod liquidate;
 pub mod prices;
+pub mod unpriced;
 pub mod withdraw;
 
 #[cfg(test)]
@@ -16,8 +17,9 @@ mod fixtures;
 
 pub use {
     borrow::{borrow, repay, Borrowed},
-    deposit::{deposit, redeem},
+    deposit::{check_collateral_size, deposit, pledge, redeem},
     health::{Health, ReservePricing},
     interest::{accrue_interest, borrow_rate_per_second, projected},
+    unpriced::Unpriced,
     withdraw::{withdraw, withdraw_collateral, Withdrawn},
 };

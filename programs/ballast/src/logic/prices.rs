@@ -12,14 +12,18 @@ use {
 
 /// Records what a fresh price of `reserve`'s oracle says: if it ended an outage (a gap longer
 /// than `outage_threshold_secs` since the feed's previous publish or since the last price the
-/// reserve used), when; and its publish time (older prices are refused from now on).
+/// reserve used), when; and, when it is the newest, its publish time (older prices are refused
+/// from now on) and its spot, the last usable price.
 pub fn observe_price(reserve: &mut Reserve, price: &OraclePrice, outage_threshold_secs: u32) {
     if let Some(recovered) =
         price.recovery_time(reserve.last_oracle_publish_time, outage_threshold_secs)
     {
         reserve.oracle_recovered_at = reserve.oracle_recovered_at.max(recovered);
     }
-    reserve.last_oracle_publish_time = reserve.last_oracle_publish_time.max(price.publish_time);
+    if price.publish_time >= reserve.last_oracle_publish_time {
+        reserve.last_oracle_publish_time = price.publish_time;
+        reserve.last_price_sf.set(price.spot);
+    }
 }
 
 /// Points `reserve` at a new oracle, whose validated `price` (read with `candidate`, the
@@ -30,6 +34,7 @@ pub fn observe_price(reserve: &mut Reserve, price: &OraclePrice, outage_threshol
 pub fn change_oracle(reserve: &mut Reserve, candidate: &Reserve, price: &OraclePrice, now: i64) {
     reserve.oracle = candidate.oracle;
     reserve.last_oracle_publish_time = price.publish_time;
+    reserve.last_price_sf.set(price.spot);
     reserve.oracle_recovered_at = now;
 }
 
@@ -72,7 +77,7 @@ pub(crate) mod tests {
 
     pub(crate) fn price(publish_time: i64, prev_publish_time: i64) -> OraclePrice {
         OraclePrice {
-            spot: Fixed::ONE,
+            spot: Fixed::from_u64(publish_time as u64),
             ema: Fixed::ONE,
             publish_time,
             prev_publish_time,
@@ -94,18 +99,21 @@ pub(crate) mod tests {
             (r.last_oracle_publish_time, r.oracle_recovered_at),
             (1_000, 0)
         );
+        assert_eq!(r.last_price_sf.get(), Fixed::from_u64(1_000));
         // A 61 s gap is an outage ending at 1,100.
         observe_price(&mut r, &price(1_100, 1_039), 60);
         assert_eq!(
             (r.last_oracle_publish_time, r.oracle_recovered_at),
             (1_100, 1_100)
         );
-        // Exactly the threshold is no outage; an older price never moves either field back.
+        // Exactly the threshold is no outage; an older price never moves a field back (the
+        // last usable price included).
         observe_price(&mut r, &price(1_050, 990), 60);
         assert_eq!(
             (r.last_oracle_publish_time, r.oracle_recovered_at),
             (1_100, 1_100)
         );
+        assert_eq!(r.last_price_sf.get(), Fixed::from_u64(1_100));
         // Threshold 0 turns detection off.
         let mut off = Reserve::zeroed();
         observe_price(&mut off, &price(5_000, 0), 0);

@@ -2,7 +2,12 @@
 //! redeemed for liquidity (`withdraw`). One rule for both: with debt, the obligation must stay
 //! within its borrow limit, the withdrawn collateral's own loan-to-value counting (the Port bug).
 use {
-    super::{accrue_interest, deposit::redeem, prices::observe_price, Health, ReservePricing},
+    super::{
+        accrue_interest,
+        deposit::{check_collateral_size, redeem},
+        prices::observe_price,
+        Health, ReservePricing,
+    },
     crate::{
         errors::BallastError,
         state::{MarketConfig, Obligation, Reserve},
@@ -11,11 +16,13 @@ use {
 };
 
 /// Removes up to `requested` cTokens (`u64::MAX`: all) of `obligation`'s collateral in
-/// `reserve_key` and returns how many. With debt, `pricing` must price every position, and the
-/// obligation must be within its borrow limit afterwards; without debt it is `None`.
+/// `reserve_key` (whose state is `reserve`) and returns how many. What is left must be none or
+/// the reserve's minimum. With debt, `pricing` must price every position, and the obligation
+/// must be within its borrow limit afterwards; without debt it is `None`.
 pub fn withdraw_collateral(
     obligation: &mut Obligation,
     reserve_key: &Pubkey,
+    reserve: &Reserve,
     requested: u64,
     pricing: Option<&[ReservePricing]>,
 ) -> Result<u64> {
@@ -27,6 +34,10 @@ pub fn withdraw_collateral(
         u64::MAX => obligation.collaterals[index].deposited_amount,
         n => n,
     };
+    let left = obligation.collaterals[index]
+        .deposited_amount
+        .saturating_sub(amount);
+    check_collateral_size(reserve, left)?;
     obligation.withdraw_collateral(reserve_key, amount)?;
     if let Some(pricing) = pricing {
         Health::of(obligation, pricing)?.require_within_borrow_limit()?;
@@ -63,7 +74,7 @@ pub fn withdraw(
     {
         observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
     }
-    let collateral = withdraw_collateral(obligation, reserve_key, requested, pricing)?;
+    let collateral = withdraw_collateral(obligation, reserve_key, reserve, requested, pricing)?;
     let liquidity = redeem(&mut reserve.liquidity, collateral)?;
     reserve.record_outflow(liquidity, now)?;
     reserve.check_invariants()?;
@@ -99,41 +110,67 @@ mod tests {
 
     #[test]
     fn without_debt_any_amount_up_to_the_position_and_max_means_all() {
-        let (mut o, _, _, sol) = setup(0);
+        let (mut o, _, r, sol) = setup(0);
         assert_eq!(
-            withdraw_collateral(&mut o, &sol, tokens(100) + 1, None).unwrap_err(),
+            withdraw_collateral(&mut o, &sol, &r, tokens(100) + 1, None).unwrap_err(),
             BallastError::WithdrawTooLarge.into()
         );
         assert_eq!(
-            withdraw_collateral(&mut o, &sol, tokens(40), None),
+            withdraw_collateral(&mut o, &sol, &r, tokens(40), None),
             Ok(tokens(40))
         );
         assert_eq!(
-            withdraw_collateral(&mut o, &sol, u64::MAX, None),
+            withdraw_collateral(&mut o, &sol, &r, u64::MAX, None),
             Ok(tokens(60))
         );
         assert_eq!(o.collateral_count, 0);
         assert_eq!(
-            withdraw_collateral(&mut o, &sol, 1, None).unwrap_err(),
+            withdraw_collateral(&mut o, &sol, &r, 1, None).unwrap_err(),
             BallastError::CollateralPositionNotFound.into()
         );
         assert_eq!(
-            withdraw_collateral(&mut o, &sol, 0, None).unwrap_err(),
+            withdraw_collateral(&mut o, &sol, &r, 0, None).unwrap_err(),
             BallastError::ZeroAmount.into()
         );
     }
 
     #[test]
+    fn what_is_left_is_none_or_at_least_the_minimum() {
+        // Minimum 10 SOL; cSOL worth 1.1 SOL each: 9,090,910 cTokens are 10.000001 SOL.
+        let (mut o, _, mut r, sol) = setup(0);
+        r.config.min_collateral_amount = tokens(10);
+        r.liquidity.available_amount = tokens(1_100);
+        let keep = |o: &Obligation| o.collaterals()[0].deposited_amount;
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, &r, tokens(100) - 9_090_909, None).unwrap_err(),
+            BallastError::CollateralBelowMinimum.into()
+        );
+        assert_eq!(keep(&o), tokens(100));
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, &r, tokens(100) - 9_090_910, None),
+            Ok(tokens(100) - 9_090_910)
+        );
+        assert_eq!(keep(&o), 9_090_910);
+        // All of it is always allowed.
+        assert_eq!(
+            withdraw_collateral(&mut o, &sol, &r, u64::MAX, None),
+            Ok(9_090_910)
+        );
+        assert_eq!(o.collateral_count, 0);
+    }
+
+    #[test]
     fn with_debt_the_borrow_limit_holds_to_the_unit() {
         // $6,000 of debt needs $8,000 of SOL at 75%: 20 SOL may go, 20 SOL + 1 unit may not.
-        let (o, pricing, _, sol) = setup(tokens(6_000));
+        let (o, pricing, r, sol) = setup(tokens(6_000));
         assert_eq!(
-            withdraw_collateral(&mut o.clone(), &sol, tokens(20) + 1, Some(&pricing)).unwrap_err(),
+            withdraw_collateral(&mut o.clone(), &sol, &r, tokens(20) + 1, Some(&pricing))
+                .unwrap_err(),
             BallastError::ObligationUnhealthy.into()
         );
         let mut after = o;
         assert_eq!(
-            withdraw_collateral(&mut after, &sol, tokens(20), Some(&pricing)),
+            withdraw_collateral(&mut after, &sol, &r, tokens(20), Some(&pricing)),
             Ok(tokens(20))
         );
         assert_eq!(after.collaterals()[0].deposited_amount, tokens(80));

@@ -28,6 +28,9 @@ pub struct RawPrice {
     pub prev_publish_time: i64,
     pub ema_price: i64,
     pub ema_conf: u64,
+    /// False when the source says the price is not live (a legacy account halted, in auction
+    /// or of unknown status).
+    pub trading: bool,
 }
 
 /// A checked price of one whole token, in USD.
@@ -66,8 +69,19 @@ impl OraclePrice {
 
 /// Reads `account` as `reserve`'s oracle and validates its price at time `now`.
 pub fn load_price(account: &AccountInfo, reserve: &Reserve, now: i64) -> Result<OraclePrice> {
+    Ok(load_price_or_unusable(account, reserve, now)??)
+}
+
+/// `load_price` with its two kinds of failure apart: the outer error is the account's (not
+/// the reserve's oracle, undecodable: the caller passed the wrong thing); the inner one is the
+/// price's (stale, too wide, not trading...: the oracle is unusable now, whoever calls).
+pub fn load_price_or_unusable(
+    account: &AccountInfo,
+    reserve: &Reserve,
+    now: i64,
+) -> Result<std::result::Result<OraclePrice, BallastError>> {
     let data = account.try_borrow_data()?;
-    price_from_account(account.key, account.owner, &data, reserve, now)
+    price_or_unusable(account.key, account.owner, &data, reserve, now)
 }
 
 /// `load_price` on an account's parts, for callers off chain (the client's health).
@@ -78,14 +92,26 @@ pub fn price_from_account(
     reserve: &Reserve,
     now: i64,
 ) -> Result<OraclePrice> {
+    Ok(price_or_unusable(key, owner, data, reserve, now)??)
+}
+
+/// `price_from_account` with the account's error (outer) apart from the price's (inner), as
+/// `load_price_or_unusable`.
+pub fn price_or_unusable(
+    key: &Pubkey,
+    owner: &Pubkey,
+    data: &[u8],
+    reserve: &Reserve,
+    now: i64,
+) -> Result<std::result::Result<OraclePrice, BallastError>> {
     let raw = read_raw(key, owner, data, reserve)?;
-    validate(
+    Ok(check_price(
         &raw,
         reserve.config.oracle_max_age_secs,
         reserve.config.oracle_max_confidence_bps,
         reserve.last_oracle_publish_time,
         now,
-    )
+    ))
 }
 
 /// `reserve`'s oracle account decoded, before the price checks (monitors read the publish
@@ -110,29 +136,48 @@ pub fn validate(
     newest_seen: i64,
     now: i64,
 ) -> Result<OraclePrice> {
-    require!(
+    Ok(check_price(
+        raw,
+        max_age_secs,
+        max_confidence_bps,
+        newest_seen,
+        now,
+    )?)
+}
+
+/// `validate`, failing with the bare error code.
+fn check_price(
+    raw: &RawPrice,
+    max_age_secs: u32,
+    max_confidence_bps: u16,
+    newest_seen: i64,
+    now: i64,
+) -> std::result::Result<OraclePrice, BallastError> {
+    let fail = |ok: bool, error: BallastError| if ok { Ok(()) } else { Err(error) };
+    fail(raw.trading, BallastError::OracleNotTrading)?;
+    fail(
         now.saturating_sub(raw.publish_time) <= i64::from(max_age_secs),
-        BallastError::OraclePriceStale
-    );
-    require!(
+        BallastError::OraclePriceStale,
+    )?;
+    fail(
         raw.publish_time >= newest_seen,
-        BallastError::OraclePriceWentBackwards
-    );
-    require!(
+        BallastError::OraclePriceWentBackwards,
+    )?;
+    fail(
         raw.price > 0 && raw.ema_price > 0,
-        BallastError::OraclePriceNotPositive
-    );
-    require!(
+        BallastError::OraclePriceNotPositive,
+    )?;
+    fail(
         (MIN_EXPONENT..=MAX_EXPONENT).contains(&raw.exponent),
-        BallastError::OracleExponentOutOfRange
-    );
+        BallastError::OracleExponentOutOfRange,
+    )?;
     // conf / price <= max_confidence_bps / 10_000, for the spot and for the EMA, compared
     // without division (64x64-bit products: both prices are positive here).
     for (conf, price) in [(raw.conf, raw.price), (raw.ema_conf, raw.ema_price)] {
-        require!(
+        fail(
             wide_product(conf, 10_000) <= wide_product(price as u64, max_confidence_bps.into()),
-            BallastError::OracleConfidenceTooWide
-        );
+            BallastError::OracleConfidenceTooWide,
+        )?;
     }
     Ok(OraclePrice {
         spot: to_fixed(raw.price as u64, raw.exponent)?,
@@ -143,14 +188,14 @@ pub fn validate(
 }
 
 /// `mantissa x 10^exponent` as a `Fixed`; the exponent is already range-checked.
-fn to_fixed(mantissa: u64, exponent: i32) -> Result<Fixed> {
+fn to_fixed(mantissa: u64, exponent: i32) -> std::result::Result<Fixed, BallastError> {
     let shift = (Fixed::DECIMALS as i32 + exponent) as usize; // 0..=24
     let scale = crate::math::POW10[shift];
     let raw = match u64::try_from(scale) {
         Ok(scale) => wide_product(mantissa, scale),
         Err(_) => u128::from(mantissa)
             .checked_mul(scale)
-            .ok_or_else(crate::errors::math_overflow)?,
+            .ok_or(BallastError::MathOverflow)?,
     };
     Ok(Fixed::from_raw(raw))
 }
@@ -176,6 +221,7 @@ mod tests {
             prev_publish_time: NOW - 11,
             ema_price: 140_000_000,
             ema_conf: 140_000,
+            trading: true,
         }
     }
 
@@ -195,6 +241,13 @@ mod tests {
     #[test]
     fn each_failure_has_its_error() {
         let cases: Vec<(RawPrice, BallastError)> = vec![
+            (
+                RawPrice {
+                    trading: false,
+                    ..raw()
+                },
+                BallastError::OracleNotTrading,
+            ),
             (
                 RawPrice {
                     publish_time: NOW - 61,

@@ -54,11 +54,8 @@ pub fn read(owner: &Pubkey, data: &[u8]) -> Result<RawPrice> {
         u32_at(data, offset::ACCOUNT_TYPE) == ACCOUNT_TYPE_PRICE,
         BallastError::LegacyOracleWrongAccountType
     );
-    require!(
-        u32_at(data, offset::AGG_STATUS) == STATUS_TRADING,
-        BallastError::OracleNotTrading
-    );
     Ok(RawPrice {
+        trading: u32_at(data, offset::AGG_STATUS) == STATUS_TRADING,
         price: i64_at(data, offset::AGG_PRICE),
         conf: u64_at(data, offset::AGG_CONF),
         exponent: i32::from_le_bytes(bytes_at(data, offset::EXPONENT)),
@@ -132,6 +129,7 @@ mod tests {
                 prev_publish_time: 1_699_999_998,
                 ema_price: 123_456,
                 ema_conf: 900,
+                trading: true,
             }
         );
         // Mainnet's program owns accounts too; nothing else does.
@@ -189,9 +187,11 @@ mod tests {
             BallastError::LegacyOracleBadVersion.into()
         );
         let mut not_trading = good.clone();
-        not_trading[224] = 2; // halted
+        not_trading[224] = 2; // halted: decoded, and refused as a price
+        let halted = read(&DEVNET, &not_trading).unwrap();
+        assert!(!halted.trading);
         assert_eq!(
-            read(&DEVNET, &not_trading).unwrap_err(),
+            super::super::validate(&halted, 60, 10_000, 0, 1_700_000_000).unwrap_err(),
             BallastError::OracleNotTrading.into()
         );
         // The real product account next to the SOL/USD price: account type 2.

@@ -41,6 +41,7 @@ pub fn read(owner: &Pubkey, data: &[u8], feed_id: &[u8; 32]) -> Result<RawPrice>
         prev_publish_time: i64_at(60),
         ema_price: i64_at(68),
         ema_conf: u64::from_le_bytes(m[76..84].try_into().expect("8 bytes")),
+        trading: true,
     })
 }
 
@@ -90,6 +91,7 @@ mod tests {
                 prev_publish_time: 1_699_999_999,
                 ema_price: 14_900,
                 ema_conf: 11,
+                trading: true,
             }
         );
         let partial = update(VerificationLevel::Partial { num_signatures: 5 });

@@ -53,8 +53,12 @@ pub struct Reserve {
     pub decimals: u8,
     pub bump: u8,
     pub padding: [u8; 6],
+    /// Spot price of the last usable oracle price (published at `last_oracle_publish_time`;
+    /// 0: none yet). When the oracle is unusable, liquidation values a position here to tell
+    /// dust (left out) from a position worth waiting for.
+    pub last_price_sf: Sf,
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 200],
+    pub reserved: [u8; 176],
 }
 
 impl Reserve {

@@ -57,6 +57,10 @@ pub struct ReserveConfig {
     pub flash_loans_enabled: u8,
     /// Explicit padding; must be zero.
     pub padding2: [u8; 5],
+    /// Smallest collateral position an owner may hold, in liquidity base units at the exchange
+    /// rate (0: none): a position must be this big or empty after a pledge or a withdrawal, so
+    /// nobody can pledge dust whose oracle would have to be read by every liquidation.
+    pub min_collateral_amount: u64,
 }
 
 const CURVE_RULE: &str = "rate_curve needs 2 to 8 points, utilization rising from 0 to 10000 \
@@ -171,6 +175,7 @@ pub enum ReserveChange {
         enabled: bool,
         fee_bps: u16,
     },
+    MinCollateralAmount(u64),
     /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
     /// first remaining account and give a live price the reserve's limits accept.
     Oracle {
@@ -218,6 +223,7 @@ impl ReserveChange {
                 next.flash_loans_enabled = u8::from(enabled);
                 next.flash_loan_fee_bps = fee_bps;
             }
+            ReserveChange::MinCollateralAmount(v) => next.min_collateral_amount = v,
             // Not part of the config: `logic::prices::change_oracle` validates and applies it.
             ReserveChange::Oracle { .. } => {}
         }
@@ -262,6 +268,7 @@ pub(crate) mod tests {
             flash_loan_fee_bps: 9,
             flash_loans_enabled: 1,
             padding2: [0; 5],
+            min_collateral_amount: 0,
         }
     }
 

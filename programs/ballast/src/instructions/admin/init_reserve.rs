@@ -159,6 +159,7 @@ pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
         // A reserve is only listed with an oracle that answers now.
         let price = oracle::load_price(&accounts.oracle, &reserve, now)?;
         reserve.last_oracle_publish_time = price.publish_time;
+        reserve.last_price_sf.set(price.spot);
         reserve.check_invariants()?;
     }
     Liquidity {

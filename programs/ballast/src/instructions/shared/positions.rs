@@ -5,7 +5,7 @@
 use {
     crate::{
         errors::BallastError,
-        logic::ReservePricing,
+        logic::{ReservePricing, Unpriced},
         oracle,
         state::{Obligation, Reserve},
     },
@@ -65,9 +65,58 @@ pub fn price_positions<'info>(
     held: &[(Pubkey, &Reserve)],
     now: i64,
 ) -> Result<Vec<ReservePricing>> {
+    price_each(
+        remaining,
+        obligation,
+        market,
+        held,
+        now,
+        |_, _, _, error| Err(error.into()),
+    )
+}
+
+/// `price_positions` for a liquidation: a collateral position whose oracle is unusable now
+/// (the account right, the price refused) comes back unpriced, for the rules to judge; every
+/// debt's price must be usable.
+pub fn price_for_liquidation<'info>(
+    remaining: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    market: &Pubkey,
+    held: &[(Pubkey, &Reserve)],
+    now: i64,
+) -> Result<(Vec<ReservePricing>, Vec<Unpriced>)> {
+    let mut unpriced = Vec::new();
+    let collaterals = usize::from(obligation.collateral_count);
+    let pricing = price_each(
+        remaining,
+        obligation,
+        market,
+        held,
+        now,
+        |position, key, reserve, error| {
+            if position >= collaterals {
+                return Err(error.into());
+            }
+            unpriced.push(Unpriced::new(key, reserve, error, now)?);
+            Ok(())
+        },
+    )?;
+    Ok((pricing, unpriced))
+}
+
+/// Checks the position accounts and prices each position's reserve once; `unusable` decides
+/// what a refused price means (the position's index, the reserve, why).
+fn price_each<'info>(
+    remaining: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    market: &Pubkey,
+    held: &[(Pubkey, &Reserve)],
+    now: i64,
+    mut unusable: impl FnMut(usize, Pubkey, &Reserve, BallastError) -> Result<()>,
+) -> Result<Vec<ReservePricing>> {
     check_position_accounts(remaining, obligation)?;
     let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
-    for pair in remaining.chunks_exact(ACCOUNTS_PER_POSITION) {
+    for (position, pair) in remaining.chunks_exact(ACCOUNTS_PER_POSITION).enumerate() {
         let (reserve_info, oracle_info) = (&pair[0], &pair[1]);
         if let Some(known) = pricing.iter().find(|p| p.reserve == *reserve_info.key) {
             // The same reserve at two positions: the same oracle too.
@@ -78,21 +127,23 @@ pub fn price_positions<'info>(
             );
             continue;
         }
-        if let Some((key, reserve)) = held.iter().find(|(key, _)| key == reserve_info.key) {
-            let price = oracle::load_price(oracle_info, reserve, now)?;
-            pricing.push(ReservePricing::new(*key, reserve, price, now)?);
-            continue;
+        let key = *reserve_info.key;
+        let mut price = |reserve: &Reserve| -> Result<()> {
+            match oracle::load_price_or_unusable(oracle_info, reserve, now)? {
+                Ok(price) => pricing.push(ReservePricing::new(key, reserve, price, now)?),
+                Err(error) => unusable(position, key, reserve, error)?,
+            }
+            Ok(())
+        };
+        match held.iter().find(|(held_key, _)| *held_key == key) {
+            Some((_, reserve)) => price(reserve)?,
+            None => {
+                let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
+                let reserve = loader.load()?;
+                require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
+                price(&reserve)?;
+            }
         }
-        let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
-        let reserve = loader.load()?;
-        require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
-        let price = oracle::load_price(oracle_info, &reserve, now)?;
-        pricing.push(ReservePricing::new(
-            *reserve_info.key,
-            &reserve,
-            price,
-            now,
-        )?);
     }
     Ok(pricing)
 }

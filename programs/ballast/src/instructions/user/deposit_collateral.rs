@@ -4,6 +4,7 @@ use {
         errors::BallastError,
         events::{CollateralDeposited, EventHeader},
         instructions::shared::token::Collateral,
+        logic,
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -51,9 +52,12 @@ impl DepositCollateral<'_> {
 
 pub fn handler(ctx: Context<DepositCollateral>, args: DepositCollateralArgs) -> Result<()> {
     let a = &ctx.accounts;
-    a.obligation
-        .load_mut()?
-        .deposit_collateral(&a.reserve.key(), args.collateral_amount)?;
+    logic::pledge(
+        &mut *a.obligation.load_mut()?,
+        &a.reserve.key(),
+        &*a.reserve.load()?,
+        args.collateral_amount,
+    )?;
     Collateral {
         token_program: &a.collateral_token_program,
     }

@@ -10,7 +10,7 @@ use {
         errors::BallastError,
         events::{BadDebtSocialized, EventHeader, Liquidated},
         instructions::shared::{
-            positions::{price_positions, writable_debt_reserves, ACCOUNTS_PER_POSITION},
+            positions::{price_for_liquidation, writable_debt_reserves, ACCOUNTS_PER_POSITION},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
         logic::liquidate::{self as rules, Held, Order},
@@ -108,7 +108,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         let (positions, payout_accounts) = ctx
             .remaining_accounts
             .split_at(count.min(ctx.remaining_accounts.len()));
-        let pricing = price_positions(
+        let (pricing, unpriced) = price_for_liquidation(
             positions,
             obligation,
             &a.market.key(),
@@ -147,6 +147,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             },
             &mut debts,
             &pricing,
+            &unpriced,
             &Order {
                 max_repay,
                 min_payout: args.min_payout,

@@ -82,9 +82,12 @@ pub fn handler(ctx: Context<Supply>, args: SupplyArgs) -> Result<()> {
         logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, received)?;
         reserve.check_invariants()?;
-        a.obligation
-            .load_mut()?
-            .deposit_collateral(&a.reserve.key(), collateral)?;
+        logic::pledge(
+            &mut *a.obligation.load_mut()?,
+            &a.reserve.key(),
+            reserve,
+            collateral,
+        )?;
         collateral
     };
     liquidity.transfer_in(&a.user_liquidity, &a.liquidity_vault, &a.owner, args.amount)?;

@@ -82,6 +82,7 @@ pub fn handler<'info>(
         logic::withdraw_collateral(
             obligation,
             &reserve_key,
+            &*a.reserve.load()?,
             args.collateral_amount,
             pricing.as_deref(),
         )?
