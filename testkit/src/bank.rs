@@ -293,7 +293,17 @@ impl Transport for Bank {
         state.sent.insert(signature);
         state.known.extend(tx.message.account_keys.iter().copied());
         let payer = tx.message.account_keys[0];
-        let processed = state.ctx.banks_client.process_transaction(tx).await;
+        // Executed on the working bank at once: `process_transaction` would hand it to the
+        // server's sender and poll for its status, a tick's sleep per transaction.
+        let processed = match state
+            .ctx
+            .banks_client
+            .process_transaction_with_metadata(tx)
+            .await
+        {
+            Ok(done) => done.result.map_err(BanksClientError::TransactionError),
+            Err(e) => Err(e),
+        };
         if let Some((name, accounts, clock)) = recording {
             let result = match &processed {
                 Ok(()) => Ok(()),
