@@ -286,6 +286,64 @@ async fn attack_11_borrow_repay_loop_never_profits() {
     }
 }
 
+/// #11 with time passing: fifty borrow(1) / a month / repay(1) round trips against a pool half
+/// lent out (about 5% a year). Each month's interest on the 1-unit debt is a fraction of a unit;
+/// repaying 1 removes exactly 1, so the fractions stay owed and add up, and closing the debt
+/// costs them rounded up. The borrower pays for every second of the loan.
+#[tokio::test]
+async fn attack_11_borrow_repay_loop_with_time_passing_never_profits() {
+    let (mut m, usdc, sol) = TestMarket::standard().await;
+    let lender = m.new_user().await;
+    m.fund(&lender, usdc, 1_000 * USDC).await;
+    m.try_deposit(&lender, usdc, 1_000 * USDC).await.unwrap();
+    let (whale, attacker) = (m.new_user().await, m.new_user().await);
+    for user in [&whale, &attacker] {
+        m.fund(user, sol, 100_000_000_000).await;
+        m.try_supply(user, sol, 100_000_000_000).await.unwrap();
+    }
+    m.try_borrow(&whale, usdc, 500 * USDC).await.unwrap();
+    let k = m.keys(usdc);
+    let wallet = attacker.account(&k.liquidity_mint);
+    let owed = |o: &ballast::state::Obligation, index| {
+        o.borrows()
+            .iter()
+            .find(|p| p.reserve == k.address)
+            .map_or(Fixed::ZERO, |p| p.debt(index).unwrap())
+    };
+    let mut expected = Fixed::ZERO;
+    for _ in 0..50 {
+        m.try_borrow(&attacker, usdc, 1).await.unwrap();
+        let at_borrow = m.reserve_state(usdc).await.liquidity.index();
+        expected = expected.checked_add(Fixed::from_u64(1)).unwrap();
+        m.advance_time(30 * 86_400).await;
+        m.try_repay(&attacker, &attacker, usdc, 1).await.unwrap();
+        let index = m.reserve_state(usdc).await.liquidity.index();
+        // The month's interest, rounded up, then exactly one unit off.
+        expected = expected
+            .mul_div_ceil(index, at_borrow)
+            .unwrap()
+            .checked_sub(Fixed::from_u64(1))
+            .unwrap();
+        assert_eq!(owed(&m.obligation_state(&attacker).await, index), expected);
+        assert_eq!(
+            m.balance(&wallet).await,
+            0,
+            "received exactly what was repaid"
+        );
+    }
+    // Fifty months of 5% on one unit: about 0.2 of a unit owed, paid as one whole unit.
+    assert!(
+        expected > Fixed::from_bps(1_000) && expected < Fixed::ONE,
+        "{expected}"
+    );
+    m.fund(&attacker, usdc, 1).await;
+    m.try_repay(&attacker, &attacker, usdc, u64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(m.balance(&wallet).await, 0);
+    assert_eq!(m.obligation_state(&attacker).await.borrow_count, 0);
+}
+
 /// #12: the first depositor makes a tiny deposit and donates straight to the vault; a victim
 /// then deposits and still gets a fair share, because the reserve tracks its own liquidity and
 /// starts with a locked seed.
