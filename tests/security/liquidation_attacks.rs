@@ -28,13 +28,7 @@ async fn indebted() -> (TestMarket, ReserveId, ReserveId, User, User) {
 
 /// SOL's oracle at `spot` and `ema` USD.
 async fn sol_at(m: &mut TestMarket, sol: ReserveId, spot: i64, ema: i64) {
-    let mut price = m.reserve(sol).price;
-    price.publish_time = m.now().await;
-    price.prev_publish_time = price.publish_time - 1;
-    (price.price, price.ema_price) = (spot * USD, ema * USD);
-    price.conf = price.price.unsigned_abs() / 1_000;
-    price.ema_conf = price.ema_price.unsigned_abs() / 1_000;
-    m.set_oracle(sol, price).await;
+    m.set_prices(sol, spot * USD, ema * USD).await;
 }
 
 /// #26, finding 1: the V of a dip. SOL is back at $100 but its EMA still says $85. At the

@@ -318,9 +318,16 @@ impl TestMarket {
 
     /// Publishes `price` (spot and EMA) for a reserve, now.
     pub async fn set_price(&mut self, reserve: ReserveId, price: i64) {
+        self.set_prices(reserve, price, price).await;
+    }
+
+    /// Publishes a `spot` price and an `ema` for a reserve, now (confidence 0.1% of each).
+    pub async fn set_prices(&mut self, reserve: ReserveId, spot: i64, ema: i64) {
         let now = self.now().await;
         let r = &self.reserves[reserve.0];
-        let update = PythPrice::new(r.feed_id, price, PRICE_EXPONENT, now);
+        let mut update = PythPrice::new(r.feed_id, spot, PRICE_EXPONENT, now);
+        update.ema_price = ema;
+        update.ema_conf = ema.unsigned_abs() / 1_000;
         self.set_oracle(reserve, update).await;
     }
 
