@@ -115,4 +115,38 @@ mod tests {
         assert_eq!(r.liquidity.exchange_rate().unwrap(), Fixed::from_bps(8_500));
         assert_eq!(o.borrow_count, 0);
     }
+
+    #[test]
+    fn unclaimed_fees_never_outgrow_what_is_left() {
+        // 100 available, 400 lent, 150 of it the protocol's unclaimed fees. Writing off 380 of
+        // the 400 leaves 120 in the pool: the fees' claim is cut to all of it, 120.
+        let mut r = Reserve::zeroed();
+        r.locked_collateral = 1;
+        r.liquidity.available_amount = 100;
+        r.liquidity.collateral_supply = 1_000;
+        r.liquidity.borrowed_amount_sf.set(Fixed::from_u64(400));
+        r.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        r.liquidity
+            .accumulated_protocol_fees_sf
+            .set(Fixed::from_u64(150));
+        let key = Pubkey::new_unique();
+        let mut o = Obligation::zeroed();
+        o.add_debt(&key, Fixed::from_u64(380), Fixed::ONE).unwrap();
+        assert_eq!(
+            write_off(&mut r, &key, &mut o, 0).unwrap().debt,
+            Fixed::from_u64(380)
+        );
+        assert_eq!(r.liquidity.protocol_fees(), Fixed::from_u64(120));
+        assert_eq!(r.liquidity.exchange_rate().unwrap(), Fixed::ZERO);
+        // A smaller loss leaves the fees as they were.
+        let mut r2 = r;
+        r2.liquidity.borrowed_amount_sf.set(Fixed::from_u64(400));
+        r2.liquidity
+            .accumulated_protocol_fees_sf
+            .set(Fixed::from_u64(150));
+        let mut o = Obligation::zeroed();
+        o.add_debt(&key, Fixed::from_u64(100), Fixed::ONE).unwrap();
+        write_off(&mut r2, &key, &mut o, 0).unwrap();
+        assert_eq!(r2.liquidity.protocol_fees(), Fixed::from_u64(150));
+    }
 }

@@ -334,6 +334,23 @@ mod tests {
     }
 
     #[test]
+    fn for_liquidation_values_everything_at_spot() {
+        // The same obligation as above, valued as liquidation values it: 3 SOL at 100 (not
+        // 90), 120 USDC at 1 (not 1.02).
+        let sol = pricing(7_500, 8_000, 10_000, 15_000, price(100, 90));
+        let usdc = pricing(8_000, 8_500, 12_500, 10_000, price(1, 2));
+        let mut o = Obligation::zeroed();
+        o.deposit_collateral(&sol.reserve, 2_000_000).unwrap();
+        o.add_debt(&usdc.reserve, Fixed::from_u64(100_000_000), Fixed::ONE)
+            .unwrap();
+        let h = Health::for_liquidation(&o, &[sol, usdc]).unwrap();
+        assert_eq!(h.collateral_value, Fixed::from_u64(300));
+        assert_eq!(h.liquidation_limit, Fixed::from_u64(240));
+        assert_eq!(h.debt_value, Fixed::from_u64(120));
+        assert_eq!(h.weighted_debt_value, Fixed::from_u64(150));
+    }
+
+    #[test]
     fn missing_pricing_is_an_error() {
         let mut o = Obligation::zeroed();
         o.deposit_collateral(&Pubkey::new_unique(), 1).unwrap();
