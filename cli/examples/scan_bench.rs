@@ -109,7 +109,7 @@ fn main() {
     let positions: usize = accounts
         .iter()
         .map(|(a, acc)| {
-            value(a, acc, &pricing)
+            value(a, acc, (&pricing, &[]), Fixed::ONE)
                 .unwrap()
                 .obligation
                 .position_reserves()
@@ -122,7 +122,13 @@ fn main() {
         let start = Instant::now();
         liquidatable = 0;
         for (address, account) in &accounts {
-            let valued = value(black_box(address), black_box(account), &pricing).unwrap();
+            let valued = value(
+                black_box(address),
+                black_box(account),
+                (&pricing, &[]),
+                Fixed::ONE,
+            )
+            .unwrap();
             liquidatable += usize::from(valued.is_liquidatable());
         }
         best = best.min(start.elapsed().as_secs_f64());

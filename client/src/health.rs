@@ -4,7 +4,7 @@
 use {
     crate::{fetch, ClientError, Transport},
     ballast::{
-        logic::{Health, ReservePricing},
+        logic::{unpriced::without_unpriced, Health, ReservePricing, Unpriced},
         oracle,
         state::{Obligation, Reserve},
     },
@@ -19,14 +19,33 @@ pub async fn price_reserve(
     reserve: &Reserve,
     now: i64,
 ) -> Result<ReservePricing, ClientError> {
+    price_or_unpriced(transport, address, reserve, now)
+        .await?
+        .map_err(|u| ClientError::Oracle {
+            reserve: *address,
+            error: u.error.into(),
+        })
+}
+
+/// `price_reserve`, or, when the oracle account is the reserve's but its price is unusable now
+/// (stale, too wide, not trading), the reserve at its last usable price (`Unpriced`).
+pub async fn price_or_unpriced(
+    transport: &impl Transport,
+    address: &Pubkey,
+    reserve: &Reserve,
+    now: i64,
+) -> Result<Result<ReservePricing, Unpriced>, ClientError> {
     let oracle_key = reserve.oracle.account;
     let oracle = fetch::account(transport, &oracle_key).await?;
-    let price = oracle::price_from_account(&oracle_key, &oracle.owner, &oracle.data, reserve, now)
+    let read = oracle::price_or_unusable(&oracle_key, &oracle.owner, &oracle.data, reserve, now)
         .map_err(|error| ClientError::Oracle {
             reserve: *address,
             error,
         })?;
-    Ok(ReservePricing::new(*address, reserve, price, now)?)
+    Ok(match read {
+        Ok(price) => Ok(ReservePricing::new(*address, reserve, price, now)?),
+        Err(error) => Err(Unpriced::new(*address, reserve, error, now)?),
+    })
 }
 
 /// An obligation with every position's reserve priced (and any other reserve the caller
@@ -36,8 +55,12 @@ pub struct ObligationHealth {
     pub obligation: Obligation,
     /// Each position's reserve once, then the added ones.
     pub reserves: Vec<(Pubkey, Reserve)>,
-    /// One per reserve, in the same order.
+    /// One per reserve with a usable price, in the same order.
     pub pricing: Vec<ReservePricing>,
+    /// Collateral reserves whose oracle is unusable now, at their last usable price. A
+    /// liquidation leaves such a position out when it is dust there and otherwise waits.
+    pub unpriced: Vec<Unpriced>,
+    /// Health with the unpriced collateral counted as worth nothing.
     pub health: Health,
     /// The cluster time the prices were read at.
     pub now: i64,
@@ -59,21 +82,35 @@ pub async fn obligation_health_with(
 ) -> Result<ObligationHealth, ClientError> {
     let obligation = fetch::obligation(transport, address).await?;
     let now = transport.clock().await?.unix_timestamp;
-    let mut pricing: Vec<ReservePricing> = Vec::new();
-    let mut reserves = Vec::new();
+    let (mut pricing, mut unpriced) = (Vec::new(), Vec::new());
+    let mut reserves: Vec<(Pubkey, Reserve)> = Vec::new();
     for reserve in obligation.position_reserves().chain(extra) {
-        if pricing.iter().any(|p| p.reserve == *reserve) {
+        if reserves.iter().any(|(k, _)| k == reserve) {
             continue;
         }
         let state = fetch::reserve(transport, reserve).await?;
-        pricing.push(price_reserve(transport, reserve, &state, now).await?);
+        // Only collateral may go unpriced: every debt, and a reserve about to be borrowed,
+        // needs a usable price.
+        let collateral_only =
+            obligation.find_collateral(reserve).is_some() && !extra.contains(reserve);
+        match price_or_unpriced(transport, reserve, &state, now).await? {
+            Ok(p) => pricing.push(p),
+            Err(u) if collateral_only => unpriced.push(u),
+            Err(u) => {
+                return Err(ClientError::Oracle {
+                    reserve: *reserve,
+                    error: u.error.into(),
+                })
+            }
+        }
         reserves.push((*reserve, state));
     }
-    let health = Health::of(&obligation, &pricing)?;
+    let health = Health::of(&without_unpriced(&obligation, &unpriced)?, &pricing)?;
     Ok(ObligationHealth {
         obligation,
         reserves,
         pricing,
+        unpriced,
         health,
         now,
     })

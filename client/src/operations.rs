@@ -8,7 +8,7 @@ use {
         logic::{
             self,
             liquidate::{Held, Order, Outcome},
-            ReservePricing,
+            ReservePricing, Unpriced,
         },
         math::Fixed,
         state::{LiquidationPayout, MarketConfig, Reserve},
@@ -40,6 +40,20 @@ impl ObligationHealth {
                     p.price,
                     now,
                 )?)
+            })
+            .collect()
+    }
+
+    /// The unpriced collateral at its last usable price with interest projected to `now`.
+    fn unpriced_at(&self, now: i64) -> Result<Vec<Unpriced>, ClientError> {
+        self.unpriced
+            .iter()
+            .map(|u| {
+                let key = u.pricing.reserve;
+                Ok(Unpriced {
+                    pricing: ReservePricing::new(key, self.reserve(&key)?, u.pricing.price, now)?,
+                    error: u.error,
+                })
             })
             .collect()
     }
@@ -113,7 +127,7 @@ impl ObligationHealth {
         payout: LiquidationPayout,
         budget: impl Fn(&Pubkey) -> u64,
     ) -> Result<PlannedLiquidation, ClientError> {
-        let pricing = self.pricing_at(now)?;
+        let (pricing, unpriced) = (self.pricing_at(now)?, self.unpriced_at(now)?);
         let mut best: Option<PlannedLiquidation> = None;
         let mut first_error = None;
         for debt in self.obligation.borrows() {
@@ -121,7 +135,7 @@ impl ObligationHealth {
                 let (repay_key, withdraw_key) = (debt.reserve, collateral.reserve);
                 let planned = self.liquidation(
                     (repay_key, withdraw_key),
-                    &pricing,
+                    (&pricing, &unpriced),
                     market,
                     now,
                     Order {
@@ -149,7 +163,7 @@ impl ObligationHealth {
     fn liquidation(
         &self,
         (repay_key, withdraw_key): (Pubkey, Pubkey),
-        pricing: &[ReservePricing],
+        (pricing, unpriced): (&[ReservePricing], &[Unpriced]),
         market: &MarketConfig,
         now: i64,
         order: Order,
@@ -185,8 +199,7 @@ impl ObligationHealth {
             },
             &mut debts,
             pricing,
-            // Planned only when every position has a usable price.
-            &[],
+            unpriced,
             &order,
             market,
             now,
@@ -304,6 +317,7 @@ mod tests {
             obligation,
             reserves: reserves.iter().map(|(k, r, _)| (*k, *r)).collect(),
             pricing,
+            unpriced: Vec::new(),
             now: 0,
         }
     }

@@ -152,6 +152,7 @@ fn is_race(e: &LiquidationFailure) -> bool {
         Some(
             BallastError::ObligationHealthy
                 | BallastError::LiquidationGracePeriod
+                | BallastError::CollateralPriceUnavailable
                 | BallastError::LiquidationBelowMinimum
         )
     )

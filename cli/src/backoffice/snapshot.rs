@@ -6,7 +6,12 @@ use {
         Transport,
     },
     ballast::{
-        logic::{Health, ReservePricing},
+        logic::{
+            liquidate::LiquidationPolicy,
+            unpriced::{counted_positions, without_unpriced},
+            Health, ReservePricing, Unpriced,
+        },
+        math::Fixed,
         oracle,
         state::{Market, Obligation, Reserve},
     },
@@ -21,6 +26,9 @@ pub struct PricedReserve {
     pub reserve: Reserve,
     /// `Err`: why the program would refuse the oracle now (stale, too wide, ...).
     pub pricing: Result<ReservePricing, String>,
+    /// When the oracle account is right but its price unusable now: the reserve at its last
+    /// usable price, for liquidation's dust rule.
+    pub unpriced: Option<Unpriced>,
     /// The oracle's publish time, even when the price is refused; `None` if unreadable.
     pub publish_time: Option<i64>,
 }
@@ -29,8 +37,10 @@ pub struct PricedReserve {
 pub struct ValuedObligation {
     pub address: Pubkey,
     pub obligation: Obligation,
-    /// At the neutral prices liquidation uses (each reserve's validated spot). `Err`: a
-    /// position's reserve has no usable price (or is not in the market).
+    /// At the neutral prices liquidation uses (each reserve's validated spot), without
+    /// collateral liquidation would leave out (dust whose price is unusable). `Err`: a debt's
+    /// reserve has no usable price (or is not in the market), or collateral worth more than dust
+    /// has none (liquidation waits).
     pub health: Result<Health, String>,
 }
 
@@ -71,10 +81,12 @@ impl Snapshot {
             .iter()
             .filter_map(|r| r.pricing.as_ref().ok().map(ReservePricing::at_spot))
             .collect();
+        let unpriced: Vec<Unpriced> = reserves.iter().filter_map(|r| r.unpriced).collect();
+        let dust = LiquidationPolicy::from(&state.config).dust_value;
         let progress = progress_bar(accounts.len());
         let mut obligations = Vec::with_capacity(accounts.len());
         for (address, account) in &accounts {
-            obligations.push(value(address, account, &pricing)?);
+            obligations.push(value(address, account, (&pricing, &unpriced), dust)?);
             progress.inc(1);
         }
         progress.finish_and_clear();
@@ -109,19 +121,27 @@ impl Snapshot {
     /// position's reserve has no usable price.
     pub fn priced(&self, o: &ValuedObligation) -> Option<ObligationHealth> {
         let mut reserves: Vec<(Pubkey, Reserve)> = Vec::new();
-        let mut pricing = Vec::new();
+        let (mut pricing, mut unpriced) = (Vec::new(), Vec::new());
         for key in o.obligation.position_reserves() {
             if reserves.iter().any(|(k, _)| k == key) {
                 continue;
             }
-            pricing.push(*self.pricing_of(key)?);
-            reserves.push((*key, self.reserve(key)?.reserve));
+            let r = self.reserve(key)?;
+            match (self.pricing_of(key), r.unpriced) {
+                (Some(p), _) => pricing.push(*p),
+                // Collateral only: a debt needs a usable price.
+                (None, Some(u)) if o.obligation.find_borrow(key).is_none() => unpriced.push(u),
+                (None, _) => return None,
+            }
+            reserves.push((*key, r.reserve));
         }
+        let counted = without_unpriced(&o.obligation, &unpriced).ok()?;
         Some(ObligationHealth {
-            health: Health::of(&o.obligation, &pricing).ok()?,
+            health: Health::of(&counted, &pricing).ok()?,
             obligation: o.obligation,
             reserves,
             pricing,
+            unpriced,
             now: self.now,
         })
     }
@@ -147,28 +167,43 @@ pub fn price(
         None => (Err(format!("oracle account {key} not found")), None),
         Some(a) => {
             let raw = oracle::read_raw(&key, &a.owner, &a.data, &reserve);
-            let pricing = oracle::price_from_account(&key, &a.owner, &a.data, &reserve, now)
-                .and_then(|p| ReservePricing::new(address, &reserve, p, now))
-                .map_err(|e| e.to_string());
-            (pricing, raw.ok().map(|r| r.publish_time))
+            let read = oracle::price_or_unusable(&key, &a.owner, &a.data, &reserve, now);
+            let (pricing, unpriced) = match read {
+                Ok(Ok(p)) => (ReservePricing::new(address, &reserve, p, now), None),
+                Ok(Err(e)) => (Err(e.into()), Unpriced::new(address, &reserve, e, now).ok()),
+                Err(e) => (Err(e), None),
+            };
+            return PricedReserve {
+                address,
+                reserve,
+                pricing: pricing.map_err(|e| e.to_string()),
+                unpriced,
+                publish_time: raw.ok().map(|r| r.publish_time),
+            };
         }
     };
     PricedReserve {
         address,
         reserve,
         pricing,
+        unpriced: None,
         publish_time,
     }
 }
 
-/// Decodes an obligation account and values it with `pricing` (the hot path of a scan).
+/// Decodes an obligation account and values it with `pricing` (the hot path of a scan), as
+/// liquidation would: collateral in `unpriced` left out when it is under `dust` at its last
+/// usable price.
 pub fn value(
     address: &Pubkey,
     account: &Account,
-    pricing: &[ReservePricing],
+    (pricing, unpriced): (&[ReservePricing], &[Unpriced]),
+    dust: Fixed,
 ) -> Result<ValuedObligation, ClientError> {
     let obligation = decode_obligation(address, account)?;
-    let health = Health::of(&obligation, pricing).map_err(|e| e.to_string());
+    let health = counted_positions(&obligation, unpriced, None, dust)
+        .and_then(|counted| Health::of(&counted, pricing))
+        .map_err(|e| e.to_string());
     Ok(ValuedObligation {
         address: *address,
         obligation,

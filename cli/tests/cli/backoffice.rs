@@ -594,3 +594,68 @@ async fn an_obligation_healthy_at_spot_is_not_a_candidate_whatever_the_ema() {
         (0, 0, 0, 0)
     );
 }
+
+/// Finding 2 of issue 12 from the liquidator's side: bob pledged 0.5 JUP ($0.50) beside his 10
+/// SOL, and JUP's feed has been silent for two minutes. The program leaves such dust out of a
+/// liquidation, and so do the snapshot and the planner: when SOL falls, the reference
+/// liquidator takes him like any other, and the dust stays where it was.
+#[tokio::test]
+async fn dust_on_a_dead_feed_does_not_hide_an_obligation_from_the_liquidator() {
+    use ballast_cli::backoffice::{liquidator::pass, LiquidatorConfig};
+    let mut h = Harness::with_market().await;
+    let jup = h.asset("JUP", 6, 100_000_000).await;
+    let (mint, oracle) = (
+        h.assets[jup].mint.to_string(),
+        h.assets[jup].oracle.to_string(),
+    );
+    h.give(&h.admin, jup, USDC).await;
+    h.ok(
+        &h.admin,
+        &[
+            "reserve", "add", "--mint", &mint, "--oracle", &oracle, "--preset", "volatile",
+        ],
+    )
+    .await;
+    let alice = h.user("alice").await;
+    h.give(&alice, 0, 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    let bob = h.user("bob").await;
+    h.give(&bob, 1, 10 * SOL).await;
+    h.give(&bob, jup, USDC / 2).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+    h.ok(&bob, &["supply", "JUP", "0.5"]).await;
+    h.ok(&bob, &["borrow", "USDC", "1100"]).await;
+    h.set_price_aged(jup, 100_000_000, 120).await;
+    // SOL at $130: $1,040 against $1,100.
+    h.set_price(1, 13_000_000_000).await;
+    let snapshot = Snapshot::take(&h.bank, &h.market.unwrap()).await.unwrap();
+    let bob_o = snapshot
+        .obligations
+        .iter()
+        .find(|o| o.obligation.owner == bob.key())
+        .unwrap();
+    assert!(bob_o.is_liquidatable());
+    let liz = h.user("liz").await;
+    h.give(&liz, 0, 1_000 * USDC).await;
+    let done = pass(
+        &h.bank,
+        &snapshot,
+        &liz.keypair,
+        &LiquidatorConfig::default(),
+    )
+    .await;
+    assert_eq!(
+        (done.unhealthy, done.liquidated, done.skipped, done.errors),
+        (1, 1, 0, 0)
+    );
+    // Half of the $1,100 at the bonus the health asks for (1 - 1,040 / 1,100 = 5.45%): $580
+    // of SOL at $130.
+    assert_eq!(
+        (done.done[0].repaid, done.done[0].seized),
+        (550 * USDC, 4_461_538_461)
+    );
+    let o = h.obligation(&bob.key()).await;
+    let jup_reserve = h.reserve_key("JUP");
+    let dust = o.collaterals().iter().find(|c| c.reserve == jup_reserve);
+    assert_eq!(dust.map(|c| c.deposited_amount), Some(USDC / 2));
+}

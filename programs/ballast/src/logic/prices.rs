@@ -151,6 +151,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_new_oracle_starts_its_own_history() {
+        let mut r = Reserve::zeroed();
+        r.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        observe_price(&mut r, &price(5_000, 4_999), 600);
+        let new = OracleConfig {
+            account: Pubkey::new_unique(),
+            feed_id: [7; 32],
+            source: 0,
+            padding: [0; 7],
+        };
+        // The candidate is the reserve with the new oracle and no publish time seen: a new
+        // feed's first price may be older than the old feed's last.
+        let candidate = with_oracle(&r, new);
+        assert_eq!(candidate.oracle, new);
+        assert_eq!(candidate.last_oracle_publish_time, 0);
+        assert_eq!(candidate.liquidity, r.liquidity);
+        change_oracle(&mut r, &candidate, &price(4_990, 4_989), 5_010);
+        assert_eq!(r.oracle, new);
+        assert_eq!(
+            (r.last_oracle_publish_time, r.oracle_recovered_at),
+            (4_990, 5_010)
+        );
+        assert_eq!(r.last_price_sf.get(), Fixed::from_u64(4_990));
+    }
+
+    #[test]
     fn grace_period_counts_from_the_later_of_the_recorded_and_the_visible_recovery() {
         let grace = |pricing: &[ReservePricing], now| check_grace_period(pricing, 60, 300, now);
         let waiting = Err(BallastError::LiquidationGracePeriod.into());

@@ -40,28 +40,42 @@ impl Unpriced {
 
 /// `obligation` as liquidation counts it: without the collateral positions in `unpriced` worth
 /// less than `dust_value` at their last usable price. Refuses while the seized collateral
-/// (`withdraw`) has no usable price (with its oracle's error), or another unpriced position is
-/// worth `dust_value` or more, or never had a usable price (`CollateralPriceUnavailable`).
-pub(super) fn counted_positions(
+/// (`withdraw`, if one is chosen) has no usable price (with its oracle's error), or another
+/// unpriced position is worth `dust_value` or more, or never had a usable price
+/// (`CollateralPriceUnavailable`).
+pub fn counted_positions(
     obligation: &Obligation,
     unpriced: &[Unpriced],
-    withdraw: &Pubkey,
+    withdraw: Option<&Pubkey>,
     dust_value: Fixed,
 ) -> Result<Obligation> {
-    let mut counted = *obligation;
     for u in unpriced {
         let key = &u.pricing.reserve;
         let Some(index) = obligation.find_collateral(key) else {
             continue;
         };
-        if key == withdraw {
+        if Some(key) == withdraw {
             return Err(u.error.into());
         }
         let deposited = obligation.collaterals()[index].deposited_amount;
         let dust =
             !u.pricing.price.spot.is_zero() && u.pricing.collateral_value(deposited)? < dust_value;
         require!(dust, BallastError::CollateralPriceUnavailable);
-        counted.withdraw_collateral(key, deposited)?;
+    }
+    without_unpriced(obligation, unpriced)
+}
+
+/// `obligation` without its collateral positions in `unpriced`: that collateral counted as
+/// worth nothing (what an off-chain view of health can say about it before a liquidation
+/// decides whether it is dust).
+pub fn without_unpriced(obligation: &Obligation, unpriced: &[Unpriced]) -> Result<Obligation> {
+    let mut counted = *obligation;
+    for u in unpriced {
+        let key = &u.pricing.reserve;
+        if let Some(index) = counted.find_collateral(key) {
+            let deposited = counted.collaterals()[index].deposited_amount;
+            counted.withdraw_collateral(key, deposited)?;
+        }
     }
     Ok(counted)
 }

@@ -320,6 +320,30 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_whole_number_denominator_is_a_division_by_zero() {
+        // Both paths: 32-bit factors and wider ones.
+        for n in [3u64, u64::MAX] {
+            assert_eq!(
+                Fixed::ONE.mul_div_int_floor(n, 0).unwrap_err(),
+                crate::errors::BallastError::DivisionByZero.into()
+            );
+        }
+        // 2 x 10^-18 x 3 / 4 = 1.5 x 10^-18: down to 1, up to 2.
+        assert_eq!(
+            Fixed::from_raw(2).mul_div_int_floor(3, 4),
+            Ok(Fixed::from_raw(1))
+        );
+        assert_eq!(
+            Fixed::from_raw(3).mul_bps_ceil(5_000),
+            Ok(Fixed::from_raw(2))
+        );
+        assert_eq!(
+            Fixed::from_raw(3).mul_bps_floor(5_000),
+            Ok(Fixed::from_raw(1))
+        );
+    }
+
+    #[test]
     fn overflow_and_division_by_zero_are_errors() {
         let big = Fixed::from_raw(u128::MAX);
         assert!(big.mul_floor(f(2)).is_err());
@@ -380,6 +404,34 @@ mod tests {
     }
 
     proptest! {
+        /// Basis points and whole-number factors (the cheap 32-bit path and the general one)
+        /// against a 256-bit reference, both roundings.
+        #[test]
+        fn small_factor_products_round_as_named(
+            a in any::<u128>(), n in any::<u64>(), d in 1..u64::MAX, bps in 0..=20_000u64
+        ) {
+            let exact = |n: u64, d: u64| {
+                let p = U256::from(a) * U256::from(n);
+                (p / U256::from(d), p % U256::from(d) != U256::zero())
+            };
+            for (n, d) in [(n, d), (n as u32 as u64, (d as u32).max(1) as u64)] {
+                let (q, _) = exact(n, d);
+                if q <= U256::from(u128::MAX) {
+                    let floor = Fixed::from_raw(a).mul_div_int_floor(n, d).unwrap();
+                    prop_assert_eq!(U256::from(floor.raw()), q);
+                }
+            }
+            let (q, inexact) = exact(bps, 10_000);
+            if q < U256::from(u128::MAX - 1) {
+                let (lo, hi) = (
+                    Fixed::from_raw(a).mul_bps_floor(bps).unwrap(),
+                    Fixed::from_raw(a).mul_bps_ceil(bps).unwrap(),
+                );
+                prop_assert_eq!(U256::from(lo.raw()), q);
+                prop_assert_eq!(hi.raw() - lo.raw(), u128::from(inexact));
+            }
+        }
+
         #[test]
         fn floor_never_exceeds_ceil_and_they_differ_by_at_most_one_raw_unit(
             a in any::<u64>(), b in 1..u128::MAX, c in 1..u128::MAX

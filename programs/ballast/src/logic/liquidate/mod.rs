@@ -118,7 +118,7 @@ pub fn liquidate(
     now: i64,
 ) -> Result<Outcome> {
     let policy = LiquidationPolicy::from(market);
-    let counted = counted_positions(obligation, unpriced, &withdraw.key, policy.dust_value)?;
+    let counted = counted_positions(obligation, unpriced, Some(&withdraw.key), policy.dust_value)?;
     for (key, reserve) in [
         (repay.key, &mut *repay.reserve),
         (withdraw.key, &mut *withdraw.reserve),
