@@ -297,6 +297,17 @@ mod tests {
     }
 
     #[test]
+    fn a_top_limb_equal_to_the_divisor_is_divided_not_kept() {
+        // x = d x 2^64 (and the same once shifted: d with leading zeros): the top limb equals
+        // the normalized divisor, so the quotient's high digit is 1, not 0.
+        for d in [u64::MAX, 1 << 63, 3 << 62, 12_345, 1] {
+            let x = u128::from(d) << 64;
+            assert_eq!(div_rem_u64(x, d), (1 << 64, 0), "{d}");
+            assert_eq!(div_rem_u64(x + 7, d), (x / u128::from(d) + 7 / u128::from(d), (7 % d)));
+        }
+    }
+
+    #[test]
     fn edges() {
         for (a, b, d) in [
             (0, 0, 1),
@@ -310,6 +321,18 @@ mod tests {
             (1u128 << 127, 2, (1u128 << 64) + 1),
             (10u128.pow(30), 10u128.pow(20), 10u128.pow(27)),
             (10u128.pow(18), 10u128.pow(18), 1),
+            // Quotients of 2^192 and 2^255 over a one-limb divisor: one non-zero digit above
+            // the 128 bits, whichever it is, means no result.
+            (1u128 << 96, 1u128 << 96, 1),
+            (1u128 << 127, 1u128 << 64, 1),
+            (1u128 << 127, 1u128 << 127, 2),
+            // d x 2^64 / d for two-limb divisors: the top two limbs equal the divisor, so the
+            // high quotient digit is 1.
+            ((1u128 << 127) | 5, 1u128 << 64, (1u128 << 127) | 5),
+            ((1u128 << 64) + 12_345, 1u128 << 64, (1u128 << 64) + 12_345),
+            // A digit estimate of 5 from an exact top division (remainder 0) against a low
+            // divisor limb of 2^64 - 1: corrected once, to 4, and no further.
+            (5u128 << 63, 1u128 << 64, (1u128 << 127) + (1u128 << 64) - 1),
         ] {
             assert_eq!(mul_div_rem(a, b, d), expected(a, b, d), "{a} * {b} / {d}");
         }
