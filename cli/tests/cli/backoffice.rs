@@ -2,7 +2,9 @@
 //! positions, a SOL crash, alerts (also to a loopback webhook), one liquidator pass.
 use {
     crate::harness::{Harness, User, SOL, USDC},
-    ballast_cli::backoffice::{Alert, Monitor, Snapshot, Thresholds},
+    ballast_cli::backoffice::{
+        liquidator::PassSummary, snapshot::ValuedObligation, Alert, Monitor, Snapshot, Thresholds,
+    },
     ballast_client::Transport,
     http_body_util::{BodyExt, Full},
     hyper::{body::Bytes, server::conn::http1, service::service_fn, Response},
@@ -552,12 +554,26 @@ async fn monitor_thresholds_come_from_flags_or_a_file() {
     assert!(err.contains("unknown field `health_warning`"), "{err}");
 }
 
+/// `user`'s obligation in `snapshot`.
+fn of<'a>(snapshot: &'a Snapshot, user: &User) -> &'a ValuedObligation {
+    snapshot
+        .obligations
+        .iter()
+        .find(|o| o.obligation.owner == user.key())
+        .unwrap()
+}
+
+/// One liquidator pass over `snapshot` by liz, who holds 1,000 USDC.
+async fn liz_passes(h: &Harness, snapshot: &Snapshot) -> PassSummary {
+    let liz = h.user("liz").await;
+    h.give(&liz, 0, 1_000 * USDC).await;
+    let config = ballast_cli::backoffice::LiquidatorConfig::default();
+    ballast_cli::backoffice::liquidator::pass(&h.bank, snapshot, &liz.keypair, &config).await
+}
+
 #[tokio::test]
 async fn an_obligation_healthy_at_spot_is_not_a_candidate_whatever_the_ema() {
-    use {
-        ballast_cli::backoffice::{liquidator::pass, LiquidatorConfig},
-        ballast_testkit::pyth::PythPrice,
-    };
+    use ballast_testkit::pyth::PythPrice;
     let h = Harness::with_market().await;
     let alice = h.user("alice").await;
     h.give(&alice, 0, 10_000 * USDC).await;
@@ -574,21 +590,8 @@ async fn an_obligation_healthy_at_spot_is_not_a_candidate_whatever_the_ema() {
     h.bank.set_account(&sol.oracle, price.account()).await;
     let market = h.market.unwrap();
     let snapshot = Snapshot::take(&h.bank, &market).await.unwrap();
-    let bob_o = snapshot
-        .obligations
-        .iter()
-        .find(|o| o.obligation.owner == bob.key())
-        .unwrap();
-    assert!(!bob_o.is_liquidatable());
-    let liz = h.user("liz").await;
-    h.give(&liz, 0, 1_000 * USDC).await;
-    let done = pass(
-        &h.bank,
-        &snapshot,
-        &liz.keypair,
-        &LiquidatorConfig::default(),
-    )
-    .await;
+    assert!(!of(&snapshot, &bob).is_liquidatable());
+    let done = liz_passes(&h, &snapshot).await;
     assert_eq!(
         (done.unhealthy, done.liquidated, done.skipped, done.errors),
         (0, 0, 0, 0)
@@ -601,7 +604,6 @@ async fn an_obligation_healthy_at_spot_is_not_a_candidate_whatever_the_ema() {
 /// liquidator takes him like any other, and the dust stays where it was.
 #[tokio::test]
 async fn dust_on_a_dead_feed_does_not_hide_an_obligation_from_the_liquidator() {
-    use ballast_cli::backoffice::{liquidator::pass, LiquidatorConfig};
     let mut h = Harness::with_market().await;
     let jup = h.asset("JUP", 6, 100_000_000).await;
     let (mint, oracle) = (
@@ -629,21 +631,8 @@ async fn dust_on_a_dead_feed_does_not_hide_an_obligation_from_the_liquidator() {
     // SOL at $130: $1,040 against $1,100.
     h.set_price(1, 13_000_000_000).await;
     let snapshot = Snapshot::take(&h.bank, &h.market.unwrap()).await.unwrap();
-    let bob_o = snapshot
-        .obligations
-        .iter()
-        .find(|o| o.obligation.owner == bob.key())
-        .unwrap();
-    assert!(bob_o.is_liquidatable());
-    let liz = h.user("liz").await;
-    h.give(&liz, 0, 1_000 * USDC).await;
-    let done = pass(
-        &h.bank,
-        &snapshot,
-        &liz.keypair,
-        &LiquidatorConfig::default(),
-    )
-    .await;
+    assert!(of(&snapshot, &bob).is_liquidatable());
+    let done = liz_passes(&h, &snapshot).await;
     assert_eq!(
         (done.unhealthy, done.liquidated, done.skipped, done.errors),
         (1, 1, 0, 0)

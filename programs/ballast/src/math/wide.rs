@@ -303,7 +303,10 @@ mod tests {
         for d in [u64::MAX, 1 << 63, 3 << 62, 12_345, 1] {
             let x = u128::from(d) << 64;
             assert_eq!(div_rem_u64(x, d), (1 << 64, 0), "{d}");
-            assert_eq!(div_rem_u64(x + 7, d), (x / u128::from(d) + 7 / u128::from(d), (7 % d)));
+            assert_eq!(
+                div_rem_u64(x + 7, d),
+                (x / u128::from(d) + 7 / u128::from(d), (7 % d))
+            );
         }
     }
 

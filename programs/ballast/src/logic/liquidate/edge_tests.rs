@@ -61,8 +61,18 @@ impl Book {
     }
 }
 
-fn policy() -> LiquidationPolicy {
-    LiquidationPolicy::from(&MarketConfig::default())
+/// The liquidation of `o` (priced by `p`) that repays USDC for SOL, as much as allowed.
+fn usdc_for_sol(b: &Book, o: &Obligation, p: &[ReservePricing]) -> Result<Liquidation> {
+    let policy = LiquidationPolicy::from(&MarketConfig::default());
+    plan(
+        o,
+        p,
+        &b.keys[USDC],
+        &b.keys[SOL],
+        &b.reserves[SOL],
+        MAX,
+        &policy,
+    )
 }
 
 /// 10 SOL against 1 USDC... with `collateral` SOL units at $85 against `debt` USDC units.
@@ -70,15 +80,7 @@ fn small(collateral: u64, debt: u64) -> Result<Liquidation> {
     let mut b = book();
     let o = b.obligation(&[(SOL, collateral)], &[(USDC, debt)]);
     let p = b.pricing([Fixed::from_u64(85), Fixed::ONE, Fixed::ONE, Fixed::ONE]);
-    plan(
-        &o,
-        &p,
-        &b.keys[USDC],
-        &b.keys[SOL],
-        &b.reserves[SOL],
-        MAX,
-        &policy(),
-    )
+    usdc_for_sol(&b, &o, &p)
 }
 
 #[test]
@@ -123,27 +125,11 @@ fn full_liquidation_starts_below_the_market_level_not_at_it() {
     let mut b = book();
     let o = b.obligation(&[(SOL, tokens(10))], &[(USDC, tokens(700))]);
     let p = b.pricing([Fixed::from_bps(787_500), Fixed::ONE, Fixed::ONE, Fixed::ONE]);
-    let at_edge = plan(
-        &o,
-        &p,
-        &b.keys[USDC],
-        &b.keys[SOL],
-        &b.reserves[SOL],
-        MAX,
-        &policy(),
-    );
+    let at_edge = usdc_for_sol(&b, &o, &p);
     assert_eq!(at_edge.unwrap().repay_amount, tokens(350));
     // One cent lower, below 0.9: all of it, as far as the collateral covers at the bonus.
     let p = b.pricing([Fixed::from_bps(787_400), Fixed::ONE, Fixed::ONE, Fixed::ONE]);
-    let below = plan(
-        &o,
-        &p,
-        &b.keys[USDC],
-        &b.keys[SOL],
-        &b.reserves[SOL],
-        MAX,
-        &policy(),
-    );
+    let below = usdc_for_sol(&b, &o, &p);
     assert!(below.unwrap().repay_amount > tokens(350));
 }
 
@@ -172,16 +158,7 @@ fn health_after_is_the_obligation_valued_again_when_the_second_debt_is_repaid() 
         Fixed::from_u64(1_000),
         Fixed::ONE,
     ]);
-    let plan = plan(
-        &o,
-        &p,
-        &b.keys[USDC],
-        &b.keys[SOL],
-        &b.reserves[SOL],
-        MAX,
-        &policy(),
-    )
-    .unwrap();
+    let plan = usdc_for_sol(&b, &o, &p).unwrap();
     assert_eq!(plan.repay_amount, tokens(360));
     assert_eq!(plan.bonus, Fixed::from_bps(200));
     // $360 x 1.02 = $367.20 of SOL at $79: 4.648101 SOL.
