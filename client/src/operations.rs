@@ -8,6 +8,7 @@ use {
         logic::{
             self,
             liquidate::{Held, Order, Outcome},
+            unpriced::Priced,
             ReservePricing, Unpriced,
         },
         math::Fixed,
@@ -101,17 +102,22 @@ impl ObligationHealth {
     }
 
     /// The largest amount up to `upper` that `accepted(pricing, time, amount)` takes both at
-    /// `now` and `MAX_HORIZON_SECS` later, with every reserve priced at that time.
+    /// `now` and `MAX_HORIZON_SECS` later, with every reserve priced at that time (collateral
+    /// without a usable price counting as nothing, as the program counts it).
     fn most_for_a_minute(
         &self,
         upper: u64,
         now: i64,
-        accepted: impl Fn(&[ReservePricing], i64, u64) -> bool,
+        accepted: impl Fn(Priced, i64, u64) -> bool,
     ) -> Result<u64, ClientError> {
         let mut most = upper;
         for at in [now, now + MAX_HORIZON_SECS] {
-            let pricing = self.pricing_at(at)?;
-            most = largest(most, |amount| accepted(&pricing, at, amount));
+            let (pricing, unpriced) = (self.pricing_at(at)?, self.unpriced_at(at)?);
+            let priced = Priced {
+                priced: &pricing,
+                unpriced: &unpriced,
+            };
+            most = largest(most, |amount| accepted(priced, at, amount));
         }
         Ok(most)
     }
@@ -349,7 +355,15 @@ mod tests {
         let pricing = s.pricing_at(0).unwrap();
         let borrow = |amount| {
             let (mut reserve, mut o) = (r[1].1, s.obligation);
-            logic::borrow(&mut reserve, &r[1].0, &mut o, amount, &pricing, &market, 0)
+            logic::borrow(
+                &mut reserve,
+                &r[1].0,
+                &mut o,
+                amount,
+                Priced::all(&pricing),
+                &market,
+                0,
+            )
         };
         assert!(borrow(374_625_374).is_ok());
         assert_eq!(

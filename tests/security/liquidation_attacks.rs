@@ -388,10 +388,10 @@ async fn finding_2_a_stale_minute_on_a_large_position_exposes_nothing() {
         BallastError::CollateralPriceUnavailable
     );
     m.assert_unchanged(&before, &touched).await;
-    // Borrowing reads every price: it waits too.
+    // The borrow limit counts the unpriced JUP as nothing: $500 of SOL x 75% is below $700.
     assert_error!(
         m.try_borrow(&borrower, usdc, 1).await,
-        BallastError::OraclePriceStale
+        BallastError::ObligationUnhealthy
     );
     m.set_price(jup, USD).await;
     assert_error!(
@@ -399,4 +399,31 @@ async fn finding_2_a_stale_minute_on_a_large_position_exposes_nothing() {
             .await,
         BallastError::ObligationHealthy
     );
+}
+
+/// Finding 2 for the owner: a stale feed on one collateral freezes nothing else. JUP ($10,000)
+/// goes stale beside 10 SOL at $100 ($750 of limit) against 700 USDC and the minute of
+/// interest since: JUP counts as nothing, so 50 USDC more is over the limit (with JUP it would
+/// be far within), 49 is not, and the JUP itself may be withdrawn, as the SOL alone covers the
+/// debt.
+#[tokio::test]
+async fn finding_2_a_stale_collateral_counts_as_nothing_for_the_borrow_limit() {
+    let (mut m, usdc, _sol, borrower, _) = indebted().await;
+    let jup = list_jup(&mut m, 5 * USDC).await;
+    let borrower = m.with_accounts_for(borrower).await;
+    m.fund(&borrower, jup, 10_000 * USDC).await;
+    m.try_supply(&borrower, jup, 10_000 * USDC).await.unwrap();
+    jup_goes_stale(&mut m, jup).await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 50 * USDC).await,
+        BallastError::ObligationUnhealthy
+    );
+    m.assert_unchanged(&before, &touched).await;
+    m.try_borrow(&borrower, usdc, 49 * USDC).await.unwrap();
+    let wallet = borrower.account(&m.keys(jup).liquidity_mint);
+    m.try_withdraw(&borrower, jup, u64::MAX).await.unwrap();
+    assert_eq!(m.balance(&wallet).await, 10_000 * USDC);
+    assert_eq!(m.obligation_state(&borrower).await.collateral_count, 1);
 }

@@ -1,6 +1,6 @@
 //! Borrowing and repaying. Debt is fractional; what the user owes rounds up.
 use {
-    super::{accrue_interest, health::find, prices::observe_price, Health, ReservePricing},
+    super::{accrue_interest, health::find, prices::observe_price, unpriced::Priced},
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -22,23 +22,24 @@ pub struct Borrowed {
 /// `amount` (the origination fee added to the debt), counts the outflow, and requires the
 /// obligation within its borrow limit afterwards. `pricing` prices every position of the
 /// obligation and the borrowed reserve (as read before the borrow: a debt is valued by the
-/// reserve's index and price, which a borrow does not move).
+/// reserve's index and price, which a borrow does not move), but collateral whose price is
+/// unusable now, which counts as nothing.
 pub fn borrow(
     reserve: &mut Reserve,
     reserve_key: &Pubkey,
     obligation: &mut Obligation,
     amount: u64,
-    pricing: &[ReservePricing],
+    pricing: Priced,
     market: &MarketConfig,
     now: i64,
 ) -> Result<Borrowed> {
-    let own = find(pricing, reserve_key)?;
+    let own = find(pricing.priced, reserve_key)?;
     accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
     observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
     reserve.record_outflow(amount, now)?;
     reserve.check_invariants()?;
-    Health::of(obligation, pricing)?.require_within_borrow_limit()?;
+    pricing.health(obligation)?.require_within_borrow_limit()?;
     Ok(borrowed)
 }
 

@@ -2,7 +2,7 @@
 //! does with it. Each reserve remembers its last usable price; at that price a position is
 //! either dust, left out of the liquidation, or worth waiting for.
 use {
-    super::ReservePricing,
+    super::{Health, ReservePricing},
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -63,6 +63,30 @@ pub fn counted_positions(
         require!(dust, BallastError::CollateralPriceUnavailable);
     }
     without_unpriced(obligation, unpriced)
+}
+
+/// An obligation's positions as read for its borrow limit: `priced` those with a usable price,
+/// `unpriced` the collateral without one, which counts as worth nothing (a stale minor feed
+/// does not freeze its owner, and cannot lend him anything).
+#[derive(Clone, Copy, Debug)]
+pub struct Priced<'a> {
+    pub priced: &'a [ReservePricing],
+    pub unpriced: &'a [Unpriced],
+}
+
+impl<'a> Priced<'a> {
+    /// Every position with a usable price.
+    pub fn all(priced: &'a [ReservePricing]) -> Self {
+        Priced {
+            priced,
+            unpriced: &[],
+        }
+    }
+
+    /// `obligation`'s health with the unpriced collateral counted as nothing.
+    pub fn health(&self, obligation: &Obligation) -> Result<Health> {
+        Health::of(&without_unpriced(obligation, self.unpriced)?, self.priced)
+    }
 }
 
 /// `obligation` without its collateral positions in `unpriced`: that collateral counted as

@@ -6,7 +6,7 @@ use {
         accrue_interest,
         deposit::{check_collateral_size, redeem},
         prices::observe_price,
-        Health, ReservePricing,
+        unpriced::Priced,
     },
     crate::{
         errors::BallastError,
@@ -17,14 +17,15 @@ use {
 
 /// Removes up to `requested` cTokens (`u64::MAX`: all) of `obligation`'s collateral in
 /// `reserve_key` (whose state is `reserve`) and returns how many. What is left must be none or
-/// the reserve's minimum. With debt, `pricing` must price every position, and the obligation
-/// must be within its borrow limit afterwards; without debt it is `None`.
+/// the reserve's minimum. With debt, `pricing` prices every position (collateral whose price is
+/// unusable counting as nothing), and the obligation must be within its borrow limit
+/// afterwards; without debt it is `None`.
 pub fn withdraw_collateral(
     obligation: &mut Obligation,
     reserve_key: &Pubkey,
     reserve: &Reserve,
     requested: u64,
-    pricing: Option<&[ReservePricing]>,
+    pricing: Option<Priced>,
 ) -> Result<u64> {
     require!(requested > 0, BallastError::ZeroAmount);
     let index = obligation
@@ -40,7 +41,7 @@ pub fn withdraw_collateral(
     check_collateral_size(reserve, left)?;
     obligation.withdraw_collateral(reserve_key, amount)?;
     if let Some(pricing) = pricing {
-        Health::of(obligation, pricing)?.require_within_borrow_limit()?;
+        pricing.health(obligation)?.require_within_borrow_limit()?;
     }
     Ok(amount)
 }
@@ -62,14 +63,14 @@ pub fn withdraw(
     reserve_key: &Pubkey,
     obligation: &mut Obligation,
     requested: u64,
-    pricing: Option<&[ReservePricing]>,
+    pricing: Option<Priced>,
     market: &MarketConfig,
     now: i64,
 ) -> Result<Withdrawn> {
     accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
     if let Some(own) = pricing
-        .into_iter()
-        .flatten()
+        .iter()
+        .flat_map(|p| p.priced)
         .find(|p| p.reserve == *reserve_key)
     {
         observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
@@ -87,8 +88,11 @@ pub fn withdraw(
 #[cfg(test)]
 mod tests {
     use {
-        super::{super::fixtures::*, *},
-        crate::math::Fixed,
+        super::{
+            super::{fixtures::*, Health, ReservePricing, Unpriced},
+            *,
+        },
+        crate::{errors::BallastError, math::Fixed},
     };
 
     /// 100 SOL ($100, LTV 75%) pledged against `debt` USDC ($1): borrow limit $7,500.
@@ -164,13 +168,25 @@ mod tests {
         // $6,000 of debt needs $8,000 of SOL at 75%: 20 SOL may go, 20 SOL + 1 unit may not.
         let (o, pricing, r, sol) = setup(tokens(6_000));
         assert_eq!(
-            withdraw_collateral(&mut o.clone(), &sol, &r, tokens(20) + 1, Some(&pricing))
-                .unwrap_err(),
+            withdraw_collateral(
+                &mut o.clone(),
+                &sol,
+                &r,
+                tokens(20) + 1,
+                Some(Priced::all(&pricing))
+            )
+            .unwrap_err(),
             BallastError::ObligationUnhealthy.into()
         );
         let mut after = o;
         assert_eq!(
-            withdraw_collateral(&mut after, &sol, &r, tokens(20), Some(&pricing)),
+            withdraw_collateral(
+                &mut after,
+                &sol,
+                &r,
+                tokens(20),
+                Some(Priced::all(&pricing))
+            ),
             Ok(tokens(20))
         );
         assert_eq!(after.collaterals()[0].deposited_amount, tokens(80));
@@ -188,7 +204,15 @@ mod tests {
         r.liquidity.available_amount = tokens(1_100);
         r.config.outflow_limit = tokens(22);
         let market = MarketConfig::default();
-        let done = withdraw(&mut r, &sol, &mut o, tokens(20), Some(&pricing), &market, 0);
+        let done = withdraw(
+            &mut r,
+            &sol,
+            &mut o,
+            tokens(20),
+            Some(Priced::all(&pricing)),
+            &market,
+            0,
+        );
         assert_eq!(
             done,
             Ok(Withdrawn {
@@ -218,12 +242,48 @@ mod tests {
             &sol,
             &mut o,
             tokens(1),
-            Some(&pricing),
+            Some(Priced::all(&pricing)),
             &market,
             5_000,
         )
         .unwrap();
         assert_eq!(r.last_oracle_publish_time, 5_000);
         assert_eq!(r.oracle_recovered_at, 5_000);
+    }
+
+    #[test]
+    fn collateral_without_a_usable_price_counts_as_nothing() {
+        // 100 SOL ($7,500 of limit) and 50 JUP whose feed is stale, against 6,000 USDC. JUP
+        // counts as nothing: 20 SOL may still go, 1 unit more may not; JUP itself may go, as
+        // taking it lowers no limit.
+        let (mut o, pricing, r, sol) = setup(tokens(6_000));
+        let jup_key = Pubkey::new_unique();
+        let jup = reserve(tokens(1_000));
+        o.deposit_collateral(&jup_key, tokens(50)).unwrap();
+        let stale = [Unpriced::new(jup_key, &jup, BallastError::OraclePriceStale, 0).unwrap()];
+        let priced = Priced {
+            priced: &pricing,
+            unpriced: &stale,
+        };
+        assert_eq!(
+            withdraw_collateral(&mut o.clone(), &sol, &r, tokens(20) + 1, Some(priced))
+                .unwrap_err(),
+            BallastError::ObligationUnhealthy.into()
+        );
+        assert_eq!(
+            withdraw_collateral(&mut o.clone(), &sol, &r, tokens(20), Some(priced)),
+            Ok(tokens(20))
+        );
+        assert_eq!(
+            withdraw_collateral(&mut o, &jup_key, &jup, u64::MAX, Some(priced)),
+            Ok(tokens(50))
+        );
+        // Without the unpriced list, a position with no price is an error, not a zero.
+        assert_eq!(
+            Priced::all(&pricing)
+                .health(&pledged(&jup_key, 1))
+                .unwrap_err(),
+            BallastError::MissingPositionAccounts.into()
+        );
     }
 }

@@ -75,10 +75,11 @@ pub fn price_positions<'info>(
     )
 }
 
-/// `price_positions` for a liquidation: a collateral position whose oracle is unusable now
-/// (the account right, the price refused) comes back unpriced, for the rules to judge; every
-/// debt's price must be usable.
-pub fn price_for_liquidation<'info>(
+/// `price_positions`, but a collateral position whose oracle is unusable now (the account
+/// right, the price refused) comes back unpriced, for the rules to judge (a borrow limit counts
+/// it as nothing, a liquidation leaves it out as dust or waits); every debt's price must be
+/// usable.
+pub fn price_usable_positions<'info>(
     remaining: &'info [AccountInfo<'info>],
     obligation: &Obligation,
     market: &Pubkey,

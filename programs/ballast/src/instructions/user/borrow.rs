@@ -6,10 +6,10 @@ use {
         errors::BallastError,
         events::{Borrowed, EventHeader},
         instructions::shared::{
-            positions::price_positions,
+            positions::price_usable_positions,
             token::{AuthoritySeeds, Liquidity},
         },
-        logic::{self, ReservePricing},
+        logic::{self, unpriced::Priced, ReservePricing},
         oracle,
         state::{Market, Obligation, Reserve},
     },
@@ -76,7 +76,7 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
         let obligation = &mut *a.obligation.load_mut()?;
         // The borrowed reserve may be a new position: its price comes from its own account.
         let price = oracle::load_price(&a.oracle, reserve, now)?;
-        let mut pricing = price_positions(
+        let (mut pricing, unpriced) = price_usable_positions(
             ctx.remaining_accounts,
             obligation,
             &a.market.key(),
@@ -91,7 +91,10 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
             &reserve_key,
             obligation,
             args.amount,
-            &pricing,
+            Priced {
+                priced: &pricing,
+                unpriced: &unpriced,
+            },
             &market,
             now,
         )?;

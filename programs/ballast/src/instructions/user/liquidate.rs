@@ -10,7 +10,7 @@ use {
         errors::BallastError,
         events::{BadDebtSocialized, EventHeader, Liquidated},
         instructions::shared::{
-            positions::{price_for_liquidation, writable_debt_reserves, ACCOUNTS_PER_POSITION},
+            positions::{price_usable_positions, writable_debt_reserves, ACCOUNTS_PER_POSITION},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
         logic::liquidate::{self as rules, Held, Order},
@@ -108,7 +108,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         let (positions, payout_accounts) = ctx
             .remaining_accounts
             .split_at(count.min(ctx.remaining_accounts.len()));
-        let (pricing, unpriced) = price_for_liquidation(
+        let (pricing, unpriced) = price_usable_positions(
             positions,
             obligation,
             &a.market.key(),

@@ -6,10 +6,10 @@ use {
         errors::BallastError,
         events::{EventHeader, Redeemed},
         instructions::shared::{
-            positions::{check_position_accounts, price_positions},
+            positions::{check_position_accounts, price_usable_positions},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
-        logic,
+        logic::{self, unpriced::Priced},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -83,7 +83,7 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
         // Without debt no price is needed; with debt, this reserve is priced from its position
         // accounts like the others.
         let pricing = if obligation.has_debt() {
-            Some(price_positions(
+            Some(price_usable_positions(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
@@ -99,7 +99,9 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
             &reserve_key,
             obligation,
             args.collateral_amount,
-            pricing.as_deref(),
+            pricing
+                .as_ref()
+                .map(|(priced, unpriced)| Priced { priced, unpriced }),
             &market,
             now,
         )?;

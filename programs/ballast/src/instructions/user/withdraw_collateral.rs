@@ -5,10 +5,10 @@ use {
         errors::BallastError,
         events::{CollateralWithdrawn, EventHeader},
         instructions::shared::{
-            positions::{check_position_accounts, price_positions},
+            positions::{check_position_accounts, price_usable_positions},
             token::{AuthoritySeeds, Collateral},
         },
-        logic,
+        logic::{self, unpriced::Priced},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -68,7 +68,7 @@ pub fn handler<'info>(
         let obligation = &mut *a.obligation.load_mut()?;
         // The reserve is only read here: it is priced from the position accounts like the rest.
         let pricing = if obligation.has_debt() {
-            Some(price_positions(
+            Some(price_usable_positions(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
@@ -84,7 +84,9 @@ pub fn handler<'info>(
             &reserve_key,
             &*a.reserve.load()?,
             args.collateral_amount,
-            pricing.as_deref(),
+            pricing
+                .as_ref()
+                .map(|(priced, unpriced)| Priced { priced, unpriced }),
         )?
     };
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
