@@ -85,6 +85,10 @@ impl<'a> Priced<'a> {
 
     /// `obligation`'s health with the unpriced collateral counted as nothing.
     pub fn health(&self, obligation: &Obligation) -> Result<Health> {
+        if self.unpriced.is_empty() {
+            // The usual case, without copying the obligation.
+            return Health::of(obligation, self.priced);
+        }
         Health::of(&without_unpriced(obligation, self.unpriced)?, self.priced)
     }
 }
