@@ -68,8 +68,46 @@ async fn a_legacy_priced_reserve_lends_and_liquidates_like_any_other() {
     assert_eq!(o.collaterals()[0].deposited_amount, 10 * SOL - seized);
 }
 
-/// Writes SOL's legacy account changed by `edit` and expects a borrow to fail with `error`.
+/// Writes SOL's legacy account changed by `edit` and expects a borrow against it to fail with
+/// `error` (the account is not a price account at all), changing nothing.
 async fn expect_refused(edit: impl FnOnce(&mut LegacyPythPrice), error: BallastError) {
+    let (m, usdc, _, borrower) = with_legacy_account(edit).await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(m.try_borrow(&borrower, usdc, USDC).await, error);
+    m.assert_unchanged(&before, &touched).await;
+}
+
+/// With 500 USDC borrowed against the SOL, writes SOL's legacy account changed by `edit` (a
+/// price that is unusable now): a liquidation seizing the SOL, which must price it, fails with
+/// `error`, and so does another borrow (the SOL counts as nothing, which leaves the debt over
+/// the limit: the price is what stands in the way). Nothing changes.
+async fn expect_unusable(edit: impl FnOnce(&mut LegacyPythPrice), error: BallastError) {
+    let (m, usdc, sol, borrower) = setup().await;
+    m.try_borrow(&borrower, usdc, 500 * USDC).await.unwrap();
+    let liquidator = m.new_user().await;
+    m.fund(&liquidator, usdc, 500 * USDC).await;
+    let mut price = LegacyPythPrice::new(100 * USD, -8, m.now().await);
+    edit(&mut price);
+    m.bank
+        .set_account(&m.keys(sol).oracle, price.account())
+        .await;
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    let seize = ballast_tests::specs::seize_all();
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, seize)
+            .await,
+        error
+    );
+    assert_error!(m.try_borrow(&borrower, usdc, USDC).await, error);
+    m.assert_unchanged(&before, &touched).await;
+}
+
+/// `setup()` with SOL's legacy account written anew, changed by `edit`.
+async fn with_legacy_account(
+    edit: impl FnOnce(&mut LegacyPythPrice),
+) -> (TestMarket, ReserveId, ReserveId, User) {
     let (m, usdc, sol, borrower) = setup().await;
     let now = m.now().await;
     let mut price = LegacyPythPrice::new(100 * USD, -8, now);
@@ -77,10 +115,7 @@ async fn expect_refused(edit: impl FnOnce(&mut LegacyPythPrice), error: BallastE
     m.bank
         .set_account(&m.keys(sol).oracle, price.account())
         .await;
-    let touched = m.touched_accounts(&borrower);
-    let before = m.snapshot(&touched).await;
-    assert_error!(m.try_borrow(&borrower, usdc, USDC).await, error);
-    m.assert_unchanged(&before, &touched).await;
+    (m, usdc, sol, borrower)
 }
 
 #[tokio::test]
@@ -108,12 +143,12 @@ async fn wrong_account_type() {
 
 #[tokio::test]
 async fn not_trading() {
-    expect_refused(|p| p.status = 0, BallastError::OracleNotTrading).await;
+    expect_unusable(|p| p.status = 0, BallastError::OracleNotTrading).await;
 }
 
 #[tokio::test]
 async fn stale() {
-    expect_refused(|p| p.publish_time -= 61, BallastError::OraclePriceStale).await;
+    expect_unusable(|p| p.publish_time -= 61, BallastError::OraclePriceStale).await;
 }
 
 #[tokio::test]

@@ -388,10 +388,11 @@ async fn finding_2_a_stale_minute_on_a_large_position_exposes_nothing() {
         BallastError::CollateralPriceUnavailable
     );
     m.assert_unchanged(&before, &touched).await;
-    // The borrow limit counts the unpriced JUP as nothing: $500 of SOL x 75% is below $700.
+    // The borrow limit counts the unpriced JUP as nothing: $500 of SOL x 75% is below $700,
+    // and the stale price is what stands in the way.
     assert_error!(
         m.try_borrow(&borrower, usdc, 1).await,
-        BallastError::ObligationUnhealthy
+        BallastError::OraclePriceStale
     );
     m.set_price(jup, USD).await;
     assert_error!(
@@ -404,8 +405,8 @@ async fn finding_2_a_stale_minute_on_a_large_position_exposes_nothing() {
 /// Finding 2 for the owner: a stale feed on one collateral freezes nothing else. JUP ($10,000)
 /// goes stale beside 10 SOL at $100 ($750 of limit) against 700 USDC and the minute of
 /// interest since: JUP counts as nothing, so 50 USDC more is over the limit (with JUP it would
-/// be far within), 49 is not, and the JUP itself may be withdrawn, as the SOL alone covers the
-/// debt.
+/// be far within; refused with the stale price's error, what stands in the way), 49 is not,
+/// and the JUP itself may be withdrawn, as the SOL alone covers the debt.
 #[tokio::test]
 async fn finding_2_a_stale_collateral_counts_as_nothing_for_the_borrow_limit() {
     let (mut m, usdc, _sol, borrower, _) = indebted().await;
@@ -418,7 +419,7 @@ async fn finding_2_a_stale_collateral_counts_as_nothing_for_the_borrow_limit() {
     let before = m.snapshot(&touched).await;
     assert_error!(
         m.try_borrow(&borrower, usdc, 50 * USDC).await,
-        BallastError::ObligationUnhealthy
+        BallastError::OraclePriceStale
     );
     m.assert_unchanged(&before, &touched).await;
     m.try_borrow(&borrower, usdc, 49 * USDC).await.unwrap();

@@ -39,7 +39,7 @@ pub fn borrow(
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
     reserve.record_outflow(amount, now)?;
     reserve.check_invariants()?;
-    pricing.health(obligation)?.require_within_borrow_limit()?;
+    pricing.require_within_borrow_limit(obligation)?;
     Ok(borrowed)
 }
 

@@ -91,6 +91,19 @@ impl<'a> Priced<'a> {
         }
         Health::of(&without_unpriced(obligation, self.unpriced)?, self.priced)
     }
+
+    /// Requires `obligation` within its borrow limit with the unpriced collateral counted as
+    /// nothing. When it is not and some collateral is unpriced, the error is that price's (the
+    /// stale feed is what the owner can wait out), not `ObligationUnhealthy`.
+    pub fn require_within_borrow_limit(&self, obligation: &Obligation) -> Result<()> {
+        if self.health(obligation)?.is_within_borrow_limit() {
+            return Ok(());
+        }
+        match self.unpriced.first() {
+            Some(u) => Err(u.error.into()),
+            None => err!(BallastError::ObligationUnhealthy),
+        }
+    }
 }
 
 /// `obligation` without its collateral positions in `unpriced`: that collateral counted as

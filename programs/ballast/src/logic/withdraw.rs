@@ -41,7 +41,7 @@ pub fn withdraw_collateral(
     check_collateral_size(reserve, left)?;
     obligation.withdraw_collateral(reserve_key, amount)?;
     if let Some(pricing) = pricing {
-        pricing.health(obligation)?.require_within_borrow_limit()?;
+        pricing.require_within_borrow_limit(obligation)?;
     }
     Ok(amount)
 }
@@ -254,8 +254,9 @@ mod tests {
     #[test]
     fn collateral_without_a_usable_price_counts_as_nothing() {
         // 100 SOL ($7,500 of limit) and 50 JUP whose feed is stale, against 6,000 USDC. JUP
-        // counts as nothing: 20 SOL may still go, 1 unit more may not; JUP itself may go, as
-        // taking it lowers no limit.
+        // counts as nothing: 20 SOL may still go; 1 unit more may not, refused with the stale
+        // price's error (what stands in the way); JUP itself may go, as taking it lowers no
+        // limit.
         let (mut o, pricing, r, sol) = setup(tokens(6_000));
         let jup_key = Pubkey::new_unique();
         let jup = reserve(tokens(1_000));
@@ -268,7 +269,7 @@ mod tests {
         assert_eq!(
             withdraw_collateral(&mut o.clone(), &sol, &r, tokens(20) + 1, Some(priced))
                 .unwrap_err(),
-            BallastError::ObligationUnhealthy.into()
+            BallastError::OraclePriceStale.into()
         );
         assert_eq!(
             withdraw_collateral(&mut o.clone(), &sol, &r, tokens(20), Some(priced)),
