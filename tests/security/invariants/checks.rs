@@ -183,6 +183,7 @@ pub async fn race_to_redeem(w: &World, r: usize, e: &BadDebtSocialized) -> Vec<P
             continue;
         }
         let mut expected = m.reserve_state(id).await.liquidity;
+        let rate = expected.exchange_rate().unwrap().raw();
         let expected = logic::redeem(&mut expected, ctokens);
         let wallet = holder.account(&k.liquidity_mint);
         let start = m.balance(&wallet).await;
@@ -193,7 +194,19 @@ pub async fn race_to_redeem(w: &World, r: usize, e: &BadDebtSocialized) -> Vec<P
                 expected.map_err(|_| ()),
                 "redeem after a write-off"
             );
-            assert!(u128::from(got) * WAD <= u128::from(ctokens) * e.exchange_rate_after_sf);
+            // Paid at the rate after the loss (plus the dust earlier redeemers' rounding left
+            // in the pool: well under a millionth), never at the rate before it.
+            let dust = rate - e.exchange_rate_after_sf;
+            assert!(dust <= e.exchange_rate_after_sf / 1_000_000, "rate {rate}");
+            let (got, ctokens) = (u128::from(got), u128::from(ctokens));
+            assert!(
+                got * WAD <= ctokens * (rate + 1),
+                "redeemed {got} for {ctokens}"
+            );
+            assert!(
+                got * WAD < ctokens * e.exchange_rate_before_sf,
+                "redeemed at the old rate"
+            );
             paid.push(holder.key());
         }
     }

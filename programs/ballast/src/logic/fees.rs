@@ -150,4 +150,26 @@ mod tests {
             BallastError::InsufficientLiquidity.into()
         );
     }
+
+    #[test]
+    fn protocol_ctokens_worth_less_than_a_unit_stay_unredeemed() {
+        // 300 units for 1,000 cTokens: the protocol's 3 are worth 0.9 of a unit, nothing to
+        // pay out; they stay the protocol's, and its whole fees are still collected.
+        let mut r = reserve(300);
+        r.liquidity.collateral_supply = 1_000;
+        r.liquidity
+            .accumulated_protocol_fees_sf
+            .set(Fixed::from_u64(2));
+        r.protocol_collateral = 3;
+        let collected = collect_protocol_fees(&mut r, 0).unwrap();
+        assert_eq!(
+            collected,
+            Collected {
+                liquidity: 2,
+                redeemed_collateral: 0,
+            }
+        );
+        assert_eq!(r.protocol_collateral, 3);
+        assert_eq!(r.liquidity.collateral_supply, 1_000);
+    }
 }

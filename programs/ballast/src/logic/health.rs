@@ -351,6 +351,52 @@ mod tests {
     }
 
     #[test]
+    fn each_conversion_rounds_as_its_name_says() {
+        // A price of 0.333... USD (18 threes) and cTokens worth 10/3 units each: every product
+        // below is inexact, so each rounding shows, checked against plain integer arithmetic.
+        const P: u128 = 333_333_333_333_333_333;
+        const ONE_TOKEN: u128 = 1_000_000_000_000_000_000_000_000; // 10^(6 + 18)
+        let price = OraclePrice {
+            spot: Fixed::from_raw(P),
+            ema: Fixed::from_raw(P),
+            publish_time: 0,
+            prev_publish_time: 0,
+        };
+        let mut p = pricing(7_500, 8_000, 12_500, 10_000, price);
+        p.liquidity.available_amount = 10;
+        p.liquidity.collateral_supply = 3;
+        p.liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
+        // One cToken is 3.333333333333333333 units (rounded down), worth that x P / 10^24 raw,
+        // rounded down.
+        let amount: u128 = 3_333_333_333_333_333_333;
+        assert_eq!(p.collateral_value(1).unwrap().raw(), amount * P / ONE_TOKEN);
+        // One unit of debt is worth P / 10^6 raw: rounded up as a debt, down as a repayment.
+        let mut o = Obligation::zeroed();
+        o.add_debt(&p.reserve, Fixed::from_u64(1), Fixed::ONE)
+            .unwrap();
+        assert_eq!(
+            p.debt_value(&o.borrows()[0]).unwrap().raw(),
+            P / 1_000_000 + 1
+        );
+        assert_eq!(p.debt_value_of(1).unwrap().raw(), P / 1_000_000);
+        // Just under one unit's worth: no whole unit rounding down, one rounding up.
+        let just_under = Fixed::from_raw(P / 1_000_000);
+        assert_eq!(p.tokens_for_debt_value(just_under), Ok(0));
+        assert_eq!(p.tokens_for_debt_value_ceil(just_under), Ok(1));
+        // The weights: $X x 75% and x 80% rounded down, the debt x 125% rounded up.
+        let c = Health::of_collateral(&p, 1).unwrap();
+        let value = amount * P / ONE_TOKEN;
+        assert_eq!(c.borrow_limit.raw(), value * 7_500 / 10_000);
+        assert_eq!(c.liquidation_limit.raw(), value * 8_000 / 10_000);
+        let d = Health::of_debt(&p, &o.borrows()[0]).unwrap();
+        let debt = P / 1_000_000 + 1;
+        assert_eq!(
+            d.weighted_debt_value.raw(),
+            (debt * 12_500).div_ceil(10_000)
+        );
+    }
+
+    #[test]
     fn missing_pricing_is_an_error() {
         let mut o = Obligation::zeroed();
         o.deposit_collateral(&Pubkey::new_unique(), 1).unwrap();
