@@ -383,6 +383,10 @@ mod tests {
         let just_under = Fixed::from_raw(P / 1_000_000);
         assert_eq!(p.tokens_for_debt_value(just_under), Ok(0));
         assert_eq!(p.tokens_for_debt_value_ceil(just_under), Ok(1));
+        // Just over one and a half units' worth: one rounding down, two rounding up.
+        let and_a_half = Fixed::from_raw(500_000_000_000);
+        assert_eq!(p.tokens_for_debt_value(and_a_half), Ok(1));
+        assert_eq!(p.tokens_for_debt_value_ceil(and_a_half), Ok(2));
         // The weights: $X x 75% and x 80% rounded down, the debt x 125% rounded up.
         let c = Health::of_collateral(&p, 1).unwrap();
         let value = amount * P / ONE_TOKEN;
