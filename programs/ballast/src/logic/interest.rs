@@ -119,6 +119,36 @@ mod tests {
         crate::{math::RateCurve, state::sample_reserve_config},
     };
 
+    #[test]
+    fn an_accrual_rounds_toward_the_pool_at_every_step() {
+        // 7.3 units (and 10^-18) lent of 10.3, the index at 1.1 (and 10^-18), an hour at the
+        // sample curve: the debt and the index grow rounded up, the protocol's 10% of the
+        // interest rounds down; checked against integer arithmetic on the raw values.
+        const B: u128 = 7_300_000_000_000_000_001;
+        const I: u128 = 1_100_000_000_000_000_001;
+        const W: u128 = 1_000_000_000_000_000_000;
+        let mut l = ReserveLiquidity {
+            available_amount: 3,
+            collateral_supply: 10,
+            ..Default::default()
+        };
+        l.borrowed_amount_sf.set(Fixed::from_raw(B));
+        l.cumulative_borrow_index_sf.set(Fixed::from_raw(I));
+        let config = sample_reserve_config();
+        let growth = compound_growth(&config, l.utilization().unwrap(), 3_600)
+            .unwrap()
+            .raw();
+        accrue_interest(&mut l, &config, 3_600).unwrap();
+        let borrowed = (B * growth).div_ceil(W);
+        assert_eq!(l.borrowed().raw(), borrowed);
+        assert_eq!(l.index().raw(), (I * growth).div_ceil(W));
+        assert_eq!(l.protocol_fees().raw(), (borrowed - B) / 10);
+        // Each of the three roundings was a real one (else flipping it would show nothing).
+        assert_ne!(B * growth % W, 0);
+        assert_ne!(I * growth % W, 0);
+        assert_ne!((borrowed - B) % 10, 0);
+    }
+
     /// A pool of 1,000,000 units with `borrowed` lent out, at time 0.
     fn pool(borrowed: u64) -> ReserveLiquidity {
         let mut l = ReserveLiquidity {
