@@ -9,6 +9,13 @@ use {
 
 const MAX: u64 = u64::MAX;
 
+/// As much as the rules allow, paid in cTokens, any payout accepted.
+const ALL_FOR_CTOKENS: Order = Order {
+    max_repay: MAX,
+    min_payout: 0,
+    payout: LiquidationPayout::Collateral,
+};
+
 fn at(spot: Fixed, publish_time: i64) -> OraclePrice {
     OraclePrice {
         spot,
@@ -105,11 +112,7 @@ fn each_reserve_records_its_own_price() {
         &mut [],
         &pricing,
         &[],
-        &Order {
-            max_repay: MAX,
-            min_payout: 0,
-            payout: LiquidationPayout::Collateral,
-        },
+        &ALL_FOR_CTOKENS,
         &MarketConfig::default(),
         500,
     )
@@ -198,11 +201,7 @@ fn taking_the_last_collateral_writes_off_in_every_debt_reserve() {
         }],
         &p,
         &[],
-        &Order {
-            max_repay: MAX,
-            min_payout: 0,
-            payout: LiquidationPayout::Collateral,
-        },
+        &ALL_FOR_CTOKENS,
         &MarketConfig::default(),
         0,
     )
