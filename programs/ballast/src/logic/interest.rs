@@ -265,6 +265,18 @@ mod tests {
             (shorter.borrowed(), shorter.index()),
             (l.borrowed(), l.index())
         );
+        // Where the index is the larger (half a unit lent at an index of 3 and 10^-18), its
+        // cap binds: the index stops at or under what a u64 repays, rounded so it never passes.
+        let mut small = pool(0);
+        small
+            .borrowed_amount_sf
+            .set(Fixed::from_raw(500_000_000_000_000_000));
+        let index = Fixed::from_raw(3_000_000_000_000_000_001);
+        small.cumulative_borrow_index_sf.set(index);
+        accrue_interest(&mut small, &config, 50 * SECONDS_PER_YEAR as i64).unwrap();
+        let cap = MAX_DEBT.div_floor(index).unwrap();
+        assert_eq!(small.index(), index.mul_ceil(cap).unwrap());
+        assert!(small.index() <= MAX_DEBT);
         // Saturated, it stays put, and later accruals still work.
         let before = l;
         accrue_interest(&mut l, &config, 51 * SECONDS_PER_YEAR as i64).unwrap();
