@@ -190,6 +190,28 @@ mod tests {
     }
 
     #[test]
+    fn the_supply_rate_rounds_down_at_each_step() {
+        // 1 unit lent of 7: utilization 1/7 (rounded down), the sample curve's rate there,
+        // then x utilization and x 90%, each product rounded down (a supplier is never shown
+        // more than is paid).
+        const W: u128 = 1_000_000_000_000_000_000;
+        let mut l = ReserveLiquidity {
+            available_amount: 6,
+            collateral_supply: 7,
+            ..Default::default()
+        };
+        l.borrowed_amount_sf.set(Fixed::ONE);
+        let r = rates(&l, &sample_reserve_config()).unwrap();
+        let (b, u) = (r.borrow_apr.raw(), r.utilization.raw());
+        assert_eq!(u, W / 7);
+        let shared = b * u / W;
+        assert_eq!(r.supply_apr.raw(), shared * 9 / 10);
+        // Both roundings were real ones.
+        assert_ne!(b * u % W, 0);
+        assert_ne!(shared % 10, 0);
+    }
+
+    #[test]
     fn one_year_compounds_per_second() {
         let config = flat(1_000);
         let mut l = pool(500_000);

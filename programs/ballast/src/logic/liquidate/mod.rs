@@ -372,4 +372,6 @@ pub fn apply(
 #[cfg(test)]
 mod edge_tests;
 #[cfg(test)]
+mod rounding_tests;
+#[cfg(test)]
 mod tests;
