@@ -1,5 +1,6 @@
 //! Supplying liquidity for cTokens and redeeming them. Both round toward the pool.
 use {
+    super::accrue_interest,
     crate::{
         errors::{BallastError, OrOverflow},
         math::Fixed,
@@ -7,6 +8,26 @@ use {
     },
     anchor_lang::prelude::*,
 };
+
+/// The whole `deposit` (and `supply`) on the reserve: accrues it to `now`, adds `amount` (what
+/// the vault received) to the pool and checks its invariants; returns the cTokens minted.
+pub fn deposit_liquidity(reserve: &mut Reserve, amount: u64, now: i64) -> Result<u64> {
+    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    let collateral = deposit(&mut reserve.liquidity, &reserve.config, amount)?;
+    reserve.check_invariants()?;
+    Ok(collateral)
+}
+
+/// The whole `redeem` on the reserve: accrues it to `now`, burns `collateral` cTokens, counts
+/// the liquidity paid against the outflow limit and checks the invariants; returns that
+/// liquidity.
+pub fn redeem_collateral(reserve: &mut Reserve, collateral: u64, now: i64) -> Result<u64> {
+    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    let amount = redeem(&mut reserve.liquidity, collateral)?;
+    reserve.record_outflow(amount, now)?;
+    reserve.check_invariants()?;
+    Ok(amount)
+}
 
 /// Pledges `amount` cTokens of `reserve` (at `key`) to `obligation`: the position must reach
 /// the reserve's minimum (`check_collateral_size`).
@@ -96,6 +117,70 @@ mod tests {
         l.borrowed_amount_sf.set(Fixed::from_u64(borrowed));
         l.cumulative_borrow_index_sf.set(Fixed::ONE);
         l
+    }
+
+    /// 1,000 units supplied for 1,000 cTokens, 500 of them lent at the sample curve (5% a
+    /// year at 50%), a year ago.
+    fn lent_a_year_ago() -> Reserve {
+        let mut r = crate::logic::fixtures::reserve(500);
+        r.liquidity.collateral_supply = 1_000;
+        r.liquidity.borrowed_amount_sf.set(Fixed::from_u64(500));
+        r
+    }
+
+    const YEAR: i64 = 365 * 86_400;
+
+    #[test]
+    fn deposit_and_redeem_are_at_the_rate_after_interest() {
+        // The debt grows to 500 x (1 + 5% a year, per second)^year = 525.64, so 1,025.64
+        // of liquidity (less the protocol's 10% of the interest, 2.56) backs the 1,000 cTokens.
+        let mut r = lent_a_year_ago();
+        let minted = deposit_liquidity(&mut r, 1_023, YEAR).unwrap();
+        let mut accrued = lent_a_year_ago();
+        accrue_interest(&mut accrued.liquidity, &accrued.config, YEAR).unwrap();
+        assert_eq!(accrued.liquidity.borrowed().to_floor().unwrap(), 525);
+        // At a rate above 1.023 per cToken, 1,023 units buy 999 cTokens, not 1,023.
+        assert_eq!(minted, 999);
+        assert_eq!(
+            minted,
+            deposit(&mut accrued.liquidity, &accrued.config, 1_023).unwrap()
+        );
+        assert_eq!(r.liquidity, accrued.liquidity);
+        assert_eq!(r.liquidity.last_update_ts, YEAR);
+
+        // Redeeming 999 cTokens later pays back no more than was put in.
+        let paid = redeem_collateral(&mut r, 999, YEAR).unwrap();
+        assert_eq!(paid, 1_022);
+        assert_eq!(r.liquidity.collateral_supply, 1_000);
+    }
+
+    #[test]
+    fn redeem_counts_against_the_outflow_limit_and_waits_for_a_flash_loan() {
+        // (On a refusal the runtime discards the transaction's writes; each case starts anew.)
+        let limited = || {
+            let mut r = lent_a_year_ago();
+            r.config.outflow_limit = 100;
+            r
+        };
+        assert_eq!(
+            redeem_collateral(&mut limited(), 101, 0),
+            Err(BallastError::OutflowLimitExceeded.into())
+        );
+        let mut r = limited();
+        assert_eq!(redeem_collateral(&mut r, 100, 0), Ok(100));
+        assert_eq!(r.outflow_in_window, 100);
+        assert_eq!(r.liquidity.available_amount, 400);
+        assert_eq!(
+            redeem_collateral(&mut r, 1, 0),
+            Err(BallastError::OutflowLimitExceeded.into())
+        );
+
+        let mut lent = lent_a_year_ago();
+        lent.flash_loan_outstanding = 1;
+        assert_eq!(
+            redeem_collateral(&mut lent, 1, 0),
+            Err(BallastError::FlashLoanActive.into())
+        );
     }
 
     #[test]

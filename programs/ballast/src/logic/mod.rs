@@ -17,7 +17,9 @@ mod fixtures;
 
 pub use {
     borrow::{borrow, repay, Borrowed},
-    deposit::{check_collateral_size, deposit, pledge, redeem},
+    deposit::{
+        check_collateral_size, deposit, deposit_liquidity, pledge, redeem, redeem_collateral,
+    },
     health::{Health, ReservePricing},
     interest::{accrue_interest, borrow_rate_per_second, projected},
     unpriced::Unpriced,

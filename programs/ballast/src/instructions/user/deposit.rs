@@ -70,13 +70,7 @@ pub fn handler(ctx: Context<Deposit>, args: DepositArgs) -> Result<()> {
     };
     // The pool is credited with what the vault receives (a transfer fee is the sender's).
     let received = liquidity.received(args.amount)?;
-    let collateral = {
-        let reserve = &mut *a.reserve.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, received)?;
-        reserve.check_invariants()?;
-        collateral
-    };
+    let collateral = logic::deposit_liquidity(&mut *a.reserve.load_mut()?, received, now)?;
     liquidity.transfer_in(&a.user_liquidity, &a.liquidity_vault, &a.user, args.amount)?;
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
     Collateral {

@@ -65,10 +65,7 @@ pub fn handler(ctx: Context<Redeem>, args: RedeemArgs) -> Result<()> {
     let a = &ctx.accounts;
     let (amount, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let amount = logic::redeem(&mut reserve.liquidity, args.collateral_amount)?;
-        reserve.record_outflow(amount, now)?;
-        reserve.check_invariants()?;
+        let amount = logic::redeem_collateral(reserve, args.collateral_amount, now)?;
         (amount, reserve.decimals)
     };
     Collateral {

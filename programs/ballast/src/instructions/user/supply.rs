@@ -79,9 +79,7 @@ pub fn handler(ctx: Context<Supply>, args: SupplyArgs) -> Result<()> {
     let received = liquidity.received(args.amount)?;
     let collateral = {
         let reserve = &mut *a.reserve.load_mut()?;
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
-        let collateral = logic::deposit(&mut reserve.liquidity, &reserve.config, received)?;
-        reserve.check_invariants()?;
+        let collateral = logic::deposit_liquidity(reserve, received, now)?;
         logic::pledge(
             &mut *a.obligation.load_mut()?,
             &a.reserve.key(),
