@@ -133,3 +133,29 @@ async fn every_case_succeeds_or_fails_as_named() {
         "cases: {names:?}"
     );
 }
+
+/// Every live case exists for every gap and succeeds natively, one Ballast instruction each.
+#[tokio::test]
+async fn every_live_case_succeeds_after_every_gap() {
+    use ballast_tests::cu::{live_cases, live_name, LIVE_CASES, LIVE_GAPS};
+    let cases = live_cases().await;
+    let mut expected = Vec::new();
+    for gap in LIVE_GAPS {
+        for name in LIVE_CASES {
+            expected.push(live_name(name, gap));
+        }
+    }
+    let mut names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
+    names.sort();
+    expected.sort();
+    assert_eq!(names, expected);
+    for case in &cases {
+        assert_eq!(outcome(&case.result), "ok", "{}", case.name);
+        let ballast_instructions = case
+            .instructions
+            .iter()
+            .filter(|i| i.program_id == ballast::ID)
+            .count();
+        assert_eq!(ballast_instructions, 1, "{}", case.name);
+    }
+}

@@ -34,6 +34,8 @@ pub fn legacy_tx_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
 pub struct MaxPositions {
     pub market: TestMarket,
     pub user: User,
+    /// Supplied 1,000 units to each debt reserve.
+    pub lender: User,
     pub collateral: Vec<ReserveId>,
     pub debt: Vec<ReserveId>,
 }
@@ -45,36 +47,28 @@ impl MaxPositions {
         for _ in 0..MAX_POSITIONS {
             reserves.push(market.add_reserve(ReserveSpec::usdc()).await);
         }
-        let user = market.new_user().await;
         let lender = market.new_user().await;
         let (collateral, debt) = reserves.split_at(MAX_COLLATERALS);
-        for &r in collateral {
-            market.fund(&user, r, 1_000_000_000).await;
-            market
-                .try_supply(&user, r, 1_000_000_000)
-                .await
-                .expect("supply");
-        }
         for &r in debt {
             market.fund(&lender, r, 1_000_000_000).await;
             market
                 .try_deposit(&lender, r, 1_000_000_000)
                 .await
                 .expect("deposit");
-            market
-                .try_borrow(&user, r, 1_000_000)
-                .await
-                .expect("borrow");
         }
-        // The user pays its own fees in the budgeted transactions, as a wallet would.
-        let fund = system_instruction::transfer(&market.payer.pubkey(), &user.key(), 1_000_000_000);
-        market.send(fund, &market.payer).await.expect("fund user");
+        let user = max_user(&market, collateral, debt).await;
         MaxPositions {
             market,
             user,
+            lender,
             collateral: collateral.to_vec(),
             debt: debt.to_vec(),
         }
+    }
+
+    /// Another user whose obligation holds the maximum, like `user`'s.
+    pub async fn another_user(&self) -> User {
+        max_user(&self.market, &self.collateral, &self.debt).await
     }
 
     /// Crashes every collateral price to $0.0001, making the obligation liquidatable, and
@@ -145,4 +139,26 @@ impl MaxPositions {
             ),
         ]
     }
+}
+
+/// A new user whose obligation holds the maximum: 1,000 units supplied in each `collateral`
+/// reserve, 1 unit borrowed from each `debt` reserve; it pays its own fees, as a wallet would.
+async fn max_user(market: &TestMarket, collateral: &[ReserveId], debt: &[ReserveId]) -> User {
+    let user = market.new_user().await;
+    for &r in collateral {
+        market.fund(&user, r, 1_000_000_000).await;
+        market
+            .try_supply(&user, r, 1_000_000_000)
+            .await
+            .expect("supply");
+    }
+    for &r in debt {
+        market
+            .try_borrow(&user, r, 1_000_000)
+            .await
+            .expect("borrow");
+    }
+    let fund = system_instruction::transfer(&market.payer.pubkey(), &user.key(), 1_000_000_000);
+    market.send(fund, &market.payer).await.expect("fund user");
+    user
 }

@@ -1,6 +1,10 @@
 //! The compute-unit scenario: every instruction's happy path and an error path, run natively on
 //! the bank and recorded (accounts before, transaction, clock, result) so that the `cu_bench`
 //! example can replay each on the SBF build and compare.
+mod live;
+
+pub use live::{live_cases, live_name, LIVE_CASES, LIVE_GAPS};
+
 use {
     crate::{budgets::MaxPositions, ReserveId, ReserveSpec, TestMarket, User},
     ballast::{
@@ -46,6 +50,7 @@ macro_rules! record {
         let _ = $action;
     }};
 }
+use record;
 
 /// Runs every case; returns them in order.
 pub async fn scenario() -> Vec<Recorded> {
