@@ -77,6 +77,25 @@ fn div_128_64_normalized(n32: u64, n10: u64, d: u64) -> (u64, u64) {
     ((q1 << HALF) | q0, r)
 }
 
+/// `a * b / d` rounded up, for 64-bit operands whose quotient fits 64 bits (`None`
+/// otherwise, or when `d` is zero): one product and one normalized digit pair, the cheap case
+/// of the interest series' terms over short gaps.
+#[inline]
+pub fn mul_div_ceil_64(a: u64, b: u64, d: u64) -> Option<u64> {
+    let (hi, lo) = mul_64(a, b);
+    if hi >= d {
+        return None;
+    }
+    let s = d.leading_zeros();
+    let (n1, n0) = if s == 0 {
+        (hi, lo)
+    } else {
+        ((hi << s) | (lo >> (64 - s)), lo << s)
+    };
+    let (q, r) = div_128_64_normalized(n1, n0, d << s);
+    q.checked_add(u64::from(r != 0))
+}
+
 /// `a * m / d` and the remainder, for 32-bit `m` and `d`, in 32-bit digits with native 64-bit
 /// divisions; `None` when `d` is zero or the quotient needs more than 128 bits. The cheap case
 /// of the protocol's ratios: basis points, seconds per year, curve segments.
