@@ -13,7 +13,10 @@ use {
             positions::{price_usable_positions, writable_debt_reserves, ACCOUNTS_PER_POSITION},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
-        logic::liquidate::{self as rules, Held, Order},
+        logic::{
+            self,
+            liquidate::{self as rules, Held, Order},
+        },
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -104,6 +107,11 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         let obligation = &mut *a.obligation.load_mut()?;
         let repay = &mut *a.repay_reserve.load_mut()?;
         let withdraw = &mut *a.withdraw_reserve.load_mut()?;
+        // Both accrued before they are priced, so their pricing projects nothing (the rules'
+        // own accrual is then a no-op).
+        for reserve in [&mut *repay, &mut *withdraw] {
+            logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        }
         let count = obligation.position_count() * ACCOUNTS_PER_POSITION;
         let (positions, payout_accounts) = ctx
             .remaining_accounts

@@ -80,6 +80,9 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
     let (withdrawn, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
+        // Accrued before it is priced, so its pricing projects nothing (the rules' own accrual
+        // is then a no-op).
+        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
         // Without debt no price is needed; with debt, this reserve is priced from its position
         // accounts like the others.
         let pricing = if obligation.has_debt() {
