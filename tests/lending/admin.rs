@@ -1,7 +1,7 @@
 //! Market and reserve administration: init, typed updates, listing, protocol fees.
 use {
     ballast::{
-        constants::MIN_SEED_DEPOSIT,
+        constants::{MIN_SEED_DEPOSIT, SECONDS_PER_YEAR},
         errors::BallastError,
         events::{MarketUpdated, ReserveInitialized, ReserveUpdated},
         instructions::InitReserveArgs,
@@ -275,6 +275,44 @@ async fn update_reserve_applies_a_validated_change() {
         .await
         .unwrap();
     assert_eq!(m.reserve_state(usdc).await.config.deposit_cap, 5_000_000);
+}
+
+/// The rate stored for a reserve's state (so that reads skip the curve) is replaced when the
+/// curve changes: interest after the change is at the new curve's rate, to the unit.
+#[tokio::test]
+async fn a_new_rate_curve_applies_from_the_moment_it_is_set() {
+    let (mut m, usdc, sol) = TestMarket::standard().await;
+    let (lender, borrower) = (m.new_user().await, m.new_user().await);
+    m.fund(&lender, usdc, 10_000_000_000).await;
+    m.try_deposit(&lender, usdc, 10_000_000_000).await.unwrap();
+    m.fund(&borrower, sol, 100_000_000_000).await;
+    m.try_supply(&borrower, sol, 100_000_000_000).await.unwrap();
+    m.try_borrow(&borrower, usdc, 5_000_000_000).await.unwrap();
+    let flat = RateCurve::new(&[(0, 50_000), (10_000, 50_000)]).unwrap();
+    m.try_update_reserve(usdc, ReserveChange::RateCurve(flat))
+        .await
+        .unwrap();
+    let set = m.reserve_state(usdc).await;
+    let rate = Fixed::from_bps(50_000)
+        .mul_div_int_floor(1, SECONDS_PER_YEAR)
+        .unwrap();
+    assert_eq!(set.rate_cache.rate_at(&set.liquidity), Some(rate));
+
+    m.advance_time(86_400).await;
+    m.try_refresh_reserve(usdc).await.unwrap();
+    let mut expected = set.liquidity;
+    let growth = rate.compound_ceil(86_400).unwrap();
+    expected
+        .borrowed_amount_sf
+        .set(set.liquidity.borrowed().mul_ceil(growth).unwrap());
+    let after = m.reserve_state(usdc).await;
+    assert_eq!(after.liquidity.borrowed(), expected.borrowed());
+    // 500% a year for a day, compounded per second: 5,000 x (1 + 5 / 31,536,000)^86,400 =
+    // 5,068.964425857 (in 60-digit decimals).
+    assert_eq!(
+        after.liquidity.borrowed().to_floor().unwrap(),
+        5_068_964_425
+    );
 }
 
 #[tokio::test]

@@ -242,6 +242,15 @@ pub async fn check_reserves(w: &World, previous: &mut [(Fixed, Fixed)], socializ
                     .checked_add(l.borrowed())
                     .unwrap()
         );
+        // A stored rate that matches the pool's state is the curve's rate at it.
+        if let Some(rate) = r.rate_cache.rate_at(l) {
+            let utilization = l.utilization().unwrap();
+            assert_eq!(
+                rate,
+                ballast::logic::borrow_rate_per_second(&r.config, utilization).unwrap(),
+                "rate cache {i}"
+            );
+        }
         let pledged: u64 = obligations
             .iter()
             .flat_map(|o| o.collaterals().iter())

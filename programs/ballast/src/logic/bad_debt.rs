@@ -1,7 +1,7 @@
 //! Bad debt: debt left on an obligation with no collateral is written off against the
 //! reserve's suppliers.
 use {
-    super::accrue_interest,
+    super::{accrue, settle},
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -42,10 +42,10 @@ pub(super) fn write_off_uncovered(
     obligation: &mut Obligation,
     now: i64,
 ) -> Result<WrittenOff> {
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     let exchange_rate_before = reserve.liquidity.exchange_rate()?;
     let debt = socialize(reserve, reserve_key, obligation)?;
-    reserve.check_invariants()?;
+    settle(reserve)?;
     Ok(WrittenOff {
         reserve: *reserve_key,
         debt,
@@ -121,6 +121,7 @@ mod tests {
         // 100 available, 400 lent, 150 of it the protocol's unclaimed fees. Writing off 380 of
         // the 400 leaves 120 in the pool: the fees' claim is cut to all of it, 120.
         let mut r = Reserve::zeroed();
+        r.config = crate::state::sample_reserve_config();
         r.locked_collateral = 1;
         r.liquidity.available_amount = 100;
         r.liquidity.collateral_supply = 1_000;

@@ -1,6 +1,6 @@
 //! Borrowing and repaying. Debt is fractional; what the user owes rounds up.
 use {
-    super::{accrue_interest, health::find, prices::observe_price, unpriced::Priced},
+    super::{accrue, health::find, prices::observe_price, settle, unpriced::Priced},
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -34,11 +34,11 @@ pub fn borrow(
     now: i64,
 ) -> Result<Borrowed> {
     let own = find(pricing.priced, reserve_key)?;
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
     reserve.record_outflow(amount, now)?;
-    reserve.check_invariants()?;
+    settle(reserve)?;
     pricing.require_within_borrow_limit(obligation)?;
     Ok(borrowed)
 }
@@ -87,7 +87,7 @@ pub fn repay(
     now: i64,
 ) -> Result<u64> {
     require!(requested > 0, BallastError::ZeroAmount);
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     let liquidity = &mut reserve.liquidity;
     let index = obligation
         .find_borrow(reserve_key)
@@ -106,7 +106,7 @@ pub fn repay(
         .borrowed_amount_sf
         .set(liquidity.borrowed().saturating_sub(reduction));
     liquidity.add_available(paid)?;
-    reserve.check_invariants()?;
+    settle(reserve)?;
     Ok(paid)
 }
 

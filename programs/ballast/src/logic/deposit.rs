@@ -1,6 +1,6 @@
 //! Supplying liquidity for cTokens and redeeming them. Both round toward the pool.
 use {
-    super::accrue_interest,
+    super::{accrue, settle},
     crate::{
         errors::{BallastError, OrOverflow},
         math::Fixed,
@@ -12,9 +12,9 @@ use {
 /// The whole `deposit` (and `supply`) on the reserve: accrues it to `now`, adds `amount` (what
 /// the vault received) to the pool and checks its invariants; returns the cTokens minted.
 pub fn deposit_liquidity(reserve: &mut Reserve, amount: u64, now: i64) -> Result<u64> {
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     let collateral = deposit(&mut reserve.liquidity, &reserve.config, amount)?;
-    reserve.check_invariants()?;
+    settle(reserve)?;
     Ok(collateral)
 }
 
@@ -22,10 +22,10 @@ pub fn deposit_liquidity(reserve: &mut Reserve, amount: u64, now: i64) -> Result
 /// the liquidity paid against the outflow limit and checks the invariants; returns that
 /// liquidity.
 pub fn redeem_collateral(reserve: &mut Reserve, collateral: u64, now: i64) -> Result<u64> {
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     let amount = redeem(&mut reserve.liquidity, collateral)?;
     reserve.record_outflow(amount, now)?;
-    reserve.check_invariants()?;
+    settle(reserve)?;
     Ok(amount)
 }
 
@@ -137,7 +137,7 @@ mod tests {
         let mut r = lent_a_year_ago();
         let minted = deposit_liquidity(&mut r, 1_023, YEAR).unwrap();
         let mut accrued = lent_a_year_ago();
-        accrue_interest(&mut accrued.liquidity, &accrued.config, YEAR).unwrap();
+        crate::logic::accrue_interest(&mut accrued.liquidity, &accrued.config, YEAR).unwrap();
         assert_eq!(accrued.liquidity.borrowed().to_floor().unwrap(), 525);
         // At a rate above 1.023 per cToken, 1,023 units buy 999 cTokens, not 1,023.
         assert_eq!(minted, 999);

@@ -1,6 +1,6 @@
 //! The protocol's fees: collecting what it has earned out of the pool, and the flash-loan fee.
 use {
-    super::{accrue_interest, deposit::redeem},
+    super::{accrue, deposit::redeem, settle},
     crate::{
         errors::{math_overflow, BallastError},
         math::Fixed,
@@ -23,7 +23,7 @@ pub struct Collected {
 /// the fraction stays accrued).
 pub fn collect_protocol_fees(reserve: &mut Reserve, now: i64) -> Result<Collected> {
     reserve.require_no_flash_loan()?;
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     let liquidity = &mut reserve.liquidity;
     let redeemable = reserve
         .protocol_collateral
@@ -46,7 +46,7 @@ pub fn collect_protocol_fees(reserve: &mut Reserve, now: i64) -> Result<Collecte
             .protocol_fees()
             .checked_sub(Fixed::from_u64(fees))?,
     );
-    reserve.check_invariants()?;
+    settle(reserve)?;
     Ok(Collected {
         liquidity: fees + redeemed_liquidity,
         redeemed_collateral,

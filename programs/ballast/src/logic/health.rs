@@ -35,7 +35,7 @@ impl ReservePricing {
         Ok(ReservePricing {
             reserve: key,
             oracle: reserve.oracle.account,
-            liquidity: interest::projected(&reserve.liquidity, &reserve.config, now)?,
+            liquidity: interest::projected_reserve(reserve, now)?,
             decimals: reserve.decimals,
             loan_to_value_bps: reserve.config.loan_to_value_bps,
             liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,

@@ -3,7 +3,7 @@ use {
     crate::{
         constants::SECONDS_PER_YEAR,
         math::Fixed,
-        state::{ReserveConfig, ReserveLiquidity},
+        state::{RateCache, Reserve, ReserveConfig, ReserveLiquidity},
     },
     anchor_lang::prelude::*,
 };
@@ -23,15 +23,59 @@ pub fn accrue_interest(
     config: &ReserveConfig,
     now: i64,
 ) -> Result<()> {
+    accrue_at_rate(liquidity, config, None, now)
+}
+
+/// `accrue_interest` on a reserve, at the rate its last write stored when the pool is still in
+/// that state (see `RateCache`): the same result, without utilization and the curve.
+pub fn accrue(reserve: &mut Reserve, now: i64) -> Result<()> {
+    let cached = reserve.rate_cache.rate_at(&reserve.liquidity);
+    accrue_at_rate(&mut reserve.liquidity, &reserve.config, cached, now)
+}
+
+/// A copy of `reserve`'s accounting with interest accrued to `now` (as `accrue` would leave
+/// it): what a read-only reserve is worth.
+pub fn projected_reserve(reserve: &Reserve, now: i64) -> Result<ReserveLiquidity> {
+    let mut copy = reserve.liquidity;
+    let cached = reserve.rate_cache.rate_at(&copy);
+    accrue_at_rate(&mut copy, &reserve.config, cached, now)?;
+    Ok(copy)
+}
+
+/// The end of every write to a reserve: its invariants hold, and the rate at the state it
+/// leaves is stored for the next accrual and for projections until then.
+pub fn settle(reserve: &mut Reserve) -> Result<()> {
+    reserve.check_invariants()?;
+    // Without debt no interest accrues, whatever the rate.
+    if !reserve.liquidity.borrowed().is_zero() {
+        let rate = borrow_rate_per_second(&reserve.config, reserve.liquidity.utilization()?)?;
+        reserve.rate_cache = RateCache::new(&reserve.liquidity, rate);
+    }
+    Ok(())
+}
+
+/// `accrue_interest` at `rate` per second when given (the rate at `liquidity`'s state), else
+/// at the rate computed from its utilization.
+fn accrue_at_rate(
+    liquidity: &mut ReserveLiquidity,
+    config: &ReserveConfig,
+    rate: Option<Fixed>,
+    now: i64,
+) -> Result<()> {
     let elapsed = now.saturating_sub(liquidity.last_update_ts);
     if elapsed <= 0 {
         return Ok(());
     }
     let (borrowed, index) = (liquidity.borrowed(), liquidity.index());
     if !borrowed.is_zero() {
+        let rate = match rate {
+            Some(rate) => rate,
+            None => borrow_rate_per_second(config, liquidity.utilization()?)?,
+        };
         let grown =
             |growth: Fixed| Ok::<_, Error>((borrowed.mul_ceil(growth)?, index.mul_ceil(growth)?));
-        let within = compound_growth(config, liquidity.utilization()?, elapsed as u64)
+        let within = rate
+            .compound_ceil(elapsed as u64)
             .and_then(grown)
             .ok()
             .filter(|(b, i)| *b <= MAX_DEBT && *i <= MAX_DEBT);
@@ -108,6 +152,7 @@ pub fn rates(liquidity: &ReserveLiquidity, config: &ReserveConfig) -> Result<Rat
 }
 
 /// `(1 + per-second rate)^seconds`.
+#[cfg(test)]
 fn compound_growth(config: &ReserveConfig, utilization: Fixed, seconds: u64) -> Result<Fixed> {
     borrow_rate_per_second(config, utilization)?.compound_ceil(seconds)
 }
@@ -147,6 +192,86 @@ mod tests {
         assert_ne!(B * growth % W, 0);
         assert_ne!(I * growth % W, 0);
         assert_ne!((borrowed - B) % 10, 0);
+    }
+
+    /// A reserve of the sample config holding `available`, `borrowed` lent and `fees` of it
+    /// the protocol's, last written at time 0.
+    fn written(available: u64, borrowed: u128, fees: u128) -> Reserve {
+        let mut r = crate::logic::fixtures::reserve(available);
+        r.liquidity
+            .borrowed_amount_sf
+            .set(Fixed::from_raw(borrowed));
+        r.liquidity
+            .accumulated_protocol_fees_sf
+            .set(Fixed::from_raw(fees));
+        r
+    }
+
+    proptest::proptest! {
+        /// With the rate its last write stored or without it, a reserve accrues (and projects)
+        /// exactly as `accrue_interest` does.
+        #[test]
+        fn the_stored_rate_changes_no_amount(
+            available in 0u64..=1_000_000_000_000,
+            borrowed in 1u128..=1_000_000_000_000_000_000_000_000_000,
+            fees_share in 0u128..=100,
+            gap in 0i64..=400_000_000,
+            settled: bool,
+        ) {
+            let mut r = written(available, borrowed, borrowed * fees_share / 1_000);
+            if settled {
+                settle(&mut r).unwrap();
+                proptest::prop_assert!(r.rate_cache.rate_at(&r.liquidity).is_some());
+            }
+            let mut expected = r.liquidity;
+            accrue_interest(&mut expected, &r.config, gap).unwrap();
+            proptest::prop_assert_eq!(projected_reserve(&r, gap).unwrap(), expected);
+            accrue(&mut r, gap).unwrap();
+            proptest::prop_assert_eq!(r.liquidity, expected);
+        }
+    }
+
+    #[test]
+    fn a_stored_rate_is_used_only_at_the_state_it_was_computed_at() {
+        // 5,000 of 10,000 lent: 5% a year on the sample curve.
+        let mut r = written(5_000, 5_000 * 1_000_000_000_000_000_000, 0);
+        settle(&mut r).unwrap();
+        let at_half = borrow_rate_per_second(&r.config, Fixed::from_bps(5_000)).unwrap();
+        assert_eq!(r.rate_cache.rate_at(&r.liquidity), Some(at_half));
+        // A stored rate of zero at this very state: no interest (the stored rate is the one
+        // used).
+        r.rate_cache.rate_per_second_sf.set(Fixed::ZERO);
+        let mut frozen = r;
+        accrue(&mut frozen, 86_400).unwrap();
+        assert_eq!(frozen.liquidity.borrowed(), r.liquidity.borrowed());
+        // Once the pool moves (a unit more available), it is not.
+        r.liquidity.available_amount += 1;
+        assert_eq!(r.rate_cache.rate_at(&r.liquidity), None);
+        let mut expected = r.liquidity;
+        accrue_interest(&mut expected, &r.config, 86_400).unwrap();
+        accrue(&mut r, 86_400).unwrap();
+        assert_eq!(r.liquidity, expected);
+        assert!(expected.borrowed() > Fixed::from_u64(5_000));
+    }
+
+    #[test]
+    fn settling_after_a_new_rate_curve_stores_the_new_rate() {
+        let mut r = written(5_000, 5_000 * 1_000_000_000_000_000_000, 0);
+        settle(&mut r).unwrap();
+        r.config.rate_curve = RateCurve::new(&[(0, 2_000), (10_000, 2_000)]).unwrap();
+        settle(&mut r).unwrap();
+        assert_eq!(
+            r.rate_cache.rate_at(&r.liquidity),
+            Some(
+                Fixed::from_bps(2_000)
+                    .mul_div_int_floor(1, SECONDS_PER_YEAR)
+                    .unwrap()
+            )
+        );
+        // An empty pool stores nothing: no interest accrues whatever the rate.
+        let mut idle = written(5_000, 0, 0);
+        settle(&mut idle).unwrap();
+        assert_eq!(idle.rate_cache, RateCache::default());
     }
 
     /// A pool of 1,000,000 units with `borrowed` lent out, at time 0.

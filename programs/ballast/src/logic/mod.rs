@@ -21,7 +21,9 @@ pub use {
         check_collateral_size, deposit, deposit_liquidity, pledge, redeem, redeem_collateral,
     },
     health::{Health, ReservePricing},
-    interest::{accrue_interest, borrow_rate_per_second, projected},
+    interest::{
+        accrue, accrue_interest, borrow_rate_per_second, projected, projected_reserve, settle,
+    },
     unpriced::Unpriced,
     withdraw::{withdraw, withdraw_collateral, Withdrawn},
 };

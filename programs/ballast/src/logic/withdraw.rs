@@ -3,9 +3,10 @@
 //! within its borrow limit, the withdrawn collateral's own loan-to-value counting (the Port bug).
 use {
     super::{
-        accrue_interest,
+        accrue,
         deposit::{check_collateral_size, redeem},
         prices::observe_price,
+        settle,
         unpriced::Priced,
     },
     crate::{
@@ -67,7 +68,7 @@ pub fn withdraw(
     market: &MarketConfig,
     now: i64,
 ) -> Result<Withdrawn> {
-    accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+    accrue(reserve, now)?;
     if let Some(own) = pricing
         .iter()
         .flat_map(|p| p.priced)
@@ -78,7 +79,7 @@ pub fn withdraw(
     let collateral = withdraw_collateral(obligation, reserve_key, reserve, requested, pricing)?;
     let liquidity = redeem(&mut reserve.liquidity, collateral)?;
     reserve.record_outflow(liquidity, now)?;
-    reserve.check_invariants()?;
+    settle(reserve)?;
     Ok(Withdrawn {
         collateral,
         liquidity,

@@ -82,7 +82,14 @@ fn div_128_64_normalized(n32: u64, n10: u64, d: u64) -> (u64, u64) {
 /// of the interest series' terms over short gaps.
 #[inline]
 pub fn mul_div_ceil_64(a: u64, b: u64, d: u64) -> Option<u64> {
+    if d == 0 {
+        return None;
+    }
     let (hi, lo) = mul_64(a, b);
+    if hi == 0 {
+        // A 64-bit product (the series' last, smallest terms): native division.
+        return (lo / d).checked_add(u64::from(lo % d != 0));
+    }
     if hi >= d {
         return None;
     }

@@ -9,7 +9,7 @@ pub use {
     market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
     obligation::{BorrowPosition, CollateralPosition, Obligation},
     payout::LiquidationPayout,
-    reserve::{OracleConfig, OracleSource, Reserve, ReserveLiquidity},
+    reserve::{OracleConfig, OracleSource, RateCache, Reserve, ReserveLiquidity},
     reserve_config::{ReserveChange, ReserveConfig},
 };
 

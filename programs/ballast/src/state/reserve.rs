@@ -57,8 +57,47 @@ pub struct Reserve {
     /// 0: none yet). When the oracle is unusable, liquidation values a position here to tell
     /// dust (left out) from a position worth waiting for.
     pub last_price_sf: Sf,
+    /// The per-second borrow rate at the pool state of the last write.
+    pub rate_cache: RateCache,
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 176],
+    pub reserved: [u8; 120],
+}
+
+/// A reserve's per-second borrow rate and the pool state it was computed at (utilization is
+/// available, borrowed and fees). Every write stores it for the state it leaves, so the next
+/// accrual, or a read-only reserve's projection, skips utilization and the rate curve (a
+/// 256-bit division and four more). Used only while the state is the one it was computed at;
+/// a change of rate curve stores it anew.
+#[zero_copy]
+#[repr(C)]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RateCache {
+    pub available_amount: u64,
+    pub borrowed_amount_sf: Sf,
+    pub accumulated_protocol_fees_sf: Sf,
+    pub rate_per_second_sf: Sf,
+}
+
+impl RateCache {
+    /// The rate, if it was computed at `liquidity`'s state.
+    pub fn rate_at(&self, liquidity: &ReserveLiquidity) -> Option<Fixed> {
+        (self.available_amount == liquidity.available_amount
+            && self.borrowed_amount_sf == liquidity.borrowed_amount_sf
+            && self.accumulated_protocol_fees_sf == liquidity.accumulated_protocol_fees_sf)
+            .then(|| self.rate_per_second_sf.get())
+    }
+
+    /// `rate`, computed at `liquidity`'s state.
+    pub fn new(liquidity: &ReserveLiquidity, rate: Fixed) -> RateCache {
+        let mut cache = RateCache {
+            available_amount: liquidity.available_amount,
+            borrowed_amount_sf: liquidity.borrowed_amount_sf,
+            accumulated_protocol_fees_sf: liquidity.accumulated_protocol_fees_sf,
+            ..RateCache::default()
+        };
+        cache.rate_per_second_sf.set(rate);
+        cache
+    }
 }
 
 impl Reserve {

@@ -160,7 +160,7 @@ pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
         let price = oracle::load_price(&accounts.oracle, &reserve, now)?;
         reserve.last_oracle_publish_time = price.publish_time;
         reserve.last_price_sf.set(price.spot);
-        reserve.check_invariants()?;
+        crate::logic::settle(&mut reserve)?;
     }
     Liquidity {
         token_program: &accounts.token_program.to_account_info(),

@@ -31,7 +31,7 @@ pub fn handler(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<(
     {
         let reserve = &mut *ctx.accounts.reserve.load_mut()?;
         // Interest up to now accrues under the config it was earned under.
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        logic::accrue(reserve, now)?;
         if let ReserveChange::Oracle {
             account,
             source,
@@ -55,7 +55,7 @@ pub fn handler(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<(
         } else {
             reserve.config = args.change.apply(&reserve.config)?;
         }
-        reserve.check_invariants()?;
+        logic::settle(reserve)?;
     }
     emit_cpi!(ReserveUpdated {
         header: EventHeader::new(

@@ -76,7 +76,7 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
         let obligation = &mut *a.obligation.load_mut()?;
         // Accrued before it is priced, so its pricing projects nothing (the rules' own accrual
         // is then a no-op).
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        logic::accrue(reserve, now)?;
         // The borrowed reserve may be a new position: its price comes from its own account.
         let price = oracle::load_price(&a.oracle, reserve, now)?;
         let (mut pricing, unpriced) = price_usable_positions(

@@ -110,7 +110,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         // Both accrued before they are priced, so their pricing projects nothing (the rules'
         // own accrual is then a no-op).
         for reserve in [&mut *repay, &mut *withdraw] {
-            logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+            logic::accrue(reserve, now)?;
         }
         let count = obligation.position_count() * ACCOUNTS_PER_POSITION;
         let (positions, payout_accounts) = ctx

@@ -39,11 +39,11 @@ pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
             reserve.oracle.account,
             BallastError::WrongOracleAccount
         );
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        logic::accrue(reserve, now)?;
         if let Ok(price) = oracle::load_price(&a.oracle, reserve, now) {
             logic::prices::observe_price(reserve, &price, outage_threshold);
         }
-        reserve.check_invariants()?;
+        logic::settle(reserve)?;
         reserve.liquidity
     };
     emit!(ReserveRefreshed {

@@ -82,7 +82,7 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
         let obligation = &mut *a.obligation.load_mut()?;
         // Accrued before it is priced, so its pricing projects nothing (the rules' own accrual
         // is then a no-op).
-        logic::accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        logic::accrue(reserve, now)?;
         // Without debt no price is needed; with debt, this reserve is priced from its position
         // accounts like the others.
         let pricing = if obligation.has_debt() {

@@ -3,11 +3,12 @@
 //! decides and `apply` changes state.
 use {
     super::{
-        accrue_interest,
+        accrue,
         bad_debt::{write_off_uncovered, WrittenOff},
         deposit::redeem,
         health::find,
         prices::{check_grace_period, observe_price},
+        settle,
         unpriced::counted_positions,
         Health, ReservePricing, Unpriced,
     },
@@ -123,7 +124,7 @@ pub fn liquidate(
         (repay.key, &mut *repay.reserve),
         (withdraw.key, &mut *withdraw.reserve),
     ] {
-        accrue_interest(&mut reserve.liquidity, &reserve.config, now)?;
+        accrue(reserve, now)?;
         if let Some(p) = pricing.iter().find(|p| p.reserve == key) {
             observe_price(reserve, &p.price, market.oracle_outage_threshold_secs);
         }
@@ -168,8 +169,8 @@ pub fn liquidate(
         payout_amount >= order.min_payout,
         BallastError::LiquidationBelowMinimum
     );
-    repay.reserve.check_invariants()?;
-    withdraw.reserve.check_invariants()?;
+    settle(repay.reserve)?;
+    settle(withdraw.reserve)?;
     let mut written_off = Vec::new();
     // No collateral left but dust that was left out: nothing covers the debt any more.
     let uncovered = obligation
