@@ -61,7 +61,7 @@ impl ReservePricing {
     /// USD value of `collateral` cTokens at the collateral price, rounded down.
     pub fn collateral_value(&self, collateral: u64) -> Result<Fixed> {
         let amount = self.liquidity.collateral_to_liquidity(collateral)?;
-        amount.mul_div_floor(self.price.collateral_price(), self.one_token())
+        self.value(amount, self.price.collateral_price(), Rounding::Down)
     }
 
     /// Debt of `position` now, in liquidity units, rounded up.
@@ -71,14 +71,17 @@ impl ReservePricing {
 
     /// USD value of `position`'s debt at the debt price, rounded up.
     pub fn debt_value(&self, position: &BorrowPosition) -> Result<Fixed> {
-        self.debt(position)?
-            .mul_div_ceil(self.price.debt_price(), self.one_token())
+        self.value(self.debt(position)?, self.price.debt_price(), Rounding::Up)
     }
 
     /// USD value of `amount` liquidity at the debt price, rounded down (what a repayment is
     /// credited with).
     pub fn debt_value_of(&self, amount: u64) -> Result<Fixed> {
-        Fixed::from_u64(amount).mul_div_floor(self.price.debt_price(), self.one_token())
+        self.value(
+            Fixed::from_u64(amount),
+            self.price.debt_price(),
+            Rounding::Down,
+        )
     }
 
     /// Liquidity units worth `value` at the debt price, rounded down.
@@ -106,10 +109,39 @@ impl ReservePricing {
             .to_floor()
     }
 
+    /// `amount` (base units) x `price` (per whole token), rounded as asked: exactly
+    /// `amount x price / one token`, computed as the 10^18 scale divided out first (a
+    /// one-limb division), then 10^decimals (a 32-bit one): nested floors, or ceilings, of
+    /// positive integers compose into the one division. Where the first step alone would
+    /// overflow, the one division.
+    fn value(&self, amount: Fixed, price: Fixed, rounding: Rounding) -> Result<Fixed> {
+        let scale = crate::math::POW10[usize::from(self.decimals)];
+        let nested = match (rounding, u64::try_from(scale)) {
+            (Rounding::Down, Ok(scale)) => amount
+                .mul_floor(price)
+                .and_then(|v| v.mul_div_int_floor(1, scale)),
+            (Rounding::Up, Ok(scale)) => amount
+                .mul_ceil(price)
+                .and_then(|v| v.mul_div_int_ceil(1, scale)),
+            _ => err!(BallastError::MathOverflow),
+        };
+        nested.or_else(|_| match rounding {
+            Rounding::Down => amount.mul_div_floor(price, self.one_token()),
+            Rounding::Up => amount.mul_div_ceil(price, self.one_token()),
+        })
+    }
+
     /// One whole token in base units, as a `Fixed`: 10^(decimals + 18) raw.
     fn one_token(&self) -> Fixed {
         Fixed::from_raw(crate::math::POW10[usize::from(self.decimals) + Fixed::DECIMALS as usize])
     }
+}
+
+/// Which way a value rounds.
+#[derive(Clone, Copy)]
+enum Rounding {
+    Down,
+    Up,
 }
 
 /// An obligation's values, in USD.
@@ -261,6 +293,35 @@ mod tests {
             ema: Fixed::from_u64(ema),
             publish_time: 0,
             prev_publish_time: 0,
+        }
+    }
+
+    proptest::proptest! {
+        /// The nested division is exactly the one division by a whole token's 10^(decimals +
+        /// 18), both ways, from dust to the largest amounts (where it falls back).
+        #[test]
+        fn values_are_the_one_division(
+            amount in proptest::prop_oneof![0u128..=1_000_000_000_000_000_000_000, proptest::num::u128::ANY],
+            price in proptest::prop_oneof![1u128..=1_000_000_000_000_000_000_000_000, 1u128..=1_000_000],
+            decimals in 0u8..=18,
+        ) {
+            let mut p = ReservePricing::new(
+                Pubkey::default(),
+                &Reserve::zeroed(),
+                OraclePrice { spot: Fixed::ONE, ema: Fixed::ONE, publish_time: 0, prev_publish_time: 0 },
+                0,
+            )
+            .unwrap();
+            p.decimals = decimals;
+            let (amount, price) = (Fixed::from_raw(amount), Fixed::from_raw(price));
+            proptest::prop_assert_eq!(
+                p.value(amount, price, Rounding::Down).ok(),
+                amount.mul_div_floor(price, p.one_token()).ok()
+            );
+            proptest::prop_assert_eq!(
+                p.value(amount, price, Rounding::Up).ok(),
+                amount.mul_div_ceil(price, p.one_token()).ok()
+            );
         }
     }
 

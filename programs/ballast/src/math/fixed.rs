@@ -88,6 +88,12 @@ impl Fixed {
         self.mul_div_small(numerator, denominator, Rounding::Down)
     }
 
+    /// `self * numerator / denominator` for whole-number factors, rounded up.
+    #[track_caller]
+    pub fn mul_div_int_ceil(self, numerator: u64, denominator: u64) -> Result<Fixed> {
+        self.mul_div_small(numerator, denominator, Rounding::Up)
+    }
+
     /// 32-bit factors take the cheap path (`wide::mul_div_small`), others the general one.
     #[track_caller]
     fn mul_div_small(self, numerator: u64, denominator: u64, rounding: Rounding) -> Result<Fixed> {
