@@ -46,6 +46,16 @@ impl ReservePricing {
         })
     }
 
+    /// Whether this reserve is priced at one neutral price (see `at_spot`).
+    pub fn is_at_spot(&self) -> bool {
+        self.price.ema == self.price.spot
+    }
+
+    /// `at_spot`, in place.
+    pub fn set_at_spot(&mut self) {
+        self.price.ema = self.price.spot;
+    }
+
     /// This reserve priced at one neutral price, its validated spot (the EMA set to it): what
     /// liquidation values positions at.
     pub fn at_spot(&self) -> ReservePricing {

@@ -51,8 +51,8 @@ pub fn with_oracle(reserve: &Reserve, oracle: OracleConfig) -> Reserve {
 /// Errors with `LiquidationGracePeriod` while any priced oracle is within `grace_secs` of coming
 /// back from an outage: recorded on its reserve, or visible in the price itself (against the
 /// feed's previous publish or the reserve's last price).
-pub fn check_grace_period(
-    pricing: &[ReservePricing],
+pub fn check_grace_period<'a>(
+    pricing: impl IntoIterator<Item = &'a ReservePricing>,
     outage_threshold_secs: u32,
     grace_secs: u32,
     now: i64,

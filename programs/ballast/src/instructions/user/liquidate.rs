@@ -16,6 +16,7 @@ use {
         logic::{
             self,
             liquidate::{self as rules, Held, Order},
+            ReservePricing,
         },
         state::{Market, Obligation, Reserve},
     },
@@ -116,13 +117,15 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         let (positions, payout_accounts) = ctx
             .remaining_accounts
             .split_at(count.min(ctx.remaining_accounts.len()));
-        let (pricing, unpriced) = price_usable_positions(
+        let (mut pricing, unpriced) = price_usable_positions(
             positions,
             obligation,
             &a.market.key(),
             &[(repay_key, &*repay), (withdraw_key, &*withdraw)],
             now,
         )?;
+        // Liquidation values every position at spot: set once here, so the rules copy none.
+        pricing.iter_mut().for_each(ReservePricing::set_at_spot);
         match args.payout {
             LiquidationPayout::Collateral => require!(
                 payout_accounts.is_empty(),

@@ -18,6 +18,7 @@ use {
         state::{LiquidationPayout, MarketConfig, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
+    std::borrow::Cow,
 };
 
 /// Rounding slack allowed when health is recomputed after a liquidation: each position's
@@ -129,13 +130,11 @@ pub fn liquidate(
             observe_price(reserve, &p.price, market.oracle_outage_threshold_secs);
         }
     }
-    let must_be_usable: Vec<ReservePricing> = pricing
+    let must_be_usable = pricing
         .iter()
-        .filter(|p| p.reserve == withdraw.key || obligation.find_borrow(&p.reserve).is_some())
-        .copied()
-        .collect();
+        .filter(|p| p.reserve == withdraw.key || obligation.find_borrow(&p.reserve).is_some());
     check_grace_period(
-        &must_be_usable,
+        must_be_usable,
         market.oracle_outage_threshold_secs,
         market.oracle_grace_period_secs,
         now,
@@ -215,8 +214,13 @@ pub fn plan(
     requested: u64,
     policy: &LiquidationPolicy,
 ) -> Result<Liquidation> {
-    let neutral: Vec<ReservePricing> = pricing.iter().map(ReservePricing::at_spot).collect();
-    let pricing = neutral.as_slice();
+    // Copies only when some price is not at spot already (the instruction sets them so).
+    let neutral: Cow<[ReservePricing]> = if pricing.iter().all(ReservePricing::is_at_spot) {
+        Cow::Borrowed(pricing)
+    } else {
+        Cow::Owned(pricing.iter().map(ReservePricing::at_spot).collect())
+    };
+    let pricing = &*neutral;
     let (health_before, terms) = Health::with_terms(obligation, pricing)?;
     require!(
         health_before.is_liquidatable(),
