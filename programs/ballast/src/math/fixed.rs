@@ -174,27 +174,27 @@ impl Fixed {
     /// the rounding error at each step.
     #[track_caller]
     pub fn compound_ceil(self, periods: u64) -> Result<Fixed> {
+        if let Some(sum) = u64::try_from(self.0)
+            .ok()
+            .and_then(|rate| compound_ceil_64(rate, periods))
+        {
+            return Ok(Fixed(sum));
+        }
         let mut sum = Fixed::ONE;
         let mut term = Fixed::ONE;
         let mut k: u64 = 1;
         while k <= periods && !self.is_zero() {
             // term_k = term_{k-1} x rate x (n - k + 1) / k
             let remaining = periods - k + 1;
-            term = match self.term_64(term, k, remaining) {
-                Some(next) => next,
-                None => {
-                    // A 64x64-bit product when the rate fits 64 bits (every rate a curve
-                    // allows).
-                    let rate_times_remaining = match u64::try_from(self.0) {
-                        Ok(rate) => {
-                            let (hi, lo) = super::wide::mul_64(rate, remaining);
-                            (u128::from(hi) << 64) | u128::from(lo)
-                        }
-                        Err(_) => self.0.checked_mul(u128::from(remaining)).or_overflow()?,
-                    };
-                    term.mul_div_ceil(Fixed(rate_times_remaining), Fixed::from_u64(k))?
+            // A 64x64-bit product when the rate fits 64 bits (every rate a curve allows).
+            let rate_times_remaining = match u64::try_from(self.0) {
+                Ok(rate) => {
+                    let (hi, lo) = super::wide::mul_64(rate, remaining);
+                    (u128::from(hi) << 64) | u128::from(lo)
                 }
+                Err(_) => self.0.checked_mul(u128::from(remaining)).or_overflow()?,
             };
+            term = term.mul_div_ceil(Fixed(rate_times_remaining), Fixed::from_u64(k))?;
             sum = sum.checked_add(term)?;
             if term.0 <= 1 {
                 break;
@@ -203,21 +203,26 @@ impl Fixed {
         }
         Ok(sum)
     }
+}
 
-    /// Term `k` of the series from term `k - 1` when every factor fits 64 bits (short gaps at
-    /// lending rates): `term x rate x remaining / k`, rounded up, exactly what the general
-    /// path computes, at a fraction of its cost. The first term is `rate x n` itself.
-    #[inline]
-    fn term_64(self, term: Fixed, k: u64, remaining: u64) -> Option<Fixed> {
-        let rate_times_remaining = u64::try_from(self.0).ok()?.checked_mul(remaining)?;
-        if k == 1 {
-            return Some(Fixed(rate_times_remaining.into()));
-        }
-        let denominator = k.checked_mul(Self::SCALE as u64)?;
-        let term = u64::try_from(term.0).ok()?;
-        super::wide::mul_div_ceil_64(term, rate_times_remaining, denominator)
-            .map(|t| Fixed(t.into()))
+/// `compound_ceil` when every factor fits 64 bits (short gaps at lending rates), on raw
+/// integers: the same terms, each rounded up the same way, at a fraction of the general path's
+/// cost; `None` as soon as one does not fit (the general path then computes the series).
+fn compound_ceil_64(rate: u64, periods: u64) -> Option<u128> {
+    if rate == 0 || periods == 0 {
+        return Some(Fixed::SCALE);
     }
+    // The first term, 1 x rate x n / 1, is exact.
+    let mut term = rate.checked_mul(periods)?;
+    let mut sum = Fixed::SCALE.checked_add(term.into())?;
+    let mut k: u64 = 2;
+    while term > 1 && k <= periods {
+        let factor = rate.checked_mul(periods - k + 1)?;
+        term = super::wide::mul_div_ceil_64(term, factor, k.checked_mul(Fixed::SCALE as u64)?)?;
+        sum = sum.checked_add(term.into())?;
+        k += 1;
+    }
+    Some(sum)
 }
 
 impl fmt::Debug for Fixed {
