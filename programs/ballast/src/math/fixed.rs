@@ -205,6 +205,19 @@ impl Fixed {
     }
 }
 
+/// `k x 10^18` and its leading zeros, for the series' terms (`k` up to 18 fits 64 bits):
+/// normalizing once here saves each term a count of leading zeros (no native one on SBF).
+const SERIES_DIVISORS: [(u64, u32); 19] = {
+    let mut table = [(0u64, 0u32); 19];
+    let mut k = 1;
+    while k < 19 {
+        let d = k as u64 * Fixed::SCALE as u64;
+        table[k] = (d, d.leading_zeros());
+        k += 1;
+    }
+    table
+};
+
 /// `compound_ceil` when every factor fits 64 bits (short gaps at lending rates), on raw
 /// integers: the same terms, each rounded up the same way, at a fraction of the general path's
 /// cost; `None` as soon as one does not fit (the general path then computes the series).
@@ -218,7 +231,12 @@ fn compound_ceil_64(rate: u64, periods: u64) -> Option<u128> {
     let mut k: u64 = 2;
     while term > 1 && k <= periods {
         let factor = rate.checked_mul(periods - k + 1)?;
-        term = super::wide::mul_div_ceil_64(term, factor, k.checked_mul(Fixed::SCALE as u64)?)?;
+        term = match SERIES_DIVISORS.get(k as usize) {
+            Some(&(d, shift)) => super::wide::mul_div_ceil_64_normalized(term, factor, d, shift)?,
+            None => {
+                super::wide::mul_div_ceil_64(term, factor, k.checked_mul(Fixed::SCALE as u64)?)?
+            }
+        };
         sum = sum.checked_add(term.into())?;
         k += 1;
     }

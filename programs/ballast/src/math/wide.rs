@@ -85,6 +85,12 @@ pub fn mul_div_ceil_64(a: u64, b: u64, d: u64) -> Option<u64> {
     if d == 0 {
         return None;
     }
+    mul_div_ceil_64_normalized(a, b, d, d.leading_zeros())
+}
+
+/// `mul_div_ceil_64` for a non-zero `d` whose leading zeros `shift` are known.
+#[inline]
+pub fn mul_div_ceil_64_normalized(a: u64, b: u64, d: u64, shift: u32) -> Option<u64> {
     let (hi, lo) = mul_64(a, b);
     if hi == 0 {
         // A 64-bit product (the series' last, smallest terms): native division.
@@ -93,13 +99,12 @@ pub fn mul_div_ceil_64(a: u64, b: u64, d: u64) -> Option<u64> {
     if hi >= d {
         return None;
     }
-    let s = d.leading_zeros();
-    let (n1, n0) = if s == 0 {
+    let (n1, n0) = if shift == 0 {
         (hi, lo)
     } else {
-        ((hi << s) | (lo >> (64 - s)), lo << s)
+        ((hi << shift) | (lo >> (64 - shift)), lo << shift)
     };
-    let (q, r) = div_128_64_normalized(n1, n0, d << s);
+    let (q, r) = div_128_64_normalized(n1, n0, d << shift);
     q.checked_add(u64::from(r != 0))
 }
 
@@ -189,6 +194,24 @@ fn mul_128(a: u128, b: u128) -> [u64; 4] {
 pub fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     if d == 0 {
         return None;
+    }
+    if let (Ok(a), Ok(b), Ok(d)) = (u64::try_from(a), u64::try_from(b), u64::try_from(d)) {
+        // 64-bit operands (indexes, growth factors, small values): one product, and one
+        // native division or one normalized digit pair when the quotient fits 64 bits.
+        let (hi, lo) = mul_64(a, b);
+        if hi == 0 {
+            return Some(((lo / d).into(), (lo % d).into()));
+        }
+        if hi < d {
+            let s = d.leading_zeros();
+            let (n1, n0) = if s == 0 {
+                (hi, lo)
+            } else {
+                ((hi << s) | (lo >> (64 - s)), lo << s)
+            };
+            let (q, r) = div_128_64_normalized(n1, n0, d << s);
+            return Some((q.into(), (r >> s).into()));
+        }
     }
     let u = mul_128(a, b);
     if d >> 64 == 0 {
@@ -380,6 +403,15 @@ mod tests {
         fn matches_256_bit_arithmetic(a in any_width(), b in any_width(), d in any_width()) {
             prop_assume!(d != 0);
             prop_assert_eq!(mul_div_rem(a, b, d), expected(a, b, d));
+        }
+
+        #[test]
+        fn rounds_64_bit_quotients_up(a in any::<u64>(), b in any::<u64>(), shift in 0u32..64, d in any::<u64>()) {
+            let d = d >> shift;
+            let want = (d != 0).then(|| expected(a.into(), b.into(), d.into())).flatten()
+                .filter(|(q, r)| *q + u128::from(*r != 0) <= u128::from(u64::MAX))
+                .map(|(q, r)| (q + u128::from(r != 0)) as u64);
+            prop_assert_eq!(mul_div_ceil_64(a, b, d), want);
         }
 
         #[test]
