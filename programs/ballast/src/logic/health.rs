@@ -205,6 +205,10 @@ impl Health {
 
     /// What `collateral` cTokens priced by `p` add to an obligation's health.
     pub fn of_collateral(p: &ReservePricing, collateral: u64) -> Result<Health> {
+        // Nothing pledged is worth nothing (a liquidation that takes it all asks).
+        if collateral == 0 {
+            return Ok(Health::default());
+        }
         let value = p.collateral_value(collateral)?;
         Ok(Health {
             collateral_value: value,

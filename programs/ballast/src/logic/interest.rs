@@ -1,7 +1,7 @@
 //! Interest accrual: the borrow rate from the curve, compounded per second.
 use {
     crate::{
-        constants::SECONDS_PER_YEAR,
+        constants::{BPS, SECONDS_PER_YEAR},
         math::Fixed,
         state::{RateCache, Reserve, ReserveConfig, ReserveLiquidity},
     },
@@ -117,11 +117,12 @@ pub fn projected(
 
 /// Per-second borrow rate at `utilization`: the annual rate over a 365-day year, rounded down.
 pub fn borrow_rate_per_second(config: &ReserveConfig, utilization: Fixed) -> Result<Fixed> {
-    // Exactly `div_floor(Fixed::from_u64(SECONDS_PER_YEAR))`, without the 256-bit path.
+    // Exactly the annual rate (bps / 10,000, rounded down) over the year's seconds, rounded
+    // down: one division by both.
     config
         .rate_curve
-        .borrow_rate(utilization)?
-        .mul_div_int_floor(1, SECONDS_PER_YEAR)
+        .borrow_rate_bps(utilization)?
+        .div_int_floor(BPS * SECONDS_PER_YEAR)
 }
 
 /// A reserve's annual rates at its utilization.
@@ -228,6 +229,27 @@ mod tests {
             proptest::prop_assert_eq!(projected_reserve(&r, gap).unwrap(), expected);
             accrue(&mut r, gap).unwrap();
             proptest::prop_assert_eq!(r.liquidity, expected);
+        }
+    }
+
+    proptest::proptest! {
+        /// One division by 10,000 x the year's seconds is the annual rate (rounded down)
+        /// over the year's seconds (rounded down), at any utilization, on a kinked curve.
+        #[test]
+        fn the_per_second_rate_rounds_as_the_annual_one_then_the_year(
+            utilization in 0u128..=1_500_000_000_000_000_000,
+            top in 1_000u32..=100_000,
+        ) {
+            let config = ReserveConfig {
+                rate_curve: RateCurve::new(&[(0, 17), (7_777, 913), (10_000, top)]).unwrap(),
+                ..sample_reserve_config()
+            };
+            let u = Fixed::from_raw(utilization);
+            let annual = config.rate_curve.borrow_rate(u).unwrap();
+            proptest::prop_assert_eq!(
+                borrow_rate_per_second(&config, u).unwrap(),
+                annual.mul_div_int_floor(1, SECONDS_PER_YEAR).unwrap()
+            );
         }
     }
 

@@ -88,6 +88,17 @@ impl Fixed {
         self.mul_div_small(numerator, denominator, Rounding::Down)
     }
 
+    /// `self / divisor` for a whole-number divisor, rounded down (two normalized digit steps).
+    #[track_caller]
+    pub fn div_int_floor(self, divisor: u64) -> Result<Fixed> {
+        if divisor == 0 {
+            return Err(crate::errors::error_at(
+                crate::errors::BallastError::DivisionByZero,
+            ));
+        }
+        Ok(Fixed(super::wide::div_rem_u64(self.0, divisor).0))
+    }
+
     /// `self * numerator / denominator` for whole-number factors, rounded up.
     #[track_caller]
     pub fn mul_div_int_ceil(self, numerator: u64, denominator: u64) -> Result<Fixed> {

@@ -91,12 +91,17 @@ impl RateCurve {
     /// Annual borrow rate at `utilization` (a ratio in [0, 1]; above 1 is treated as 1),
     /// interpolated linearly between the neighbouring points and rounded down.
     pub fn borrow_rate(&self, utilization: Fixed) -> Result<Fixed> {
+        self.borrow_rate_bps(utilization)?.mul_div_int_floor(1, BPS)
+    }
+
+    /// The annual rate at `utilization` in basis points, before its rounding to a ratio (so
+    /// that a caller dividing further rounds once: nested floors compose).
+    pub fn borrow_rate_bps(&self, utilization: Fixed) -> Result<Fixed> {
         let used = self.used();
-        // The whole-number forms below are exactly the `Fixed` products they stand for (the
-        // 10^18 scales cancel), at a fraction of the cost on SBF.
-        let utilization_bps = utilization
-            .mul_div_int_floor(BPS, 1)?
-            .min(Fixed::from_u64(BPS));
+        // Utilization x 10,000 exactly (at most 10^22 raw): a 64x64-bit product.
+        let capped = utilization.min(Fixed::ONE).raw() as u64;
+        let (hi, lo) = super::wide::mul_64(capped, BPS);
+        let utilization_bps = Fixed::from_raw((u128::from(hi) << 64) | u128::from(lo));
         // The segment whose end is the first point at or above the utilization.
         let end = used
             .iter()
@@ -108,9 +113,8 @@ impl RateCurve {
             utilization_bps.checked_sub(Fixed::from_u64(a.utilization_bps.into()))?;
         let rise = u64::from(b.borrow_rate_bps - a.borrow_rate_bps);
         let run = u64::from(b.utilization_bps - a.utilization_bps);
-        let rate_bps = Fixed::from_u64(a.borrow_rate_bps.into())
-            .checked_add(into_segment.mul_div_int_floor(rise, run)?)?;
-        rate_bps.mul_div_int_floor(1, BPS)
+        Fixed::from_u64(a.borrow_rate_bps.into())
+            .checked_add(into_segment.mul_div_int_floor(rise, run)?)
     }
 }
 
