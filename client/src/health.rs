@@ -105,7 +105,7 @@ pub async fn obligation_health_with(
         }
         reserves.push((*reserve, state));
     }
-    let health = Health::of(&without_unpriced(&obligation, &unpriced)?, &pricing)?;
+    let health = Health::of(&*without_unpriced(&obligation, &unpriced)?, &pricing)?;
     Ok(ObligationHealth {
         obligation,
         reserves,

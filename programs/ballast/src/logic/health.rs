@@ -189,12 +189,14 @@ impl Health {
     ) -> Result<(Health, Vec<Health>)> {
         let mut h = Health::default();
         let mut terms = Vec::with_capacity(obligation.position_count());
-        for position in obligation.collaterals() {
-            let p = find(pricing, &position.reserve)?;
+        // Pricing usually comes in the positions' order: look there first.
+        for (i, position) in obligation.collaterals().iter().enumerate() {
+            let p = find_near(pricing, i, &position.reserve)?;
             terms.push(Health::of_collateral(p, position.deposited_amount)?);
         }
-        for position in obligation.borrows() {
-            let p = find(pricing, &position.reserve)?;
+        let collaterals = obligation.collaterals().len();
+        for (i, position) in obligation.borrows().iter().enumerate() {
+            let p = find_near(pricing, collaterals + i, &position.reserve)?;
             terms.push(Health::of_debt(p, position)?);
         }
         for term in &terms {
@@ -283,6 +285,19 @@ impl Health {
             BallastError::ObligationUnhealthy
         );
         Ok(())
+    }
+}
+
+/// `find`, trying `pricing[at]` first (one key comparison instead of a scan, when the pricing
+/// is in the positions' order: each comparison is a 32-byte memcmp).
+pub(crate) fn find_near<'a>(
+    pricing: &'a [ReservePricing],
+    at: usize,
+    reserve: &Pubkey,
+) -> Result<&'a ReservePricing> {
+    match pricing.get(at) {
+        Some(p) if p.reserve == *reserve => Ok(p),
+        _ => find(pricing, reserve),
     }
 }
 

@@ -10,6 +10,7 @@ use {
         state::{Obligation, Reserve},
     },
     anchor_lang::prelude::*,
+    std::borrow::Cow,
 };
 
 /// A collateral reserve whose oracle gives no usable price now (stale, too wide, not
@@ -43,12 +44,12 @@ impl Unpriced {
 /// (`withdraw`, if one is chosen) has no usable price (with its oracle's error), or another
 /// unpriced position is worth `dust_value` or more, or never had a usable price
 /// (`CollateralPriceUnavailable`).
-pub fn counted_positions(
-    obligation: &Obligation,
+pub fn counted_positions<'a>(
+    obligation: &'a Obligation,
     unpriced: &[Unpriced],
     withdraw: Option<&Pubkey>,
     dust_value: Fixed,
-) -> Result<Obligation> {
+) -> Result<Cow<'a, Obligation>> {
     for u in unpriced {
         let key = &u.pricing.reserve;
         let Some(index) = obligation.find_collateral(key) else {
@@ -89,7 +90,7 @@ impl<'a> Priced<'a> {
             // The usual case, without copying the obligation.
             return Health::of(obligation, self.priced);
         }
-        Health::of(&without_unpriced(obligation, self.unpriced)?, self.priced)
+        Health::of(&*without_unpriced(obligation, self.unpriced)?, self.priced)
     }
 
     /// Requires `obligation` within its borrow limit with the unpriced collateral counted as
@@ -109,7 +110,14 @@ impl<'a> Priced<'a> {
 /// `obligation` without its collateral positions in `unpriced`: that collateral counted as
 /// worth nothing (what an off-chain view of health can say about it before a liquidation
 /// decides whether it is dust).
-pub fn without_unpriced(obligation: &Obligation, unpriced: &[Unpriced]) -> Result<Obligation> {
+pub fn without_unpriced<'a>(
+    obligation: &'a Obligation,
+    unpriced: &[Unpriced],
+) -> Result<Cow<'a, Obligation>> {
+    // No copy when everything is priced (the usual case).
+    if unpriced.is_empty() {
+        return Ok(Cow::Borrowed(obligation));
+    }
     let mut counted = *obligation;
     for u in unpriced {
         let key = &u.pricing.reserve;
@@ -118,7 +126,7 @@ pub fn without_unpriced(obligation: &Obligation, unpriced: &[Unpriced]) -> Resul
             counted.withdraw_collateral(key, deposited)?;
         }
     }
-    Ok(counted)
+    Ok(Cow::Owned(counted))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use {
         accrue,
         bad_debt::{write_off_uncovered, WrittenOff},
         deposit::redeem,
-        health::find,
+        health::{find, find_near},
         prices::{check_grace_period, observe_price},
         settle,
         unpriced::counted_positions,
@@ -121,6 +121,14 @@ pub fn liquidate(
 ) -> Result<Outcome> {
     let policy = LiquidationPolicy::from(market);
     let counted = counted_positions(obligation, unpriced, Some(&withdraw.key), policy.dust_value)?;
+    // Collateral left out for want of a price (dust): it covers no debt.
+    let left_out: Vec<Pubkey> = match &counted {
+        Cow::Borrowed(_) => Vec::new(),
+        Cow::Owned(counted) => (obligation.collaterals().iter())
+            .filter(|c| counted.find_collateral(&c.reserve).is_none())
+            .map(|c| c.reserve)
+            .collect(),
+    };
     for (key, reserve) in [
         (repay.key, &mut *repay.reserve),
         (withdraw.key, &mut *withdraw.reserve),
@@ -130,9 +138,13 @@ pub fn liquidate(
             observe_price(reserve, &p.price, market.oracle_outage_threshold_secs);
         }
     }
-    let must_be_usable = pricing
-        .iter()
-        .filter(|p| p.reserve == withdraw.key || obligation.find_borrow(&p.reserve).is_some());
+    let collaterals = obligation.collaterals().len();
+    let must_be_usable = std::iter::once(find(pricing, &withdraw.key))
+        .chain(
+            (obligation.borrows().iter().enumerate())
+                .map(|(i, b)| find_near(pricing, collaterals + i, &b.reserve)),
+        )
+        .collect::<Result<Vec<&ReservePricing>>>()?;
     check_grace_period(
         must_be_usable,
         market.oracle_outage_threshold_secs,
@@ -175,7 +187,7 @@ pub fn liquidate(
     let uncovered = obligation
         .collaterals()
         .iter()
-        .all(|c| counted.find_collateral(&c.reserve).is_none());
+        .all(|c| left_out.contains(&c.reserve));
     if uncovered {
         let owed: Vec<Pubkey> = obligation.borrows().iter().map(|p| p.reserve).collect();
         for key in owed {
