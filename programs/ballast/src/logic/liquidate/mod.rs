@@ -297,8 +297,9 @@ pub fn plan(
         // All of it: repay only what that collateral covers at this bonus (rounded up, so the
         // seized value never exceeds the repaid value times one plus the bonus).
         seized = deposited;
-        let covered = withdraw_pricing
-            .collateral_value(deposited)?
+        // (The position's value as health valued it above.)
+        let covered = terms[collateral_index]
+            .collateral_value
             .div_ceil(Fixed::ONE.checked_add(bonus)?)?;
         repay_amount = repay_amount.min(repay_pricing.tokens_for_debt_value_ceil(covered)?);
     }
