@@ -7,7 +7,7 @@
 use {
     anchor_lang::Discriminator,
     ballast::{
-        logic::ReservePricing,
+        logic::{interest::Projection, ReservePricing},
         math::Fixed,
         oracle::OraclePrice,
         state::{BorrowPosition, CollateralPosition, Obligation, ReserveLiquidity},
@@ -51,6 +51,7 @@ fn reserves() -> Vec<ReservePricing> {
                 },
                 oracle_recovered_at: 0,
                 last_publish_time: 0,
+                projection: Projection::Full,
             }
         })
         .collect()

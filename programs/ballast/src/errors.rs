@@ -125,6 +125,8 @@ pub enum BallastError {
     ObligationNotEmpty = 409,
     #[msg("collateral position would be below the reserve's minimum: pledge at least the minimum, or withdraw all of it")]
     CollateralBelowMinimum = 410,
+    #[msg("internal: a reserve's interest was projected for another kind of position than it is read for")]
+    PositionNotProjected = 411,
 
     // --- lending operations (500..) ---
     #[msg("amount must be greater than zero")]

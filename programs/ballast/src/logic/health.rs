@@ -1,7 +1,7 @@
 //! Obligation health: collateral and debt valued in USD with the reserve weights. The program
 //! and the client (off-chain health, liquidator, monitor) both call these functions.
 use {
-    super::interest,
+    super::interest::{self, Projection},
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -27,15 +27,29 @@ pub struct ReservePricing {
     pub oracle_recovered_at: i64,
     /// The newest publish time the reserve had used before this price (0: none).
     pub last_publish_time: i64,
+    /// What `liquidity` was brought up to date for.
+    pub projection: Projection,
 }
 
 impl ReservePricing {
     /// Pricing for `reserve` with interest projected to `now`.
     pub fn new(key: Pubkey, reserve: &Reserve, price: OraclePrice, now: i64) -> Result<Self> {
+        Self::for_position(key, reserve, price, now, Projection::Full)
+    }
+
+    /// `new`, projecting only what one kind of position reads (`Pool` for collateral, `Index`
+    /// for debt): the valuation of the other kind is then refused.
+    pub fn for_position(
+        key: Pubkey,
+        reserve: &Reserve,
+        price: OraclePrice,
+        now: i64,
+        projection: Projection,
+    ) -> Result<Self> {
         Ok(ReservePricing {
             reserve: key,
             oracle: reserve.oracle.account,
-            liquidity: interest::projected_reserve(reserve, now)?,
+            liquidity: interest::projected_for(reserve, now, projection)?,
             decimals: reserve.decimals,
             loan_to_value_bps: reserve.config.loan_to_value_bps,
             liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,
@@ -43,7 +57,17 @@ impl ReservePricing {
             price,
             oracle_recovered_at: reserve.oracle_recovered_at,
             last_publish_time: reserve.last_oracle_publish_time,
+            projection,
         })
+    }
+
+    /// Errors unless the pool (`Projection::Pool`) or the index is up to date, as asked.
+    fn require_projected(&self, part: Projection) -> Result<()> {
+        require!(
+            self.projection == Projection::Full || self.projection == part,
+            BallastError::PositionNotProjected
+        );
+        Ok(())
     }
 
     /// Whether this reserve is priced at one neutral price (see `at_spot`).
@@ -70,12 +94,14 @@ impl ReservePricing {
 
     /// USD value of `collateral` cTokens at the collateral price, rounded down.
     pub fn collateral_value(&self, collateral: u64) -> Result<Fixed> {
+        self.require_projected(Projection::Pool)?;
         let amount = self.liquidity.collateral_to_liquidity(collateral)?;
         self.value(amount, self.price.collateral_price(), Rounding::Down)
     }
 
     /// Debt of `position` now, in liquidity units, rounded up.
     pub fn debt(&self, position: &BorrowPosition) -> Result<Fixed> {
+        self.require_projected(Projection::Index)?;
         position.debt(self.liquidity.index())
     }
 
@@ -110,6 +136,7 @@ impl ReservePricing {
 
     /// cTokens worth at most `value` at the collateral price (rounded down).
     pub fn collateral_for_value(&self, value: Fixed) -> Result<u64> {
+        self.require_projected(Projection::Pool)?;
         let liquidity = value.mul_div_floor(self.one_token(), self.price.collateral_price())?;
         liquidity
             .mul_div_floor(
@@ -381,7 +408,24 @@ mod tests {
             price: p,
             oracle_recovered_at: 0,
             last_publish_time: 0,
+            projection: Projection::Full,
         }
+    }
+
+    #[test]
+    fn a_pricing_projected_for_one_kind_of_position_refuses_the_other() {
+        let mut p = pricing(7_500, 8_000, 10_000, 10_000, price(100, 100));
+        let mut debt = BorrowPosition::zeroed();
+        debt.borrowed_amount_sf.set(Fixed::ONE);
+        debt.cumulative_borrow_index_sf.set(Fixed::ONE);
+        p.projection = Projection::Index;
+        let refused = || error!(BallastError::PositionNotProjected);
+        assert_eq!(p.collateral_value(1), Err(refused()));
+        assert_eq!(p.collateral_for_value(Fixed::ONE), Err(refused()));
+        assert!(p.debt(&debt).is_ok());
+        p.projection = Projection::Pool;
+        assert_eq!(p.debt(&debt), Err(refused()));
+        assert!(p.collateral_value(1).is_ok());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use {
     crate::{
         errors::BallastError,
-        logic::{ReservePricing, Unpriced},
+        logic::{interest::Projection, ReservePricing, Unpriced},
         oracle,
         state::{Obligation, Reserve},
     },
@@ -116,6 +116,7 @@ fn price_each<'info>(
     mut unusable: impl FnMut(usize, Pubkey, &Reserve, BallastError) -> Result<()>,
 ) -> Result<Vec<ReservePricing>> {
     check_position_accounts(remaining, obligation)?;
+    let collaterals = usize::from(obligation.collateral_count);
     let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
     for (position, pair) in remaining.chunks_exact(ACCOUNTS_PER_POSITION).enumerate() {
         let (reserve_info, oracle_info) = (&pair[0], &pair[1]);
@@ -129,20 +130,29 @@ fn price_each<'info>(
             continue;
         }
         let key = *reserve_info.key;
-        let mut price = |reserve: &Reserve| -> Result<()> {
+        let mut price = |reserve: &Reserve, projection| -> Result<()> {
             match oracle::load_price_or_unusable(oracle_info, reserve, now)? {
-                Ok(price) => pricing.push(ReservePricing::new(key, reserve, price, now)?),
+                Ok(price) => pricing.push(ReservePricing::for_position(
+                    key, reserve, price, now, projection,
+                )?),
                 Err(error) => unusable(position, key, reserve, error)?,
             }
             Ok(())
         };
         match held.iter().find(|(held_key, _)| *held_key == key) {
-            Some((_, reserve)) => price(reserve)?,
+            // Held reserves are written, and read for more than one position's value.
+            Some((_, reserve)) => price(reserve, Projection::Full)?,
             None => {
                 let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
                 let reserve = loader.load()?;
                 require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
-                price(&reserve)?;
+                // A read-only reserve backs this one position: project only what it reads.
+                let projection = if position < collaterals {
+                    Projection::Pool
+                } else {
+                    Projection::Index
+                };
+                price(&reserve, projection)?;
             }
         }
     }
