@@ -107,7 +107,12 @@ impl ReservePricing {
 
     /// USD value of `position`'s debt at the debt price, rounded up.
     pub fn debt_value(&self, position: &BorrowPosition) -> Result<Fixed> {
-        self.value(self.debt(position)?, self.price.debt_price(), Rounding::Up)
+        self.debt_amount_value(self.debt(position)?)
+    }
+
+    /// USD value of a debt of `debt` liquidity units at the debt price, rounded up.
+    pub fn debt_amount_value(&self, debt: Fixed) -> Result<Fixed> {
+        self.value(debt, self.price.debt_price(), Rounding::Up)
     }
 
     /// USD value of `amount` liquidity at the debt price, rounded down (what a repayment is
@@ -249,7 +254,12 @@ impl Health {
 
     /// What the debt of `position` priced by `p` adds to an obligation's health.
     pub fn of_debt(p: &ReservePricing, position: &BorrowPosition) -> Result<Health> {
-        let value = p.debt_value(position)?;
+        Health::of_debt_amount(p, p.debt(position)?)
+    }
+
+    /// What a debt of `debt` (liquidity units, now) in `p`'s reserve adds to health.
+    pub fn of_debt_amount(p: &ReservePricing, debt: Fixed) -> Result<Health> {
+        let value = p.debt_amount_value(debt)?;
         Ok(Health {
             debt_value: value,
             weighted_debt_value: value.mul_bps_ceil(p.borrow_factor_bps.into())?,

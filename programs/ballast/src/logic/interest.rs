@@ -29,6 +29,9 @@ pub fn accrue_interest(
 /// `accrue_interest` on a reserve, at the rate its last write stored when the pool is still in
 /// that state (see `RateCache`): the same result, without utilization and the curve.
 pub fn accrue(reserve: &mut Reserve, now: i64) -> Result<()> {
+    if now <= reserve.liquidity.last_update_ts {
+        return Ok(());
+    }
     let cached = reserve.rate_cache.rate_at(&reserve.liquidity);
     accrue_at_rate(&mut reserve.liquidity, &reserve.config, cached, now)
 }
@@ -59,6 +62,9 @@ pub fn projected_for(
     projection: Projection,
 ) -> Result<ReserveLiquidity> {
     let mut copy = reserve.liquidity;
+    if now <= copy.last_update_ts {
+        return Ok(copy);
+    }
     let cached = reserve.rate_cache.rate_at(&copy);
     if projection != Projection::Full && project_part(&mut copy, reserve, cached, now, projection)?
     {

@@ -319,20 +319,13 @@ pub fn plan(
 
     // Only the two positions change: health after is health before with their terms
     // recomputed (the same sum `Health::of` would make, without valuing every position again).
-    let mut after = *obligation;
-    after.withdraw_collateral(withdraw_reserve, seized)?;
-    after.remove_debt(
-        repay_reserve,
-        debt_reduction,
-        repay_pricing.liquidity.index(),
-    )?;
-    let debt_after = after
-        .borrows()
-        .iter()
-        .find(|p| p.reserve == *repay_reserve)
-        .map(|p| Health::of_debt(repay_pricing, p))
-        .transpose()?
-        .unwrap_or_default();
+    let left = debt.checked_sub(debt_reduction)?;
+    let debt_after = if left.is_zero() {
+        Health::default()
+    } else {
+        // What `Obligation::remove_debt` leaves: `left` at the current index.
+        Health::of_debt_amount(repay_pricing, left)?
+    };
     let old_debt_term = &terms[obligation.collaterals().len() + debt_index];
     let health_after = health_before
         .minus(&terms[collateral_index])?
