@@ -14,8 +14,8 @@ pub mod views;
 // The SDK's modules, used throughout as `crate::fetch`, `crate::pda`, ...
 use {
     ballast_client::{
-        accounts, events, fetch, health, instructions, pda, presets, pyth, spl, ClientError,
-        ObligationKeys, ReserveKeys, Transport,
+        accounts, events, fetch, health, instructions, lookup, pda, presets, pyth, spl, transport,
+        ClientError, ObligationKeys, ReserveKeys, Transport,
     },
     ballast_testkit::bank,
 };

@@ -45,6 +45,13 @@ pub enum ClientError {
     TransactionNotFound(Signature),
     #[error("RPC: {0}")]
     Rpc(Box<RpcError>),
+    #[error(
+        "transaction too large: {size} bytes, over the cluster's {max}; with every position of a \
+         large obligation it needs the market's address lookup table (`ballast market lookup-table`)"
+    )]
+    TransactionTooLarge { size: usize, max: usize },
+    #[error("cannot compile the transaction message: {0}")]
+    Message(String),
     /// Another transport's failure (the in-process bank).
     #[error("transport: {0}")]
     Transport(Box<dyn std::error::Error + Send + Sync>),

@@ -8,6 +8,7 @@ pub mod events;
 pub mod fetch;
 pub mod health;
 pub mod instructions;
+pub mod lookup;
 pub mod operations;
 pub mod pda;
 pub mod presets;

@@ -20,10 +20,11 @@ use {
         clock::Clock,
         hash::Hash,
         instruction::Instruction,
+        message::AddressLookupTableAccount,
         pubkey::Pubkey,
         signature::{Keypair, Signature},
         sysvar,
-        transaction::Transaction,
+        transaction::VersionedTransaction,
     },
     solana_transaction_status_client_types::{
         UiInnerInstructions, UiInstruction, UiTransactionEncoding,
@@ -60,13 +61,14 @@ impl RpcTransport {
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
-    ) -> Result<Transaction, ClientError> {
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<VersionedTransaction, ClientError> {
         let payer = crate::transport::fee_payer(signers)?;
         let blockhash = self.latest_blockhash().await?;
-        crate::transport::sign(instructions, &payer, signers, blockhash)
+        crate::transport::sign_versioned(instructions, &payer, signers, blockhash, tables)
     }
 
-    async fn simulate_tx(&self, tx: &Transaction) -> Result<TxOutcome, ClientError> {
+    async fn simulate_tx(&self, tx: &VersionedTransaction) -> Result<TxOutcome, ClientError> {
         let config = RpcSimulateTransactionConfig {
             sig_verify: true,
             inner_instructions: true,
@@ -213,12 +215,13 @@ impl Transport for RpcTransport {
     /// Simulates first (a refusal comes back with the program's logs and nothing is sent),
     /// then sends, waits for confirmation, and reports the landed transaction: its logs,
     /// compute units and events, which may differ from the simulation's when the state moved.
-    async fn send(
+    async fn send_with_tables(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
-        let tx = self.signed(instructions, signers).await?;
+        let tx = self.signed(instructions, signers, tables).await?;
         self.simulate_tx(&tx).await?;
         let signature = self
             .client
@@ -228,12 +231,13 @@ impl Transport for RpcTransport {
         self.landed(&signature).await
     }
 
-    async fn simulate(
+    async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
-        let tx = self.signed(instructions, signers).await?;
+        let tx = self.signed(instructions, signers, tables).await?;
         self.simulate_tx(&tx).await
     }
 

@@ -2,10 +2,19 @@
 use {
     crate::error::ClientError,
     solana_sdk::{
-        account::Account, clock::Clock, hash::Hash, instruction::Instruction, pubkey::Pubkey,
-        signature::Keypair, signature::Signature, transaction::Transaction,
+        account::Account,
+        clock::Clock,
+        hash::Hash,
+        instruction::Instruction,
+        message::{v0, AddressLookupTableAccount, Message, VersionedMessage},
+        pubkey::Pubkey,
+        signature::{Keypair, Signature},
+        transaction::{Transaction, VersionedTransaction},
     },
 };
+
+/// The largest serialized transaction a cluster accepts (a packet's data).
+pub const PACKET_DATA_SIZE: usize = 1_232;
 
 /// What a processed (or simulated) transaction left behind.
 #[derive(Clone, Debug, Default)]
@@ -51,18 +60,41 @@ pub trait Transport {
     ) -> Result<Vec<(Pubkey, Account)>, ClientError>;
 
     /// Signs `instructions` with `signers` (the first pays the fee), sends, and waits until
-    /// processed. A failed transaction is a `ClientError::Transaction`.
+    /// processed. A failed transaction is a `ClientError::Transaction`; one over
+    /// `PACKET_DATA_SIZE` is refused before it is sent (`TransactionTooLarge`), as the cluster
+    /// would.
     async fn send(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
-    ) -> Result<TxOutcome, ClientError>;
+    ) -> Result<TxOutcome, ClientError> {
+        self.send_with_tables(instructions, signers, &[]).await
+    }
 
     /// Runs the transaction without committing anything.
     async fn simulate(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
+    ) -> Result<TxOutcome, ClientError> {
+        self.simulate_with_tables(instructions, signers, &[]).await
+    }
+
+    /// `send`, as a version-0 transaction whose accounts are looked up in `tables` where they
+    /// can be (a legacy transaction when there are none).
+    async fn send_with_tables(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<TxOutcome, ClientError>;
+
+    /// `simulate`, with `tables` as `send_with_tables`.
+    async fn simulate_with_tables(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError>;
 
     /// The cluster's current clock.
@@ -92,4 +124,50 @@ pub fn sign(
     let mut tx = Transaction::new_with_payer(instructions, Some(payer));
     tx.try_sign(signers, blockhash)?;
     Ok(tx)
+}
+
+/// `sign`, as a version-0 transaction looking accounts up in `tables` (a legacy one when there
+/// are none), refused over `PACKET_DATA_SIZE` as the cluster would.
+pub fn sign_versioned(
+    instructions: &[Instruction],
+    payer: &Pubkey,
+    signers: &[&Keypair],
+    blockhash: Hash,
+    tables: &[AddressLookupTableAccount],
+) -> Result<VersionedTransaction, ClientError> {
+    let message = if tables.is_empty() {
+        VersionedMessage::Legacy(Message::new_with_blockhash(
+            instructions,
+            Some(payer),
+            &blockhash,
+        ))
+    } else {
+        VersionedMessage::V0(
+            v0::Message::try_compile(payer, instructions, tables, blockhash)
+                .map_err(|e| ClientError::Message(e.to_string()))?,
+        )
+    };
+    let tx = VersionedTransaction::try_new(message, signers)?;
+    let size = serialized_size(&tx);
+    if size > PACKET_DATA_SIZE {
+        return Err(ClientError::TransactionTooLarge {
+            size,
+            max: PACKET_DATA_SIZE,
+        });
+    }
+    Ok(tx)
+}
+
+/// Serialized size of `tx` on the wire: the signature count (one byte below 128), the
+/// signatures, the message.
+pub fn serialized_size(tx: &VersionedTransaction) -> usize {
+    1 + 64 * tx.signatures.len() + tx.message.serialize().len()
+}
+
+/// Serialized size of a legacy transaction of `instructions` paid by `payer` (its signers are
+/// those the instructions name), before signing: whether it fits a packet.
+pub fn legacy_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
+    let message = Message::new(instructions, Some(payer));
+    let signatures = usize::from(message.header.num_required_signatures);
+    1 + 64 * signatures + message.serialize().len()
 }

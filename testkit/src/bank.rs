@@ -13,9 +13,10 @@ use {
         entrypoint::ProgramResult,
         hash::Hash,
         instruction::Instruction,
+        message::AddressLookupTableAccount,
         pubkey::Pubkey,
         signature::{Keypair, Signature},
-        transaction::Transaction,
+        transaction::VersionedTransaction,
     },
     std::collections::{BTreeSet, HashSet},
     tokio::sync::Mutex,
@@ -166,7 +167,8 @@ impl BankState {
         &mut self,
         instructions: &[Instruction],
         signers: &[&Keypair],
-    ) -> Result<Transaction, ClientError> {
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<VersionedTransaction, ClientError> {
         let payer = ballast_client::transport::fee_payer(signers)?;
         loop {
             let blockhash = self
@@ -175,7 +177,13 @@ impl BankState {
                 .get_latest_blockhash()
                 .await
                 .map_err(transport_error)?;
-            let tx = ballast_client::transport::sign(instructions, &payer, signers, blockhash)?;
+            let tx = ballast_client::transport::sign_versioned(
+                instructions,
+                &payer,
+                signers,
+                blockhash,
+                tables,
+            )?;
             if !self.sent.contains(&tx.signatures[0]) {
                 return Ok(tx);
             }
@@ -189,10 +197,10 @@ impl BankState {
     /// sysvars.
     async fn accounts_before(
         &mut self,
-        tx: &Transaction,
+        tx: &VersionedTransaction,
     ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
         let mut found = Vec::new();
-        for key in &tx.message.account_keys {
+        for key in tx.message.static_account_keys() {
             let account = self
                 .ctx
                 .banks_client
@@ -208,7 +216,7 @@ impl BankState {
         Ok(found)
     }
 
-    async fn simulate(&mut self, tx: Transaction) -> Result<TxOutcome, ClientError> {
+    async fn simulate(&mut self, tx: VersionedTransaction) -> Result<TxOutcome, ClientError> {
         let signature = tx.signatures[0];
         let sim = self
             .ctx
@@ -272,15 +280,22 @@ impl Transport for Bank {
 
     /// Simulates first (the bank does not keep inner instructions of processed transactions,
     /// and events live there), then processes the same transaction on the same state.
-    async fn send(
+    async fn send_with_tables(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         let mut state = self.ctx.lock().await;
-        let tx = state.fresh_transaction(instructions, signers).await?;
         let ours = instructions.iter().any(|i| i.program_id == ballast::ID);
-        let recording = match state.record_next.take_if(|_| ours) {
+        // Recorded for replay on the SBF build: legacy transactions only (a replay provides the
+        // accounts a message names, not those its lookup tables would). Taken first: a
+        // transaction that cannot be built is not recorded, and nothing else is in its name.
+        let record_as = state.record_next.take_if(|_| ours && tables.is_empty());
+        let tx = state
+            .fresh_transaction(instructions, signers, tables)
+            .await?;
+        let recording = match record_as {
             Some(name) => Some((
                 name,
                 state.accounts_before(&tx).await?,
@@ -291,8 +306,10 @@ impl Transport for Bank {
         let simulated = state.simulate(tx.clone()).await;
         let signature = tx.signatures[0];
         state.sent.insert(signature);
-        state.known.extend(tx.message.account_keys.iter().copied());
-        let payer = tx.message.account_keys[0];
+        state
+            .known
+            .extend(tx.message.static_account_keys().iter().copied());
+        let payer = tx.message.static_account_keys()[0];
         // Executed on the working bank at once: `process_transaction` would hand it to the
         // server's sender and poll for its status, a tick's sleep per transaction.
         let processed = match state
@@ -331,13 +348,16 @@ impl Transport for Bank {
         }
     }
 
-    async fn simulate(
+    async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
+        tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         let mut state = self.ctx.lock().await;
-        let tx = state.fresh_transaction(instructions, signers).await?;
+        let tx = state
+            .fresh_transaction(instructions, signers, tables)
+            .await?;
         state.simulate(tx).await
     }
 

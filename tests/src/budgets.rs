@@ -57,6 +57,12 @@ impl MaxPositions {
                 .expect("deposit");
         }
         let user = max_user(&market, collateral, debt).await;
+        // From here on, users pay their own fees, as wallets do (one signature).
+        market.airdrop(&lender.key(), 1_000_000_000).await;
+        market.airdrop(&market.admin.pubkey(), 1_000_000_000).await;
+        market
+            .users_pay
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         MaxPositions {
             market,
             user,

@@ -62,6 +62,9 @@ pub struct TestMarket {
     pub reserves: Vec<TestReserve>,
     /// Mint authority of every test mint.
     mint_authority: Keypair,
+    /// When set, a user's transaction is paid by the user alone, as a wallet sends it (one
+    /// signature: what lets the largest transactions fit a packet); else by the bank's payer.
+    pub users_pay: std::sync::atomic::AtomicBool,
 }
 
 impl TestMarket {
@@ -110,6 +113,7 @@ impl TestMarket {
             admin,
             reserves: Vec::new(),
             mint_authority: Keypair::new(),
+            users_pay: false.into(),
         }
     }
 
@@ -242,7 +246,13 @@ impl TestMarket {
         let keypair = Keypair::new();
         let keys = ObligationKeys::new(self.market, keypair.pubkey(), 0);
         let init = ix::init_obligation(&self.payer.pubkey(), &keys, 0);
-        self.send(init, &keypair).await.expect("init_obligation");
+        self.bank
+            .send(&[init], &[&self.payer, &keypair])
+            .await
+            .expect("init_obligation");
+        if self.users_pay.load(std::sync::atomic::Ordering::Relaxed) {
+            self.airdrop(&keypair.pubkey(), 1_000_000_000).await;
+        }
         let user = User {
             keypair,
             token_accounts: HashMap::new(),

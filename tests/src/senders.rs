@@ -55,8 +55,10 @@ impl TestMarket {
         instructions: &[Instruction],
         signer: &Keypair,
     ) -> Result<TxOutcome, ClientError> {
-        if signer.pubkey() == self.payer.pubkey() {
-            return self.bank.send(instructions, &[&self.payer]).await;
+        let alone = signer.pubkey() == self.payer.pubkey()
+            || self.users_pay.load(std::sync::atomic::Ordering::Relaxed);
+        if alone {
+            return self.bank.send(instructions, &[signer]).await;
         }
         self.bank.send(instructions, &[&self.payer, signer]).await
     }
@@ -242,13 +244,27 @@ impl TestMarket {
         withdraw: ReserveId,
         args: LiquidateArgs,
     ) -> Result<TxOutcome, ClientError> {
+        let i = self
+            .liquidate_ix(liquidator, owner, repay, withdraw, args)
+            .await;
+        self.send(i, &liquidator.keypair).await
+    }
+
+    async fn liquidate_ix(
+        &self,
+        liquidator: &User,
+        owner: &User,
+        repay: ReserveId,
+        withdraw: ReserveId,
+        args: LiquidateArgs,
+    ) -> Instruction {
         let (rk, wk) = (self.keys(repay), self.keys(withdraw));
         let destination = match args.payout {
             LiquidationPayout::Collateral => liquidator.account(&wk.collateral_mint()),
             LiquidationPayout::Liquidity => liquidator.account(&wk.liquidity_mint),
         };
         let o = self.obligation_keys(owner).await;
-        let i = ix::liquidate(
+        ix::liquidate(
             &liquidator.key(),
             &o,
             &rk,
@@ -256,8 +272,7 @@ impl TestMarket {
             &liquidator.account(&rk.liquidity_mint),
             &destination,
             args,
-        );
-        self.send(i, &liquidator.keypair).await
+        )
     }
 
     pub async fn try_socialize_bad_debt(

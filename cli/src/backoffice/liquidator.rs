@@ -3,7 +3,10 @@
 //! pair of debt and collateral, the one that pays most, its exact repay) and sent once.
 use {
     super::snapshot::{Snapshot, ValuedObligation},
-    crate::{events, fetch, instructions as ix, spl, ClientError, ObligationKeys, Transport},
+    crate::{
+        events, fetch, instructions as ix, lookup, spl, transport, ClientError, ObligationKeys,
+        Transport,
+    },
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         errors::BallastError,
@@ -12,7 +15,9 @@ use {
         math::Fixed,
     },
     solana_compute_budget_interface::ComputeBudgetInstruction,
-    solana_sdk::{pubkey::Pubkey, signature::Keypair, signer::Signer},
+    solana_sdk::{
+        message::AddressLookupTableAccount, pubkey::Pubkey, signature::Keypair, signer::Signer,
+    },
     thiserror::Error,
     tracing::{info, warn},
 };
@@ -30,6 +35,9 @@ pub struct LiquidatorConfig {
     /// Least payout accepted, as a share of the planned one (bps): guards against the price
     /// moving between the snapshot and execution.
     pub min_payout_bps: u16,
+    /// The market's address lookup table (`ballast market lookup-table`), read at each pass:
+    /// a liquidation that does not fit a legacy transaction is sent as a version-0 one.
+    pub lookup_table: Option<Pubkey>,
 }
 
 impl Default for LiquidatorConfig {
@@ -41,6 +49,7 @@ impl Default for LiquidatorConfig {
             compute_unit_limit: 400_000,
             compute_unit_price: 0,
             min_payout_bps: 9_900,
+            lookup_table: None,
         }
     }
 }
@@ -92,9 +101,21 @@ pub async fn pass(
         unhealthy: unhealthy.len(),
         ..PassSummary::default()
     };
+    let tables = match config.lookup_table {
+        None => Vec::new(),
+        Some(address) => match lookup::fetch(transport, &address).await {
+            Ok(table) => vec![table],
+            Err(error) => {
+                // Legacy transactions still liquidate every obligation that fits one.
+                warn!(table = %address, %error, "lookup table unreadable");
+                Vec::new()
+            }
+        },
+    };
     let limit = config.max_per_pass.unwrap_or(usize::MAX);
     for candidate in unhealthy.into_iter().take(limit) {
-        match liquidate_one(transport, snapshot, candidate, liquidator, config).await {
+        let one = liquidate_one(transport, snapshot, candidate, liquidator, config, &tables);
+        match one.await {
             Ok(done) => {
                 info!(
                     obligation = %done.obligation,
@@ -164,6 +185,7 @@ async fn liquidate_one(
     candidate: &ValuedObligation,
     liquidator: &Keypair,
     config: &LiquidatorConfig,
+    tables: &[AddressLookupTableAccount],
 ) -> Result<Done, LiquidationFailure> {
     let me = liquidator.pubkey();
     let priced = snapshot
@@ -222,7 +244,15 @@ async fn liquidate_one(
             config.compute_unit_price,
         ));
     }
-    ixs.push(open);
+    // The payout account is opened in a transaction of its own when missing (in the same
+    // simulation for a dry run): the liquidation alone is what must fit a packet.
+    if transport.account(&destination).await?.is_none() {
+        if config.dry_run {
+            ixs.push(open);
+        } else {
+            transport.send(&[open], &[liquidator]).await?;
+        }
+    }
     ixs.push(ix::liquidate(
         &me,
         &keys,
@@ -236,10 +266,20 @@ async fn liquidate_one(
             payout: config.payout,
         },
     ));
-    let outcome = if config.dry_run {
-        transport.simulate(&ixs, &[liquidator]).await?
+    // Legacy when it fits (every cluster and wallet takes it), else version 0 with the table.
+    let tables = if transport::legacy_size(&ixs, &me) <= transport::PACKET_DATA_SIZE {
+        &[]
     } else {
-        transport.send(&ixs, &[liquidator]).await?
+        tables
+    };
+    let outcome = if config.dry_run {
+        transport
+            .simulate_with_tables(&ixs, &[liquidator], tables)
+            .await?
+    } else {
+        transport
+            .send_with_tables(&ixs, &[liquidator], tables)
+            .await?
     };
     // What the program did (the landed transaction's event), valued at the snapshot's prices.
     let event = events::decode::<Liquidated>(&outcome.event_data)

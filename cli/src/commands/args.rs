@@ -47,6 +47,10 @@ pub struct GlobalArgs {
     /// The market (default: $BALLAST_MARKET).
     #[arg(long, global = true, env = "BALLAST_MARKET")]
     pub market: Option<Pubkey>,
+    /// The market's address lookup table (`market lookup-table` creates it): transactions that
+    /// do not fit a legacy one are sent as version 0 through it (default: $BALLAST_LOOKUP_TABLE).
+    #[arg(long, global = true, env = "BALLAST_LOOKUP_TABLE")]
+    pub lookup_table: Option<Pubkey>,
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Display)]
     pub output: OutputFormat,
     /// Simulate instead of sending, and show what would change.
@@ -189,6 +193,10 @@ pub enum MarketCommand {
         #[command(flatten)]
         propose: ProposeArgs,
     },
+    /// Create the market's address lookup table (signer as its authority), or add what the
+    /// one named by --lookup-table lacks: the market, and each reserve's mints, vaults and
+    /// oracle. Large transactions (a liquidation of many positions) go through it.
+    LookupTable,
 }
 
 #[derive(Debug, Subcommand)]

@@ -61,6 +61,7 @@ pub async fn liquidator(
         compute_unit_limit: args.compute_unit_limit,
         compute_unit_price: args.priority_fee,
         min_payout_bps: args.min_payout_bps,
+        lookup_table: session.lookup_table,
     };
     let metrics = Arc::new(LiquidatorMetrics::default());
     if let Some(addr) = args.metrics {

@@ -1,4 +1,4 @@
-//! `ballast market create | show | update | pause | unpause`
+//! `ballast market create | show | update | pause | unpause` (`lookup-table`: its own file)
 use {
     super::{CliError, MarketCommand, ProposeArgs, Session},
     crate::{
@@ -39,6 +39,7 @@ pub async fn run(
         } => update(session, settings, *emergency_authority, propose, out).await,
         MarketCommand::Pause { propose } => pause(session, true, propose, out).await,
         MarketCommand::Unpause { propose } => pause(session, false, propose, out).await,
+        MarketCommand::LookupTable => super::lookup_table::run(session, out).await,
     }
 }
 

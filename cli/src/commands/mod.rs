@@ -4,6 +4,7 @@ mod args;
 mod backoffice;
 mod cluster;
 mod lending;
+mod lookup_table;
 mod market;
 mod obligation;
 mod reserve;

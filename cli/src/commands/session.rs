@@ -14,7 +14,10 @@ use {
     base64::Engine,
     serde_json::{json, Value},
     solana_sdk::{
-        instruction::Instruction, message::Message, pubkey::Pubkey, signature::Keypair,
+        instruction::Instruction,
+        message::{AddressLookupTableAccount, Message},
+        pubkey::Pubkey,
+        signature::Keypair,
         signer::Signer,
     },
     std::{io::Write, path::PathBuf, str::FromStr},
@@ -26,6 +29,8 @@ pub struct Session<'a, T> {
     pub dry_run: bool,
     pub labels: Labels,
     market: Option<Pubkey>,
+    /// The market's address lookup table, if named.
+    pub lookup_table: Option<Pubkey>,
     keypair_path: PathBuf,
 }
 
@@ -70,6 +75,7 @@ impl<'a, T: Transport> Session<'a, T> {
             dry_run: global.dry_run,
             labels: cluster.labels.clone(),
             market: global.market,
+            lookup_table: global.lookup_table,
             keypair_path: cluster.keypair_path.clone(),
         }
     }
@@ -172,10 +178,15 @@ impl<'a, T: Transport> Session<'a, T> {
         signers: &[&Keypair],
         assets: &[AssetInfo],
     ) -> Result<(), CliError> {
+        let tables = self.tables_for(instructions, signers).await?;
         let outcome = if self.dry_run {
-            self.transport.simulate(instructions, signers).await?
+            (self.transport)
+                .simulate_with_tables(instructions, signers, &tables)
+                .await?
         } else {
-            self.transport.send(instructions, signers).await?
+            (self.transport)
+                .send_with_tables(instructions, signers, &tables)
+                .await?
         };
         let effects = describe(&outcome.event_data, assets, &self.labels);
         let signature = (!self.dry_run).then(|| outcome.signature.to_string());
@@ -200,6 +211,22 @@ impl<'a, T: Transport> Session<'a, T> {
             }),
             &display,
         )
+    }
+
+    /// The lookup table to send `instructions` through: none when a legacy transaction fits
+    /// (or no table is named; the transport then refuses what does not fit).
+    async fn tables_for(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Vec<AddressLookupTableAccount>, CliError> {
+        let payer = crate::transport::fee_payer(signers)?;
+        let fits = crate::transport::legacy_size(instructions, &payer)
+            <= crate::transport::PACKET_DATA_SIZE;
+        Ok(match self.lookup_table {
+            Some(table) if !fits => vec![crate::lookup::fetch(self.transport, &table).await?],
+            _ => Vec::new(),
+        })
     }
 
     /// An admin transaction: printed unsigned for `--authority` with `--print-message`, else

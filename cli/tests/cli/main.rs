@@ -4,5 +4,6 @@ mod backoffice;
 mod binary;
 mod errors;
 mod harness;
+mod large;
 mod lending;
 mod liquidate;
