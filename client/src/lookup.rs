@@ -66,6 +66,11 @@ pub fn extend(
         .collect()
 }
 
+/// One instruction adding `addresses` to `table` (the authority pays for the room).
+pub fn extend_instruction(table: &Pubkey, authority: &Pubkey, addresses: &[Pubkey]) -> Instruction {
+    alt::extend_lookup_table(*table, *authority, Some(*authority), addresses.to_vec())
+}
+
 /// The lookup table at `address`, as a message compiles against it.
 pub async fn fetch(
     transport: &impl Transport,
@@ -84,4 +89,18 @@ pub async fn fetch(
         key: *address,
         addresses: table.addresses.to_vec(),
     })
+}
+
+/// The newest slot of the SlotHashes sysvar: a new table's address derives from a recent slot
+/// the lookup table program finds there.
+pub async fn recent_slot(transport: &impl Transport) -> Result<u64, ClientError> {
+    let id = solana_sdk::sysvar::slot_hashes::ID;
+    let account = fetch::account(transport, &id).await?;
+    // Bincode: the entry count (u64), then (slot u64, hash) pairs, newest first.
+    account
+        .data
+        .get(8..16)
+        .and_then(|b| b.try_into().ok())
+        .map(u64::from_le_bytes)
+        .ok_or(ClientError::WrongAccountType(id, "non-empty SlotHashes"))
 }

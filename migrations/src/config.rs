@@ -36,6 +36,9 @@ pub struct MarketSpec {
     /// Fields left out keep the program's defaults (new market) or their current value.
     #[serde(default)]
     pub policy: MarketSettings,
+    /// The market's address lookup table (`ballast market lookup-table` creates it; its
+    /// authority signs): every apply adds the accounts of the file's reserves it lacks.
+    pub lookup_table: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

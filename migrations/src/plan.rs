@@ -41,6 +41,11 @@ pub enum Step {
         changes: Vec<ReserveChange>,
         diff: Vec<String>,
     },
+    /// Adds to the market's lookup table the accounts it lacks (signed by its authority).
+    ExtendLookupTable {
+        table: Pubkey,
+        addresses: Vec<Pubkey>,
+    },
 }
 
 /// The steps, in order, and what already matches.
@@ -216,9 +221,11 @@ pub async fn plan(
             m.admin
         }
     };
+    let mut all_keys = Vec::new();
     for reserve in &file.reserves {
         let listing = reserve.listing()?;
         let prepared = listing.prepare(transport, &market).await?;
+        all_keys.push(prepared.keys);
         let address = prepared.keys.address;
         let Some(account) = transport.account(&address).await? else {
             plan.steps.push(Step::CreateReserve {
@@ -260,10 +267,26 @@ pub async fn plan(
             });
         }
     }
-    let needs_admin = plan
-        .steps
-        .iter()
-        .any(|s| !matches!(s, Step::CreateMarket { .. }));
+    if let Some(table) = &spec.lookup_table {
+        let table = address("market.lookup_table", table)?;
+        let held = ballast_client::lookup::fetch(transport, &table).await?;
+        let addresses: Vec<Pubkey> = ballast_client::lookup::market_addresses(&market, &all_keys)
+            .into_iter()
+            .filter(|a| !held.addresses.contains(a))
+            .collect();
+        if addresses.is_empty() {
+            plan.unchanged.push(format!("lookup table {table}"));
+        } else {
+            plan.steps
+                .push(Step::ExtendLookupTable { table, addresses });
+        }
+    }
+    let needs_admin = plan.steps.iter().any(|s| {
+        !matches!(
+            s,
+            Step::CreateMarket { .. } | Step::ExtendLookupTable { .. }
+        )
+    });
     if needs_admin && acting_admin != *signer {
         return Err(MigrationError::Signer(format!(
             "these changes must be signed by the market admin {acting_admin}, not {signer}"
@@ -320,6 +343,12 @@ impl Plan {
                 Step::UpdateReserve { name, diff, .. } => {
                     lines.push(format!("  ~ reserve {name}"));
                     lines.extend(diff.iter().map(|d| format!("      {d}")));
+                }
+                Step::ExtendLookupTable { table, addresses } => {
+                    lines.push(format!(
+                        "  + lookup table {table}: {} account(s) to add",
+                        addresses.len()
+                    ));
                 }
             }
         }
@@ -385,6 +414,13 @@ impl Plan {
                         vec![ix::init_reserve(&me, &me, k, &source, listing.args.clone())],
                     )
                 }
+                Step::ExtendLookupTable { table, addresses } => (
+                    format!("extended lookup table {table}"),
+                    addresses
+                        .chunks(ballast_client::lookup::ADDRESSES_PER_EXTEND)
+                        .map(|chunk| ballast_client::lookup::extend_instruction(table, &me, chunk))
+                        .collect(),
+                ),
                 Step::UpdateReserve {
                     name,
                     keys,
@@ -398,8 +434,15 @@ impl Plan {
                         .collect(),
                 ),
             };
-            let outcome = transport.send(&instructions, &[signer]).await?;
-            done.push(format!("{what} ({})", outcome.signature));
+            // One transaction per instruction where the step's would not fit one.
+            let batches: Vec<&[Instruction]> = match step {
+                Step::ExtendLookupTable { .. } => instructions.chunks(1).collect(),
+                _ => vec![&instructions],
+            };
+            for batch in batches {
+                let outcome = transport.send(batch, &[signer]).await?;
+                done.push(format!("{what} ({})", outcome.signature));
+            }
         }
         Ok(done)
     }

@@ -280,3 +280,44 @@ async fn a_new_oracle_in_the_file_is_planned_and_applied() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn the_lookup_table_in_the_file_is_kept_holding_every_reserve() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+    let slot = ballast_client::lookup::recent_slot(&c.bank).await.unwrap();
+    let (create, table) = ballast_client::lookup::create(&me, &me, slot);
+    c.bank.send(&[create], &[&c.admin]).await.unwrap();
+    let mut with_table = file(&c, 4_000, 7_000);
+    with_table.market.lookup_table = Some(table.to_string());
+    let first = plan(&c.bank, &with_table, &me).await.unwrap();
+    // The market, its authority, the event authority, two token programs, 7 per reserve.
+    assert!(
+        first
+            .render()
+            .contains(&format!("  + lookup table {table}: 19 account(s) to add")),
+        "{}",
+        first.render()
+    );
+    first.apply(&c.bank, &c.admin).await.unwrap();
+    let held = ballast_client::lookup::fetch(&c.bank, &table)
+        .await
+        .unwrap();
+    let reserves: Vec<_> = [c.usdc, c.sol]
+        .iter()
+        .map(|(mint, oracle)| {
+            ballast_client::ReserveKeys::new(market, *mint, TOKEN_PROGRAM_ID, *oracle)
+        })
+        .collect();
+    assert_eq!(
+        held.addresses,
+        ballast_client::lookup::market_addresses(&market, &reserves)
+    );
+    // Nothing left to add.
+    let again = plan(&c.bank, &with_table, &me).await.unwrap();
+    assert!(again.is_empty(), "{}", again.render());
+    assert!(again
+        .render()
+        .contains(&format!("  = lookup table {table}: no change")));
+}

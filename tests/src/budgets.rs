@@ -9,23 +9,35 @@ use {
         instructions::{LiquidateArgs, LiquidationPayout},
     },
     solana_compute_budget_interface::ComputeBudgetInstruction,
-    solana_sdk::{
-        hash::Hash, instruction::Instruction, message::Message, pubkey::Pubkey, signer::Signer,
-    },
+    solana_sdk::{hash::Hash, instruction::Instruction, pubkey::Pubkey, signer::Signer},
 };
 
-/// Largest serialized legacy transaction.
-pub const PACKET_DATA_SIZE: usize = 1_232;
+pub use ballast_client::transport::PACKET_DATA_SIZE;
 
 /// Compute units requested by the budgeted transactions.
 pub const COMPUTE_UNIT_LIMIT: u32 = 400_000;
 
 /// Serialized size of a legacy transaction of `instructions` paid and signed by `payer` alone.
 pub fn legacy_tx_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
-    let message = Message::new_with_blockhash(instructions, Some(payer), &Hash::default());
-    let signatures = usize::from(message.header.num_required_signatures);
-    // compact-u16 signature count (one byte below 128) + signatures + message.
-    1 + 64 * signatures + message.serialize().len()
+    ballast_client::transport::legacy_size(instructions, payer)
+}
+
+/// Serialized size of a version-0 transaction of `instructions` paid by `payer`, looking its
+/// accounts up in a table holding `table` (the market's lookup table).
+pub fn v0_tx_size(instructions: &[Instruction], payer: &Pubkey, table: Vec<Pubkey>) -> usize {
+    let table = solana_sdk::message::AddressLookupTableAccount {
+        key: Pubkey::new_unique(),
+        addresses: table,
+    };
+    let message = solana_sdk::message::v0::Message::try_compile(
+        payer,
+        instructions,
+        &[table],
+        Hash::default(),
+    )
+    .expect("compiles");
+    let message = solana_sdk::message::VersionedMessage::V0(message);
+    1 + 64 * usize::from(message.header().num_required_signatures) + message.serialize().len()
 }
 
 /// A market of `MAX_POSITIONS` reserves, one per position, and a user whose obligation holds
@@ -91,6 +103,16 @@ impl MaxPositions {
             system_instruction::transfer(&m.payer.pubkey(), &liquidator.key(), 1_000_000_000);
         m.send(fund, &m.payer).await.expect("fund liquidator");
         liquidator
+    }
+
+    /// Every account of the market its transactions name: what `ballast market lookup-table`
+    /// puts in its table.
+    pub fn lookup_addresses(&self) -> Vec<Pubkey> {
+        let m = &self.market;
+        let reserves: Vec<_> = (self.collateral.iter().chain(&self.debt))
+            .map(|r| m.keys(*r))
+            .collect();
+        ballast_client::lookup::market_addresses(&m.market, &reserves)
     }
 
     /// A compute-budget instruction and a liquidation repaying the last debt reserve and

@@ -4,7 +4,7 @@ use {
     super::{CliError, Session},
     crate::{fetch, lookup, ReserveKeys, Transport},
     serde_json::json,
-    solana_sdk::{message::AddressLookupTableAccount, signer::Signer, sysvar},
+    solana_sdk::{message::AddressLookupTableAccount, signer::Signer},
     std::io::Write,
 };
 
@@ -25,7 +25,7 @@ pub async fn run(
     let (table, created) = match session.lookup_table {
         Some(address) => (lookup::fetch(t, &address).await?, false),
         None => {
-            let (create, address) = lookup::create(&me, &me, recent_slot(session).await?);
+            let (create, address) = lookup::create(&me, &me, lookup::recent_slot(t).await?);
             if !session.dry_run {
                 t.send(&[create], &[&signer]).await?;
             }
@@ -75,18 +75,4 @@ pub async fn run(
         "dry_run": session.dry_run,
     });
     session.emit(out, json, &display)
-}
-
-/// The newest slot of the SlotHashes sysvar: a lookup table's address derives from a recent
-/// slot the program finds there.
-async fn recent_slot(session: &Session<'_, impl Transport>) -> Result<u64, CliError> {
-    let account = fetch::account(session.transport, &sysvar::slot_hashes::ID).await?;
-    // Bincode: the entry count (u64), then (slot u64, hash) pairs, newest first.
-    let slot = account
-        .data
-        .get(8..16)
-        .and_then(|b| b.try_into().ok())
-        .map(u64::from_le_bytes)
-        .ok_or_else(|| CliError::Invalid("the SlotHashes sysvar is empty".into()))?;
-    Ok(slot)
 }
