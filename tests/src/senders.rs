@@ -244,27 +244,13 @@ impl TestMarket {
         withdraw: ReserveId,
         args: LiquidateArgs,
     ) -> Result<TxOutcome, ClientError> {
-        let i = self
-            .liquidate_ix(liquidator, owner, repay, withdraw, args)
-            .await;
-        self.send(i, &liquidator.keypair).await
-    }
-
-    async fn liquidate_ix(
-        &self,
-        liquidator: &User,
-        owner: &User,
-        repay: ReserveId,
-        withdraw: ReserveId,
-        args: LiquidateArgs,
-    ) -> Instruction {
         let (rk, wk) = (self.keys(repay), self.keys(withdraw));
         let destination = match args.payout {
             LiquidationPayout::Collateral => liquidator.account(&wk.collateral_mint()),
             LiquidationPayout::Liquidity => liquidator.account(&wk.liquidity_mint),
         };
         let o = self.obligation_keys(owner).await;
-        ix::liquidate(
+        let i = ix::liquidate(
             &liquidator.key(),
             &o,
             &rk,
@@ -272,7 +258,8 @@ impl TestMarket {
             &liquidator.account(&rk.liquidity_mint),
             &destination,
             args,
-        )
+        );
+        self.send(i, &liquidator.keypair).await
     }
 
     pub async fn try_socialize_bad_debt(

@@ -216,24 +216,19 @@ async fn the_bank_refuses_a_transaction_over_the_packet_limit() {
         .collect();
     let size = ballast_client::transport::legacy_size(&ixs, &payer.key());
     assert!(size > PACKET_DATA_SIZE);
-    let before = h
-        .bank
-        .account(&payer.key())
-        .await
-        .unwrap()
-        .unwrap()
-        .lamports;
+    let lamports = || async {
+        h.bank
+            .account(&payer.key())
+            .await
+            .unwrap()
+            .unwrap()
+            .lamports
+    };
+    let before = lamports().await;
     let err = h.bank.send(&ixs, &[&payer.keypair]).await.unwrap_err();
     assert!(
         matches!(err, ClientError::TransactionTooLarge { size: s, max: PACKET_DATA_SIZE } if s == size),
         "{err:?}"
     );
-    let after = h
-        .bank
-        .account(&payer.key())
-        .await
-        .unwrap()
-        .unwrap()
-        .lamports;
-    assert_eq!(after, before);
+    assert_eq!(lamports().await, before);
 }
