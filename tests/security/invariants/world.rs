@@ -299,11 +299,16 @@ impl World {
         let k = |r: usize| m.keys(self.reserves[r]);
         let user = |u: usize| vec![self.users[u].key()];
         let (result, touched, movers) = match *action {
-            Action::Deposit(u, r, a) => {
+            Action::Deposit(u, r, a) | Action::Supply(u, r, a) => {
                 let n = self
                     .share(self.users[u].account(&k(r).liquidity_mint), a)
                     .await;
-                let out = m.try_deposit(&self.users[u], self.reserves[r], n).await;
+                let (user_, reserve) = (&self.users[u], self.reserves[r]);
+                let out = if matches!(action, Action::Deposit(..)) {
+                    m.try_deposit(user_, reserve, n).await
+                } else {
+                    m.try_supply(user_, reserve, n).await
+                };
                 (out, vec![r], user(u))
             }
             Action::Redeem(u, r, a) => {
@@ -317,13 +322,6 @@ impl World {
                 let out = m
                     .try_redeem(&self.users[u], self.reserves[r], scaled(n, a))
                     .await;
-                (out, vec![r], user(u))
-            }
-            Action::Supply(u, r, a) => {
-                let n = self
-                    .share(self.users[u].account(&k(r).liquidity_mint), a)
-                    .await;
-                let out = m.try_supply(&self.users[u], self.reserves[r], n).await;
                 (out, vec![r], user(u))
             }
             Action::PledgeDust(u, r, n) => {
