@@ -43,6 +43,7 @@ fn reserves() -> Vec<ReservePricing> {
                 loan_to_value_bps: 7_500,
                 liquidation_threshold_bps: 8_000,
                 borrow_factor_bps: 10_000 + 1_000 * (i % 2) as u16,
+                isolated: false,
                 price: OraclePrice {
                     spot: price,
                     ema: price,

@@ -214,6 +214,10 @@ pub struct ReserveSettings {
     /// Smallest collateral position an owner may hold, in token units (0: none).
     #[arg(long)]
     pub min_collateral: Option<UiAmount>,
+    /// Isolated asset: borrowed only as an obligation's only debt (with loan-to-value and
+    /// threshold 0: borrowable, never collateral).
+    #[arg(long)]
+    pub isolated: Option<bool>,
 }
 
 impl ReserveSettings {
@@ -265,6 +269,7 @@ impl ReserveSettings {
                 &self.min_collateral,
                 base.min_collateral_amount,
             )?,
+            isolated: self.isolated.map_or(base.isolated, u8::from),
             ..*base
         };
         match next.broken_rule() {
@@ -361,6 +366,10 @@ pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveC
     push_if(
         old.min_collateral_amount != new.min_collateral_amount,
         ReserveChange::MinCollateralAmount(new.min_collateral_amount),
+    );
+    push_if(
+        old.isolated != new.isolated,
+        ReserveChange::Isolated(new.isolated != 0),
     );
     changes
 }

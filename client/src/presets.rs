@@ -53,7 +53,8 @@ pub fn base() -> ReserveConfig {
         outflow_limit: u64::MAX,
         flash_loan_fee_bps: 9,
         flash_loans_enabled: 1,
-        padding2: [0; 5],
+        isolated: 0,
+        padding2: [0; 4],
         min_collateral_amount: 0,
     }
 }

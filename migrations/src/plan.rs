@@ -124,6 +124,7 @@ fn reserve_fields(c: &ReserveConfig) -> Vec<(&'static str, String)> {
         ("flash_loans", (c.flash_loans_enabled != 0).to_string()),
         ("flash_loan_fee_bps", c.flash_loan_fee_bps.to_string()),
         ("min_collateral", c.min_collateral_amount.to_string()),
+        ("isolated", (c.isolated != 0).to_string()),
     ]
 }
 

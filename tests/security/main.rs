@@ -9,6 +9,7 @@ mod controls;
 mod health;
 mod incidents;
 mod invariants;
+mod isolated;
 mod liquidation_attacks;
 mod oracles;
 mod positions;

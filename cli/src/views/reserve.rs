@@ -151,6 +151,7 @@ impl ReserveView {
                 "flash_loans": c.flash_loans_enabled != 0,
                 "flash_loan_fee_bps": c.flash_loan_fee_bps,
                 "min_collateral": plain_units(c.min_collateral_amount, d),
+                "isolated": c.isolated != 0,
             },
         })
     }
@@ -273,6 +274,12 @@ impl ReserveView {
                 "off".into()
             },
         ));
+        if c.isolated != 0 {
+            rows.push((
+                "isolated",
+                "borrowed only as an obligation's only debt".into(),
+            ));
+        }
         table::pairs(rows)
     }
 }

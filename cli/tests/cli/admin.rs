@@ -205,6 +205,25 @@ async fn reserve_add_show_update() {
         )
         .await;
     assert_eq!(out, "update reserve SOL: nothing to change\n");
+    let out = h
+        .ok(
+            &h.admin,
+            &["reserve", "update", "SOL", "--isolated", "true"],
+        )
+        .await;
+    assert_eq!(out.matches("\n  - reserve SOL: ").count(), 1, "{out}");
+    assert_eq!(h.reserve("SOL").await.config.isolated, 1);
+    let shown = h.ok(&h.admin, &["reserve", "show", "SOL"]).await;
+    assert!(
+        shown.contains("borrowed only as an obligation's only debt"),
+        "{shown}"
+    );
+    h.ok(
+        &h.admin,
+        &["reserve", "update", "SOL", "--isolated", "false"],
+    )
+    .await;
+    assert_eq!(h.reserve("SOL").await.config, config);
 
     // A config the program would refuse is refused before sending, with the rule.
     let err = h

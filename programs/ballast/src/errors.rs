@@ -141,6 +141,8 @@ pub enum BallastError {
     BorrowingDisabled = 504,
     #[msg("fee vault holds less than the requested amount, after collecting what the pool can pay out")]
     InsufficientProtocolFees = 505,
+    #[msg("an isolated asset may only be borrowed as the obligation's only debt: repay the other debt first, or borrow from another obligation")]
+    IsolatedAssetNotOnlyDebt = 506,
 
     // --- liquidation and bad debt (600..) ---
     #[msg("obligation is healthy: its debt is within the liquidation threshold")]

@@ -1,6 +1,8 @@
 //! Borrowing and repaying. Debt is fractional; what the user owes rounds up.
 use {
-    super::{accrue, health::find, prices::observe_price, settle, unpriced::Priced},
+    super::{
+        accrue, health::find, prices::observe_price, settle, unpriced::Priced, ReservePricing,
+    },
     crate::{
         errors::BallastError,
         math::Fixed,
@@ -36,11 +38,33 @@ pub fn borrow(
     let own = find(pricing.priced, reserve_key)?;
     accrue(reserve, now)?;
     observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
+    require_isolation(reserve, reserve_key, obligation, pricing.priced)?;
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
     reserve.record_outflow(amount, now)?;
     settle(reserve)?;
     pricing.require_within_borrow_limit(obligation)?;
     Ok(borrowed)
+}
+
+/// An isolated asset is borrowed only as the obligation's only debt: refuses borrowing one
+/// beside other debt, and anything beside one (`pricing` prices every debt).
+fn require_isolation(
+    reserve: &Reserve,
+    reserve_key: &Pubkey,
+    obligation: &Obligation,
+    pricing: &[ReservePricing],
+) -> Result<()> {
+    for other in obligation
+        .borrows()
+        .iter()
+        .filter(|b| b.reserve != *reserve_key)
+    {
+        require!(
+            reserve.config.isolated == 0 && !find(pricing, &other.reserve)?.isolated,
+            BallastError::IsolatedAssetNotOnlyDebt
+        );
+    }
+    Ok(())
 }
 
 /// Lends `amount` from `reserve` (interest already accrued) to `obligation`. The origination
@@ -208,5 +232,70 @@ mod tests {
         }
         assert!(paid >= received, "paid {paid} < received {received}");
         assert_eq!(o.borrow_count, 0);
+    }
+
+    /// 10 SOL ($100) pledged; USDC and an isolated asset, both $1, to borrow.
+    struct Isolation {
+        keys: [Pubkey; 3],
+        reserves: [Reserve; 3],
+    }
+
+    const SOL: usize = 0;
+    const USDC: usize = 1;
+    const LONG_TAIL: usize = 2;
+
+    impl Isolation {
+        fn new() -> (Isolation, Obligation) {
+            let keys = [0; 3].map(|_| Pubkey::new_unique());
+            let mut reserves = [0; 3].map(|_| crate::logic::fixtures::reserve(1_000_000_000));
+            reserves[LONG_TAIL].config.isolated = 1;
+            let o = crate::logic::fixtures::pledged(&keys[SOL], 10_000_000);
+            (Isolation { keys, reserves }, o)
+        }
+
+        fn borrow(&mut self, o: &mut Obligation, asset: usize, amount: u64) -> Result<Borrowed> {
+            let prices = [100, 1, 1];
+            let pricing: Vec<ReservePricing> = (0..3)
+                .map(|i| {
+                    let price = crate::logic::fixtures::usd(prices[i], prices[i]);
+                    crate::logic::fixtures::pricing(self.keys[i], &self.reserves[i], price)
+                })
+                .collect();
+            borrow(
+                &mut self.reserves[asset],
+                &self.keys[asset],
+                o,
+                amount,
+                Priced::all(&pricing),
+                &MarketConfig::default(),
+                0,
+            )
+        }
+    }
+
+    #[test]
+    fn an_isolated_asset_is_borrowed_only_as_the_only_debt() {
+        // Beside USDC debt: refused, and USDC is still lendable.
+        let (mut w, mut o) = Isolation::new();
+        w.borrow(&mut o, USDC, 100_000_000).unwrap();
+        assert_eq!(
+            w.borrow(&mut o, LONG_TAIL, 10_000_000).unwrap_err(),
+            BallastError::IsolatedAssetNotOnlyDebt.into()
+        );
+        w.borrow(&mut o, USDC, 1_000_000).unwrap();
+
+        // Alone: lent, and more of it; anything beside it refused.
+        let (mut w, mut o) = Isolation::new();
+        w.borrow(&mut o, LONG_TAIL, 10_000_000).unwrap();
+        w.borrow(&mut o, LONG_TAIL, 5_000_000).unwrap();
+        assert_eq!(
+            o.borrows()[0].debt(Fixed::ONE).unwrap(),
+            Fixed::from_u64(15_015_000)
+        );
+        assert_eq!(
+            w.borrow(&mut o, USDC, 1_000_000).unwrap_err(),
+            BallastError::IsolatedAssetNotOnlyDebt.into()
+        );
+        assert_eq!(o.borrow_count, 1);
     }
 }

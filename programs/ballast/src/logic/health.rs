@@ -22,6 +22,8 @@ pub struct ReservePricing {
     pub loan_to_value_bps: u16,
     pub liquidation_threshold_bps: u16,
     pub borrow_factor_bps: u16,
+    /// The reserve is isolated: borrowed only as an obligation's only debt.
+    pub isolated: bool,
     pub price: OraclePrice,
     /// When the reserve's oracle last came back from an outage (0: never).
     pub oracle_recovered_at: i64,
@@ -54,6 +56,7 @@ impl ReservePricing {
             loan_to_value_bps: reserve.config.loan_to_value_bps,
             liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,
             borrow_factor_bps: reserve.config.borrow_factor_bps,
+            isolated: reserve.config.isolated == 1,
             price,
             oracle_recovered_at: reserve.oracle_recovered_at,
             last_publish_time: reserve.last_oracle_publish_time,
@@ -415,6 +418,7 @@ mod tests {
             loan_to_value_bps: ltv,
             liquidation_threshold_bps: threshold,
             borrow_factor_bps: factor,
+            isolated: false,
             price: p,
             oracle_recovered_at: 0,
             last_publish_time: 0,

@@ -55,8 +55,12 @@ pub struct ReserveConfig {
     pub flash_loan_fee_bps: u16,
     /// 1 to allow flash loans of this reserve's liquidity, else 0.
     pub flash_loans_enabled: u8,
+    /// 1 for an isolated asset: its liquidity may only be borrowed as an obligation's only
+    /// debt (with a loan-to-value and threshold of 0 it is borrowable, never collateral), so a
+    /// long-tail asset neither backs nor joins other debt. Else 0.
+    pub isolated: u8,
     /// Explicit padding; must be zero.
-    pub padding2: [u8; 5],
+    pub padding2: [u8; 4],
     /// Smallest collateral position an owner may hold, in liquidity base units at the exchange
     /// rate (0: none): a position must be this big or empty after a pledge or a withdrawal, so
     /// nobody can pledge dust whose oracle would have to be read by every liquidation.
@@ -136,9 +140,10 @@ impl ReserveConfig {
             (
                 bps(self.flash_loan_fee_bps) <= BPS
                     && self.flash_loans_enabled <= 1
-                    && self.padding2 == [0; 5],
+                    && self.padding2 == [0; 4],
                 "flash_loan_fee_bps must be at most 10000, flash_loans_enabled 0 or 1",
             ),
+            (self.isolated <= 1, "isolated must be 0 or 1"),
             (self.rate_curve.validate().is_ok(), CURVE_RULE),
         ];
         rules.iter().find(|(ok, _)| !ok).map(|(_, rule)| *rule)
@@ -176,6 +181,10 @@ pub enum ReserveChange {
         fee_bps: u16,
     },
     MinCollateralAmount(u64),
+    /// Marks the reserve isolated (its liquidity borrowed only as an obligation's only debt),
+    /// or lifts it. Obligations already holding it with other debt keep it; they cannot add
+    /// to either.
+    Isolated(bool),
     /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
     /// first remaining account and give a live price the reserve's limits accept.
     Oracle {
@@ -224,6 +233,7 @@ impl ReserveChange {
                 next.flash_loan_fee_bps = fee_bps;
             }
             ReserveChange::MinCollateralAmount(v) => next.min_collateral_amount = v,
+            ReserveChange::Isolated(v) => next.isolated = u8::from(v),
             // Not part of the config: `logic::prices::change_oracle` validates and applies it.
             ReserveChange::Oracle { .. } => {}
         }
@@ -267,7 +277,8 @@ pub(crate) mod tests {
             outflow_limit: u64::MAX,
             flash_loan_fee_bps: 9,
             flash_loans_enabled: 1,
-            padding2: [0; 5],
+            isolated: 0,
+            padding2: [0; 4],
             min_collateral_amount: 0,
         }
     }
@@ -329,6 +340,25 @@ pub(crate) mod tests {
                 BallastError::InvalidReserveConfig.into(),
                 "{change:?}"
             );
+        }
+        // The isolated flag is a boolean, and the padding after it stays zero.
+        let isolated = ReserveChange::Isolated(true).apply(&base).unwrap();
+        assert_eq!(isolated.isolated, 1);
+        assert_eq!(
+            ReserveChange::Isolated(false).apply(&isolated).unwrap(),
+            base
+        );
+        for broken in [
+            ReserveConfig {
+                isolated: 2,
+                ..base
+            },
+            ReserveConfig {
+                padding2: [0, 0, 0, 1],
+                ..base
+            },
+        ] {
+            assert!(broken.broken_rule().is_some(), "{broken:?}");
         }
         let mut falling = base.rate_curve;
         falling.points[1].borrow_rate_bps = 20_000;

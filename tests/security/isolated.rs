@@ -1,0 +1,72 @@
+//! Isolated assets: a long-tail asset listed isolated is borrowed only as an obligation's only
+//! debt, so it neither joins other debt nor lets other debt join it.
+use {
+    ballast::{errors::BallastError, state::ReserveChange},
+    ballast_tests::*,
+};
+
+/// A borrower with 10 SOL pledged ($1,000: $750 to borrow), USDC to borrow, and an isolated pool (a $1
+/// stablecoin listed isolated, with a loan-to-value and threshold of 0: borrowable, not
+/// collateral).
+async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
+    let (mut m, usdc, _sol, _lender, borrower) = TestMarket::with_borrower().await;
+    let long_tail = m.add_pool(ReserveSpec::usdc(), 10_000_000_000).await;
+    for change in [
+        ReserveChange::LoanToValue {
+            loan_to_value_bps: 0,
+            liquidation_threshold_bps: 0,
+        },
+        ReserveChange::Isolated(true),
+    ] {
+        m.try_update_reserve(long_tail, change).await.unwrap();
+    }
+    let borrower = m.with_accounts_for(borrower).await;
+    (m, usdc, long_tail, borrower)
+}
+
+/// `borrow` of `amount` from `reserve` is refused as isolated, and changes nothing.
+async fn refused(m: &TestMarket, borrower: &User, reserve: ReserveId, amount: u64) {
+    let touched = m.touched_accounts(borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(borrower, reserve, amount).await,
+        BallastError::IsolatedAssetNotOnlyDebt
+    );
+    m.assert_unchanged(&before, &touched).await;
+}
+
+#[tokio::test]
+async fn attack_an_isolated_asset_as_a_second_debt() {
+    let (m, usdc, long_tail, borrower) = setup().await;
+    m.try_borrow(&borrower, usdc, 500_000_000).await.unwrap();
+    refused(&m, &borrower, long_tail, 100_000_000).await;
+    // Repaid in full, the isolated asset may be borrowed, and only it.
+    m.fund(&borrower, usdc, 10_000_000).await;
+    m.try_repay(&borrower, &borrower, usdc, u64::MAX)
+        .await
+        .unwrap();
+    m.try_borrow(&borrower, long_tail, 100_000_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.balance(&borrower.account(&m.keys(long_tail).liquidity_mint))
+            .await,
+        100_000_000
+    );
+    refused(&m, &borrower, usdc, 1_000_000).await;
+}
+
+#[tokio::test]
+async fn an_isolated_asset_backs_nothing() {
+    let (m, usdc, long_tail, _) = setup().await;
+    // Its liquidity, pledged by another user, is worth nothing to borrow against.
+    let holder = m.new_user().await;
+    m.fund(&holder, long_tail, 1_000_000_000).await;
+    m.try_supply(&holder, long_tail, 1_000_000_000)
+        .await
+        .unwrap();
+    assert_error!(
+        m.try_borrow(&holder, usdc, 1).await,
+        BallastError::ObligationUnhealthy
+    );
+}
