@@ -423,3 +423,26 @@ pub async fn starting_point(w: &World) -> (Vec<(Fixed, Fixed)>, Vec<u64>) {
     debug_assert_eq!(previous.len(), RESERVES);
     (previous, supplies)
 }
+
+/// A borrow that lands leaves no isolated asset's debt beside another debt: an obligation with
+/// several debts borrowed only while none of their reserves was isolated.
+pub async fn check_isolation(w: &World, action: &Action, step: &Step) {
+    let (Action::Borrow(u, _, _), true) = (action, step.ok) else {
+        return;
+    };
+    let o = w.m.obligation_state(&w.users[*u]).await;
+    if o.borrows().len() < 2 {
+        return;
+    }
+    for b in o.borrows() {
+        let id = (0..RESERVES)
+            .map(|i| w.reserves[i])
+            .find(|&id| w.m.keys(id).address == b.reserve)
+            .expect("a known reserve");
+        assert_eq!(
+            w.m.reserve_state(id).await.config.isolated,
+            0,
+            "{action:?}: isolated debt beside another"
+        );
+    }
+}

@@ -43,6 +43,7 @@ async fn run_sequence(actions: Vec<Action>) {
         check_movements(&w, action, &step, &accounts, &before, &after);
         check_reserves(&w, &mut previous, &step.written_off).await;
         check_conservation(&w, &supplies).await;
+        check_isolation(&w, action, &step).await;
     }
 }
 
@@ -162,6 +163,18 @@ async fn known_sequences_hold() {
         Withdraw(0, 0, Share(4300)),
         MovePrice(2, -23),
         Withdraw(1, 0, Share(9125)),
+    ])
+    .await;
+    // User 0 owes SOL: an isolated ETH beside it is refused; lifted, ETH is lent; SOL marked
+    // isolated, more ETH beside it is refused (a landing would fail the isolation check).
+    run_sequence(vec![
+        Isolate(2, true),
+        Supply(0, 0, Share(9000)),
+        Borrow(0, 2, Tiny(9)),
+        Isolate(2, false),
+        Borrow(0, 2, Tiny(9)),
+        Isolate(1, true),
+        Borrow(0, 2, Tiny(9)),
     ])
     .await;
 }

@@ -64,6 +64,9 @@ pub enum Action {
     FlashLoan(usize, usize, Amount),
     /// The admin withdraws a share of a reserve's protocol fees to the treasury.
     WithdrawFees(usize, Amount),
+    /// The admin marks a reserve isolated (borrowed only as an obligation's only debt), or
+    /// lifts it.
+    Isolate(usize, bool),
     MovePrice(usize, i16),
     /// The EMA moves apart from the spot (a dip and its recovery).
     MoveEma(usize, i16),
@@ -120,6 +123,7 @@ pub fn action(prices_move: bool) -> BoxedStrategy<Action> {
         (u.clone(), r.clone()).prop_map(|(u, r)| Action::SocializeBadDebt(u, r)),
         (0..=USERS, r.clone(), amount()).prop_map(|(u, r, a)| Action::FlashLoan(u, r, a)),
         (r.clone(), amount()).prop_map(|(r, a)| Action::WithdrawFees(r, a)),
+        (r.clone(), any::<bool>()).prop_map(|(r, on)| Action::Isolate(r, on)),
     ];
     if !prices_move {
         return prop_oneof![12 => lending, 2 => liquidate, 3 => others].boxed();
@@ -416,6 +420,11 @@ impl World {
                     self.fee_vaults[r] = self.fee_vaults[r] + e.collected - e.amount;
                 }
                 (out, vec![r], vec![self.treasury.key()])
+            }
+            Action::Isolate(r, on) => {
+                let change = ballast::state::ReserveChange::Isolated(on);
+                let out = m.try_update_reserve(self.reserves[r], change).await;
+                (out, vec![r], Vec::new())
             }
             Action::MovePrice(r, pct) => {
                 let id = self.reserves[r];
