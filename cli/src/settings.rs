@@ -218,6 +218,9 @@ pub struct ReserveSettings {
     /// threshold 0: borrowable, never collateral).
     #[arg(long)]
     pub isolated: Option<bool>,
+    /// Smallest debt a borrow may leave in the reserve, in whole USD (0: none).
+    #[arg(long)]
+    pub min_debt_usd: Option<u32>,
 }
 
 impl ReserveSettings {
@@ -270,6 +273,7 @@ impl ReserveSettings {
                 base.min_collateral_amount,
             )?,
             isolated: self.isolated.map_or(base.isolated, u8::from),
+            min_debt_usd: self.min_debt_usd.unwrap_or(base.min_debt_usd),
             ..*base
         };
         match next.broken_rule() {
@@ -370,6 +374,10 @@ pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveC
     push_if(
         old.isolated != new.isolated,
         ReserveChange::Isolated(new.isolated != 0),
+    );
+    push_if(
+        old.min_debt_usd != new.min_debt_usd,
+        ReserveChange::MinDebtUsd(new.min_debt_usd),
     );
     changes
 }

@@ -54,7 +54,7 @@ pub fn base() -> ReserveConfig {
         flash_loan_fee_bps: 9,
         flash_loans_enabled: 1,
         isolated: 0,
-        padding2: [0; 4],
+        min_debt_usd: 0,
         min_collateral_amount: 0,
     }
 }

@@ -125,6 +125,7 @@ fn reserve_fields(c: &ReserveConfig) -> Vec<(&'static str, String)> {
         ("flash_loan_fee_bps", c.flash_loan_fee_bps.to_string()),
         ("min_collateral", c.min_collateral_amount.to_string()),
         ("isolated", (c.isolated != 0).to_string()),
+        ("min_debt_usd", c.min_debt_usd.to_string()),
     ]
 }
 

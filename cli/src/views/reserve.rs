@@ -152,6 +152,7 @@ impl ReserveView {
                 "flash_loan_fee_bps": c.flash_loan_fee_bps,
                 "min_collateral": plain_units(c.min_collateral_amount, d),
                 "isolated": c.isolated != 0,
+                "min_debt_usd": c.min_debt_usd,
             },
         })
     }
@@ -247,6 +248,7 @@ impl ReserveView {
             ("protocol take rate", bps(c.protocol_take_rate_bps)),
             ("deposit cap", self.cap(c.deposit_cap)),
             ("min collateral", units(c.min_collateral_amount, d)),
+            ("min debt", format!("${}", c.min_debt_usd)),
             ("borrow cap", self.cap(c.borrow_cap)),
             ("rate curve", CurveSpec(c.rate_curve).to_string()),
             (

@@ -218,9 +218,22 @@ async fn reserve_add_show_update() {
         shown.contains("borrowed only as an obligation's only debt"),
         "{shown}"
     );
+    let reset = [
+        "reserve",
+        "update",
+        "SOL",
+        "--isolated",
+        "false",
+        "--min-debt-usd",
+        "10",
+    ];
+    h.ok(&h.admin, &reset).await;
+    assert_eq!(h.reserve("SOL").await.config.min_debt_usd, 10);
+    let shown = h.ok(&h.admin, &["reserve", "show", "SOL"]).await;
+    assert!(shown.contains("$10"), "{shown}");
     h.ok(
         &h.admin,
-        &["reserve", "update", "SOL", "--isolated", "false"],
+        &["reserve", "update", "SOL", "--min-debt-usd", "0"],
     )
     .await;
     assert_eq!(h.reserve("SOL").await.config, config);

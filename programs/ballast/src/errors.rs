@@ -143,6 +143,10 @@ pub enum BallastError {
     InsufficientProtocolFees = 505,
     #[msg("an isolated asset may only be borrowed as the obligation's only debt: repay the other debt first, or borrow from another obligation")]
     IsolatedAssetNotOnlyDebt = 506,
+    #[msg(
+        "the debt this borrow leaves is below the reserve's minimum (min_debt_usd): borrow more"
+    )]
+    DebtBelowMinimum = 507,
 
     // --- liquidation and bad debt (600..) ---
     #[msg("obligation is healthy: its debt is within the liquidation threshold")]

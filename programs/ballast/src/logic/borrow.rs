@@ -40,6 +40,7 @@ pub fn borrow(
     observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
     require_isolation(reserve, reserve_key, obligation, pricing.priced)?;
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
+    require_min_debt(reserve, own, reserve_key, obligation)?;
     reserve.record_outflow(amount, now)?;
     settle(reserve)?;
     pricing.require_within_borrow_limit(obligation)?;
@@ -64,6 +65,29 @@ fn require_isolation(
             BallastError::IsolatedAssetNotOnlyDebt
         );
     }
+    Ok(())
+}
+
+/// The debt a borrow leaves in `reserve` is worth at least its `min_debt_usd` at the debt price
+/// (`own` prices the reserve; a borrow does not move the index it values debt by).
+fn require_min_debt(
+    reserve: &Reserve,
+    own: &ReservePricing,
+    reserve_key: &Pubkey,
+    obligation: &Obligation,
+) -> Result<()> {
+    let min = reserve.config.min_debt_usd;
+    if min == 0 {
+        return Ok(());
+    }
+    let position = obligation
+        .find_borrow(reserve_key)
+        .map(|i| &obligation.borrows()[i])
+        .ok_or(BallastError::BorrowPositionNotFound)?;
+    require!(
+        own.debt_value(position)? >= Fixed::from_u64(min.into()),
+        BallastError::DebtBelowMinimum
+    );
     Ok(())
 }
 
@@ -297,5 +321,25 @@ mod tests {
             BallastError::IsolatedAssetNotOnlyDebt.into()
         );
         assert_eq!(o.borrow_count, 1);
+    }
+
+    #[test]
+    fn a_borrow_leaves_no_debt_below_the_minimum() {
+        // USDC at $1 with a $25 minimum: 24.975024 (+ the 0.1% fee = 24.999999024) is
+        // refused; 24.975025 (+ fee = 25.000000025) passes, and then one more base unit.
+        let (mut w, mut o) = Isolation::new();
+        w.reserves[USDC].config.min_debt_usd = 25;
+        assert_eq!(
+            w.borrow(&mut o, USDC, 24_975_024).unwrap_err(),
+            BallastError::DebtBelowMinimum.into()
+        );
+        let (mut w, mut o) = Isolation::new();
+        w.reserves[USDC].config.min_debt_usd = 25;
+        w.borrow(&mut o, USDC, 24_975_025).unwrap();
+        assert_eq!(
+            o.borrows()[0].debt(Fixed::ONE).unwrap(),
+            Fixed::from_raw(25_000_000_025 * 1_000_000_000_000_000)
+        );
+        w.borrow(&mut o, USDC, 1).unwrap();
     }
 }

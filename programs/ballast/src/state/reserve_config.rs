@@ -59,8 +59,9 @@ pub struct ReserveConfig {
     /// debt (with a loan-to-value and threshold of 0 it is borrowable, never collateral), so a
     /// long-tail asset neither backs nor joins other debt. Else 0.
     pub isolated: u8,
-    /// Explicit padding; must be zero.
-    pub padding2: [u8; 4],
+    /// Smallest debt a borrow may leave in this reserve, in whole USD at the debt price (0:
+    /// none): no dust debt that no liquidator would take.
+    pub min_debt_usd: u32,
     /// Smallest collateral position an owner may hold, in liquidity base units at the exchange
     /// rate (0: none): a position must be this big or empty after a pledge or a withdrawal, so
     /// nobody can pledge dust whose oracle would have to be read by every liquidation.
@@ -138,9 +139,7 @@ impl ReserveConfig {
                 "outflow_window_secs must be 1..=2592000 (30 days)",
             ),
             (
-                bps(self.flash_loan_fee_bps) <= BPS
-                    && self.flash_loans_enabled <= 1
-                    && self.padding2 == [0; 4],
+                bps(self.flash_loan_fee_bps) <= BPS && self.flash_loans_enabled <= 1,
                 "flash_loan_fee_bps must be at most 10000, flash_loans_enabled 0 or 1",
             ),
             (self.isolated <= 1, "isolated must be 0 or 1"),
@@ -185,6 +184,8 @@ pub enum ReserveChange {
     /// or lifts it. Obligations already holding it with other debt keep it; they cannot add
     /// to either.
     Isolated(bool),
+    /// Smallest debt a borrow may leave, in whole USD (0: none).
+    MinDebtUsd(u32),
     /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
     /// first remaining account and give a live price the reserve's limits accept.
     Oracle {
@@ -234,6 +235,7 @@ impl ReserveChange {
             }
             ReserveChange::MinCollateralAmount(v) => next.min_collateral_amount = v,
             ReserveChange::Isolated(v) => next.isolated = u8::from(v),
+            ReserveChange::MinDebtUsd(v) => next.min_debt_usd = v,
             // Not part of the config: `logic::prices::change_oracle` validates and applies it.
             ReserveChange::Oracle { .. } => {}
         }
@@ -278,7 +280,7 @@ pub(crate) mod tests {
             flash_loan_fee_bps: 9,
             flash_loans_enabled: 1,
             isolated: 0,
-            padding2: [0; 4],
+            min_debt_usd: 0,
             min_collateral_amount: 0,
         }
     }
@@ -341,25 +343,20 @@ pub(crate) mod tests {
                 "{change:?}"
             );
         }
-        // The isolated flag is a boolean, and the padding after it stays zero.
+        // The isolated flag is a boolean.
         let isolated = ReserveChange::Isolated(true).apply(&base).unwrap();
         assert_eq!(isolated.isolated, 1);
         assert_eq!(
             ReserveChange::Isolated(false).apply(&isolated).unwrap(),
             base
         );
-        for broken in [
-            ReserveConfig {
-                isolated: 2,
-                ..base
-            },
-            ReserveConfig {
-                padding2: [0, 0, 0, 1],
-                ..base
-            },
-        ] {
-            assert!(broken.broken_rule().is_some(), "{broken:?}");
-        }
+        let broken = ReserveConfig {
+            isolated: 2,
+            ..base
+        };
+        assert_eq!(broken.broken_rule(), Some("isolated must be 0 or 1"));
+        let min_debt = ReserveChange::MinDebtUsd(25).apply(&base).unwrap();
+        assert_eq!(min_debt.min_debt_usd, 25);
         let mut falling = base.rate_curve;
         falling.points[1].borrow_rate_bps = 20_000;
         assert_eq!(

@@ -1,5 +1,6 @@
-//! Isolated assets: a long-tail asset listed isolated is borrowed only as an obligation's only
-//! debt, so it neither joins other debt nor lets other debt join it.
+//! Limits on debt: an isolated asset is borrowed only as an obligation's only debt (it neither
+//! joins other debt nor lets other debt join it), and a borrow leaves no debt below its
+//! reserve's minimum.
 use {
     ballast::{errors::BallastError, state::ReserveChange},
     ballast_tests::*,
@@ -69,4 +70,27 @@ async fn an_isolated_asset_backs_nothing() {
         m.try_borrow(&holder, usdc, 1).await,
         BallastError::ObligationUnhealthy
     );
+}
+
+/// A reserve's minimum debt: a borrow that would leave a dust debt nobody would liquidate is
+/// refused, and changes nothing; at the minimum it lands.
+#[tokio::test]
+async fn attack_a_dust_debt_below_the_minimum() {
+    let (m, usdc, _, borrower) = setup().await;
+    m.try_update_reserve(usdc, ReserveChange::MinDebtUsd(25))
+        .await
+        .unwrap();
+    // The stablecoin preset's origination fee is 0: the debt is what is borrowed.
+    let fee = m.reserve_state(usdc).await.config.borrow_fee_bps;
+    assert_eq!(fee, 0);
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 24_999_999).await,
+        BallastError::DebtBelowMinimum
+    );
+    m.assert_unchanged(&before, &touched).await;
+    m.try_borrow(&borrower, usdc, 25_000_000).await.unwrap();
+    // Once above it, any further borrow leaves more.
+    m.try_borrow(&borrower, usdc, 1).await.unwrap();
 }
