@@ -221,6 +221,13 @@ pub struct ReserveSettings {
     /// Smallest debt a borrow may leave in the reserve, in whole USD (0: none).
     #[arg(long)]
     pub min_debt_usd: Option<u32>,
+    /// Most collateral value (whole USD) counted toward borrow limits; past it loan-to-value
+    /// is scaled down (0: no cap).
+    #[arg(long)]
+    pub collateral_cap_usd: Option<u64>,
+    /// Most borrowed value (whole USD) a borrow may leave (0: no cap).
+    #[arg(long)]
+    pub borrow_cap_usd: Option<u64>,
 }
 
 impl ReserveSettings {
@@ -274,6 +281,8 @@ impl ReserveSettings {
             )?,
             isolated: self.isolated.map_or(base.isolated, u8::from),
             min_debt_usd: self.min_debt_usd.unwrap_or(base.min_debt_usd),
+            collateral_cap_usd: self.collateral_cap_usd.unwrap_or(base.collateral_cap_usd),
+            borrow_cap_usd: self.borrow_cap_usd.unwrap_or(base.borrow_cap_usd),
             ..*base
         };
         match next.broken_rule() {
@@ -378,6 +387,14 @@ pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveC
     push_if(
         old.min_debt_usd != new.min_debt_usd,
         ReserveChange::MinDebtUsd(new.min_debt_usd),
+    );
+    push_if(
+        (old.collateral_cap_usd, old.borrow_cap_usd)
+            != (new.collateral_cap_usd, new.borrow_cap_usd),
+        ReserveChange::UsdCaps {
+            collateral_usd: new.collateral_cap_usd,
+            borrow_usd: new.borrow_cap_usd,
+        },
     );
     changes
 }

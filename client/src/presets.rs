@@ -55,6 +55,8 @@ pub fn base() -> ReserveConfig {
         flash_loans_enabled: 1,
         isolated: 0,
         min_debt_usd: 0,
+        collateral_cap_usd: 0,
+        borrow_cap_usd: 0,
         min_collateral_amount: 0,
     }
 }

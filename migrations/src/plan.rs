@@ -126,6 +126,8 @@ fn reserve_fields(c: &ReserveConfig) -> Vec<(&'static str, String)> {
         ("min_collateral", c.min_collateral_amount.to_string()),
         ("isolated", (c.isolated != 0).to_string()),
         ("min_debt_usd", c.min_debt_usd.to_string()),
+        ("collateral_cap_usd", c.collateral_cap_usd.to_string()),
+        ("borrow_cap_usd", c.borrow_cap_usd.to_string()),
     ]
 }
 

@@ -94,3 +94,54 @@ async fn attack_a_dust_debt_below_the_minimum() {
     // Once above it, any further borrow leaves more.
     m.try_borrow(&borrower, usdc, 1).await.unwrap();
 }
+
+/// #USD caps: a pumped price does not lend more than the reserve's USD collateral cap allows.
+/// 10 SOL pledged at $100 ($750 to borrow); the SOL reserve counts at most $1,500 of collateral
+/// toward borrow limits. SOL pumps to $1,000: without the cap the borrower could take $7,500.
+#[tokio::test]
+async fn attack_a_price_pump_past_the_usd_collateral_cap() {
+    let (mut m, usdc, sol, _lender, borrower) = TestMarket::with_borrower().await;
+    let caps = |collateral_usd| ReserveChange::UsdCaps {
+        collateral_usd,
+        borrow_usd: 0,
+    };
+    m.try_update_reserve(sol, caps(1_500)).await.unwrap();
+    m.set_price(sol, 1_000 * specs::USD).await;
+    // The supply (10.001 SOL with the seed) is worth $10,001: loan-to-value scaled by
+    // 1,500 / 10,001, so $7,500 of borrowing power is $1,124.89.
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 2_000_000_000).await,
+        BallastError::ObligationUnhealthy
+    );
+    m.assert_unchanged(&before, &touched).await;
+    m.try_borrow(&borrower, usdc, 1_124_000_000).await.unwrap();
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 1_000_000).await,
+        BallastError::ObligationUnhealthy
+    );
+    // Lifted, the pumped price lends (the cap was what held it).
+    m.try_update_reserve(sol, caps(0)).await.unwrap();
+    m.try_borrow(&borrower, usdc, 2_000_000_000).await.unwrap();
+}
+
+/// The USD borrow cap: a borrow that would take the reserve's borrowed value past it is
+/// refused, and changes nothing.
+#[tokio::test]
+async fn a_borrow_past_the_usd_borrow_cap_is_refused() {
+    let (m, usdc, _, borrower) = setup().await;
+    let cap = ReserveChange::UsdCaps {
+        collateral_usd: 0,
+        borrow_usd: 300,
+    };
+    m.try_update_reserve(usdc, cap).await.unwrap();
+    m.try_borrow(&borrower, usdc, 300_000_000).await.unwrap();
+    let touched = m.touched_accounts(&borrower);
+    let before = m.snapshot(&touched).await;
+    assert_error!(
+        m.try_borrow(&borrower, usdc, 1).await,
+        BallastError::BorrowCapUsdExceeded
+    );
+    m.assert_unchanged(&before, &touched).await;
+}

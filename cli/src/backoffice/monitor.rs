@@ -52,6 +52,11 @@ pub enum AlertKind {
     UtilizationHigh,
     DepositCapNear,
     BorrowCapNear,
+    /// The reserve's supply is worth nearly its USD collateral cap (past it, loan-to-value
+    /// scales down).
+    CollateralCapUsdNear,
+    /// The reserve's borrowed value is near its USD borrow cap.
+    BorrowCapUsdNear,
 }
 
 impl AlertKind {
@@ -64,6 +69,8 @@ impl AlertKind {
             AlertKind::UtilizationHigh => "utilization_high",
             AlertKind::DepositCapNear => "deposit_cap_near",
             AlertKind::BorrowCapNear => "borrow_cap_near",
+            AlertKind::CollateralCapUsdNear => "collateral_cap_usd_near",
+            AlertKind::BorrowCapUsdNear => "borrow_cap_usd_near",
         }
     }
 }
@@ -113,6 +120,11 @@ fn bps(v: u32) -> Fixed {
 }
 
 /// `used` >= `cap` x `share`, for a cap that is set.
+/// `value` (USD) is at least `share` (bps) of a USD `cap` (0: none).
+fn near_usd_cap(value: Fixed, cap: u64, share: u32) -> bool {
+    cap != 0 && near_cap(value, cap, share)
+}
+
 fn near_cap(used: Fixed, cap: u64, share: u32) -> bool {
     cap != u64::MAX
         && Fixed::from_u64(cap)
@@ -190,6 +202,33 @@ impl Monitor {
                     subject: r.address,
                     message: format!("reserve {}: borrows near the cap", r.address),
                     details: json!({"borrowed": plain(borrowed, 0), "cap": c.borrow_cap}),
+                });
+            }
+            // The USD caps, valued as the program values them (supply at the collateral
+            // price, borrows at the debt price).
+            let supply_usd = p.collateral_value(p.liquidity.collateral_supply).ok();
+            if let Some(value) =
+                supply_usd.filter(|v| near_usd_cap(*v, c.collateral_cap_usd, t.cap_warning_bps))
+            {
+                found.push(Condition {
+                    kind: AlertKind::CollateralCapUsdNear,
+                    subject: r.address,
+                    message: format!("reserve {}: supply value near its USD collateral cap", r.address),
+                    details: json!({"supply_usd": plain(value, 2), "cap_usd": c.collateral_cap_usd}),
+                });
+            }
+            let borrowed_usd = p.debt_amount_value(borrowed).ok();
+            if let Some(value) =
+                borrowed_usd.filter(|v| near_usd_cap(*v, c.borrow_cap_usd, t.cap_warning_bps))
+            {
+                found.push(Condition {
+                    kind: AlertKind::BorrowCapUsdNear,
+                    subject: r.address,
+                    message: format!(
+                        "reserve {}: borrowed value near its USD borrow cap",
+                        r.address
+                    ),
+                    details: json!({"borrowed_usd": plain(value, 2), "cap_usd": c.borrow_cap_usd}),
                 });
             }
         }

@@ -153,6 +153,8 @@ impl ReserveView {
                 "min_collateral": plain_units(c.min_collateral_amount, d),
                 "isolated": c.isolated != 0,
                 "min_debt_usd": c.min_debt_usd,
+                "collateral_cap_usd": c.collateral_cap_usd,
+                "borrow_cap_usd": c.borrow_cap_usd,
             },
         })
     }
@@ -249,6 +251,14 @@ impl ReserveView {
             ("deposit cap", self.cap(c.deposit_cap)),
             ("min collateral", units(c.min_collateral_amount, d)),
             ("min debt", format!("${}", c.min_debt_usd)),
+            (
+                "USD caps",
+                format!(
+                    "collateral {}, borrowed {}",
+                    usd_cap(c.collateral_cap_usd),
+                    usd_cap(c.borrow_cap_usd)
+                ),
+            ),
             ("borrow cap", self.cap(c.borrow_cap)),
             ("rate curve", CurveSpec(c.rate_curve).to_string()),
             (
@@ -283,5 +293,14 @@ impl ReserveView {
             ));
         }
         table::pairs(rows)
+    }
+}
+
+/// A USD cap as shown: `$N`, or `none` for 0.
+fn usd_cap(cap: u64) -> String {
+    if cap == 0 {
+        "none".into()
+    } else {
+        format!("${cap}")
     }
 }

@@ -554,6 +554,41 @@ async fn monitor_thresholds_come_from_flags_or_a_file() {
     assert!(err.contains("unknown field `health_warning`"), "{err}");
 }
 
+#[tokio::test]
+async fn the_monitor_alerts_near_each_usd_cap() {
+    let h = Harness::with_market().await;
+    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
+    h.give(&alice, 0, 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    h.give(&bob, 1, 10 * SOL).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+    h.ok(&bob, &["borrow", "USDC", "600"]).await;
+    // SOL's supply (10 SOL and the 1-SOL seed) is worth $1,650, past a $1,600 cap; USDC's
+    // borrows, $600, within 90% of $650.
+    for (symbol, flag, cap) in [
+        ("SOL", "--collateral-cap-usd", "1600"),
+        ("USDC", "--borrow-cap-usd", "650"),
+    ] {
+        h.ok(&h.admin, &["reserve", "update", symbol, flag, cap])
+            .await;
+    }
+    let alerts = lines(&h.ok(&h.admin, &["monitor", "--once"]).await);
+    let kinds: Vec<&str> = alerts.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["collateral_cap_usd_near", "borrow_cap_usd_near"]);
+    assert_eq!(alerts[0]["details"]["cap_usd"], 1_600);
+    assert_eq!(alerts[0]["details"]["supply_usd"], "1650.00");
+    assert_eq!(alerts[1]["details"]["borrowed_usd"], "600.00");
+    // Raised well above, nothing fires.
+    for (symbol, flag) in [
+        ("SOL", "--collateral-cap-usd"),
+        ("USDC", "--borrow-cap-usd"),
+    ] {
+        h.ok(&h.admin, &["reserve", "update", symbol, flag, "100000"])
+            .await;
+    }
+    assert_eq!(h.ok(&h.admin, &["monitor", "--once"]).await, "");
+}
+
 /// `user`'s obligation in `snapshot`.
 fn of<'a>(snapshot: &'a Snapshot, user: &User) -> &'a ValuedObligation {
     snapshot

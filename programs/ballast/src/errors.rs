@@ -147,6 +147,8 @@ pub enum BallastError {
         "the debt this borrow leaves is below the reserve's minimum (min_debt_usd): borrow more"
     )]
     DebtBelowMinimum = 507,
+    #[msg("this borrow would take the reserve's borrowed value past its USD cap")]
+    BorrowCapUsdExceeded = 508,
 
     // --- liquidation and bad debt (600..) ---
     #[msg("obligation is healthy: its debt is within the liquidation threshold")]

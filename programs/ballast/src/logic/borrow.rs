@@ -40,7 +40,7 @@ pub fn borrow(
     observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
     require_isolation(reserve, reserve_key, obligation, pricing.priced)?;
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
-    require_min_debt(reserve, own, reserve_key, obligation)?;
+    require_debt_limits(reserve, own, reserve_key, obligation)?;
     reserve.record_outflow(amount, now)?;
     settle(reserve)?;
     pricing.require_within_borrow_limit(obligation)?;
@@ -68,14 +68,23 @@ fn require_isolation(
     Ok(())
 }
 
-/// The debt a borrow leaves in `reserve` is worth at least its `min_debt_usd` at the debt price
-/// (`own` prices the reserve; a borrow does not move the index it values debt by).
-fn require_min_debt(
+/// After a borrow, the reserve's borrowed value is within its `borrow_cap_usd`, and the debt
+/// left in it is worth at least its `min_debt_usd`, both at the debt price (`own` prices the
+/// reserve; a borrow does not move the index it values debt by).
+fn require_debt_limits(
     reserve: &Reserve,
     own: &ReservePricing,
     reserve_key: &Pubkey,
     obligation: &Obligation,
 ) -> Result<()> {
+    let cap = reserve.config.borrow_cap_usd;
+    if cap > 0 {
+        let borrowed = own.debt_amount_value(reserve.liquidity.borrowed())?;
+        require!(
+            borrowed <= Fixed::from_u64(cap),
+            BallastError::BorrowCapUsdExceeded
+        );
+    }
     let min = reserve.config.min_debt_usd;
     if min == 0 {
         return Ok(());
@@ -341,5 +350,28 @@ mod tests {
             Fixed::from_raw(25_000_000_025 * 1_000_000_000_000_000)
         );
         w.borrow(&mut o, USDC, 1).unwrap();
+    }
+
+    #[test]
+    fn a_borrow_stays_within_the_usd_borrow_cap() {
+        // USDC at $1 capped at $50 borrowed: 49.95 (+ 0.1% fee = 49.99995) lends; 0.05 more
+        // (50.05005) is refused.
+        let (mut w, mut o) = Isolation::new();
+        w.reserves[USDC].config.borrow_cap_usd = 50;
+        w.borrow(&mut o, USDC, 49_950_000).unwrap();
+        // (A refused borrow's writes are the transaction's, discarded: try it on copies.)
+        let (mut tried, mut copy) = (
+            Isolation {
+                keys: w.keys,
+                reserves: w.reserves,
+            },
+            o,
+        );
+        assert_eq!(
+            tried.borrow(&mut copy, USDC, 50_000).unwrap_err(),
+            BallastError::BorrowCapUsdExceeded.into()
+        );
+        // 49 base units more (+ fee: 49.999999049) still fit.
+        w.borrow(&mut o, USDC, 49).unwrap();
     }
 }

@@ -24,6 +24,9 @@ pub struct ReservePricing {
     pub borrow_factor_bps: u16,
     /// The reserve is isolated: borrowed only as an obligation's only debt.
     pub isolated: bool,
+    /// Past the reserve's USD collateral cap: the factor (cap / supply value) its loan-to-value
+    /// is scaled by.
+    pub ltv_scale: Option<Fixed>,
     pub price: OraclePrice,
     /// When the reserve's oracle last came back from an outage (0: never).
     pub oracle_recovered_at: i64,
@@ -48,7 +51,7 @@ impl ReservePricing {
         now: i64,
         projection: Projection,
     ) -> Result<Self> {
-        Ok(ReservePricing {
+        let mut pricing = ReservePricing {
             reserve: key,
             oracle: reserve.oracle.account,
             liquidity: interest::projected_for(reserve, now, projection)?,
@@ -61,7 +64,19 @@ impl ReservePricing {
             oracle_recovered_at: reserve.oracle_recovered_at,
             last_publish_time: reserve.last_oracle_publish_time,
             projection,
-        })
+            ltv_scale: None,
+        };
+        let cap = reserve.config.collateral_cap_usd;
+        if cap > 0 && projection != Projection::Index {
+            // The whole supply at the collateral price, against the cap.
+            let supply = pricing.liquidity.total_supply()?;
+            let supply_value = pricing.value(supply, price.collateral_price(), Rounding::Down)?;
+            let cap = Fixed::from_u64(cap);
+            if supply_value > cap {
+                pricing.ltv_scale = Some(cap.div_floor(supply_value)?);
+            }
+        }
+        Ok(pricing)
     }
 
     /// Errors unless the pool (`Projection::Pool`) or the index is up to date, as asked.
@@ -247,9 +262,13 @@ impl Health {
             return Ok(Health::default());
         }
         let value = p.collateral_value(collateral)?;
+        let mut borrow_limit = value.mul_bps_floor(p.loan_to_value_bps.into())?;
+        if let Some(scale) = p.ltv_scale {
+            borrow_limit = borrow_limit.mul_floor(scale)?;
+        }
         Ok(Health {
             collateral_value: value,
-            borrow_limit: value.mul_bps_floor(p.loan_to_value_bps.into())?,
+            borrow_limit,
             liquidation_limit: value.mul_bps_floor(p.liquidation_threshold_bps.into())?,
             ..Health::default()
         })
@@ -419,11 +438,35 @@ mod tests {
             liquidation_threshold_bps: threshold,
             borrow_factor_bps: factor,
             isolated: false,
+            ltv_scale: None,
             price: p,
             oracle_recovered_at: 0,
             last_publish_time: 0,
             projection: Projection::Full,
         }
+    }
+
+    #[test]
+    fn past_the_usd_collateral_cap_loan_to_value_scales_and_the_threshold_does_not() {
+        // 1,000 tokens supplied at $10 = $10,000 against a $5,000 cap: LTV scaled by 1/2.
+        let mut r = crate::logic::fixtures::reserve(1_000_000_000);
+        r.config.collateral_cap_usd = 5_000;
+        let p = ReservePricing::new(Pubkey::new_unique(), &r, price(10, 10), 0).unwrap();
+        assert_eq!(p.ltv_scale, Some(Fixed::from_bps(5_000)));
+        // 100 tokens: $1,000, 75% of it halved, 80% whole.
+        let h = Health::of_collateral(&p, 100_000_000).unwrap();
+        assert_eq!(
+            (h.collateral_value, h.borrow_limit, h.liquidation_limit),
+            (
+                Fixed::from_u64(1_000),
+                Fixed::from_u64(375),
+                Fixed::from_u64(800)
+            )
+        );
+        // At the cap exactly, nothing scales.
+        r.config.collateral_cap_usd = 10_000;
+        let at_cap = ReservePricing::new(Pubkey::new_unique(), &r, price(10, 10), 0).unwrap();
+        assert_eq!(at_cap.ltv_scale, None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use {
 
 // Layouts are fixed: a change here is a change to every client and to stored accounts.
 const _: () = assert!(std::mem::size_of::<Market>() == 256);
-const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 136);
+const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 152);
 const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
 const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
 // Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.
@@ -39,7 +39,8 @@ assert_no_padding!(
     [u8; 2],
     [u8; 6],
     [u8; 16],
-    [u8; 176],
+    RateCache,
+    [u8; 104],
 );
 // SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
 const _: () =

@@ -60,7 +60,7 @@ pub struct Reserve {
     /// The per-second borrow rate at the pool state of the last write.
     pub rate_cache: RateCache,
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 120],
+    pub reserved: [u8; 104],
 }
 
 /// A reserve's per-second borrow rate and the pool state it was computed at (utilization is

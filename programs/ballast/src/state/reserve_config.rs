@@ -66,6 +66,13 @@ pub struct ReserveConfig {
     /// rate (0: none): a position must be this big or empty after a pledge or a withdrawal, so
     /// nobody can pledge dust whose oracle would have to be read by every liquidation.
     pub min_collateral_amount: u64,
+    /// Most collateral value, in whole USD at the collateral price, that counts toward borrow
+    /// limits across all of the reserve's supply (0: no cap). Past it every position's
+    /// loan-to-value is scaled by cap / supply value (marginfi's "init limit"): a pumped price
+    /// lends nothing more. Liquidation thresholds are not scaled.
+    pub collateral_cap_usd: u64,
+    /// Most borrowed value, in whole USD at the debt price, a borrow may leave (0: no cap).
+    pub borrow_cap_usd: u64,
 }
 
 const CURVE_RULE: &str = "rate_curve needs 2 to 8 points, utilization rising from 0 to 10000 \
@@ -186,6 +193,11 @@ pub enum ReserveChange {
     Isolated(bool),
     /// Smallest debt a borrow may leave, in whole USD (0: none).
     MinDebtUsd(u32),
+    /// The USD caps: collateral counted toward borrow limits, and borrowed value (0: none).
+    UsdCaps {
+        collateral_usd: u64,
+        borrow_usd: u64,
+    },
     /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
     /// first remaining account and give a live price the reserve's limits accept.
     Oracle {
@@ -236,6 +248,13 @@ impl ReserveChange {
             ReserveChange::MinCollateralAmount(v) => next.min_collateral_amount = v,
             ReserveChange::Isolated(v) => next.isolated = u8::from(v),
             ReserveChange::MinDebtUsd(v) => next.min_debt_usd = v,
+            ReserveChange::UsdCaps {
+                collateral_usd,
+                borrow_usd,
+            } => {
+                next.collateral_cap_usd = collateral_usd;
+                next.borrow_cap_usd = borrow_usd;
+            }
             // Not part of the config: `logic::prices::change_oracle` validates and applies it.
             ReserveChange::Oracle { .. } => {}
         }
@@ -281,6 +300,8 @@ pub(crate) mod tests {
             flash_loans_enabled: 1,
             isolated: 0,
             min_debt_usd: 0,
+            collateral_cap_usd: 0,
+            borrow_cap_usd: 0,
             min_collateral_amount: 0,
         }
     }
