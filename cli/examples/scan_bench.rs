@@ -44,7 +44,7 @@ fn reserves() -> Vec<ReservePricing> {
                 liquidation_threshold_bps: 8_000,
                 borrow_factor_bps: 10_000 + 1_000 * (i % 2) as u16,
                 isolated: false,
-                ltv_scale: None,
+                collateral_cap_usd: 0,
                 price: OraclePrice {
                     spot: price,
                     ema: price,

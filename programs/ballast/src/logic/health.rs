@@ -24,9 +24,8 @@ pub struct ReservePricing {
     pub borrow_factor_bps: u16,
     /// The reserve is isolated: borrowed only as an obligation's only debt.
     pub isolated: bool,
-    /// Past the reserve's USD collateral cap: the factor (cap / supply value) its loan-to-value
-    /// is scaled by.
-    pub ltv_scale: Option<Fixed>,
+    /// The reserve's USD collateral cap (0: none): see `ltv_scale`.
+    pub collateral_cap_usd: u64,
     pub price: OraclePrice,
     /// When the reserve's oracle last came back from an outage (0: never).
     pub oracle_recovered_at: i64,
@@ -51,7 +50,7 @@ impl ReservePricing {
         now: i64,
         projection: Projection,
     ) -> Result<Self> {
-        let mut pricing = ReservePricing {
+        Ok(ReservePricing {
             reserve: key,
             oracle: reserve.oracle.account,
             liquidity: interest::projected_for(reserve, now, projection)?,
@@ -64,19 +63,23 @@ impl ReservePricing {
             oracle_recovered_at: reserve.oracle_recovered_at,
             last_publish_time: reserve.last_oracle_publish_time,
             projection,
-            ltv_scale: None,
-        };
-        let cap = reserve.config.collateral_cap_usd;
-        if cap > 0 && projection != Projection::Index {
-            // The whole supply at the collateral price, against the cap.
-            let supply = pricing.liquidity.total_supply()?;
-            let supply_value = pricing.value(supply, price.collateral_price(), Rounding::Down)?;
-            let cap = Fixed::from_u64(cap);
-            if supply_value > cap {
-                pricing.ltv_scale = Some(cap.div_floor(supply_value)?);
-            }
+            collateral_cap_usd: reserve.config.collateral_cap_usd,
+        })
+    }
+
+    /// Past the reserve's USD collateral cap (its whole supply worth more at the collateral
+    /// price), the factor its loan-to-value is scaled by: cap / supply value, rounded down.
+    pub fn ltv_scale(&self) -> Result<Option<Fixed>> {
+        if self.collateral_cap_usd == 0 {
+            return Ok(None);
         }
-        Ok(pricing)
+        let supply = self.liquidity.total_supply()?;
+        let supply_value = self.value(supply, self.price.collateral_price(), Rounding::Down)?;
+        let cap = Fixed::from_u64(self.collateral_cap_usd);
+        if supply_value <= cap {
+            return Ok(None);
+        }
+        cap.div_floor(supply_value).map(Some)
     }
 
     /// Errors unless the pool (`Projection::Pool`) or the index is up to date, as asked.
@@ -263,7 +266,7 @@ impl Health {
         }
         let value = p.collateral_value(collateral)?;
         let mut borrow_limit = value.mul_bps_floor(p.loan_to_value_bps.into())?;
-        if let Some(scale) = p.ltv_scale {
+        if let Some(scale) = p.ltv_scale()? {
             borrow_limit = borrow_limit.mul_floor(scale)?;
         }
         Ok(Health {
@@ -438,7 +441,7 @@ mod tests {
             liquidation_threshold_bps: threshold,
             borrow_factor_bps: factor,
             isolated: false,
-            ltv_scale: None,
+            collateral_cap_usd: 0,
             price: p,
             oracle_recovered_at: 0,
             last_publish_time: 0,
@@ -452,7 +455,7 @@ mod tests {
         let mut r = crate::logic::fixtures::reserve(1_000_000_000);
         r.config.collateral_cap_usd = 5_000;
         let p = ReservePricing::new(Pubkey::new_unique(), &r, price(10, 10), 0).unwrap();
-        assert_eq!(p.ltv_scale, Some(Fixed::from_bps(5_000)));
+        assert_eq!(p.ltv_scale().unwrap(), Some(Fixed::from_bps(5_000)));
         // 100 tokens: $1,000, 75% of it halved, 80% whole.
         let h = Health::of_collateral(&p, 100_000_000).unwrap();
         assert_eq!(
@@ -466,7 +469,7 @@ mod tests {
         // At the cap exactly, nothing scales.
         r.config.collateral_cap_usd = 10_000;
         let at_cap = ReservePricing::new(Pubkey::new_unique(), &r, price(10, 10), 0).unwrap();
-        assert_eq!(at_cap.ltv_scale, None);
+        assert_eq!(at_cap.ltv_scale().unwrap(), None);
     }
 
     #[test]
