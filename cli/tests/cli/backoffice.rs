@@ -516,16 +516,22 @@ async fn races_and_failures_are_counted_and_the_pass_goes_on() {
     );
 }
 
-#[tokio::test]
-async fn monitor_thresholds_come_from_flags_or_a_file() {
+/// Alice lends 10,000 USDC; Bob pledges 10 SOL ($150) and owes 600 USDC.
+async fn bob_owes_600() -> Harness {
     let h = Harness::with_market().await;
     let (alice, bob) = (h.user("alice").await, h.user("bob").await);
     h.give(&alice, 0, 10_000 * USDC).await;
     h.ok(&alice, &["deposit", "USDC", "10000"]).await;
     h.give(&bob, 1, 10 * SOL).await;
     h.ok(&bob, &["supply", "SOL", "10"]).await;
-    // $1,200 of liquidation limit against $600: health factor 2.
     h.ok(&bob, &["borrow", "USDC", "600"]).await;
+    h
+}
+
+#[tokio::test]
+async fn monitor_thresholds_come_from_flags_or_a_file() {
+    // $1,200 of liquidation limit against $600: health factor 2.
+    let h = bob_owes_600().await;
     assert_eq!(h.ok(&h.admin, &["monitor", "--once"]).await, "");
     let flagged = lines(
         &h.ok(
@@ -556,13 +562,7 @@ async fn monitor_thresholds_come_from_flags_or_a_file() {
 
 #[tokio::test]
 async fn the_monitor_alerts_near_each_usd_cap() {
-    let h = Harness::with_market().await;
-    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
-    h.give(&alice, 0, 10_000 * USDC).await;
-    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
-    h.give(&bob, 1, 10 * SOL).await;
-    h.ok(&bob, &["supply", "SOL", "10"]).await;
-    h.ok(&bob, &["borrow", "USDC", "600"]).await;
+    let h = bob_owes_600().await;
     // SOL's supply (10 SOL and the 1-SOL seed) is worth $1,650, past a $1,600 cap; USDC's
     // borrows, $600, within 90% of $650.
     for (symbol, flag, cap) in [
