@@ -228,6 +228,10 @@ pub struct ReserveSettings {
     /// Most borrowed value (whole USD) a borrow may leave (0: no cap).
     #[arg(long)]
     pub borrow_cap_usd: Option<u64>,
+    /// Seconds over which a lower liquidation threshold ramps down from the current one (at
+    /// least 3600; not part of the config: a rise applies at once).
+    #[arg(long)]
+    pub threshold_ramp_secs: Option<u32>,
 }
 
 impl ReserveSettings {
@@ -293,8 +297,13 @@ impl ReserveSettings {
 }
 
 /// The changes that turn reserve config `old` into `new`, ordered so that every intermediate
-/// config is valid when both ends are: limits that loosen go before those that tighten.
-pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveChange> {
+/// config is valid when both ends are: limits that loosen go before those that tighten. A lower
+/// liquidation threshold ramps down over `ramp_secs`.
+pub fn reserve_changes(
+    old: &ReserveConfig,
+    new: &ReserveConfig,
+    ramp_secs: u32,
+) -> Vec<ReserveChange> {
     let mut changes = Vec::new();
     if (old.loan_to_value_bps, old.liquidation_threshold_bps)
         != (new.loan_to_value_bps, new.liquidation_threshold_bps)
@@ -302,6 +311,7 @@ pub fn reserve_changes(old: &ReserveConfig, new: &ReserveConfig) -> Vec<ReserveC
         changes.push(ReserveChange::LoanToValue {
             loan_to_value_bps: new.loan_to_value_bps,
             liquidation_threshold_bps: new.liquidation_threshold_bps,
+            ramp_secs,
         });
     }
     let bonus = ReserveChange::LiquidationBonus {
@@ -417,11 +427,12 @@ mod tests {
         let next = settings.apply(&base, 6).unwrap();
         assert_eq!(next.deposit_cap, 1_000_500_000);
         assert_eq!(
-            reserve_changes(&base, &next),
+            reserve_changes(&base, &next, 0),
             vec![
                 ReserveChange::LoanToValue {
                     loan_to_value_bps: 6_000,
-                    liquidation_threshold_bps: 7_000
+                    liquidation_threshold_bps: 7_000,
+                    ramp_secs: 0,
                 },
                 ReserveChange::DepositCap(1_000_500_000),
                 ReserveChange::RateCurve(RateCurve::new(&[(0, 0), (10_000, 2_000)]).unwrap()),
@@ -432,12 +443,12 @@ mod tests {
             ]
         );
         // Applying the changes one by one reaches `next`, each step valid.
-        let reached = reserve_changes(&base, &next)
+        let reached = reserve_changes(&base, &next, 0)
             .into_iter()
             .try_fold(base, |c, change| change.apply(&c))
             .unwrap();
         assert_eq!(reached, next);
-        assert_eq!(reserve_changes(&next, &next), vec![]);
+        assert_eq!(reserve_changes(&next, &next, 0), vec![]);
     }
 
     #[test]
@@ -450,12 +461,12 @@ mod tests {
         let mut new = old;
         new.liquidation_threshold_bps = 9_500;
         new.liquidation_bonus_max_bps = 500;
-        let steps = reserve_changes(&old, &new);
+        let steps = reserve_changes(&old, &new, 0);
         assert!(matches!(steps[0], ReserveChange::LiquidationBonus { .. }));
         let reached = steps.iter().try_fold(old, |c, s| s.apply(&c)).unwrap();
         assert_eq!(reached, new);
         // And back down: threshold first, then the larger bonus.
-        let back = reserve_changes(&new, &old);
+        let back = reserve_changes(&new, &old, 0);
         assert!(matches!(back[0], ReserveChange::LoanToValue { .. }));
         assert_eq!(back.iter().try_fold(new, |c, s| s.apply(&c)).unwrap(), old);
     }

@@ -240,7 +240,8 @@ pub async fn plan(
         };
         let state = ballast_client::accounts::decode_reserve(&address, &account)?;
         let target = prepared.args.config;
-        let mut changes = reserve_changes(&state.config, &target);
+        let ramp = reserve.risk.threshold_ramp_secs.unwrap_or(0);
+        let mut changes = reserve_changes(&state.config, &target, ramp);
         let mut fields = diff(reserve_fields(&state.config), reserve_fields(&target));
         let (source, feed_id) = (prepared.args.oracle_source, prepared.args.oracle_feed_id);
         let now = (

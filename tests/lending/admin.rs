@@ -325,6 +325,7 @@ async fn update_reserve_rejects_invalid_changes_and_strangers() {
             ReserveChange::LoanToValue {
                 loan_to_value_bps: 8_500,
                 liquidation_threshold_bps: 8_500,
+                ramp_secs: 0,
             },
             BallastError::InvalidReserveConfig,
         ),

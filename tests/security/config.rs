@@ -25,6 +25,7 @@ async fn attack_19_invalid_risk_configs_are_refused() {
             ReserveChange::LoanToValue {
                 loan_to_value_bps: 8_500,
                 liquidation_threshold_bps: 8_500,
+                ramp_secs: 0,
             },
             BallastError::InvalidReserveConfig,
         ),
@@ -32,6 +33,7 @@ async fn attack_19_invalid_risk_configs_are_refused() {
             ReserveChange::LoanToValue {
                 loan_to_value_bps: 9_000,
                 liquidation_threshold_bps: 8_500,
+                ramp_secs: 0,
             },
             BallastError::InvalidReserveConfig,
         ),
@@ -218,4 +220,61 @@ async fn attack_20_outflow_limit_per_window_to_the_unit() {
         (r.outflow_in_window, r.outflow_window_start),
         (limit, m.now().await)
     );
+}
+
+/// A ramp that tries to jump: lowering SOL's liquidation threshold (80% -> 60%) at once, or
+/// over less than an hour, is refused and changes nothing; over 10 days the threshold walks down
+/// linearly, so the borrower (10 SOL at $100, owing 700 USDC: health factor 1.14 at 80%) is not
+/// liquidatable when the change lands, and is once the ramp has passed 70%.
+#[tokio::test]
+async fn attack_a_threshold_lowering_that_tries_to_jump() {
+    let (mut m, usdc, sol, borrower, liquidator) = TestMarket::with_debt().await;
+    let lower = |ramp_secs| ReserveChange::LoanToValue {
+        loan_to_value_bps: 5_000,
+        liquidation_threshold_bps: 6_000,
+        ramp_secs,
+    };
+    let reserve = [m.keys(sol).address];
+    let before = m.snapshot(&reserve).await;
+    for too_fast in [0, 3_599] {
+        assert_error!(
+            m.try_update_reserve(sol, lower(too_fast)).await,
+            BallastError::ThresholdLoweringTooFast
+        );
+    }
+    m.assert_unchanged(&before, &reserve).await;
+
+    m.try_update_reserve(sol, lower(10 * 86_400)).await.unwrap();
+    let at =
+        |r: &ballast::state::Reserve, now| ballast::logic::ramp::liquidation_threshold_at(r, now);
+    let start = m.now().await;
+    let state = m.reserve_state(sol).await;
+    assert_eq!(state.config.liquidation_threshold_bps, 6_000);
+    assert_eq!(
+        [0, 5, 10].map(|days| at(&state, start + days * 86_400)),
+        [8_000, 7_000, 6_000]
+    );
+    assert_error!(
+        m.try_liquidate(&liquidator, &borrower, usdc, sol, specs::seize_all())
+            .await,
+        BallastError::ObligationHealthy
+    );
+    // Six days on (a keeper refreshing hourly) the threshold is 68%: $680 of limit against
+    // $700 and its interest.
+    // (Then 20 minutes of 5-minute refreshes: past the grace period of the hourly gaps.)
+    m.crank(6 * 24, 3_600).await;
+    m.crank(4, 300).await;
+    m.try_liquidate(&liquidator, &borrower, usdc, sol, specs::seize_all())
+        .await
+        .unwrap();
+    // A rise applies at once and ends the ramp.
+    let raise = ReserveChange::LoanToValue {
+        loan_to_value_bps: 7_500,
+        liquidation_threshold_bps: 8_000,
+        ramp_secs: 0,
+    };
+    m.try_update_reserve(sol, raise).await.unwrap();
+    let state = m.reserve_state(sol).await;
+    assert_eq!(at(&state, m.now().await), 8_000);
+    assert_eq!(state.threshold_ramp, Default::default());
 }

@@ -16,6 +16,7 @@ async fn setup() -> (TestMarket, ReserveId, ReserveId, User) {
         ReserveChange::LoanToValue {
             loan_to_value_bps: 0,
             liquidation_threshold_bps: 0,
+            ramp_secs: 3_600,
         },
         ReserveChange::Isolated(true),
     ] {

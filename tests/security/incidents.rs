@@ -196,6 +196,7 @@ async fn incident_port_finance_withdrawn_collaterals_own_ltv() {
         ReserveChange::LoanToValue {
             loan_to_value_bps: 5_000,
             liquidation_threshold_bps: 6_000,
+            ramp_secs: 3_600,
         },
     )
     .await

@@ -138,7 +138,8 @@ async fn update(
 ) -> Result<(), CliError> {
     let reserve = session.reserve(name).await?;
     let old = reserve.reserve.config;
-    let mut changes = reserve_changes(&old, &settings.apply(&old, reserve.decimals())?);
+    let ramp = settings.threshold_ramp_secs.unwrap_or(0);
+    let mut changes = reserve_changes(&old, &settings.apply(&old, reserve.decimals())?, ramp);
     if let Some(choice) = oracle {
         let (account, source, feed_id) = choice.resolve(session.transport).await?;
         let current = &reserve.reserve.oracle;

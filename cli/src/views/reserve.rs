@@ -33,6 +33,8 @@ pub struct ReserveView {
     pub utilization: Fixed,
     pub borrow_apr: Fixed,
     pub supply_apr: Fixed,
+    /// The liquidation threshold now (below the config's target while a lowering ramps).
+    pub threshold_now: u16,
 }
 
 fn program(e: anchor_lang::error::Error) -> ClientError {
@@ -79,7 +81,23 @@ impl ReserveView {
             utilization,
             borrow_apr,
             supply_apr,
+            threshold_now: ballast::logic::ramp::liquidation_threshold_at(&reserve, now),
         })
+    }
+
+    /// The threshold, and where a lowering is taking it.
+    fn threshold(&self) -> String {
+        let bps = |v: u16| percent(Fixed::from_bps(v.into()));
+        let target = self.reserve.config.liquidation_threshold_bps;
+        if self.threshold_now == target {
+            return bps(target);
+        }
+        format!(
+            "{} now, ramping down to {} until unix time {}",
+            bps(self.threshold_now),
+            bps(target),
+            self.reserve.threshold_ramp.end
+        )
     }
 
     fn floor(&self, value: Fixed) -> u64 {
@@ -135,6 +153,9 @@ impl ReserveView {
             "config": {
                 "loan_to_value_bps": c.loan_to_value_bps,
                 "liquidation_threshold_bps": c.liquidation_threshold_bps,
+                "liquidation_threshold_now_bps": self.threshold_now,
+                "threshold_ramp_end": (self.threshold_now != c.liquidation_threshold_bps)
+                    .then_some(self.reserve.threshold_ramp.end),
                 "liquidation_bonus_min_bps": c.liquidation_bonus_min_bps,
                 "liquidation_bonus_max_bps": c.liquidation_bonus_max_bps,
                 "protocol_liquidation_fee_bps": c.protocol_liquidation_fee_bps,
@@ -236,7 +257,7 @@ impl ReserveView {
             ),
             ("protocol fees", units(self.protocol_fees(), d)),
             ("loan to value", bps(c.loan_to_value_bps)),
-            ("liquidation threshold", bps(c.liquidation_threshold_bps)),
+            ("liquidation threshold", self.threshold()),
             (
                 "liquidation bonus",
                 format!(

@@ -183,6 +183,8 @@ async fn reserve_add_show_update() {
                 "6500",
                 "--liquidation-threshold-bps",
                 "7000",
+                "--threshold-ramp-secs",
+                "86400",
                 "--borrow-cap",
                 "250.5",
                 "--rate-curve",
@@ -198,6 +200,22 @@ async fn reserve_add_show_update() {
     );
     assert_eq!(config.borrow_cap, 250 * SOL + SOL / 2);
     assert_eq!(config.rate_curve.used().len(), 3);
+    // The threshold ramps down from 80% over the day asked; the config holds its target.
+    let shown = h.ok(&h.admin, &["reserve", "show", "SOL"]).await;
+    assert!(shown.contains("now, ramping down to 70"), "{shown}");
+    let err = h
+        .fails(
+            &h.admin,
+            &[
+                "reserve",
+                "update",
+                "SOL",
+                "--liquidation-threshold-bps",
+                "6900",
+            ],
+        )
+        .await;
+    assert!(err.contains("ThresholdLoweringTooFast"), "{err}");
     let out = h
         .ok(
             &h.admin,

@@ -50,3 +50,6 @@ pub const MAX_LIQUIDATION_BONUS_BPS: u16 = 5_000;
 pub const MAX_BORROW_FACTOR_BPS: u32 = 100_000;
 /// Longest outflow window a reserve may set (30 days).
 pub const MAX_OUTFLOW_WINDOW_SECS: u32 = 30 * 24 * 60 * 60;
+
+/// Shortest ramp of a liquidation threshold lowering: owners see it coming.
+pub const MIN_THRESHOLD_RAMP_SECS: u32 = 60 * 60;

@@ -69,6 +69,8 @@ pub enum BallastError {
     PermanentDelegateNotAcknowledged = 217,
     #[msg("the liquidity mint charges a transfer fee now (switched on after listing): nothing may leave the reserve until it is zero; repays and deposits still work")]
     TransferFeeActive = 218,
+    #[msg("a lower liquidation threshold must ramp down over at least an hour (ramp_secs): owners must see it coming")]
+    ThresholdLoweringTooFast = 219,
 
     // --- oracle (300..) ---
     #[msg("oracle account is not the one configured for this reserve")]

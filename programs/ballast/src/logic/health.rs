@@ -56,7 +56,7 @@ impl ReservePricing {
             liquidity: interest::projected_for(reserve, now, projection)?,
             decimals: reserve.decimals,
             loan_to_value_bps: reserve.config.loan_to_value_bps,
-            liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,
+            liquidation_threshold_bps: super::ramp::liquidation_threshold_at(reserve, now),
             borrow_factor_bps: reserve.config.borrow_factor_bps,
             isolated: reserve.config.isolated == 1,
             price,

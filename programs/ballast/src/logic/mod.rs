@@ -9,6 +9,7 @@ mod health;
 pub mod interest;
 pub mod liquidate;
 pub mod prices;
+pub mod ramp;
 pub mod unpriced;
 pub mod withdraw;
 

@@ -9,7 +9,7 @@ pub use {
     market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
     obligation::{BorrowPosition, CollateralPosition, Obligation},
     payout::LiquidationPayout,
-    reserve::{OracleConfig, OracleSource, RateCache, Reserve, ReserveLiquidity},
+    reserve::{OracleConfig, OracleSource, RateCache, Reserve, ReserveLiquidity, ThresholdRamp},
     reserve_config::{ReserveChange, ReserveConfig},
 };
 
@@ -40,7 +40,8 @@ assert_no_padding!(
     [u8; 6],
     [u8; 16],
     RateCache,
-    [u8; 104],
+    ThresholdRamp,
+    [u8; 80],
 );
 // SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
 const _: () =

@@ -59,8 +59,22 @@ pub struct Reserve {
     pub last_price_sf: Sf,
     /// The per-second borrow rate at the pool state of the last write.
     pub rate_cache: RateCache,
+    /// A lowering of the liquidation threshold in progress (`config` holds its target).
+    pub threshold_ramp: ThresholdRamp,
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 104],
+    pub reserved: [u8; 80],
+}
+
+/// A liquidation threshold moving linearly from `from_bps` at `start` down to the config's at
+/// `end` (Euler's ramping: a lowering never liquidates anyone at once). `end` 0: none.
+#[zero_copy]
+#[repr(C)]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ThresholdRamp {
+    pub from_bps: u16,
+    pub padding: [u8; 6],
+    pub start: i64,
+    pub end: i64,
 }
 
 /// A reserve's per-second borrow rate and the pool state it was computed at (utilization is

@@ -159,9 +159,12 @@ impl ReserveConfig {
 /// One change to a reserve's config, applied to a copy and validated before it is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub enum ReserveChange {
+    /// The loan-to-value applies at once, as does a higher threshold; a lower threshold ramps
+    /// down from the current one over `ramp_secs` (at least `MIN_THRESHOLD_RAMP_SECS`).
     LoanToValue {
         loan_to_value_bps: u16,
         liquidation_threshold_bps: u16,
+        ramp_secs: u32,
     },
     LiquidationBonus {
         min_bps: u16,
@@ -215,6 +218,7 @@ impl ReserveChange {
             ReserveChange::LoanToValue {
                 loan_to_value_bps,
                 liquidation_threshold_bps,
+                ..
             } => {
                 next.loan_to_value_bps = loan_to_value_bps;
                 next.liquidation_threshold_bps = liquidation_threshold_bps;
@@ -318,10 +322,12 @@ pub(crate) mod tests {
             ReserveChange::LoanToValue {
                 loan_to_value_bps: 8_000,
                 liquidation_threshold_bps: 8_000,
+                ramp_secs: 0,
             },
             ReserveChange::LoanToValue {
                 loan_to_value_bps: 9_000,
                 liquidation_threshold_bps: 10_001,
+                ramp_secs: 0,
             },
             ReserveChange::LiquidationBonus {
                 min_bps: 600,
@@ -403,6 +409,7 @@ pub(crate) mod tests {
         ReserveChange::LoanToValue {
             loan_to_value_bps: 0,
             liquidation_threshold_bps: 0,
+            ramp_secs: 0,
         }
         .apply(&sample())
         .unwrap();

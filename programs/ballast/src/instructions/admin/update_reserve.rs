@@ -53,8 +53,16 @@ pub fn handler(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<(
             let price = oracle::load_price(info, &candidate, now)?;
             logic::prices::change_oracle(reserve, &candidate, &price, now);
         } else {
+            let (old_target, current) = (
+                reserve.config.liquidation_threshold_bps,
+                logic::ramp::liquidation_threshold_at(reserve, now),
+            );
             reserve.config = args.change.apply(&reserve.config)?;
+            if let ReserveChange::LoanToValue { ramp_secs, .. } = args.change {
+                logic::ramp::ramp_threshold(reserve, old_target, current, ramp_secs, now)?;
+            }
         }
+        logic::ramp::check_ramp(reserve, now)?;
         logic::settle(reserve)?;
     }
     emit_cpi!(ReserveUpdated {

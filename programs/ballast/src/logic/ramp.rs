@@ -1,0 +1,144 @@
+//! Liquidation thresholds fall by a ramp, never at once (Euler's ramping): lowering one
+//! instantly would liquidate owners who were healthy a second before. A rise applies at once.
+use {
+    crate::{
+        constants::{BPS, MIN_THRESHOLD_RAMP_SECS},
+        errors::BallastError,
+        state::{Reserve, ThresholdRamp},
+    },
+    anchor_lang::prelude::*,
+};
+
+/// The liquidation threshold of `reserve` at `now`: its config's, or on a ramp down, the point
+/// between the ramp's start and the config's, rounded toward the start (the owners' side).
+pub fn liquidation_threshold_at(reserve: &Reserve, now: i64) -> u16 {
+    let to = reserve.config.liquidation_threshold_bps;
+    let r = &reserve.threshold_ramp;
+    if r.end == 0 || now >= r.end || r.from_bps <= to {
+        return to;
+    }
+    let elapsed = now.saturating_sub(r.start).max(0) as u64;
+    let duration = r.end.saturating_sub(r.start).max(1) as u64;
+    // The part of the drop done so far, rounded down.
+    let done = u64::from(r.from_bps - to) * elapsed / duration;
+    r.from_bps - done as u16
+}
+
+/// After a loan-to-value change whose threshold target was `old_target` and is now the
+/// config's: a target below `current` (the threshold at `now`) ramps down from `current` over
+/// `ramp_secs` (at least `MIN_THRESHOLD_RAMP_SECS`); one at or above it applies at once; an
+/// unchanged target keeps its ramp.
+pub fn ramp_threshold(
+    reserve: &mut Reserve,
+    old_target: u16,
+    current: u16,
+    ramp_secs: u32,
+    now: i64,
+) -> Result<()> {
+    let to = reserve.config.liquidation_threshold_bps;
+    if to == old_target {
+        return Ok(());
+    }
+    if to >= current {
+        reserve.threshold_ramp = ThresholdRamp::default();
+        return Ok(());
+    }
+    require!(
+        ramp_secs >= MIN_THRESHOLD_RAMP_SECS,
+        BallastError::ThresholdLoweringTooFast
+    );
+    reserve.threshold_ramp = ThresholdRamp {
+        from_bps: current,
+        padding: [0; 6],
+        start: now,
+        end: now.saturating_add(ramp_secs.into()),
+    };
+    Ok(())
+}
+
+/// While a ramp runs, its threshold still obeys the rule the config's does: threshold x (1 +
+/// max bonus) <= 100% (a bonus change mid-ramp must keep it).
+pub fn check_ramp(reserve: &Reserve, now: i64) -> Result<()> {
+    let threshold = u64::from(liquidation_threshold_at(reserve, now));
+    let bonus = u64::from(reserve.config.liquidation_bonus_max_bps);
+    let highest = u64::from(reserve.threshold_ramp.from_bps).max(threshold);
+    let ramping = reserve.threshold_ramp.end > now;
+    require!(
+        !ramping || highest * (BPS + bonus) <= BPS * BPS,
+        BallastError::InvalidReserveConfig
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use {super::*, crate::logic::fixtures::reserve};
+
+    /// The sample reserve (threshold 80%) lowered to 60% over an hour from time 100.
+    fn ramping() -> Reserve {
+        let mut r = reserve(1_000);
+        let current = liquidation_threshold_at(&r, 100);
+        r.config.liquidation_threshold_bps = 6_000;
+        r.config.loan_to_value_bps = 5_000;
+        ramp_threshold(&mut r, 8_000, current, 3_600, 100).unwrap();
+        r
+    }
+
+    #[test]
+    fn a_lowering_moves_linearly_rounded_toward_the_start() {
+        let r = ramping();
+        assert_eq!(liquidation_threshold_at(&r, 100), 8_000);
+        // 2,000 bps over 3,600 s: after 333 s, 185.0 done; after 500, 277.8 -> 277.
+        assert_eq!(liquidation_threshold_at(&r, 433), 7_815);
+        assert_eq!(liquidation_threshold_at(&r, 600), 7_723);
+        assert_eq!(liquidation_threshold_at(&r, 1_900), 7_000);
+        assert_eq!(liquidation_threshold_at(&r, 3_699), 6_001);
+        assert_eq!(liquidation_threshold_at(&r, 3_700), 6_000);
+        assert_eq!(liquidation_threshold_at(&r, 50_000), 6_000);
+    }
+
+    #[test]
+    fn a_lowering_must_ramp_and_a_rise_applies_at_once() {
+        let mut r = reserve(1_000);
+        r.config.liquidation_threshold_bps = 7_000;
+        let before = r;
+        assert_eq!(
+            ramp_threshold(&mut r, 8_000, 8_000, MIN_THRESHOLD_RAMP_SECS - 1, 0).unwrap_err(),
+            BallastError::ThresholdLoweringTooFast.into()
+        );
+        assert_eq!(r.threshold_ramp, before.threshold_ramp);
+        // Mid-ramp, a new lowering starts where the threshold is, not where it began; a rise
+        // stops the ramp.
+        let mut r = ramping();
+        let at = liquidation_threshold_at(&r, 1_900);
+        r.config.liquidation_threshold_bps = 5_500;
+        ramp_threshold(&mut r, 6_000, at, 3_600, 1_900).unwrap();
+        assert_eq!(liquidation_threshold_at(&r, 1_900), 7_000);
+        assert_eq!(liquidation_threshold_at(&r, 5_500), 5_500);
+        let at = liquidation_threshold_at(&r, 2_000);
+        r.config.liquidation_threshold_bps = 7_500;
+        ramp_threshold(&mut r, 5_500, at, 0, 2_000).unwrap();
+        assert_eq!(liquidation_threshold_at(&r, 2_000), 7_500);
+        assert_eq!(r.threshold_ramp, ThresholdRamp::default());
+        // An unchanged target (only the loan-to-value moved) keeps the ramp.
+        let mut r = ramping();
+        r.config.loan_to_value_bps = 4_000;
+        let at = liquidation_threshold_at(&r, 1_900);
+        ramp_threshold(&mut r, 6_000, at, 0, 1_900).unwrap();
+        assert_eq!(liquidation_threshold_at(&r, 1_900), 7_000);
+    }
+
+    #[test]
+    fn a_bonus_raised_mid_ramp_must_fit_the_ramps_threshold() {
+        let mut r = ramping();
+        // 80% x (1 + 25%) = 100%: fits; 26% does not while the ramp runs, does after it.
+        r.config.liquidation_bonus_max_bps = 2_500;
+        check_ramp(&r, 600).unwrap();
+        r.config.liquidation_bonus_max_bps = 2_600;
+        assert_eq!(
+            check_ramp(&r, 600).unwrap_err(),
+            BallastError::InvalidReserveConfig.into()
+        );
+        check_ramp(&r, 3_700).unwrap();
+    }
+}
