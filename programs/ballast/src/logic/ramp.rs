@@ -11,10 +11,21 @@ use {
 
 /// The liquidation threshold of `reserve` at `now`: its config's, or on a ramp down, the point
 /// between the ramp's start and the config's, rounded toward the start (the owners' side).
+#[inline]
 pub fn liquidation_threshold_at(reserve: &Reserve, now: i64) -> u16 {
     let to = reserve.config.liquidation_threshold_bps;
-    let r = &reserve.threshold_ramp;
-    if r.end == 0 || now >= r.end || r.from_bps <= to {
+    // No ramp (`end` 0) or one that is over: the common case, one comparison.
+    if reserve.threshold_ramp.end <= now {
+        return to;
+    }
+    on_ramp(&reserve.threshold_ramp, to, now)
+}
+
+/// The point of a running ramp at `now`, kept out of line: every priced reserve asks, few ramp.
+#[cold]
+#[inline(never)]
+fn on_ramp(r: &ThresholdRamp, to: u16, now: i64) -> u16 {
+    if r.from_bps <= to {
         return to;
     }
     let elapsed = now.saturating_sub(r.start).max(0) as u64;
