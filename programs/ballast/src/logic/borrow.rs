@@ -374,4 +374,23 @@ mod tests {
         // 49 base units more (+ fee: 49.999999049) still fit.
         w.borrow(&mut o, USDC, 49).unwrap();
     }
+
+    #[test]
+    fn a_borrow_past_the_borrow_limit_is_refused() {
+        // 10 SOL at $100, 75%: $750 of limit; 749.25 USDC (+ the 0.1% fee = 749.99925)
+        // lends, 749.26 (750.00926) does not.
+        let (mut w, mut o) = Isolation::new();
+        let (mut tried, mut copy) = (
+            Isolation {
+                keys: w.keys,
+                reserves: w.reserves,
+            },
+            o,
+        );
+        assert_eq!(
+            tried.borrow(&mut copy, USDC, 749_260_000).unwrap_err(),
+            BallastError::ObligationUnhealthy.into()
+        );
+        w.borrow(&mut o, USDC, 749_250_000).unwrap();
+    }
 }

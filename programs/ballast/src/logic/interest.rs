@@ -373,6 +373,15 @@ mod tests {
     }
 
     #[test]
+    fn projected_is_an_accrual_on_a_copy() {
+        let r = written(5_000, 5_000 * 1_000_000_000_000_000_000, 0);
+        let mut accrued = r.liquidity;
+        accrue_interest(&mut accrued, &r.config, 86_400).unwrap();
+        assert_eq!(projected(&r.liquidity, &r.config, 86_400).unwrap(), accrued);
+        assert!(accrued.borrowed() > r.liquidity.borrowed());
+    }
+
+    #[test]
     fn a_stored_rate_is_used_only_at_the_state_it_was_computed_at() {
         // 5,000 of 10,000 lent: 5% a year on the sample curve.
         let mut r = written(5_000, 5_000 * 1_000_000_000_000_000_000, 0);
