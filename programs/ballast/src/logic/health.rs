@@ -339,15 +339,6 @@ impl Health {
             .div_floor(self.weighted_debt_value)
             .ok()
     }
-
-    /// Errors with `ObligationUnhealthy` unless debt is within the borrow limit.
-    pub fn require_within_borrow_limit(&self) -> Result<()> {
-        require!(
-            self.is_within_borrow_limit(),
-            BallastError::ObligationUnhealthy
-        );
-        Ok(())
-    }
 }
 
 /// `find`, trying `pricing[at]` first (one key comparison instead of a scan, when the pricing
