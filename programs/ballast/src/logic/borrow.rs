@@ -268,6 +268,7 @@ mod tests {
     }
 
     /// 10 SOL ($100) pledged; USDC and an isolated asset, both $1, to borrow.
+    #[derive(Clone, Copy)]
     struct Isolation {
         keys: [Pubkey; 3],
         reserves: [Reserve; 3],
@@ -304,6 +305,13 @@ mod tests {
                 0,
             )
         }
+
+        /// Why a borrow is refused, tried on copies (a refused borrow's writes are its
+        /// transaction's, which the runtime discards).
+        fn refusal(&self, o: &Obligation, asset: usize, amount: u64) -> Error {
+            let (mut w, mut o) = (*self, *o);
+            w.borrow(&mut o, asset, amount).unwrap_err()
+        }
     }
 
     #[test]
@@ -312,7 +320,7 @@ mod tests {
         let (mut w, mut o) = Isolation::new();
         w.borrow(&mut o, USDC, 100_000_000).unwrap();
         assert_eq!(
-            w.borrow(&mut o, LONG_TAIL, 10_000_000).unwrap_err(),
+            w.refusal(&o, LONG_TAIL, 10_000_000),
             BallastError::IsolatedAssetNotOnlyDebt.into()
         );
         w.borrow(&mut o, USDC, 1_000_000).unwrap();
@@ -326,7 +334,7 @@ mod tests {
             Fixed::from_u64(15_015_000)
         );
         assert_eq!(
-            w.borrow(&mut o, USDC, 1_000_000).unwrap_err(),
+            w.refusal(&o, USDC, 1_000_000),
             BallastError::IsolatedAssetNotOnlyDebt.into()
         );
         assert_eq!(o.borrow_count, 1);
@@ -339,11 +347,9 @@ mod tests {
         let (mut w, mut o) = Isolation::new();
         w.reserves[USDC].config.min_debt_usd = 25;
         assert_eq!(
-            w.borrow(&mut o, USDC, 24_975_024).unwrap_err(),
+            w.refusal(&o, USDC, 24_975_024),
             BallastError::DebtBelowMinimum.into()
         );
-        let (mut w, mut o) = Isolation::new();
-        w.reserves[USDC].config.min_debt_usd = 25;
         w.borrow(&mut o, USDC, 24_975_025).unwrap();
         assert_eq!(
             o.borrows()[0].debt(Fixed::ONE).unwrap(),
@@ -359,16 +365,8 @@ mod tests {
         let (mut w, mut o) = Isolation::new();
         w.reserves[USDC].config.borrow_cap_usd = 50;
         w.borrow(&mut o, USDC, 49_950_000).unwrap();
-        // (A refused borrow's writes are the transaction's, discarded: try it on copies.)
-        let (mut tried, mut copy) = (
-            Isolation {
-                keys: w.keys,
-                reserves: w.reserves,
-            },
-            o,
-        );
         assert_eq!(
-            tried.borrow(&mut copy, USDC, 50_000).unwrap_err(),
+            w.refusal(&o, USDC, 50_000),
             BallastError::BorrowCapUsdExceeded.into()
         );
         // 49 base units more (+ fee: 49.999999049) still fit.
@@ -380,15 +378,8 @@ mod tests {
         // 10 SOL at $100, 75%: $750 of limit; 749.25 USDC (+ the 0.1% fee = 749.99925)
         // lends, 749.26 (750.00926) does not.
         let (mut w, mut o) = Isolation::new();
-        let (mut tried, mut copy) = (
-            Isolation {
-                keys: w.keys,
-                reserves: w.reserves,
-            },
-            o,
-        );
         assert_eq!(
-            tried.borrow(&mut copy, USDC, 749_260_000).unwrap_err(),
+            w.refusal(&o, USDC, 749_260_000),
             BallastError::ObligationUnhealthy.into()
         );
         w.borrow(&mut o, USDC, 749_250_000).unwrap();
