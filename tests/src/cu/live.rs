@@ -80,6 +80,14 @@ async fn live_market() -> LiveMarket {
     LiveMarket { max, others, four }
 }
 
+/// `$action` recorded as the live case `$name` after `$gap` idle seconds (see `idle`).
+macro_rules! live {
+    ($m:expr, $gap:expr, $name:expr, $action:expr) => {{
+        idle($m, $gap).await;
+        record!($m, &live_name($name, $gap), $action);
+    }};
+}
+
 /// A keeper refreshes every reserve, then `gap` seconds pass: every reserve was last written
 /// exactly `gap` ago.
 async fn idle(m: &mut TestMarket, gap: i64) {
@@ -109,52 +117,32 @@ pub async fn live_cases() -> Vec<Recorded> {
         let (m, lender, user) = (&mut max.market, &max.lender, &max.user);
         m.fund(lender, c0, n).await;
         m.fund(user, c0, n).await;
-        idle(m, gap).await;
-        record!(
+        live!(m, gap, "deposit", m.try_deposit(lender, c0, n).await);
+        live!(m, gap, "redeem", m.try_redeem(lender, d0, n).await);
+        live!(m, gap, "refresh_reserve", m.try_refresh_reserve(c0).await);
+        live!(m, gap, "repay", m.try_repay(user, user, d1, n / 2).await);
+        live!(
             m,
-            &live_name("deposit", gap),
-            m.try_deposit(lender, c0, n).await
-        );
-        idle(m, gap).await;
-        record!(
-            m,
-            &live_name("redeem", gap),
-            m.try_redeem(lender, d0, n).await
-        );
-        idle(m, gap).await;
-        record!(
-            m,
-            &live_name("refresh_reserve", gap),
-            m.try_refresh_reserve(c0).await
-        );
-        idle(m, gap).await;
-        record!(
-            m,
-            &live_name("repay", gap),
-            m.try_repay(user, user, d1, n / 2).await
-        );
-        idle(m, gap).await;
-        record!(
-            m,
-            &live_name("supply (10 positions)", gap),
+            gap,
+            "supply (10 positions)",
             m.try_supply(user, c0, n).await
         );
-        idle(m, gap).await;
-        record!(
+        live!(
             m,
-            &live_name("borrow (4 positions)", gap),
+            gap,
+            "borrow (4 positions)",
             m.try_borrow(&four, d0, n).await
         );
-        idle(m, gap).await;
-        record!(
+        live!(
             m,
-            &live_name("borrow (10 positions)", gap),
+            gap,
+            "borrow (10 positions)",
             m.try_borrow(user, d1, n).await
         );
-        idle(m, gap).await;
-        record!(
+        live!(
             m,
-            &live_name("withdraw (10 positions)", gap),
+            gap,
+            "withdraw (10 positions)",
             m.try_withdraw(user, c0, n).await
         );
     }
@@ -162,10 +150,10 @@ pub async fn live_cases() -> Vec<Recorded> {
     let m = &mut max.market;
     let owners = std::iter::once(&max.user).chain(&others);
     for (gap, owner) in LIVE_GAPS.into_iter().zip(owners) {
-        idle(m, gap).await;
-        record!(
+        live!(
             m,
-            &live_name("liquidate (10 positions)", gap),
+            gap,
+            "liquidate (10 positions)",
             m.try_liquidate(&liquidator, owner, d1, c0, seize_all())
                 .await
         );
