@@ -36,12 +36,6 @@ pub fn accrue(reserve: &mut Reserve, now: i64) -> Result<()> {
     accrue_at_rate(&mut reserve.liquidity, &reserve.config, cached, now)
 }
 
-/// A copy of `reserve`'s accounting with interest accrued to `now` (as `accrue` would leave
-/// it): what a read-only reserve is worth.
-pub fn projected_reserve(reserve: &Reserve, now: i64) -> Result<ReserveLiquidity> {
-    projected_for(reserve, now, Projection::Full)
-}
-
 /// What a projection brings up to date: a read-only reserve backs one kind of position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Projection {
@@ -54,8 +48,9 @@ pub enum Projection {
     Index,
 }
 
-/// `projected_reserve`, bringing up to date only what `projection` names (each field it does
-/// bring is exactly what the full projection computes).
+/// A copy of `reserve`'s accounting with interest accrued to `now`, as `accrue` would leave
+/// it (what a read-only reserve is worth), bringing up to date only what `projection` names:
+/// each field it brings is exactly what the full projection computes.
 pub fn projected_for(
     reserve: &Reserve,
     now: i64,
@@ -307,7 +302,7 @@ mod tests {
             }
             let mut expected = r.liquidity;
             accrue_interest(&mut expected, &r.config, gap).unwrap();
-            proptest::prop_assert_eq!(projected_reserve(&r, gap).unwrap(), expected);
+            proptest::prop_assert_eq!(projected_for(&r, gap, Projection::Full).unwrap(), expected);
             accrue(&mut r, gap).unwrap();
             proptest::prop_assert_eq!(r.liquidity, expected);
         }
@@ -358,7 +353,7 @@ mod tests {
                     proptest::prop_assert!(pool.is_err() && idx.is_err());
                 }
                 Ok(full) => {
-                    proptest::prop_assert_eq!(full, projected_reserve(&r, gap).unwrap());
+                    proptest::prop_assert_eq!(full, projected_for(&r, gap, Projection::Full).unwrap());
                     let pool = pool.unwrap();
                     proptest::prop_assert_eq!(pool.borrowed_amount_sf, full.borrowed_amount_sf);
                     proptest::prop_assert_eq!(
