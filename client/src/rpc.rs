@@ -65,7 +65,7 @@ impl RpcTransport {
     ) -> Result<VersionedTransaction, ClientError> {
         let payer = crate::transport::fee_payer(signers)?;
         let blockhash = self.latest_blockhash().await?;
-        crate::transport::sign_versioned(instructions, &payer, signers, blockhash, tables)
+        crate::transport::sign(instructions, &payer, signers, blockhash, tables)
     }
 
     async fn simulate_tx(&self, tx: &VersionedTransaction) -> Result<TxOutcome, ClientError> {

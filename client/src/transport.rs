@@ -9,7 +9,7 @@ use {
         message::{v0, AddressLookupTableAccount, Message, VersionedMessage},
         pubkey::Pubkey,
         signature::{Keypair, Signature},
-        transaction::{Transaction, VersionedTransaction},
+        transaction::VersionedTransaction,
     },
 };
 
@@ -113,22 +113,10 @@ pub fn fee_payer(signers: &[&Keypair]) -> Result<Pubkey, ClientError> {
         .ok_or(ClientError::NoFeePayer)
 }
 
-/// A transaction of `instructions` paid by `payer`, signed by `signers`: a signer missing or
-/// one too many is an error, not a panic.
+/// A transaction of `instructions` paid by `payer`, signed by `signers` (a signer missing or
+/// one too many is an error, not a panic): a legacy one, or with `tables` a version-0 one
+/// looking accounts up in them; refused over `PACKET_DATA_SIZE` as the cluster would.
 pub fn sign(
-    instructions: &[Instruction],
-    payer: &Pubkey,
-    signers: &[&Keypair],
-    blockhash: Hash,
-) -> Result<Transaction, ClientError> {
-    let mut tx = Transaction::new_with_payer(instructions, Some(payer));
-    tx.try_sign(signers, blockhash)?;
-    Ok(tx)
-}
-
-/// `sign`, as a version-0 transaction looking accounts up in `tables` (a legacy one when there
-/// are none), refused over `PACKET_DATA_SIZE` as the cluster would.
-pub fn sign_versioned(
     instructions: &[Instruction],
     payer: &Pubkey,
     signers: &[&Keypair],

@@ -177,13 +177,8 @@ impl BankState {
                 .get_latest_blockhash()
                 .await
                 .map_err(transport_error)?;
-            let tx = ballast_client::transport::sign_versioned(
-                instructions,
-                &payer,
-                signers,
-                blockhash,
-                tables,
-            )?;
+            let tx =
+                ballast_client::transport::sign(instructions, &payer, signers, blockhash, tables)?;
             if !self.sent.contains(&tx.signatures[0]) {
                 return Ok(tx);
             }

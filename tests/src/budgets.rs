@@ -18,9 +18,7 @@ pub use ballast_client::transport::PACKET_DATA_SIZE;
 pub const COMPUTE_UNIT_LIMIT: u32 = 400_000;
 
 /// Serialized size of a legacy transaction of `instructions` paid and signed by `payer` alone.
-pub fn legacy_tx_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
-    ballast_client::transport::legacy_size(instructions, payer)
-}
+pub use ballast_client::transport::legacy_size as legacy_tx_size;
 
 /// Serialized size of a version-0 transaction of `instructions` paid by `payer`, looking its
 /// accounts up in a table holding `table` (the market's lookup table).
