@@ -152,6 +152,12 @@ pub fn serialized_size(tx: &VersionedTransaction) -> usize {
     1 + 64 * tx.signatures.len() + tx.message.serialize().len()
 }
 
+/// Whether a legacy transaction of `instructions` paid by `payer` fits a packet: a sender
+/// uses a lookup table only when it does not.
+pub fn fits_legacy(instructions: &[Instruction], payer: &Pubkey) -> bool {
+    legacy_size(instructions, payer) <= PACKET_DATA_SIZE
+}
+
 /// Serialized size of a legacy transaction of `instructions` paid by `payer` (its signers are
 /// those the instructions name), before signing: whether it fits a packet.
 pub fn legacy_size(instructions: &[Instruction], payer: &Pubkey) -> usize {

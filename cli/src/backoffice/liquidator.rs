@@ -267,7 +267,7 @@ async fn liquidate_one(
         },
     ));
     // Legacy when it fits (every cluster and wallet takes it), else version 0 with the table.
-    let tables = if transport::legacy_size(&ixs, &me) <= transport::PACKET_DATA_SIZE {
+    let tables = if transport::fits_legacy(&ixs, &me) {
         &[]
     } else {
         tables

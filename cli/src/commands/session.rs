@@ -221,8 +221,7 @@ impl<'a, T: Transport> Session<'a, T> {
         signers: &[&Keypair],
     ) -> Result<Vec<AddressLookupTableAccount>, CliError> {
         let payer = crate::transport::fee_payer(signers)?;
-        let fits = crate::transport::legacy_size(instructions, &payer)
-            <= crate::transport::PACKET_DATA_SIZE;
+        let fits = crate::transport::fits_legacy(instructions, &payer);
         Ok(match self.lookup_table {
             Some(table) if !fits => vec![crate::lookup::fetch(self.transport, &table).await?],
             _ => Vec::new(),
