@@ -10,7 +10,9 @@ use {
         logic::{interest::Projection, ReservePricing},
         math::Fixed,
         oracle::OraclePrice,
-        state::{BorrowPosition, CollateralPosition, Obligation, ReserveLiquidity},
+        state::{
+            BorrowPosition, CollateralPosition, Market, MarketConfig, Obligation, ReserveLiquidity,
+        },
     },
     ballast_cli::backoffice::snapshot::value,
     bytemuck::Zeroable,
@@ -43,6 +45,11 @@ fn reserves() -> Vec<ReservePricing> {
                 loan_to_value_bps: 7_500,
                 liquidation_threshold_bps: 8_000,
                 borrow_factor_bps: 10_000 + 1_000 * (i % 2) as u16,
+                liquidation_bonus_min_bps: 200,
+                liquidation_bonus_max_bps: 1_000,
+                emode_groups: 0,
+                emode_debt_groups: 0,
+                emode_group: 0,
                 isolated: false,
                 collateral_cap_usd: 0,
                 price: OraclePrice {
@@ -106,13 +113,16 @@ fn obligation(n: usize, reserves: &[ReservePricing]) -> Account {
 
 fn main() {
     let pricing = reserves();
+    // The default policy (dust under $1), no e-mode group.
+    let mut market: Market = bytemuck::Zeroable::zeroed();
+    market.config = MarketConfig::default();
     let accounts: Vec<(Pubkey, Account)> = (0..OBLIGATIONS)
         .map(|n| (Pubkey::new_unique(), obligation(n, &pricing)))
         .collect();
     let positions: usize = accounts
         .iter()
         .map(|(a, acc)| {
-            value(a, acc, (&pricing, &[]), Fixed::ONE)
+            value(a, acc, (&pricing, &[]), &market, 0)
                 .unwrap()
                 .obligation
                 .position_reserves()
@@ -129,7 +139,8 @@ fn main() {
                 black_box(address),
                 black_box(account),
                 (&pricing, &[]),
-                Fixed::ONE,
+                &market,
+                0,
             )
             .unwrap();
             liquidatable += usize::from(valued.is_liquidatable());

@@ -4,9 +4,9 @@
 use {
     crate::{fetch, ClientError, Transport},
     ballast::{
-        logic::{unpriced::without_unpriced, Health, ReservePricing, Unpriced},
+        logic::{emode, unpriced::without_unpriced, Health, ReservePricing, Unpriced},
         oracle,
-        state::{Obligation, Reserve},
+        state::{Market, Obligation, Reserve},
     },
     solana_sdk::pubkey::Pubkey,
 };
@@ -53,9 +53,12 @@ pub async fn price_or_unpriced(
 #[derive(Clone, Debug)]
 pub struct ObligationHealth {
     pub obligation: Obligation,
+    /// Its market: the liquidation policy and the e-mode groups.
+    pub market: Market,
     /// Each position's reserve once, then the added ones.
     pub reserves: Vec<(Pubkey, Reserve)>,
-    /// One per reserve with a usable price, in the same order.
+    /// One per reserve with a usable price, in the same order, for the obligation's e-mode
+    /// group.
     pub pricing: Vec<ReservePricing>,
     /// Collateral reserves whose oracle is unusable now, at their last usable price. A
     /// liquidation leaves such a position out when it is dust there and otherwise waits.
@@ -81,6 +84,7 @@ pub async fn obligation_health_with(
     extra: &[Pubkey],
 ) -> Result<ObligationHealth, ClientError> {
     let obligation = fetch::obligation(transport, address).await?;
+    let market = fetch::market(transport, &obligation.market).await?;
     let now = transport.clock().await?.unix_timestamp;
     let (mut pricing, mut unpriced) = (Vec::new(), Vec::new());
     let mut reserves: Vec<(Pubkey, Reserve)> = Vec::new();
@@ -105,9 +109,16 @@ pub async fn obligation_health_with(
         }
         reserves.push((*reserve, state));
     }
+    emode::apply(
+        &mut pricing,
+        obligation.emode_group,
+        &market.emode_groups,
+        now,
+    )?;
     let health = Health::of(&*without_unpriced(&obligation, &unpriced)?, &pricing)?;
     Ok(ObligationHealth {
         obligation,
+        market,
         reserves,
         pricing,
         unpriced,

@@ -12,7 +12,7 @@ use {
             ReservePricing, Unpriced,
         },
         math::Fixed,
-        state::{LiquidationPayout, MarketConfig, Reserve},
+        state::{LiquidationPayout, Reserve},
     },
     solana_sdk::pubkey::Pubkey,
 };
@@ -30,9 +30,11 @@ impl ObligationHealth {
             .ok_or(ClientError::UnknownReserve(*key))
     }
 
-    /// Every reserve priced at its current price with interest projected to `now`.
+    /// Every reserve priced at its current price with interest projected to `now`, for the
+    /// obligation's e-mode group.
     pub fn pricing_at(&self, now: i64) -> Result<Vec<ReservePricing>, ClientError> {
-        self.pricing
+        let mut pricing = self
+            .pricing
             .iter()
             .map(|p| {
                 Ok(ReservePricing::new(
@@ -42,7 +44,10 @@ impl ObligationHealth {
                     now,
                 )?)
             })
-            .collect()
+            .collect::<Result<Vec<_>, ClientError>>()?;
+        let (group, groups) = (self.obligation.emode_group, &self.market.emode_groups);
+        logic::emode::apply(&mut pricing, group, groups, now)?;
+        Ok(pricing)
     }
 
     /// The unpriced collateral at its last usable price with interest projected to `now`.
@@ -61,18 +66,14 @@ impl ObligationHealth {
 
     /// The most `reserve`'s liquidity the obligation may borrow (its origination fee included
     /// in the debt), accepted at `now` and `MAX_HORIZON_SECS` later; 0 when nothing can be.
-    pub fn max_borrow(
-        &self,
-        reserve: &Pubkey,
-        market: &MarketConfig,
-        now: i64,
-    ) -> Result<u64, ClientError> {
+    pub fn max_borrow(&self, reserve: &Pubkey, now: i64) -> Result<u64, ClientError> {
         let state = self.reserve(reserve)?;
         self.most_for_a_minute(
             state.liquidity.available_amount,
             now,
             |pricing, at, amount| {
                 let (mut r, mut o) = (*state, self.obligation);
+                let market = &self.market;
                 logic::borrow(&mut r, reserve, &mut o, amount, pricing, market, at).is_ok()
             },
         )
@@ -80,12 +81,7 @@ impl ObligationHealth {
 
     /// The most cTokens of `reserve` the obligation may withdraw as liquidity (`withdraw`),
     /// accepted at `now` and `MAX_HORIZON_SECS` later; 0 when nothing can be.
-    pub fn max_withdraw(
-        &self,
-        reserve: &Pubkey,
-        market: &MarketConfig,
-        now: i64,
-    ) -> Result<u64, ClientError> {
+    pub fn max_withdraw(&self, reserve: &Pubkey, now: i64) -> Result<u64, ClientError> {
         let state = self.reserve(reserve)?;
         let pledged = self
             .obligation
@@ -97,6 +93,7 @@ impl ObligationHealth {
         self.most_for_a_minute(pledged, now, |pricing, at, collateral| {
             let (mut r, mut o) = (*state, self.obligation);
             let pricing = has_debt.then_some(pricing);
+            let market = &self.market.config;
             logic::withdraw(&mut r, reserve, &mut o, collateral, pricing, market, at).is_ok()
         })
     }
@@ -128,7 +125,6 @@ impl ObligationHealth {
     /// when none can be liquidated (healthy, grace period, nothing to repay with).
     pub fn best_liquidation(
         &self,
-        market: &MarketConfig,
         now: i64,
         payout: LiquidationPayout,
         budget: impl Fn(&Pubkey) -> u64,
@@ -142,7 +138,6 @@ impl ObligationHealth {
                 let planned = self.liquidation(
                     (repay_key, withdraw_key),
                     (&pricing, &unpriced),
-                    market,
                     now,
                     Order {
                         max_repay: budget(&repay_key),
@@ -170,7 +165,6 @@ impl ObligationHealth {
         &self,
         (repay_key, withdraw_key): (Pubkey, Pubkey),
         (pricing, unpriced): (&[ReservePricing], &[Unpriced]),
-        market: &MarketConfig,
         now: i64,
         order: Order,
     ) -> Result<PlannedLiquidation, ClientError> {
@@ -207,7 +201,7 @@ impl ObligationHealth {
             pricing,
             unpriced,
             &order,
-            market,
+            &self.market.config,
             now,
         )?;
         let price = |key: &Pubkey| {
@@ -268,7 +262,7 @@ mod tests {
         ballast::{
             logic::Health,
             oracle::OraclePrice,
-            state::{Obligation, ReserveConfig},
+            state::{Market, MarketConfig, Obligation, ReserveConfig},
         },
         bytemuck::Zeroable,
     };
@@ -318,9 +312,12 @@ mod tests {
             .iter()
             .map(|(k, r, p)| ReservePricing::new(*k, r, usd(*p), 0).unwrap())
             .collect();
+        let mut market: Market = Zeroable::zeroed();
+        market.config = MarketConfig::default();
         ObligationHealth {
             health: Health::of(&obligation, &pricing).unwrap(),
             obligation,
+            market,
             reserves: reserves.iter().map(|(k, r, _)| (*k, *r)).collect(),
             pricing,
             unpriced: Vec::new(),
@@ -349,8 +346,8 @@ mod tests {
         // 0.1% fee is debt too: a x 1.001 <= 375 -> 374.625374 USDC.
         let r = sol_and_usdc();
         let s = state(&r, &[(0, 10 * SOL)], &[(1, 750 * USDC)]);
-        let market = MarketConfig::default();
-        assert_eq!(s.max_borrow(&r[1].0, &market, 0).unwrap(), 374_625_374);
+        let market = s.market;
+        assert_eq!(s.max_borrow(&r[1].0, 0).unwrap(), 374_625_374);
         // The program takes exactly that, and not one unit more.
         let pricing = s.pricing_at(0).unwrap();
         let borrow = |amount| {
@@ -372,11 +369,11 @@ mod tests {
         );
         // Without collateral nothing; with little liquidity, the liquidity.
         let bare = state(&r, &[], &[]);
-        assert_eq!(bare.max_borrow(&r[1].0, &market, 0).unwrap(), 0);
+        assert_eq!(bare.max_borrow(&r[1].0, 0).unwrap(), 0);
         let mut thin = sol_and_usdc();
         thin[1].1.liquidity.available_amount = 100 * USDC;
         let s = state(&thin, &[(0, 10 * SOL)], &[]);
-        assert_eq!(s.max_borrow(&thin[1].0, &market, 0).unwrap(), 100 * USDC);
+        assert_eq!(s.max_borrow(&thin[1].0, 0).unwrap(), 100 * USDC);
     }
 
     #[test]
@@ -384,16 +381,15 @@ mod tests {
         // $750 of debt needs $1,000 of SOL at 75%: 6.666666667 SOL stay (6.666666666 would be
         // $999.9999999), 3.333333333 may go.
         let r = sol_and_usdc();
-        let market = MarketConfig::default();
         let s = state(&r, &[(0, 10 * SOL)], &[(1, 750 * USDC)]);
-        assert_eq!(s.max_withdraw(&r[0].0, &market, 0).unwrap(), 3_333_333_333);
+        assert_eq!(s.max_withdraw(&r[0].0, 0).unwrap(), 3_333_333_333);
         // Without debt, all of it; at the limit, nothing.
         let free = state(&r, &[(0, 10 * SOL)], &[]);
-        assert_eq!(free.max_withdraw(&r[0].0, &market, 0).unwrap(), 10 * SOL);
+        assert_eq!(free.max_withdraw(&r[0].0, 0).unwrap(), 10 * SOL);
         let full = state(&r, &[(0, 10 * SOL)], &[(1, 1_125 * USDC)]);
-        assert_eq!(full.max_withdraw(&r[0].0, &market, 0).unwrap(), 0);
+        assert_eq!(full.max_withdraw(&r[0].0, 0).unwrap(), 0);
         assert_eq!(
-            full.max_withdraw(&r[1].0, &market, 0).unwrap(),
+            full.max_withdraw(&r[1].0, 0).unwrap(),
             0,
             "no USDC collateral"
         );
@@ -412,9 +408,9 @@ mod tests {
         let r = [sol, usdc, eth];
         let s = state(&r, &[(0, SOL), (2, 100_000_000)], &[(1, 2_900 * USDC)]);
         assert!(s.health.is_liquidatable());
-        let market = MarketConfig::default();
+        let market = s.market.config;
         let plan = s
-            .best_liquidation(&market, 0, LiquidationPayout::Collateral, |_| u64::MAX)
+            .best_liquidation(0, LiquidationPayout::Collateral, |_| u64::MAX)
             .unwrap();
         assert_eq!(
             (plan.repay_reserve, plan.withdraw_reserve),
@@ -454,18 +450,17 @@ mod tests {
         assert_eq!(plan.outcome, direct);
         // A budget of 100 USDC repays 100 USDC.
         let small = s
-            .best_liquidation(&market, 0, LiquidationPayout::Collateral, |_| 100 * USDC)
+            .best_liquidation(0, LiquidationPayout::Collateral, |_| 100 * USDC)
             .unwrap();
         assert_eq!(small.outcome.plan.repay_amount, 100 * USDC);
         // Nothing to repay with, or a healthy obligation: the program's refusal.
-        let broke = s.best_liquidation(&market, 0, LiquidationPayout::Collateral, |_| 0);
+        let broke = s.best_liquidation(0, LiquidationPayout::Collateral, |_| 0);
         assert_eq!(
             broke.unwrap_err().rule_error(),
             Some(ballast::errors::BallastError::ZeroAmount)
         );
         let healthy = state(&r, &[(2, 100_000_000)], &[(1, 100 * USDC)]);
-        let refused =
-            healthy.best_liquidation(&market, 0, LiquidationPayout::Collateral, |_| u64::MAX);
+        let refused = healthy.best_liquidation(0, LiquidationPayout::Collateral, |_| u64::MAX);
         assert_eq!(
             refused.unwrap_err().rule_error(),
             Some(ballast::errors::BallastError::ObligationHealthy)

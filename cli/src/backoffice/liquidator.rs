@@ -207,8 +207,7 @@ async fn liquidate_one(
             .find(|(k, _)| k == reserve)
             .map_or(0, |(_, balance)| *balance)
     };
-    let plan =
-        priced.best_liquidation(&snapshot.state.config, snapshot.now, config.payout, budget)?;
+    let plan = priced.best_liquidation(snapshot.now, config.payout, budget)?;
     let repay_keys = snapshot.reserve_keys(&plan.repay_reserve)?;
     let seize_keys = snapshot.reserve_keys(&plan.withdraw_reserve)?;
     let keys = ObligationKeys::from_obligation(candidate.address, &candidate.obligation, |r| {

@@ -7,11 +7,11 @@ use {
     },
     ballast::{
         logic::{
+            emode,
             liquidate::LiquidationPolicy,
             unpriced::{counted_positions, without_unpriced},
             Health, ReservePricing, Unpriced,
         },
-        math::Fixed,
         oracle,
         state::{Market, Obligation, Reserve},
     },
@@ -82,11 +82,10 @@ impl Snapshot {
             .filter_map(|r| r.pricing.as_ref().ok().map(ReservePricing::at_spot))
             .collect();
         let unpriced: Vec<Unpriced> = reserves.iter().filter_map(|r| r.unpriced).collect();
-        let dust = LiquidationPolicy::from(&state.config).dust_value;
         let progress = progress_bar(accounts.len());
         let mut obligations = Vec::with_capacity(accounts.len());
         for (address, account) in &accounts {
-            obligations.push(value(address, account, (&pricing, &unpriced), dust)?);
+            obligations.push(value(address, account, (&pricing, &unpriced), &state, now)?);
             progress.inc(1);
         }
         progress.finish_and_clear();
@@ -136,9 +135,12 @@ impl Snapshot {
             reserves.push((*key, r.reserve));
         }
         let counted = without_unpriced(&o.obligation, &unpriced).ok()?;
+        let groups = &self.state.emode_groups;
+        emode::apply(&mut pricing, o.obligation.emode_group, groups, self.now).ok()?;
         Some(ObligationHealth {
             health: Health::of(&counted, &pricing).ok()?,
             obligation: o.obligation,
+            market: self.state,
             reserves,
             pricing,
             unpriced,
@@ -193,16 +195,22 @@ pub fn price(
 
 /// Decodes an obligation account and values it with `pricing` (the hot path of a scan), as
 /// liquidation would: collateral in `unpriced` left out when it is under `dust` at its last
-/// usable price.
+/// usable price, and with `market`'s e-mode group parameters if it is in a group.
 pub fn value(
     address: &Pubkey,
     account: &Account,
     (pricing, unpriced): (&[ReservePricing], &[Unpriced]),
-    dust: Fixed,
+    market: &Market,
+    now: i64,
 ) -> Result<ValuedObligation, ClientError> {
     let obligation = decode_obligation(address, account)?;
+    let dust = LiquidationPolicy::from(&market.config).dust_value;
+    let groups = &market.emode_groups;
     let health = counted_positions(&obligation, unpriced, None, dust)
-        .and_then(|counted| Health::of(&counted, pricing))
+        .and_then(|counted| {
+            let pricing = emode::priced_for(pricing, obligation.emode_group, groups, now)?;
+            Health::of(&counted, &pricing)
+        })
         .map_err(|e| e.to_string());
     Ok(ValuedObligation {
         address: *address,

@@ -166,9 +166,8 @@ pub async fn withdraw(
     // for all of the position or more withdraws the whole position. With debt, `max` is the
     // most the program's own rules let go.
     let collateral = if args.amount.is_max() && state.has_debt() {
-        let (_, market) = session.market().await?;
         let valued = health::obligation_health(session.transport, &obligation.address).await?;
-        match valued.max_withdraw(&r.address, &market.config, valued.now)? {
+        match valued.max_withdraw(&r.address, valued.now)? {
             0 => {
                 return Err(CliError::Invalid(format!(
                     "nothing of the {} collateral can be withdrawn: the obligation's debt needs it",
@@ -225,11 +224,10 @@ pub async fn borrow(
     let obligation = own_obligation(session, &user, args.obligation_id).await?;
     let amount = if args.amount.is_max() {
         // The most the program's own rules lend: liquidity, caps, outflow limit, borrow limit.
-        let (_, market) = session.market().await?;
         let valued =
             health::obligation_health_with(session.transport, &obligation.address, &[r.address])
                 .await?;
-        match valued.max_borrow(&r.address, &market.config, valued.now)? {
+        match valued.max_borrow(&r.address, valued.now)? {
             0 => {
                 return Err(CliError::Invalid(format!(
                     "nothing of {} can be borrowed: no liquidity, cap or borrowing power left",

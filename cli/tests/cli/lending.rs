@@ -269,9 +269,8 @@ async fn borrow_max_and_withdraw_max_are_what_the_programs_rules_allow() {
     let valued = health::obligation_health(&h.bank, &obligation)
         .await
         .unwrap();
-    let market = h.market_state().await.config;
     let expected = valued
-        .max_withdraw(&h.reserve_key("SOL"), &market, valued.now)
+        .max_withdraw(&h.reserve_key("SOL"), valued.now)
         .unwrap();
     assert!(
         (3_333_333_000..=3_333_333_333).contains(&expected),

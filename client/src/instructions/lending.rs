@@ -140,6 +140,23 @@ pub fn withdraw_collateral(
     with_positions(ix, obligation)
 }
 
+/// Moves the obligation into e-mode `group` (1..=32), or out of e-mode (0).
+pub fn set_obligation_emode(obligation: &ObligationKeys, group: u8) -> Instruction {
+    let ix = build(
+        accs::SetObligationEmode {
+            owner: obligation.owner,
+            market: obligation.market,
+            obligation: obligation.address,
+            event_authority: pda::event_authority(),
+            program: ballast::ID,
+        },
+        ixs::SetObligationEmode {
+            args: SetObligationEmodeArgs { group },
+        },
+    );
+    with_positions(ix, obligation)
+}
+
 pub fn supply(
     reserve: &ReserveKeys,
     obligation: &ObligationKeys,

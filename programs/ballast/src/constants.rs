@@ -53,3 +53,6 @@ pub const MAX_OUTFLOW_WINDOW_SECS: u32 = 30 * 24 * 60 * 60;
 
 /// Shortest ramp of a liquidation threshold lowering: owners see it coming.
 pub const MIN_THRESHOLD_RAMP_SECS: u32 = 60 * 60;
+
+/// E-mode groups a market can define (numbered 1..=32: one bit each in a reserve's masks).
+pub const MAX_EMODE_GROUPS: usize = 32;

@@ -151,6 +151,14 @@ pub enum BallastError {
     DebtBelowMinimum = 507,
     #[msg("this borrow would take the reserve's borrowed value past its USD cap")]
     BorrowCapUsdExceeded = 508,
+    #[msg("this reserve is not a member of the obligation's e-mode group: leave the group first, or use a member reserve")]
+    NotEmodeMember = 509,
+    #[msg("the obligation's e-mode group allows only its listed debt reserves, and this is not one of them")]
+    EmodeDebtNotAllowed = 510,
+    #[msg("no such e-mode group in this market: groups are numbered 1..=32 and must be configured first")]
+    EmodeGroupNotFound = 511,
+    #[msg("internal: an obligation's positions were priced without its e-mode group's parameters")]
+    EmodeNotApplied = 512,
 
     // --- liquidation and bad debt (600..) ---
     #[msg("obligation is healthy: its debt is within the liquidation threshold")]

@@ -135,6 +135,17 @@ pub struct CollateralWithdrawn {
     pub collateral_amount: u64,
 }
 
+/// An obligation entered, left or changed its e-mode group.
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct EmodeSet {
+    pub header: EventHeader,
+    /// The group before (0: none).
+    pub previous_group: u8,
+    /// The group now (0: none).
+    pub group: u8,
+}
+
 #[event]
 #[derive(Debug, PartialEq)]
 pub struct Borrowed {

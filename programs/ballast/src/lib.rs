@@ -114,6 +114,15 @@ pub mod ballast {
         instructions::user::withdraw_collateral::handler(ctx, args)
     }
 
+    /// Moves the obligation into an e-mode group (1..=32) or out of e-mode (0), if every
+    /// position belongs to the group and the obligation stays within its borrow limit.
+    pub fn set_obligation_emode<'info>(
+        ctx: Context<'info, SetObligationEmode<'info>>,
+        args: SetObligationEmodeArgs,
+    ) -> Result<()> {
+        instructions::user::set_obligation_emode::handler(ctx, args)
+    }
+
     /// Supplies liquidity and pledges the cTokens in one step.
     #[access_control(ctx.accounts.validate(&args))]
     pub fn supply(ctx: Context<Supply>, args: SupplyArgs) -> Result<()> {

@@ -14,6 +14,7 @@ pub use {
     user::{
         borrow::*, close_obligation::*, deposit::*, deposit_collateral::*, flash_loan::*,
         init_obligation::*, liquidate::*, redeem::*, refresh_reserve::*, repay::*,
-        socialize_bad_debt::*, supply::*, withdraw::*, withdraw_collateral::*,
+        set_obligation_emode::*, socialize_bad_debt::*, supply::*, withdraw::*,
+        withdraw_collateral::*,
     },
 };

@@ -6,7 +6,7 @@ use {
     crate::{
         errors::BallastError,
         math::Fixed,
-        state::{MarketConfig, Obligation, Reserve},
+        state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
 };
@@ -25,19 +25,32 @@ pub struct Borrowed {
 /// obligation within its borrow limit afterwards. `pricing` prices every position of the
 /// obligation and the borrowed reserve (as read before the borrow: a debt is valued by the
 /// reserve's index and price, which a borrow does not move), but collateral whose price is
-/// unusable now, which counts as nothing.
+/// unusable now, which counts as nothing; in an e-mode group, priced for it (`emode::apply`),
+/// and the reserve must be one the group lends.
 pub fn borrow(
     reserve: &mut Reserve,
     reserve_key: &Pubkey,
     obligation: &mut Obligation,
     amount: u64,
     pricing: Priced,
-    market: &MarketConfig,
+    market: &Market,
     now: i64,
 ) -> Result<Borrowed> {
     let own = find(pricing.priced, reserve_key)?;
     accrue(reserve, now)?;
-    observe_price(reserve, &own.price, market.oracle_outage_threshold_secs);
+    observe_price(
+        reserve,
+        &own.price,
+        market.config.oracle_outage_threshold_secs,
+    );
+    super::emode::require_borrowable(
+        obligation.emode_group,
+        &market.emode_groups,
+        (
+            reserve.config.emode_groups,
+            reserve.config.emode_debt_groups,
+        ),
+    )?;
     require_isolation(reserve, reserve_key, obligation, pricing.priced)?;
     let borrowed = lend(reserve, reserve_key, obligation, amount)?;
     require_debt_limits(reserve, own, reserve_key, obligation)?;
@@ -301,7 +314,7 @@ mod tests {
                 o,
                 amount,
                 Priced::all(&pricing),
-                &MarketConfig::default(),
+                &crate::logic::fixtures::market(),
                 0,
             )
         }

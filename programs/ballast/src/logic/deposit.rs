@@ -41,6 +41,7 @@ pub fn pledge(
         .find_collateral(key)
         .map_or(0, |i| obligation.collaterals()[i].deposited_amount);
     check_collateral_size(reserve, held.checked_add(amount).or_overflow()?)?;
+    super::emode::require_member(obligation.emode_group, reserve.config.emode_groups)?;
     obligation.deposit_collateral(key, amount)
 }
 

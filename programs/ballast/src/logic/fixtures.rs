@@ -4,7 +4,7 @@ use {
     crate::{
         math::Fixed,
         oracle::OraclePrice,
-        state::{sample_reserve_config, Obligation, Reserve},
+        state::{sample_reserve_config, Market, MarketConfig, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
     bytemuck::Zeroable,
@@ -49,4 +49,11 @@ pub fn pledged(reserve: &Pubkey, collateral: u64) -> Obligation {
     let mut o = Obligation::zeroed();
     o.deposit_collateral(reserve, collateral).unwrap();
     o
+}
+
+/// A market with the default config and no e-mode group configured.
+pub fn market() -> Market {
+    let mut m = Market::zeroed();
+    m.config = MarketConfig::default();
+    m
 }

@@ -22,6 +22,15 @@ pub struct ReservePricing {
     pub loan_to_value_bps: u16,
     pub liquidation_threshold_bps: u16,
     pub borrow_factor_bps: u16,
+    /// The liquidation bonus range on this collateral.
+    pub liquidation_bonus_min_bps: u16,
+    pub liquidation_bonus_max_bps: u16,
+    /// The reserve's e-mode groups (`ReserveConfig::emode_groups`, `emode_debt_groups`).
+    pub emode_groups: u32,
+    pub emode_debt_groups: u32,
+    /// The e-mode group whose parameters these are (0: none): set by `emode::apply`, and what
+    /// health requires of every position's pricing (the obligation's group).
+    pub emode_group: u8,
     /// The reserve is isolated: borrowed only as an obligation's only debt.
     pub isolated: bool,
     /// The reserve's USD collateral cap (0: none): see `ltv_scale`.
@@ -58,6 +67,11 @@ impl ReservePricing {
             loan_to_value_bps: reserve.config.loan_to_value_bps,
             liquidation_threshold_bps: super::ramp::liquidation_threshold_at(reserve, now),
             borrow_factor_bps: reserve.config.borrow_factor_bps,
+            liquidation_bonus_min_bps: reserve.config.liquidation_bonus_min_bps,
+            liquidation_bonus_max_bps: reserve.config.liquidation_bonus_max_bps,
+            emode_groups: reserve.config.emode_groups,
+            emode_debt_groups: reserve.config.emode_debt_groups,
+            emode_group: 0,
             isolated: reserve.config.isolated == 1,
             price,
             oracle_recovered_at: reserve.oracle_recovered_at,
@@ -243,13 +257,14 @@ impl Health {
         let mut h = Health::default();
         let mut terms = Vec::with_capacity(obligation.position_count());
         // Pricing usually comes in the positions' order: look there first.
+        let group = obligation.emode_group;
         for (i, position) in obligation.collaterals().iter().enumerate() {
-            let p = find_near(pricing, i, &position.reserve)?;
+            let p = find_in_group(pricing, i, &position.reserve, group)?;
             terms.push(Health::of_collateral(p, position.deposited_amount)?);
         }
         let collaterals = obligation.collaterals().len();
         for (i, position) in obligation.borrows().iter().enumerate() {
-            let p = find_near(pricing, collaterals + i, &position.reserve)?;
+            let p = find_in_group(pricing, collaterals + i, &position.reserve, group)?;
             terms.push(Health::of_debt(p, position)?);
         }
         for term in &terms {
@@ -339,6 +354,19 @@ impl Health {
             .div_floor(self.weighted_debt_value)
             .ok()
     }
+}
+
+/// `find_near`, requiring the pricing made for e-mode `group` (a position priced with its
+/// reserve's own parameters in a group would be valued wrong, either way).
+fn find_in_group<'a>(
+    pricing: &'a [ReservePricing],
+    at: usize,
+    reserve: &Pubkey,
+    group: u8,
+) -> Result<&'a ReservePricing> {
+    let p = find_near(pricing, at, reserve)?;
+    require!(p.emode_group == group, BallastError::EmodeNotApplied);
+    Ok(p)
 }
 
 /// `find`, trying `pricing[at]` first (one key comparison instead of a scan, when the pricing
@@ -431,6 +459,11 @@ mod tests {
             loan_to_value_bps: ltv,
             liquidation_threshold_bps: threshold,
             borrow_factor_bps: factor,
+            liquidation_bonus_min_bps: 200,
+            liquidation_bonus_max_bps: 1_000,
+            emode_groups: 0,
+            emode_debt_groups: 0,
+            emode_group: 0,
             isolated: false,
             collateral_cap_usd: 0,
             price: p,

@@ -4,6 +4,7 @@
 pub mod bad_debt;
 pub mod borrow;
 pub mod deposit;
+pub mod emode;
 pub mod fees;
 mod health;
 pub mod interest;

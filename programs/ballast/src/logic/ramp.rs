@@ -4,7 +4,7 @@ use {
     crate::{
         constants::{BPS, MIN_THRESHOLD_RAMP_SECS},
         errors::BallastError,
-        state::{Reserve, ThresholdRamp},
+        state::{EmodeGroup, EmodeGroupConfig, Reserve, ThresholdRamp},
     },
     anchor_lang::prelude::*,
 };
@@ -13,12 +13,31 @@ use {
 /// between the ramp's start and the config's, rounded toward the start (the owners' side).
 #[inline]
 pub fn liquidation_threshold_at(reserve: &Reserve, now: i64) -> u16 {
-    let to = reserve.config.liquidation_threshold_bps;
+    threshold_at(
+        &reserve.threshold_ramp,
+        reserve.config.liquidation_threshold_bps,
+        now,
+    )
+}
+
+/// `liquidation_threshold_at` for an e-mode group.
+#[inline]
+pub fn group_threshold_at(group: &EmodeGroup, now: i64) -> u16 {
+    threshold_at(
+        &group.threshold_ramp,
+        group.config.liquidation_threshold_bps,
+        now,
+    )
+}
+
+/// The threshold on `ramp` toward `to` at `now`.
+#[inline]
+fn threshold_at(ramp: &ThresholdRamp, to: u16, now: i64) -> u16 {
     // No ramp (`end` 0) or one that is over: the common case, one comparison.
-    if reserve.threshold_ramp.end <= now {
+    if ramp.end <= now {
         return to;
     }
-    on_ramp(&reserve.threshold_ramp, to, now)
+    on_ramp(ramp, to, now)
 }
 
 /// The point of a running ramp at `now`, kept out of line: every priced reserve asks, few ramp.
@@ -47,36 +66,96 @@ pub fn ramp_threshold(
     now: i64,
 ) -> Result<()> {
     let to = reserve.config.liquidation_threshold_bps;
+    reserve.threshold_ramp = ramp_to(
+        &reserve.threshold_ramp,
+        old_target,
+        to,
+        current,
+        ramp_secs,
+        now,
+    )?;
+    Ok(())
+}
+
+/// The ramp after a threshold target moved from `old_target` to `to`, `current` the threshold
+/// at `now` (see `ramp_threshold`).
+fn ramp_to(
+    ramp: &ThresholdRamp,
+    old_target: u16,
+    to: u16,
+    current: u16,
+    ramp_secs: u32,
+    now: i64,
+) -> Result<ThresholdRamp> {
     if to == old_target {
-        return Ok(());
+        return Ok(*ramp);
     }
     if to >= current {
-        reserve.threshold_ramp = ThresholdRamp::default();
-        return Ok(());
+        return Ok(ThresholdRamp::default());
     }
     require!(
         ramp_secs >= MIN_THRESHOLD_RAMP_SECS,
         BallastError::ThresholdLoweringTooFast
     );
-    reserve.threshold_ramp = ThresholdRamp {
+    Ok(ThresholdRamp {
         from_bps: current,
         padding: [0; 6],
         start: now,
         end: now.saturating_add(ramp_secs.into()),
+    })
+}
+
+/// Sets e-mode `group` to `config` at `now`: validated, a configured group never unset, and its
+/// threshold ramped like a reserve's (a lowering over `ramp_secs`, a rise at once), the ramp's
+/// threshold obeying the bonus rule too. Nothing changes when it fails.
+pub fn change_group(
+    group: &mut EmodeGroup,
+    config: EmodeGroupConfig,
+    ramp_secs: u32,
+    now: i64,
+) -> Result<()> {
+    config.validate()?;
+    let ramp = if group.is_configured() {
+        let current = group_threshold_at(group, now);
+        ramp_to(
+            &group.threshold_ramp,
+            group.config.liquidation_threshold_bps,
+            config.liquidation_threshold_bps,
+            current,
+            ramp_secs,
+            now,
+        )?
+    } else {
+        ThresholdRamp::default()
     };
+    let next = EmodeGroup {
+        config,
+        threshold_ramp: ramp,
+    };
+    check(&next.threshold_ramp, config.liquidation_bonus_max_bps, now)?;
+    *group = next;
     Ok(())
 }
 
 /// While a ramp runs, its threshold still obeys the rule the config's does: threshold x (1 +
 /// max bonus) <= 100% (a bonus change mid-ramp must keep it).
 pub fn check_ramp(reserve: &Reserve, now: i64) -> Result<()> {
-    let threshold = u64::from(liquidation_threshold_at(reserve, now));
-    let bonus = u64::from(reserve.config.liquidation_bonus_max_bps);
-    let highest = u64::from(reserve.threshold_ramp.from_bps).max(threshold);
-    let ramping = reserve.threshold_ramp.end > now;
+    check(
+        &reserve.threshold_ramp,
+        reserve.config.liquidation_bonus_max_bps,
+        now,
+    )
+    .map_err(|_| error!(BallastError::InvalidReserveConfig))
+}
+
+/// A running `ramp` (whose highest point is its start) times one plus `bonus_bps` is at most
+/// 100%, or `InvalidMarketConfig`.
+fn check(ramp: &ThresholdRamp, bonus_bps: u16, now: i64) -> Result<()> {
+    let ramping = ramp.end > now;
+    let highest = u64::from(ramp.from_bps);
     require!(
-        !ramping || highest * (BPS + bonus) <= BPS * BPS,
-        BallastError::InvalidReserveConfig
+        !ramping || highest * (BPS + u64::from(bonus_bps)) <= BPS * BPS,
+        BallastError::InvalidMarketConfig
     );
     Ok(())
 }
@@ -151,5 +230,52 @@ mod tests {
             BallastError::InvalidReserveConfig.into()
         );
         check_ramp(&r, 3_700).unwrap();
+    }
+
+    #[test]
+    fn a_groups_threshold_ramps_down_like_a_reserves() {
+        use crate::state::{sample_emode_group, EmodeGroupConfig};
+        let mut g = EmodeGroup::default();
+        // A first configuration applies at once.
+        change_group(&mut g, sample_emode_group(), 0, 100).unwrap();
+        assert_eq!(group_threshold_at(&g, 100), 9_300);
+        // Lowered to 91% (LTV 88%): refused without an hour's ramp, nothing changed.
+        let lower = EmodeGroupConfig {
+            loan_to_value_bps: 8_800,
+            liquidation_threshold_bps: 9_100,
+            ..sample_emode_group()
+        };
+        let before = g;
+        assert_eq!(
+            change_group(&mut g, lower, MIN_THRESHOLD_RAMP_SECS - 1, 100).unwrap_err(),
+            BallastError::ThresholdLoweringTooFast.into()
+        );
+        assert_eq!(g, before);
+        change_group(&mut g, lower, 3_600, 100).unwrap();
+        // The loan-to-value moved at once; the threshold is halfway after half an hour.
+        assert_eq!(g.config.loan_to_value_bps, 8_800);
+        assert_eq!(group_threshold_at(&g, 1_900), 9_200);
+        assert_eq!(group_threshold_at(&g, 3_700), 9_100);
+        // A bonus the ramp's start (93%) cannot pay: 93% x 1.08 > 100%, though 91% x 1.08 is
+        // not; after the ramp it can.
+        let greedy = EmodeGroupConfig {
+            liquidation_bonus_max_bps: 800,
+            ..lower
+        };
+        let mid = g;
+        assert_eq!(
+            change_group(&mut g, greedy, 0, 1_900).unwrap_err(),
+            BallastError::InvalidMarketConfig.into()
+        );
+        assert_eq!(g, mid);
+        change_group(&mut g, greedy, 0, 3_700).unwrap();
+        // A rise applies at once; a configured group cannot be unset.
+        change_group(&mut g, sample_emode_group(), 0, 4_000).unwrap();
+        assert_eq!(group_threshold_at(&g, 4_000), 9_300);
+        assert_eq!(g.threshold_ramp, ThresholdRamp::default());
+        assert_eq!(
+            change_group(&mut g, EmodeGroupConfig::default(), 3_600, 4_000).unwrap_err(),
+            BallastError::InvalidMarketConfig.into()
+        );
     }
 }

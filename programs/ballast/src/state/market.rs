@@ -1,6 +1,10 @@
 //! `Market`: admin, market-wide policy, and the authority PDA that owns every vault and mint.
 use {
-    crate::{constants::BPS, errors::BallastError},
+    super::{EmodeGroup, EmodeGroupConfig},
+    crate::{
+        constants::{BPS, MAX_EMODE_GROUPS},
+        errors::BallastError,
+    },
     anchor_lang::prelude::*,
 };
 
@@ -34,6 +38,8 @@ pub struct Market {
     pub padding: [u8; 5],
     /// Room for fields added later without a migration.
     pub reserved: [u8; 64],
+    /// E-mode groups 1..=32 (index `id - 1`); a group with threshold 0 is not configured.
+    pub emode_groups: [EmodeGroup; MAX_EMODE_GROUPS],
 }
 
 impl Market {
@@ -128,14 +134,35 @@ pub enum MarketChange {
     OracleGracePeriodSecs(u32),
     /// The key that may pause besides the admin (`Pubkey::default()`: none).
     EmergencyAuthority(Pubkey),
+    /// Configures e-mode group `id` (1..=32). Its loan-to-value, bonus and a higher threshold
+    /// apply at once; a lower threshold ramps down from the current one over `ramp_secs` (at
+    /// least `MIN_THRESHOLD_RAMP_SECS`). A configured group stays configured (its obligations
+    /// rely on it): lower its parameters by a ramp instead.
+    EmodeGroup {
+        id: u8,
+        config: EmodeGroupConfig,
+        ramp_secs: u32,
+    },
 }
 
 impl MarketChange {
-    /// Applies this change to `market`; policy changes are validated against the whole config
-    /// first, and nothing changes when they fail.
-    pub fn apply_to(self, market: &mut Market) -> Result<()> {
+    /// Applies this change to `market` at `now`; each change is validated first, and nothing
+    /// changes when it fails.
+    pub fn apply_to(self, market: &mut Market, now: i64) -> Result<()> {
         match self {
             MarketChange::EmergencyAuthority(key) => market.emergency_authority = key,
+            MarketChange::EmodeGroup {
+                id,
+                config,
+                ramp_secs,
+            } => {
+                // Any slot 1..=32, configured yet or not.
+                let group = usize::from(id)
+                    .checked_sub(1)
+                    .and_then(|i| market.emode_groups.get_mut(i))
+                    .ok_or(BallastError::EmodeGroupNotFound)?;
+                crate::logic::ramp::change_group(group, config, ramp_secs, now)?;
+            }
             policy => market.config = policy.apply(&market.config)?,
         }
         Ok(())
@@ -150,7 +177,7 @@ impl MarketChange {
             MarketChange::LiquidationDustUsd(v) => next.liquidation_dust_usd = v,
             MarketChange::OracleOutageThresholdSecs(v) => next.oracle_outage_threshold_secs = v,
             MarketChange::OracleGracePeriodSecs(v) => next.oracle_grace_period_secs = v,
-            MarketChange::EmergencyAuthority(_) => {}
+            MarketChange::EmergencyAuthority(_) | MarketChange::EmodeGroup { .. } => {}
         }
         next.validate()?;
         Ok(next)
@@ -182,5 +209,27 @@ mod tests {
                 BallastError::InvalidMarketConfig.into()
             );
         }
+    }
+
+    #[test]
+    fn an_emode_group_change_names_a_slot_from_1_to_32() {
+        let mut m: Market = bytemuck::Zeroable::zeroed();
+        let change = |id| MarketChange::EmodeGroup {
+            id,
+            config: crate::state::sample_emode_group(),
+            ramp_secs: 0,
+        };
+        for id in [0, 33] {
+            assert_eq!(
+                change(id).apply_to(&mut m, 0).unwrap_err(),
+                BallastError::EmodeGroupNotFound.into()
+            );
+        }
+        change(32).apply_to(&mut m, 0).unwrap();
+        assert_eq!(
+            m.emode_groups[31].config,
+            crate::state::sample_emode_group()
+        );
+        assert!(m.emode_groups[..31].iter().all(|g| !g.is_configured()));
     }
 }

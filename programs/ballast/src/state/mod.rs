@@ -1,4 +1,5 @@
 //! Program accounts and their config types.
+mod emode;
 mod market;
 mod obligation;
 mod payout;
@@ -6,6 +7,7 @@ mod reserve;
 mod reserve_config;
 
 pub use {
+    emode::{emode_bit, emode_group, EmodeGroup, EmodeGroupConfig},
     market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
     obligation::{BorrowPosition, CollateralPosition, Obligation},
     payout::LiquidationPayout,
@@ -14,8 +16,8 @@ pub use {
 };
 
 // Layouts are fixed: a change here is a change to every client and to stored accounts.
-const _: () = assert!(std::mem::size_of::<Market>() == 256);
-const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 152);
+const _: () = assert!(std::mem::size_of::<Market>() == 256 + 32 * 32);
+const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 160);
 const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
 const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
 // Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.
@@ -29,7 +31,8 @@ macro_rules! assert_no_padding {
         const _: () = assert!(std::mem::size_of::<$t>() == 0 $(+ std::mem::size_of::<$field>())+);
     };
 }
-assert_no_padding!(Market: [anchor_lang::prelude::Pubkey; 5], u64, MarketConfig, [u8; 3], [u8; 5], [u8; 64]);
+assert_no_padding!(Market: [anchor_lang::prelude::Pubkey; 5], u64, MarketConfig, [u8; 3], [u8; 5], [u8; 64], [EmodeGroup; 32]);
+assert_no_padding!(EmodeGroup: EmodeGroupConfig, ThresholdRamp);
 assert_no_padding!(
     Reserve: [anchor_lang::prelude::Pubkey; 7],
     OracleConfig,
@@ -41,11 +44,14 @@ assert_no_padding!(
     [u8; 16],
     RateCache,
     ThresholdRamp,
-    [u8; 80],
+    [u8; 72],
 );
 // SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
 const _: () =
     assert!(std::mem::align_of::<Reserve>() == 8 && std::mem::align_of::<Obligation>() == 8);
 
 #[cfg(test)]
-pub(crate) use reserve_config::tests::sample as sample_reserve_config;
+pub(crate) use {
+    emode::tests::sample as sample_emode_group,
+    reserve_config::tests::sample as sample_reserve_config,
+};

@@ -23,7 +23,9 @@ pub struct Obligation {
     pub bump: u8,
     pub collateral_count: u8,
     pub borrow_count: u8,
-    pub padding: [u8; 3],
+    /// The e-mode group the obligation is in (1..=32), 0 for none: see `set_obligation_emode`.
+    pub emode_group: u8,
+    pub padding: [u8; 2],
     /// Room for fields added later without a migration.
     pub reserved: [u8; 64],
 }

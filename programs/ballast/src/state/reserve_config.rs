@@ -73,6 +73,10 @@ pub struct ReserveConfig {
     pub collateral_cap_usd: u64,
     /// Most borrowed value, in whole USD at the debt price, a borrow may leave (0: no cap).
     pub borrow_cap_usd: u64,
+    /// The e-mode groups this reserve belongs to: bit `id - 1` for group `id`.
+    pub emode_groups: u32,
+    /// Of those, the groups that list it as debt (a debt-restricted group lends only these).
+    pub emode_debt_groups: u32,
 }
 
 const CURVE_RULE: &str = "rate_curve needs 2 to 8 points, utilization rising from 0 to 10000 \
@@ -150,6 +154,10 @@ impl ReserveConfig {
                 "flash_loan_fee_bps must be at most 10000, flash_loans_enabled 0 or 1",
             ),
             (self.isolated <= 1, "isolated must be 0 or 1"),
+            (
+                self.emode_debt_groups & !self.emode_groups == 0,
+                "emode_debt_groups must be among the reserve's emode_groups",
+            ),
             (self.rate_curve.validate().is_ok(), CURVE_RULE),
         ];
         rules.iter().find(|(ok, _)| !ok).map(|(_, rule)| *rule)
@@ -200,6 +208,14 @@ pub enum ReserveChange {
     UsdCaps {
         collateral_usd: u64,
         borrow_usd: u64,
+    },
+    /// The e-mode groups the reserve belongs to (`member`, bit `id - 1` per group) and those it
+    /// may be borrowed in when the group restricts debt (`debt`, within `member`). Takes effect
+    /// at once: a reserve taken out of a group values its positions in the group's obligations
+    /// with its own parameters from then on (ramp the group's threshold down to them first).
+    EmodeGroups {
+        member: u32,
+        debt: u32,
     },
     /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
     /// first remaining account and give a live price the reserve's limits accept.
@@ -259,6 +275,10 @@ impl ReserveChange {
                 next.collateral_cap_usd = collateral_usd;
                 next.borrow_cap_usd = borrow_usd;
             }
+            ReserveChange::EmodeGroups { member, debt } => {
+                next.emode_groups = member;
+                next.emode_debt_groups = debt;
+            }
             // Not part of the config: `logic::prices::change_oracle` validates and applies it.
             ReserveChange::Oracle { .. } => {}
         }
@@ -307,6 +327,8 @@ pub(crate) mod tests {
             collateral_cap_usd: 0,
             borrow_cap_usd: 0,
             min_collateral_amount: 0,
+            emode_groups: 0,
+            emode_debt_groups: 0,
         }
     }
 

@@ -23,10 +23,9 @@ pub struct UpdateMarket<'info> {
 
 /// The change is validated against the whole resulting config by `MarketChange::apply`.
 pub fn handler(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
-    {
-        args.change
-            .apply_to(&mut *ctx.accounts.market.load_mut()?)?;
-    }
+    let now = Clock::get()?.unix_timestamp;
+    args.change
+        .apply_to(&mut *ctx.accounts.market.load_mut()?, now)?;
     emit_cpi!(MarketUpdated {
         header: EventHeader::new(
             ctx.accounts.market.key(),

@@ -4,10 +4,11 @@
 //! obligation and the reserves store before anything is read from them.
 use {
     crate::{
+        constants::MAX_EMODE_GROUPS,
         errors::BallastError,
-        logic::{interest::Projection, ReservePricing, Unpriced},
+        logic::{emode, interest::Projection, ReservePricing, Unpriced},
         oracle,
-        state::{Obligation, Reserve},
+        state::{EmodeGroup, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
 };
@@ -57,32 +58,16 @@ pub fn writable_debt_reserves<'info>(
 /// Checks the position accounts and prices every position's reserve: each must belong to this
 /// program and `market`, each oracle must be the reserve's, and each price must pass the
 /// reserve's limits at `now`. Reserves the instruction already holds (mutably) come in `held`
-/// and are priced from their in-memory state instead of being loaded again.
-pub fn price_positions<'info>(
-    remaining: &'info [AccountInfo<'info>],
-    obligation: &Obligation,
-    market: &Pubkey,
-    held: &[(Pubkey, &Reserve)],
-    now: i64,
-) -> Result<Vec<ReservePricing>> {
-    price_each(
-        remaining,
-        obligation,
-        market,
-        held,
-        now,
-        |_, _, _, error| Err(error.into()),
-    )
-}
-
-/// `price_positions`, but a collateral position whose oracle is unusable now (the account
-/// right, the price refused) comes back unpriced, for the rules to judge (a borrow limit counts
-/// it as nothing, a liquidation leaves it out as dust or waits); every debt's price must be
-/// usable.
+/// and are priced from their in-memory state instead of being loaded again. A collateral
+/// position whose oracle is unusable now (the account right, the price refused) comes back
+/// unpriced, for the rules to judge (a borrow limit counts it as nothing, a liquidation leaves
+/// it out as dust or waits); every debt's price must be usable. With `groups` (the market's),
+/// the pricing is for the obligation's e-mode group; without, for none.
 pub fn price_usable_positions<'info>(
     remaining: &'info [AccountInfo<'info>],
     obligation: &Obligation,
     market: &Pubkey,
+    groups: Option<&[EmodeGroup; MAX_EMODE_GROUPS]>,
     held: &[(Pubkey, &Reserve)],
     now: i64,
 ) -> Result<(Vec<ReservePricing>, Vec<Unpriced>)> {
@@ -102,6 +87,10 @@ pub fn price_usable_positions<'info>(
             Ok(())
         },
     )?;
+    let mut pricing = pricing;
+    if let Some(groups) = groups {
+        emode::apply(&mut pricing, obligation.emode_group, groups, now)?;
+    }
     Ok((pricing, unpriced))
 }
 

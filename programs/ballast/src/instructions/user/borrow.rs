@@ -70,7 +70,7 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
-    let market = a.market.load()?.config;
+    let market = a.market.load()?;
     let (borrowed, decimals) = {
         let reserve = &mut *a.reserve.load_mut()?;
         let obligation = &mut *a.obligation.load_mut()?;
@@ -83,12 +83,19 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
             ctx.remaining_accounts,
             obligation,
             &a.market.key(),
+            Some(&market.emode_groups),
             &[(reserve_key, reserve)],
             now,
         )?;
         if !pricing.iter().any(|p| p.reserve == reserve_key) {
             pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);
         }
+        logic::emode::apply(
+            &mut pricing,
+            obligation.emode_group,
+            &market.emode_groups,
+            now,
+        )?;
         let borrowed = logic::borrow(
             reserve,
             &reserve_key,
@@ -103,7 +110,7 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
         )?;
         (borrowed, reserve.decimals)
     };
-    let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
+    let seeds = AuthoritySeeds::new(a.market.key(), market.authority_bump);
     Liquidity {
         token_program: &a.token_program.to_account_info(),
         mint: &a.liquidity_mint,

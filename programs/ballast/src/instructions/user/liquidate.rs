@@ -121,6 +121,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             positions,
             obligation,
             &a.market.key(),
+            Some(&a.market.load()?.emode_groups),
             &[(repay_key, &*repay), (withdraw_key, &*withdraw)],
             now,
         )?;

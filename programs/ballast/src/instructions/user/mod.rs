@@ -9,6 +9,7 @@ pub mod liquidate;
 pub mod redeem;
 pub mod refresh_reserve;
 pub mod repay;
+pub mod set_obligation_emode;
 pub mod socialize_bad_debt;
 pub mod supply;
 pub mod withdraw;

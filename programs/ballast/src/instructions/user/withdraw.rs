@@ -90,6 +90,7 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
+                Some(&a.market.load()?.emode_groups),
                 &[(reserve_key, reserve)],
                 now,
             )?)

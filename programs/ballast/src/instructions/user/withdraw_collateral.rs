@@ -72,6 +72,7 @@ pub fn handler<'info>(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
+                Some(&a.market.load()?.emode_groups),
                 &[],
                 now,
             )?)

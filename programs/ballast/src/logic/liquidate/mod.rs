@@ -61,7 +61,7 @@ pub struct Liquidation {
     pub protocol_collateral: u64,
     /// Of those, the liquidator's.
     pub liquidator_collateral: u64,
-    /// The bonus applied: between the withdraw reserve's min and max.
+    /// The bonus applied: between the withdraw reserve's min and max (or its group's max).
     pub bonus: Fixed,
     pub health_before: Health,
     pub health_after: Health,
@@ -239,19 +239,23 @@ pub fn plan(
         BallastError::ObligationHealthy
     );
     let health_factor = health_before.health_factor().or_overflow()?;
-    let config = &withdraw.config;
-    // The bonus grows with how far below 1 the health factor is, within the reserve's range,
-    // and never exceeds the obligation's equity (collateral / debt - 1, at least 0): seizing
-    // all the debt's worth at this bonus never takes more than there is, so a solvent
-    // obligation never becomes bad debt.
+    let withdraw_pricing = find(pricing, withdraw_reserve)?;
+    // The bonus grows with how far below 1 the health factor is, within the collateral's range
+    // (its reserve's, or its e-mode group's), and never exceeds the obligation's equity
+    // (collateral / debt - 1, at least 0): seizing all the debt's worth at this bonus never
+    // takes more than there is, so a solvent obligation never becomes bad debt.
     let equity = health_before
         .collateral_value
         .div_floor(health_before.debt_value)?
         .saturating_sub(Fixed::ONE);
     let bonus = Fixed::ONE
         .saturating_sub(health_factor)
-        .max(Fixed::from_bps(config.liquidation_bonus_min_bps.into()))
-        .min(Fixed::from_bps(config.liquidation_bonus_max_bps.into()))
+        .max(Fixed::from_bps(
+            withdraw_pricing.liquidation_bonus_min_bps.into(),
+        ))
+        .min(Fixed::from_bps(
+            withdraw_pricing.liquidation_bonus_max_bps.into(),
+        ))
         .min(equity);
 
     let repay_pricing = find(pricing, repay_reserve)?;
@@ -263,7 +267,6 @@ pub fn plan(
     let debt_position = &obligation.borrows()[debt_index];
     let debt = repay_pricing.debt(debt_position)?;
     let debt_owed = debt.to_ceil()?;
-    let withdraw_pricing = find(pricing, withdraw_reserve)?;
     let collateral_index = obligation
         .collaterals()
         .iter()
@@ -313,7 +316,7 @@ pub fn plan(
     // bonus)), rounded once, up: the liquidator receives what is left, rounded down.
     let protocol_collateral = Fixed::from_u64(seized)
         .mul_div_ceil(bonus, Fixed::ONE.checked_add(bonus)?)?
-        .mul_bps_ceil(config.protocol_liquidation_fee_bps.into())?
+        .mul_bps_ceil(withdraw.config.protocol_liquidation_fee_bps.into())?
         .to_ceil()?
         .min(seized);
 
