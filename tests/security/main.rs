@@ -7,6 +7,7 @@ mod amounts;
 mod config;
 mod controls;
 mod debt_limits;
+mod emode;
 mod health;
 mod incidents;
 mod invariants;

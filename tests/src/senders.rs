@@ -203,6 +203,13 @@ impl TestMarket {
         self.send(i, &user.keypair).await
     }
 
+    /// `user` moves their obligation into e-mode `group` (0: out of e-mode).
+    pub async fn try_set_emode(&self, user: &User, group: u8) -> Result<TxOutcome, ClientError> {
+        let o = self.obligation_keys(user).await;
+        self.send(ix::set_obligation_emode(&o, group), &user.keypair)
+            .await
+    }
+
     pub async fn try_borrow(
         &self,
         user: &User,

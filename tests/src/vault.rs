@@ -178,6 +178,24 @@ impl VaultKeys {
         ix
     }
 
+    /// The manager moves the vault's obligation into e-mode `group` (0: out of it).
+    pub fn set_emode(&self, obligation: &ObligationKeys, group: u8) -> Instruction {
+        let mut ix = build(
+            vaccs::SetEmode {
+                manager: self.manager,
+                vault: self.address,
+                market: self.reserve.market,
+                obligation: self.obligation,
+                event_authority: pda::event_authority(),
+                ballast_program: ballast::ID,
+            },
+            vixs::SetEmode { group },
+        );
+        ix.accounts
+            .extend(obligation.position_accounts.iter().cloned());
+        ix
+    }
+
     pub fn repay(
         &self,
         borrow: &ReserveKeys,

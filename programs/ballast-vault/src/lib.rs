@@ -48,6 +48,11 @@ pub mod ballast_vault {
         instructions::manage::borrow_handler(ctx, amount)
     }
 
+    /// The manager moves the vault's obligation into Ballast e-mode `group` (0: out of it).
+    pub fn set_emode<'info>(ctx: Context<'info, SetEmode<'info>>, group: u8) -> Result<()> {
+        instructions::emode::handler(ctx, group)
+    }
+
     /// The manager repays the vault's debt.
     pub fn repay(ctx: Context<Manage>, amount: u64) -> Result<()> {
         instructions::manage::repay_handler(ctx, amount)

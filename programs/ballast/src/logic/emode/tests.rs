@@ -187,6 +187,8 @@ fn pricing_for_a_group_keeps_non_members_own_parameters_and_cannot_be_mixed() {
     let mut pricing = w.pricing(usd(100, 100));
     pricing[USDC].liquidation_bonus_min_bps = 300;
     pricing[STSOL].liquidation_bonus_min_bps = 300;
+    pricing[STSOL].borrow_factor_bps = 12_500;
+    pricing[USDC].borrow_factor_bps = 12_500;
     let groups = &w.market.emode_groups;
     apply(&mut pricing, GROUP, groups, 0).unwrap();
     let member = &pricing[STSOL];
@@ -206,11 +208,12 @@ fn pricing_for_a_group_keeps_non_members_own_parameters_and_cannot_be_mixed() {
         (
             other.loan_to_value_bps,
             other.liquidation_threshold_bps,
+            other.borrow_factor_bps,
             other.liquidation_bonus_min_bps,
             other.liquidation_bonus_max_bps,
             other.emode_group,
         ),
-        (7_500, 8_000, 300, 1_000, GROUP)
+        (7_500, 8_000, 12_500, 300, 1_000, GROUP)
     );
     // Applying the same group again changes nothing; another group, or none, is refused.
     let again = pricing.clone();
