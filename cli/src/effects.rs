@@ -103,6 +103,20 @@ pub fn describe(event_data: &[Vec<u8>], assets: &[AssetInfo], labels: &Labels) -
                 "open obligation {} (id {}) for {}",
                 e.header.obligation, e.obligation_id, e.owner
             )
+        } else if let Some(e) = decode::<EmodeSet>(one).pop() {
+            let group = |id: u8| {
+                if id == 0 {
+                    "none".to_string()
+                } else {
+                    id.to_string()
+                }
+            };
+            format!(
+                "obligation {}: e-mode group {} -> {}",
+                e.header.obligation,
+                group(e.previous_group),
+                group(e.group)
+            )
         } else if let Some(e) = decode::<ObligationClosed>(one).pop() {
             format!("close obligation {}", e.header.obligation)
         } else if let Some(e) = decode::<MarketInitialized>(one).pop() {

@@ -4,8 +4,12 @@
 use {
     crate::amount::{AmountError, UiAmount},
     ballast::{
+        constants::MAX_EMODE_GROUPS,
         math::RateCurve,
-        state::{MarketChange, MarketConfig, ReserveChange, ReserveConfig},
+        state::{
+            emode_bit, EmodeGroup, EmodeGroupConfig, MarketChange, MarketConfig, ReserveChange,
+            ReserveConfig,
+        },
     },
     serde::{Deserialize, Deserializer},
     std::{fmt, str::FromStr},
@@ -25,6 +29,12 @@ pub enum SettingsError {
     },
     #[error("malformed rate curve {0:?}: expected utilization:rate pairs in bps, like 0:0,8000:800,10000:5000")]
     Curve(String),
+    #[error("invalid e-mode group {id}: {rule}")]
+    EmodeGroup { id: u8, rule: &'static str },
+    #[error("e-mode groups are numbered 1..=32, not {0}")]
+    EmodeGroupId(u8),
+    #[error("malformed e-mode group list {0:?}: expected group ids 1..=32 separated by commas, like 1,2, or none")]
+    EmodeGroupList(String),
 }
 
 /// Market policy fields; absent ones keep their current value.
@@ -228,6 +238,13 @@ pub struct ReserveSettings {
     /// Most borrowed value (whole USD) a borrow may leave (0: no cap).
     #[arg(long)]
     pub borrow_cap_usd: Option<u64>,
+    /// The e-mode groups the reserve belongs to: group ids, e.g. 1,2 (none: in no group).
+    #[arg(long, value_name = "IDS")]
+    pub emode_groups: Option<GroupList>,
+    /// Of those, the groups that list it as debt (a debt-restricted group lends only these):
+    /// group ids, e.g. 1 (none: listed in no group).
+    #[arg(long, value_name = "IDS")]
+    pub emode_debt_groups: Option<GroupList>,
     /// Seconds over which a lower liquidation threshold ramps down from the current one (at
     /// least 3600; not part of the config: a rise applies at once).
     #[arg(long)]
@@ -287,6 +304,10 @@ impl ReserveSettings {
             min_debt_usd: self.min_debt_usd.unwrap_or(base.min_debt_usd),
             collateral_cap_usd: self.collateral_cap_usd.unwrap_or(base.collateral_cap_usd),
             borrow_cap_usd: self.borrow_cap_usd.unwrap_or(base.borrow_cap_usd),
+            emode_groups: self.emode_groups.map_or(base.emode_groups, |g| g.0),
+            emode_debt_groups: self
+                .emode_debt_groups
+                .map_or(base.emode_debt_groups, |g| g.0),
             ..*base
         };
         match next.broken_rule() {
@@ -406,7 +427,162 @@ pub fn reserve_changes(
             borrow_usd: new.borrow_cap_usd,
         },
     );
+    push_if(
+        (old.emode_groups, old.emode_debt_groups) != (new.emode_groups, new.emode_debt_groups),
+        ReserveChange::EmodeGroups {
+            member: new.emode_groups,
+            debt: new.emode_debt_groups,
+        },
+    );
     changes
+}
+
+/// A set of e-mode groups as their ids, `1,2` (`none` or nothing: no group); in TOML also an
+/// array, `[1, 2]`. Held as the program's mask: bit `id - 1` per group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupList(pub u32);
+
+impl GroupList {
+    /// The ids of the groups in `mask`, ascending.
+    pub fn ids(mask: u32) -> Vec<u8> {
+        (1..=MAX_EMODE_GROUPS as u8)
+            .filter(|id| mask & emode_bit(*id) != 0)
+            .collect()
+    }
+
+    fn from_ids(ids: &[u8]) -> Option<GroupList> {
+        ids.iter()
+            .try_fold(0u32, |mask, id| {
+                (1..=MAX_EMODE_GROUPS as u8)
+                    .contains(id)
+                    .then(|| mask | emode_bit(*id))
+            })
+            .map(GroupList)
+    }
+}
+
+impl FromStr for GroupList {
+    type Err = SettingsError;
+
+    fn from_str(s: &str) -> Result<Self, SettingsError> {
+        let bad = || SettingsError::EmodeGroupList(s.to_string());
+        let trimmed = s.trim();
+        if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("none") {
+            return Ok(GroupList(0));
+        }
+        let ids = trimmed
+            .split(',')
+            .map(|id| id.trim().parse::<u8>().map_err(|_| bad()))
+            .collect::<Result<Vec<u8>, SettingsError>>()?;
+        GroupList::from_ids(&ids).ok_or_else(bad)
+    }
+}
+
+/// `1,2`, or `none`: what `from_str` reads back.
+impl fmt::Display for GroupList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids = GroupList::ids(self.0);
+        if ids.is_empty() {
+            return f.write_str("none");
+        }
+        let ids: Vec<String> = ids.iter().map(u8::to_string).collect();
+        f.write_str(&ids.join(","))
+    }
+}
+
+/// In TOML a group list is an array of ids or a string.
+impl<'de> Deserialize<'de> for GroupList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Ids(Vec<u8>),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Text(s) => s.parse().map_err(serde::de::Error::custom),
+            Raw::Ids(ids) => GroupList::from_ids(&ids).ok_or_else(|| {
+                serde::de::Error::custom(SettingsError::EmodeGroupList(format!("{ids:?}")))
+            }),
+        }
+    }
+}
+
+/// One e-mode group as an operator writes it: `ballast market emode-group 1 ...`, or an
+/// `[[emode_group]]` of a migrations file. Absent fields keep their current value (a group not
+/// configured yet has none: give them all).
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmodeGroupSettings {
+    /// The group, 1..=32.
+    #[arg(value_name = "ID")]
+    pub id: u8,
+    /// Share of a member collateral's value that may be borrowed against (bps).
+    #[arg(long)]
+    pub loan_to_value_bps: Option<u16>,
+    /// Share of a member collateral's value above which debt may be liquidated (bps).
+    #[arg(long)]
+    pub liquidation_threshold_bps: Option<u16>,
+    /// Largest liquidation bonus on member collateral (bps, 1..=5000; a member reserve's own
+    /// minimum bonus applies up to it).
+    #[arg(long)]
+    pub liquidation_bonus_max_bps: Option<u16>,
+    /// true: the group lends only the reserves that list it in their e-mode debt groups
+    /// (`reserve update --emode-debt-groups`); false: it lends any member.
+    #[arg(long)]
+    pub debt_restricted: Option<bool>,
+    /// Seconds over which a lower liquidation threshold ramps down from the current one (at
+    /// least 3600; not part of the config: a rise applies at once).
+    #[arg(long)]
+    pub threshold_ramp_secs: Option<u32>,
+}
+
+impl EmodeGroupSettings {
+    /// `base` (the group as stored; all zero when not configured) with these settings laid
+    /// over it, validated with the program's rules.
+    pub fn apply(&self, base: &EmodeGroupConfig) -> Result<EmodeGroupConfig, SettingsError> {
+        self.slot()?;
+        let next = EmodeGroupConfig {
+            loan_to_value_bps: self.loan_to_value_bps.unwrap_or(base.loan_to_value_bps),
+            liquidation_threshold_bps: self
+                .liquidation_threshold_bps
+                .unwrap_or(base.liquidation_threshold_bps),
+            liquidation_bonus_max_bps: self
+                .liquidation_bonus_max_bps
+                .unwrap_or(base.liquidation_bonus_max_bps),
+            debt_restricted: self.debt_restricted.map_or(base.debt_restricted, u8::from),
+            ..*base
+        };
+        match next.broken_rule() {
+            Some(rule) => Err(SettingsError::EmodeGroup { id: self.id, rule }),
+            None => Ok(next),
+        }
+    }
+
+    /// The group's index in `Market::emode_groups`.
+    pub fn slot(&self) -> Result<usize, SettingsError> {
+        usize::from(self.id)
+            .checked_sub(1)
+            .filter(|i| *i < MAX_EMODE_GROUPS)
+            .ok_or(SettingsError::EmodeGroupId(self.id))
+    }
+
+    /// The change that makes group `id` of `groups` match these settings, validated; `None`
+    /// when it already does. A lower threshold ramps down over `threshold_ramp_secs`.
+    pub fn change(
+        &self,
+        groups: &[EmodeGroup; MAX_EMODE_GROUPS],
+    ) -> Result<Option<MarketChange>, SettingsError> {
+        let old = &groups[self.slot()?];
+        let config = self.apply(&old.config)?;
+        Ok(
+            (!old.is_configured() || old.config != config).then_some(MarketChange::EmodeGroup {
+                id: self.id,
+                config,
+                ramp_secs: self.threshold_ramp_secs.unwrap_or(0),
+            }),
+        )
+    }
 }
 
 #[cfg(test)]

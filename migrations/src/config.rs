@@ -4,7 +4,7 @@ use {
     ballast_cli::{
         amount::UiAmount,
         listing::{Listing, OracleChoice, OracleKind, Preset},
-        settings::{MarketSettings, ReserveSettings},
+        settings::{EmodeGroupSettings, MarketSettings, ReserveSettings},
     },
     serde::Deserialize,
     solana_sdk::pubkey::Pubkey,
@@ -16,6 +16,10 @@ use {
 #[serde(deny_unknown_fields)]
 pub struct MarketFile {
     pub market: MarketSpec,
+    /// E-mode groups: `id` (1..=32) and the group's fields; a group's members are named by the
+    /// reserves (`emode_groups` in `[reserve.risk]`). Groups left out are left as they are.
+    #[serde(default, rename = "emode_group")]
+    pub emode_groups: Vec<EmodeGroupSettings>,
     #[serde(default, rename = "reserve")]
     pub reserves: Vec<ReserveSpec>,
 }
@@ -86,6 +90,17 @@ impl MarketFile {
                 "reserve {} is listed twice",
                 pair[0]
             )));
+        }
+        let mut ids: Vec<u8> = file.emode_groups.iter().map(|g| g.id).collect();
+        ids.sort_unstable();
+        if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(MigrationError::Config(format!(
+                "emode_group {} is listed twice",
+                pair[0]
+            )));
+        }
+        for group in &file.emode_groups {
+            group.slot()?;
         }
         Ok(file)
     }

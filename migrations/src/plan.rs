@@ -5,12 +5,17 @@ use {
         MigrationError,
     },
     ballast::{
+        constants::{MAX_EMODE_GROUPS, MIN_THRESHOLD_RAMP_SECS},
         instructions::InitMarketArgs,
-        state::{MarketChange, MarketConfig, ReserveChange, ReserveConfig},
+        logic::ramp::group_threshold_at,
+        state::{
+            emode_bit, EmodeGroup, EmodeGroupConfig, MarketChange, MarketConfig, ReserveChange,
+            ReserveConfig,
+        },
     },
     ballast_cli::{
         listing::PreparedListing,
-        settings::{market_changes, reserve_changes, CurveSpec},
+        settings::{market_changes, reserve_changes, CurveSpec, GroupList},
     },
     ballast_client::{instructions as ix, pda, spl, ReserveKeys, Transport},
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
@@ -31,6 +36,15 @@ pub enum Step {
     },
     /// Proposes a new admin, who then signs `accept_admin`.
     TransferAdmin { from: Pubkey, to: Pubkey },
+    /// Configures e-mode group `id` (`update_market` with `MarketChange::EmodeGroup`).
+    SetEmodeGroup {
+        id: u8,
+        change: MarketChange,
+        /// The group was not configured yet.
+        created: bool,
+        /// "field = value" for a new group, else "field: old -> new".
+        diff: Vec<String>,
+    },
     CreateReserve {
         name: String,
         listing: PreparedListing,
@@ -128,6 +142,26 @@ fn reserve_fields(c: &ReserveConfig) -> Vec<(&'static str, String)> {
         ("min_debt_usd", c.min_debt_usd.to_string()),
         ("collateral_cap_usd", c.collateral_cap_usd.to_string()),
         ("borrow_cap_usd", c.borrow_cap_usd.to_string()),
+        ("emode_groups", GroupList(c.emode_groups).to_string()),
+        (
+            "emode_debt_groups",
+            GroupList(c.emode_debt_groups).to_string(),
+        ),
+    ]
+}
+
+fn emode_group_fields(c: &EmodeGroupConfig) -> Vec<(&'static str, String)> {
+    vec![
+        ("loan_to_value_bps", c.loan_to_value_bps.to_string()),
+        (
+            "liquidation_threshold_bps",
+            c.liquidation_threshold_bps.to_string(),
+        ),
+        (
+            "liquidation_bonus_max_bps",
+            c.liquidation_bonus_max_bps.to_string(),
+        ),
+        ("debt_restricted", (c.debt_restricted != 0).to_string()),
     ]
 }
 
@@ -225,12 +259,85 @@ pub async fn plan(
             m.admin
         }
     };
+    // E-mode groups before the reserves that name them.
+    let groups = on_chain
+        .as_ref()
+        .map_or([EmodeGroup::default(); MAX_EMODE_GROUPS], |m| {
+            m.emode_groups
+        });
+    let now = match file.emode_groups.is_empty() {
+        true => 0,
+        false => transport.clock().await?.unix_timestamp,
+    };
+    for settings in &file.emode_groups {
+        let (id, old) = (settings.id, &groups[settings.slot()?]);
+        let Some(change) = settings.change(&groups)? else {
+            plan.unchanged.push(format!("emode group {id}"));
+            continue;
+        };
+        let config = settings.apply(&old.config)?;
+        if !old.is_configured() {
+            plan.steps.push(Step::SetEmodeGroup {
+                id,
+                change,
+                created: true,
+                diff: emode_group_fields(&config)
+                    .into_iter()
+                    .map(|(name, value)| format!("{name} = {value}"))
+                    .collect(),
+            });
+            continue;
+        }
+        let mut lines = diff(emode_group_fields(&old.config), emode_group_fields(&config));
+        // A lower threshold ramps down from the current one, as a reserve's does (and the
+        // program refuses one faster than MIN_THRESHOLD_RAMP_SECS: say so before anything).
+        let target = config.liquidation_threshold_bps;
+        if target != old.config.liquidation_threshold_bps && target < group_threshold_at(old, now) {
+            let ramp = settings.threshold_ramp_secs.unwrap_or(0);
+            if ramp < MIN_THRESHOLD_RAMP_SECS {
+                return Err(MigrationError::Config(format!(
+                    "emode_group {id}: lowering liquidation_threshold_bps to {target} needs \
+                     threshold_ramp_secs of at least {MIN_THRESHOLD_RAMP_SECS}"
+                )));
+            }
+            for line in lines
+                .iter_mut()
+                .filter(|l| l.starts_with("liquidation_threshold_bps:"))
+            {
+                line.push_str(&format!(" (ramping down over {ramp} s)"));
+            }
+        }
+        plan.steps.push(Step::SetEmodeGroup {
+            id,
+            change,
+            created: false,
+            diff: lines,
+        });
+    }
+    // Groups a reserve may name: configured on chain or in the file.
+    let known = (1..=MAX_EMODE_GROUPS as u8)
+        .filter(|id| {
+            groups[usize::from(*id) - 1].is_configured()
+                || file.emode_groups.iter().any(|g| g.id == *id)
+        })
+        .fold(0u32, |mask, id| mask | emode_bit(id));
+    let unknown_groups = |name: &str, config: &ReserveConfig| {
+        let missing = config.emode_groups & !known;
+        (missing != 0).then(|| {
+            format!(
+                "reserve {name}: e-mode group(s) {} not configured (on chain or in the file)",
+                GroupList(missing)
+            )
+        })
+    };
     let mut all_keys = Vec::new();
     for reserve in &file.reserves {
         let listing = reserve.listing()?;
         let prepared = listing.prepare(transport, &market).await?;
         all_keys.push(prepared.keys);
         let address = prepared.keys.address;
+        plan.warnings
+            .extend(unknown_groups(&reserve.name, &prepared.args.config));
         let Some(account) = transport.account(&address).await? else {
             plan.steps.push(Step::CreateReserve {
                 name: reserve.name.clone(),
@@ -333,6 +440,13 @@ impl Plan {
                         "  ~ admin: {from} -> {to} (the new admin must accept)"
                     ));
                 }
+                Step::SetEmodeGroup {
+                    id, created, diff, ..
+                } => {
+                    let mark = if *created { '+' } else { '~' };
+                    lines.push(format!("  {mark} emode group {id}"));
+                    lines.extend(diff.iter().map(|d| format!("      {d}")));
+                }
                 Step::CreateReserve { name, listing } => {
                     lines.push(format!(
                         "  + list {name}: reserve {}, mint {}, oracle {}, seed {} base units",
@@ -410,6 +524,10 @@ impl Plan {
                 Step::TransferAdmin { to, .. } => (
                     format!("proposed {to} as admin"),
                     vec![ix::transfer_admin(&me, &self.market, to)],
+                ),
+                Step::SetEmodeGroup { id, change, .. } => (
+                    format!("set e-mode group {id}"),
+                    vec![ix::update_market(&me, &self.market, *change)],
                 ),
                 Step::CreateReserve { name, listing } => {
                     let k = &listing.keys;

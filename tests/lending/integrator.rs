@@ -233,6 +233,53 @@ async fn the_manager_borrows_against_the_vault_and_repays() {
     .await;
 }
 
+/// An integrator opts its obligation into an e-mode group by CPI, like a wallet would.
+#[tokio::test]
+async fn the_manager_moves_the_vaults_obligation_into_an_emode_group_by_cpi() {
+    let (m, _, sol, vault, manager, [alice, _]) = setup().await;
+    let s = vault.reserve;
+    let shares = shares_of(&m, &vault, &alice).await;
+    let deposit = vault.deposit(
+        &alice.key(),
+        &alice.account(&s.liquidity_mint),
+        &shares,
+        10 * SOL,
+    );
+    m.send(deposit, &alice.keypair).await.unwrap();
+    let group = ballast::state::EmodeGroupConfig {
+        loan_to_value_bps: 9_000,
+        liquidation_threshold_bps: 9_300,
+        liquidation_bonus_max_bps: 200,
+        debt_restricted: 0,
+        padding: 0,
+    };
+    let set = ballast::state::MarketChange::EmodeGroup {
+        id: 1,
+        config: group,
+        ramp_secs: 0,
+    };
+    m.try_update_market(set).await.unwrap();
+    // SOL is not a member yet: refused through the vault as directly.
+    let o = m.vault_obligation(&vault).await;
+    m.assert_refused(
+        vault.set_emode(&o, 1),
+        &manager,
+        BallastError::NotEmodeMember,
+    )
+    .await;
+    let member = ballast::state::ReserveChange::EmodeGroups { member: 1, debt: 0 };
+    m.try_update_reserve(sol, member).await.unwrap();
+    m.send(vault.set_emode(&o, 1), &manager).await.unwrap();
+    let emode_group = |account: solana_sdk::account::Account| {
+        client::accounts::decode_obligation(&vault.obligation, &account)
+            .unwrap()
+            .emode_group
+    };
+    assert_eq!(emode_group(m.account(&vault.obligation).await.unwrap()), 1);
+    m.send(vault.set_emode(&o, 0), &manager).await.unwrap();
+    assert_eq!(emode_group(m.account(&vault.obligation).await.unwrap()), 0);
+}
+
 /// The vault signs with its PDA; pointed at an obligation it does not own, Ballast refuses.
 #[tokio::test]
 async fn a_caller_program_cannot_act_on_an_obligation_it_does_not_own() {

@@ -6,7 +6,10 @@ use {
         errors::BallastError,
         state::{emode_bit, EmodeGroupConfig, MarketChange, ReserveChange},
     },
-    ballast_tests::{specs::{seize_all, USD}, *},
+    ballast_tests::{
+        specs::{seize_all, USD},
+        *,
+    },
 };
 
 const GROUP: u8 = 1;
@@ -100,7 +103,8 @@ async fn a_staked_sol_loop_reaches_9x_in_the_group_and_not_outside_it() {
     assert_eq!(m.obligation_state(user).await.emode_group, GROUP);
     m.try_borrow(user, w.sol, 80 * SOL).await.unwrap();
     assert_eq!(
-        m.balance(&user.account(&m.keys(w.sol).liquidity_mint)).await,
+        m.balance(&user.account(&m.keys(w.sol).liquidity_mint))
+            .await,
         80 * SOL
     );
     // $9,000 of stSOL on $992 of equity: 9.07x. The health the client reads is the group's.
@@ -194,17 +198,17 @@ async fn liquidation_in_a_group_pays_the_groups_bonus() {
     } = setup(0).await;
     m.try_set_emode(&user, GROUP).await.unwrap();
     m.try_borrow(&user, sol, 80 * SOL).await.unwrap();
-    // stSOL at $95: $8,550 x 93% = $7,951.50 against $8,008 of debt. The stSOL reserve's own
-    // range would pay 5%; the group's pays 2%.
-    m.set_price(stsol, 95 * USD).await;
+    // stSOL at $93: $8,370 x 93% = $7,784.10 against $8,008 of debt, health 0.972: the stSOL
+    // reserve's own range would pay 5%; the group's pays 2%.
+    m.set_price(stsol, 93 * USD).await;
     let liquidator = m.new_user().await;
     m.fund(&liquidator, sol, 100 * SOL).await;
     let liquidator = m.with_accounts_for(liquidator).await;
     m.try_liquidate(&liquidator, &user, sol, stsol, seize_all())
         .await
         .unwrap();
-    // Half the debt ($4,004: 40.04 SOL) for $4,084.08 of stSOL at $95: 42.990315789 stSOL, of
-    // which the protocol keeps 10% of the bonus part (42.990315789 x 0.02 / 1.02 x 10%,
+    // Half the debt ($4,004: 40.04 SOL) for $4,084.08 of stSOL at $93: 43.914838709 stSOL, of
+    // which the protocol keeps 10% of the bonus part (43.914838709 x 0.02 / 1.02 x 10%,
     // rounded up).
     let sol_mint = m.keys(sol).liquidity_mint;
     let cstsol = m.keys(stsol).collateral_mint();
@@ -214,12 +218,12 @@ async fn liquidation_in_a_group_pays_the_groups_bonus() {
     );
     assert_eq!(
         m.balance(&liquidator.account(&cstsol)).await,
-        42_990_315_789 - 84_294_737
+        43_914_838_709 - 86_107_527
     );
     let o = m.obligation_state(&user).await;
     assert_eq!(
         o.collaterals()[0].deposited_amount,
-        90 * SOL - 42_990_315_789
+        90 * SOL - 43_914_838_709
     );
     assert_eq!(o.emode_group, GROUP);
 }

@@ -3,7 +3,7 @@
 use {
     super::snapshot::Snapshot,
     crate::views::plain,
-    ballast::math::Fixed,
+    ballast::{logic::ramp::group_threshold_at, math::Fixed},
     serde::Deserialize,
     serde_json::{json, Value},
     solana_sdk::pubkey::Pubkey,
@@ -57,6 +57,9 @@ pub enum AlertKind {
     CollateralCapUsdNear,
     /// The reserve's borrowed value is near its USD borrow cap.
     BorrowCapUsdNear,
+    /// An e-mode group's liquidation threshold is ramping down: its obligations' liquidation
+    /// limits fall until the ramp ends.
+    EmodeThresholdRamping,
 }
 
 impl AlertKind {
@@ -71,6 +74,7 @@ impl AlertKind {
             AlertKind::BorrowCapNear => "borrow_cap_near",
             AlertKind::CollateralCapUsdNear => "collateral_cap_usd_near",
             AlertKind::BorrowCapUsdNear => "borrow_cap_usd_near",
+            AlertKind::EmodeThresholdRamping => "emode_threshold_ramping",
         }
     }
 }
@@ -79,10 +83,19 @@ impl AlertKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Condition {
     pub kind: AlertKind,
-    /// The obligation or reserve concerned.
+    /// The obligation or reserve concerned (the market, for an e-mode group).
     pub subject: Pubkey,
+    /// The e-mode group concerned, for an alert about one (0: none).
+    pub emode_group: u8,
     pub message: String,
     pub details: Value,
+}
+
+impl Condition {
+    /// What identifies it from one look to the next.
+    fn key(&self) -> (AlertKind, Pubkey, u8) {
+        (self.kind, self.subject, self.emode_group)
+    }
 }
 
 /// An alert: a condition that began (`firing`) or ended (`cleared`).
@@ -112,7 +125,7 @@ impl Alert {
 #[derive(Default)]
 pub struct Monitor {
     pub thresholds: Thresholds,
-    firing: BTreeMap<(AlertKind, Pubkey), Condition>,
+    firing: BTreeMap<(AlertKind, Pubkey, u8), Condition>,
 }
 
 fn bps(v: u32) -> Fixed {
@@ -150,6 +163,7 @@ impl Monitor {
                 (Err(why), _) => found.push(Condition {
                     kind: AlertKind::OracleStale,
                     subject: r.address,
+                    emode_group: 0,
                     message: format!("reserve {}: price refused: {why}", r.address),
                     details: json!({"oracle": r.reserve.oracle.account.to_string(), "error": why}),
                 }),
@@ -162,6 +176,7 @@ impl Monitor {
                         found.push(Condition {
                             kind: AlertKind::OracleNearStale,
                             subject: r.address,
+                            emode_group: 0,
                             message: format!(
                                 "reserve {}: price is {age} s old; refused after {} s",
                                 r.address, c.oracle_max_age_secs
@@ -178,6 +193,7 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::UtilizationHigh,
                     subject: r.address,
+                    emode_group: 0,
                     message: format!(
                         "reserve {}: utilization {}",
                         r.address,
@@ -191,6 +207,7 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::DepositCapNear,
                     subject: r.address,
+                    emode_group: 0,
                     message: format!("reserve {}: deposits near the cap", r.address),
                     details: json!({"supplied": plain(supplied, 0), "cap": c.deposit_cap}),
                 });
@@ -200,6 +217,7 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::BorrowCapNear,
                     subject: r.address,
+                    emode_group: 0,
                     message: format!("reserve {}: borrows near the cap", r.address),
                     details: json!({"borrowed": plain(borrowed, 0), "cap": c.borrow_cap}),
                 });
@@ -213,6 +231,7 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::CollateralCapUsdNear,
                     subject: r.address,
+                    emode_group: 0,
                     message: format!("reserve {}: supply value near its USD collateral cap", r.address),
                     details: json!({"supply_usd": plain(value, 2), "cap_usd": c.collateral_cap_usd}),
                 });
@@ -224,11 +243,40 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::BorrowCapUsdNear,
                     subject: r.address,
+                    emode_group: 0,
                     message: format!(
                         "reserve {}: borrowed value near its USD borrow cap",
                         r.address
                     ),
                     details: json!({"borrowed_usd": plain(value, 2), "cap_usd": c.borrow_cap_usd}),
+                });
+            }
+        }
+        for (id, group) in (1..=snapshot.state.emode_groups.len() as u8)
+            .zip(&snapshot.state.emode_groups)
+            .filter(|(_, g)| g.is_configured())
+        {
+            let target = group.config.liquidation_threshold_bps;
+            let current = group_threshold_at(group, snapshot.now);
+            if current != target {
+                let end = group.threshold_ramp.end;
+                let bps = |v: u16| crate::format::percent(Fixed::from_bps(v.into()));
+                found.push(Condition {
+                    kind: AlertKind::EmodeThresholdRamping,
+                    subject: snapshot.market,
+                    emode_group: id,
+                    message: format!(
+                        "e-mode group {id}: liquidation threshold {} now, ramping down to {} \
+                         until unix time {end}",
+                        bps(current),
+                        bps(target)
+                    ),
+                    details: json!({
+                        "group": id,
+                        "threshold_now_bps": current,
+                        "target_threshold_bps": target,
+                        "ramp_end": end,
+                    }),
                 });
             }
         }
@@ -241,6 +289,7 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::ObligationHealthLow,
                     subject: o.address,
+                    emode_group: 0,
                     message: format!(
                         "obligation {} (owner {}): health factor {}{}",
                         o.address,
@@ -265,6 +314,7 @@ impl Monitor {
                 found.push(Condition {
                     kind: AlertKind::BadDebt,
                     subject: o.address,
+                    emode_group: 0,
                     message: format!(
                         "obligation {}: debt exceeds collateral by {}",
                         o.address,
@@ -279,10 +329,10 @@ impl Monitor {
 
     /// The alerts of this look: conditions that began, and firing ones that ended.
     pub fn check(&mut self, snapshot: &Snapshot) -> Vec<Alert> {
-        let now: BTreeMap<(AlertKind, Pubkey), Condition> = self
+        let now: BTreeMap<(AlertKind, Pubkey, u8), Condition> = self
             .conditions(snapshot)
             .into_iter()
-            .map(|c| ((c.kind, c.subject), c))
+            .map(|c| (c.key(), c))
             .collect();
         let alert = |firing, condition: &Condition| Alert {
             firing,

@@ -4,7 +4,7 @@ use {
     crate::{
         amount::UiAmount,
         listing::{OracleChoice, OracleKind, Preset},
-        settings::{MarketSettings, ReserveSettings},
+        settings::{EmodeGroupSettings, MarketSettings, ReserveSettings},
     },
     clap::{Args, Parser, Subcommand, ValueEnum},
     solana_sdk::pubkey::Pubkey,
@@ -183,6 +183,15 @@ pub enum MarketCommand {
         #[command(flatten)]
         propose: ProposeArgs,
     },
+    /// Configure e-mode group ID (1..=32): member reserves (`reserve update --emode-groups`)
+    /// use its parameters in obligations that join it. Fields not given keep their current
+    /// value; a lower threshold ramps down over --threshold-ramp-secs; a group cannot be unset.
+    EmodeGroup {
+        #[command(flatten)]
+        settings: EmodeGroupSettings,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
     /// Pause: only repays, collateral top-ups and admin actions go through.
     Pause {
         #[command(flatten)]
@@ -284,6 +293,30 @@ pub enum ObligationCommand {
         #[arg(long, default_value_t = 0)]
         id: u16,
     },
+    /// Move the signer's obligation --id into an e-mode group, or out of e-mode (none): its
+    /// member positions then use the group's loan-to-value, threshold and bonus. Every position
+    /// must be a member, and the obligation within its borrow limit afterwards.
+    Emode {
+        /// The group, 1..=32, or none to leave e-mode.
+        #[arg(value_name = "GROUP|none", value_parser = parse_emode_group)]
+        group: u8,
+        /// Which of the signer's obligations.
+        #[arg(long, alias = "obligation-id", default_value_t = 0)]
+        id: u16,
+    },
+}
+
+/// An e-mode group id, 1..=32, or `none` (also 0): no group.
+fn parse_emode_group(s: &str) -> Result<u8, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(0);
+    }
+    match s.parse::<u8>() {
+        Ok(id) if id <= 32 => Ok(id),
+        _ => Err(format!(
+            "expected an e-mode group 1..=32, or none; got {s:?}"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,12 +1,13 @@
-//! `ballast market create | show | update | pause | unpause` (`lookup-table`: its own file)
+//! `ballast market create | show | update | emode-group | pause | unpause` (`lookup-table`: its
+//! own file)
 use {
     super::{CliError, MarketCommand, ProposeArgs, Session},
     crate::{
         fetch,
         format::{percent, usd},
         instructions as ix, pda,
-        settings::{market_changes, MarketSettings},
-        views::{table, ReserveView},
+        settings::{market_changes, EmodeGroupSettings, MarketSettings},
+        views::{table, EmodeGroupView, ReserveView},
         Transport,
     },
     ballast::{
@@ -37,6 +38,9 @@ pub async fn run(
             emergency_authority,
             propose,
         } => update(session, settings, *emergency_authority, propose, out).await,
+        MarketCommand::EmodeGroup { settings, propose } => {
+            emode_group(session, settings, propose, out).await
+        }
         MarketCommand::Pause { propose } => pause(session, true, propose, out).await,
         MarketCommand::Unpause { propose } => pause(session, false, propose, out).await,
         MarketCommand::LookupTable => super::lookup_table::run(session, out).await,
@@ -83,6 +87,8 @@ async fn show(session: &Session<'_, impl Transport>, out: &mut dyn Write) -> Res
     for (key, _) in fetch::market_reserves(session.transport, &address).await? {
         reserves.push(ReserveView::fetch(session.transport, &key, &session.labels).await?);
     }
+    let now = session.transport.clock().await?.unix_timestamp;
+    let groups = EmodeGroupView::of_market(&market, &reserves, now);
     let none = |key: Pubkey| (key != Pubkey::default()).then(|| key.to_string());
     let c = &market.config;
     let json = json!({
@@ -100,8 +106,9 @@ async fn show(session: &Session<'_, impl Transport>, out: &mut dyn Write) -> Res
             "oracle_grace_period_secs": c.oracle_grace_period_secs,
         },
         "reserves": reserves.iter().map(ReserveView::json).collect::<Vec<_>>(),
+        "emode_groups": groups.iter().map(EmodeGroupView::json).collect::<Vec<_>>(),
     });
-    let text = format!(
+    let mut text = format!(
         "{}\n{}",
         describe(&address, &market),
         if reserves.is_empty() {
@@ -110,6 +117,10 @@ async fn show(session: &Session<'_, impl Transport>, out: &mut dyn Write) -> Res
             ReserveView::table(&reserves)
         }
     );
+    if !groups.is_empty() {
+        text.push('\n');
+        text.push_str(&EmodeGroupView::table(&groups));
+    }
     session.emit(out, json, &text)
 }
 
@@ -184,6 +195,29 @@ async fn update(
     };
     session
         .execute_admin(out, "update market", build, propose, &[])
+        .await
+}
+
+/// Configures one e-mode group: its settings over the stored group, checked against the
+/// program's rules before anything is sent.
+async fn emode_group(
+    session: &Session<'_, impl Transport>,
+    settings: &EmodeGroupSettings,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (address, market) = session.market().await?;
+    let action = format!("set e-mode group {}", settings.id);
+    let Some(change) = settings.change(&market.emode_groups)? else {
+        return session.emit(
+            out,
+            json!({"action": action, "changes": []}),
+            &format!("{action}: nothing to change"),
+        );
+    };
+    let build = |admin: &Pubkey| vec![ix::update_market(admin, &address, change)];
+    session
+        .execute_admin(out, &action, build, propose, &[])
         .await
 }
 

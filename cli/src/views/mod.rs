@@ -1,15 +1,18 @@
 //! What the CLI and the demo show: markets, reserves and obligations read from the chain and
 //! valued with the program's own logic, rendered as tables or as JSON.
+mod emode;
 mod obligation;
 mod reserve;
 pub mod table;
 
 pub use {
+    emode::EmodeGroupView,
     obligation::{ObligationView, PositionSide, PositionView},
     reserve::ReserveView,
 };
 
 use {
+    crate::format::percent,
     ballast::math::Fixed,
     solana_sdk::pubkey::Pubkey,
     std::{collections::HashMap, str::FromStr},
@@ -71,6 +74,20 @@ pub fn short(address: &Pubkey) -> String {
 /// A fixed-point value as a plain decimal with `places` decimals, rounded down (for JSON).
 pub fn plain(value: Fixed, places: u32) -> String {
     crate::format::decimal(value, places).replace(',', "")
+}
+
+/// A liquidation threshold at `now` bps whose target is `target`, and where a lowering is
+/// taking it: "80.00%", or "78.50% now, ramping down to 75.00% until unix time 1795231312".
+pub fn threshold_text(now: u16, target: u16, ramp_end: i64) -> String {
+    let bps = |v: u16| percent(Fixed::from_bps(v.into()));
+    if now == target {
+        return bps(target);
+    }
+    format!(
+        "{} now, ramping down to {} until unix time {ramp_end}",
+        bps(now),
+        bps(target)
+    )
 }
 
 /// Base units as a plain decimal in token units, no separators (for JSON).

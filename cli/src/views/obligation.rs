@@ -1,13 +1,17 @@
 //! An obligation's health table: each position's value and weight, and how far each price may
 //! move before the obligation can be liquidated.
 use {
-    super::{plain, plain_units, table, Labels},
+    super::{plain, plain_units, table, threshold_text, Labels},
     crate::{
         format::{decimal, percent, units, usd},
         health::{obligation_health, ObligationHealth},
         ClientError, Transport,
     },
-    ballast::{logic::Health, math::Fixed},
+    ballast::{
+        logic::{ramp::group_threshold_at, Health},
+        math::Fixed,
+        state::{emode_group, EmodeGroup},
+    },
     serde_json::{json, Value},
     solana_sdk::pubkey::Pubkey,
 };
@@ -46,6 +50,11 @@ pub struct ObligationView {
     pub owner: Pubkey,
     pub obligation_id: u16,
     pub positions: Vec<PositionView>,
+    /// The e-mode group the obligation is in (0: none).
+    pub emode_group: u8,
+    /// That group and its liquidation threshold now: its member positions are valued with
+    /// these parameters (`positions` and `health` already are).
+    pub emode: Option<(EmodeGroup, u16)>,
     pub health: Health,
     /// How far all collateral may fall together before liquidation (0 when liquidatable).
     pub collateral_drop_to_liquidation: Option<Fixed>,
@@ -151,11 +160,17 @@ impl ObligationView {
         } else {
             None
         };
+        let group = valued.obligation.emode_group;
+        let emode = emode_group(&valued.market.emode_groups, group)
+            .ok()
+            .map(|g| (*g, group_threshold_at(g, valued.now)));
         Ok(ObligationView {
             address,
             owner: valued.obligation.owner,
             obligation_id: valued.obligation.obligation_id,
             positions,
+            emode_group: group,
+            emode,
             health: h,
             collateral_drop_to_liquidation,
         })
@@ -185,6 +200,7 @@ impl ObligationView {
             "address": self.address.to_string(),
             "owner": self.owner.to_string(),
             "obligation_id": self.obligation_id,
+            "emode_group": (self.emode_group != 0).then_some(self.emode_group),
             "positions": positions,
             "collateral_value_usd": plain(h.collateral_value, 6),
             "borrow_limit_usd": plain(h.borrow_limit, 6),
@@ -195,6 +211,26 @@ impl ObligationView {
             "liquidatable": h.is_liquidatable(),
             "collateral_drop_to_liquidation": self.collateral_drop_to_liquidation.map(|f| plain(f, 6)),
         })
+    }
+
+    /// The obligation's e-mode group and the parameters its member positions use.
+    fn emode_text(&self) -> String {
+        let bps = |v: u16| percent(Fixed::from_bps(v.into()));
+        match &self.emode {
+            _ if self.emode_group == 0 => "none".into(),
+            None => format!("{} (not configured)", self.emode_group),
+            Some((g, now)) => format!(
+                "{}: member positions at LTV {}, liquidation at {}, max bonus {}",
+                self.emode_group,
+                bps(g.config.loan_to_value_bps),
+                threshold_text(
+                    *now,
+                    g.config.liquidation_threshold_bps,
+                    g.threshold_ramp.end
+                ),
+                bps(g.config.liquidation_bonus_max_bps)
+            ),
+        }
     }
 
     /// The health table and its summary.
@@ -255,6 +291,7 @@ impl ObligationView {
                     self.address, self.owner, self.obligation_id
                 ),
             ),
+            ("e-mode group", self.emode_text()),
             ("collateral", usd(h.collateral_value)),
             ("borrow limit", usd(h.borrow_limit)),
             ("liquidation limit", usd(h.liquidation_limit)),

@@ -1,10 +1,10 @@
 //! A reserve as people read it: supply, debt, rates, price, and risk config.
 use {
-    super::{plain, plain_units, table, Labels},
+    super::{plain, plain_units, table, threshold_text, Labels},
     crate::{
         fetch,
         format::{percent, units, usd},
-        settings::CurveSpec,
+        settings::{CurveSpec, GroupList},
         ClientError, Transport,
     },
     ballast::{
@@ -87,16 +87,23 @@ impl ReserveView {
 
     /// The threshold, and where a lowering is taking it.
     fn threshold(&self) -> String {
-        let bps = |v: u16| percent(Fixed::from_bps(v.into()));
-        let target = self.reserve.config.liquidation_threshold_bps;
-        if self.threshold_now == target {
-            return bps(target);
+        threshold_text(
+            self.threshold_now,
+            self.reserve.config.liquidation_threshold_bps,
+            self.reserve.threshold_ramp.end,
+        )
+    }
+
+    /// The e-mode groups the reserve belongs to, and those that list it as debt.
+    fn emode_groups(&self) -> String {
+        let c = &self.reserve.config;
+        if c.emode_groups == 0 {
+            return "none".into();
         }
         format!(
-            "{} now, ramping down to {} until unix time {}",
-            bps(self.threshold_now),
-            bps(target),
-            self.reserve.threshold_ramp.end
+            "member of {}; listed as debt in {}",
+            GroupList(c.emode_groups),
+            GroupList(c.emode_debt_groups)
         )
     }
 
@@ -131,7 +138,6 @@ impl ReserveView {
     }
 
     pub fn json(&self) -> Value {
-        let c = &self.reserve.config;
         let d = self.decimals();
         let exchange_rate = self.liquidity.exchange_rate().unwrap_or(Fixed::ZERO);
         json!({
@@ -150,33 +156,42 @@ impl ReserveView {
             "utilization": plain(self.utilization, 6),
             "borrow_apr": plain(self.borrow_apr, 6),
             "supply_apr": plain(self.supply_apr, 6),
-            "config": {
-                "loan_to_value_bps": c.loan_to_value_bps,
-                "liquidation_threshold_bps": c.liquidation_threshold_bps,
-                "liquidation_threshold_now_bps": self.threshold_now,
-                "threshold_ramp_end": (self.threshold_now != c.liquidation_threshold_bps)
-                    .then_some(self.reserve.threshold_ramp.end),
-                "liquidation_bonus_min_bps": c.liquidation_bonus_min_bps,
-                "liquidation_bonus_max_bps": c.liquidation_bonus_max_bps,
-                "protocol_liquidation_fee_bps": c.protocol_liquidation_fee_bps,
-                "borrow_fee_bps": c.borrow_fee_bps,
-                "protocol_take_rate_bps": c.protocol_take_rate_bps,
-                "borrow_factor_bps": c.borrow_factor_bps,
-                "deposit_cap": (c.deposit_cap != u64::MAX).then(|| plain_units(c.deposit_cap, d)),
-                "borrow_cap": (c.borrow_cap != u64::MAX).then(|| plain_units(c.borrow_cap, d)),
-                "oracle_max_age_secs": c.oracle_max_age_secs,
-                "oracle_max_confidence_bps": c.oracle_max_confidence_bps,
-                "rate_curve": CurveSpec(c.rate_curve).to_string(),
-                "outflow_limit": (c.outflow_limit != u64::MAX).then(|| plain_units(c.outflow_limit, d)),
-                "outflow_window_secs": c.outflow_window_secs,
-                "flash_loans": c.flash_loans_enabled != 0,
-                "flash_loan_fee_bps": c.flash_loan_fee_bps,
-                "min_collateral": plain_units(c.min_collateral_amount, d),
-                "isolated": c.isolated != 0,
-                "min_debt_usd": c.min_debt_usd,
-                "collateral_cap_usd": c.collateral_cap_usd,
-                "borrow_cap_usd": c.borrow_cap_usd,
-            },
+            "config": self.config_json(),
+        })
+    }
+
+    /// The risk config in `json` (its own `json!`: one would pass the macro's recursion limit).
+    fn config_json(&self) -> Value {
+        let c = &self.reserve.config;
+        let d = self.decimals();
+        json!({
+            "loan_to_value_bps": c.loan_to_value_bps,
+            "liquidation_threshold_bps": c.liquidation_threshold_bps,
+            "liquidation_threshold_now_bps": self.threshold_now,
+            "threshold_ramp_end": (self.threshold_now != c.liquidation_threshold_bps)
+                .then_some(self.reserve.threshold_ramp.end),
+            "liquidation_bonus_min_bps": c.liquidation_bonus_min_bps,
+            "liquidation_bonus_max_bps": c.liquidation_bonus_max_bps,
+            "protocol_liquidation_fee_bps": c.protocol_liquidation_fee_bps,
+            "borrow_fee_bps": c.borrow_fee_bps,
+            "protocol_take_rate_bps": c.protocol_take_rate_bps,
+            "borrow_factor_bps": c.borrow_factor_bps,
+            "deposit_cap": (c.deposit_cap != u64::MAX).then(|| plain_units(c.deposit_cap, d)),
+            "borrow_cap": (c.borrow_cap != u64::MAX).then(|| plain_units(c.borrow_cap, d)),
+            "oracle_max_age_secs": c.oracle_max_age_secs,
+            "oracle_max_confidence_bps": c.oracle_max_confidence_bps,
+            "rate_curve": CurveSpec(c.rate_curve).to_string(),
+            "outflow_limit": (c.outflow_limit != u64::MAX).then(|| plain_units(c.outflow_limit, d)),
+            "outflow_window_secs": c.outflow_window_secs,
+            "flash_loans": c.flash_loans_enabled != 0,
+            "flash_loan_fee_bps": c.flash_loan_fee_bps,
+            "min_collateral": plain_units(c.min_collateral_amount, d),
+            "isolated": c.isolated != 0,
+            "min_debt_usd": c.min_debt_usd,
+            "collateral_cap_usd": c.collateral_cap_usd,
+            "borrow_cap_usd": c.borrow_cap_usd,
+            "emode_groups": GroupList::ids(c.emode_groups),
+            "emode_debt_groups": GroupList::ids(c.emode_debt_groups),
         })
     }
 
@@ -307,6 +322,7 @@ impl ReserveView {
                 "off".into()
             },
         ));
+        rows.push(("e-mode groups", self.emode_groups()));
         if c.isolated != 0 {
             rows.push((
                 "isolated",

@@ -8,6 +8,4 @@ pub mod withdraw;
 // The generated client modules of each accounts struct must sit at the crate root; the
 // handlers are always called by module path.
 #[allow(ambiguous_glob_reexports)]
-pub use {
-    ballast_accounts::*, deposit::*, emode::*, init_vault::*, manage::*, withdraw::*,
-};
+pub use {ballast_accounts::*, deposit::*, emode::*, init_vault::*, manage::*, withdraw::*};
