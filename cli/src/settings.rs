@@ -685,6 +685,141 @@ mod tests {
     }
 
     #[test]
+    fn group_lists_parse_print_and_diff() {
+        assert_eq!(
+            "1, 2,32".parse::<GroupList>().unwrap(),
+            GroupList(0b11 | 1 << 31)
+        );
+        for empty in ["none", "NONE", "", " "] {
+            assert_eq!(empty.parse::<GroupList>().unwrap(), GroupList(0));
+        }
+        for bad in ["0", "33", "1;2", "one", "1,"] {
+            assert_eq!(
+                bad.parse::<GroupList>().unwrap_err(),
+                SettingsError::EmodeGroupList(bad.into())
+            );
+        }
+        assert_eq!(GroupList(0b101).to_string(), "1,3");
+        assert_eq!(GroupList(0).to_string(), "none");
+        assert_eq!(GroupList::ids(0b101), vec![1, 3]);
+        let settings = ReserveSettings {
+            emode_groups: Some(GroupList(0b11)),
+            emode_debt_groups: Some(GroupList(0b10)),
+            ..ReserveSettings::default()
+        };
+        let base = presets::volatile();
+        let next = settings.apply(&base, 9).unwrap();
+        assert_eq!((next.emode_groups, next.emode_debt_groups), (0b11, 0b10));
+        assert_eq!(
+            reserve_changes(&base, &next, 0),
+            vec![ReserveChange::EmodeGroups {
+                member: 0b11,
+                debt: 0b10
+            }]
+        );
+        // Debt groups must be among the member groups: the program's rule, before sending.
+        let err = ReserveSettings {
+            emode_debt_groups: Some(GroupList(0b100)),
+            ..settings
+        }
+        .apply(&base, 9)
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid reserve config: emode_debt_groups must be among the reserve's emode_groups"
+        );
+        let from_toml: ReserveSettings =
+            toml::from_str("emode_groups = [1, 2]\nemode_debt_groups = \"2\"").unwrap();
+        assert_eq!(from_toml.emode_groups, Some(GroupList(0b11)));
+        assert_eq!(from_toml.emode_debt_groups, Some(GroupList(0b10)));
+        assert!(toml::from_str::<ReserveSettings>("emode_groups = [0]").is_err());
+    }
+
+    #[test]
+    fn emode_group_settings_lay_over_the_stored_group() {
+        let mut groups = [EmodeGroup::default(); MAX_EMODE_GROUPS];
+        let settings = EmodeGroupSettings {
+            id: 2,
+            loan_to_value_bps: Some(9_000),
+            liquidation_threshold_bps: Some(9_300),
+            liquidation_bonus_max_bps: Some(200),
+            ..EmodeGroupSettings::default()
+        };
+        let config = EmodeGroupConfig {
+            loan_to_value_bps: 9_000,
+            liquidation_threshold_bps: 9_300,
+            liquidation_bonus_max_bps: 200,
+            debt_restricted: 0,
+            padding: 0,
+        };
+        assert_eq!(
+            settings.change(&groups).unwrap(),
+            Some(MarketChange::EmodeGroup {
+                id: 2,
+                config,
+                ramp_secs: 0
+            })
+        );
+        groups[1].config = config;
+        assert_eq!(settings.change(&groups).unwrap(), None);
+        // Absent fields keep the stored values.
+        let lower = EmodeGroupSettings {
+            id: 2,
+            liquidation_threshold_bps: Some(9_200),
+            debt_restricted: Some(true),
+            threshold_ramp_secs: Some(3_600),
+            ..EmodeGroupSettings::default()
+        };
+        assert_eq!(
+            lower.change(&groups).unwrap(),
+            Some(MarketChange::EmodeGroup {
+                id: 2,
+                config: EmodeGroupConfig {
+                    liquidation_threshold_bps: 9_200,
+                    debt_restricted: 1,
+                    ..config
+                },
+                ramp_secs: 3_600
+            })
+        );
+        // The program's rules, in its words, and the id's range.
+        let err = EmodeGroupSettings {
+            liquidation_bonus_max_bps: Some(800),
+            ..settings.clone()
+        }
+        .change(&groups)
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid e-mode group 2: a group's liquidation_threshold x (1 + max bonus) must be at \
+             most 100%"
+        );
+        let unset = EmodeGroupSettings {
+            id: 3,
+            loan_to_value_bps: Some(9_000),
+            ..EmodeGroupSettings::default()
+        };
+        assert_eq!(
+            unset.change(&groups).unwrap_err(),
+            SettingsError::EmodeGroup {
+                id: 3,
+                rule: "a group's loan_to_value_bps must be above 0 and below its \
+                       liquidation_threshold_bps"
+            }
+        );
+        for id in [0, 33] {
+            let out_of_range = EmodeGroupSettings {
+                id,
+                ..settings.clone()
+            };
+            assert_eq!(
+                out_of_range.change(&groups).unwrap_err(),
+                SettingsError::EmodeGroupId(id)
+            );
+        }
+    }
+
+    #[test]
     fn reads_settings_from_toml() {
         let settings: ReserveSettings = toml::from_str(
             r#"

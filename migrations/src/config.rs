@@ -168,6 +168,62 @@ mod tests {
     }
 
     #[test]
+    fn parses_emode_groups_and_memberships() {
+        let file = MarketFile::parse(
+            r#"
+            [market]
+            [[emode_group]]
+            id = 1
+            loan_to_value_bps = 9000
+            liquidation_threshold_bps = 9300
+            liquidation_bonus_max_bps = 200
+            debt_restricted = true
+            threshold_ramp_secs = 86400
+
+            [[reserve]]
+            name = "SOL"
+            mint = "So11111111111111111111111111111111111111112"
+            [reserve.risk]
+            emode_groups = [1, 3]
+            emode_debt_groups = [1]
+            "#,
+        )
+        .unwrap();
+        let group = &file.emode_groups[0];
+        assert_eq!(
+            (group.id, group.loan_to_value_bps, group.debt_restricted),
+            (1, Some(9_000), Some(true))
+        );
+        assert_eq!(group.threshold_ramp_secs, Some(86_400));
+        let risk = &file.reserves[0].risk;
+        assert_eq!(risk.emode_groups.map(|g| g.0), Some(0b101));
+        assert_eq!(risk.emode_debt_groups.map(|g| g.0), Some(0b1));
+
+        let twice = "[market]\n[[emode_group]]\nid = 2\n[[emode_group]]\nid = 2";
+        assert_eq!(
+            MarketFile::parse(twice).unwrap_err().to_string(),
+            "market config: emode_group 2 is listed twice"
+        );
+        assert_eq!(
+            MarketFile::parse("[market]\n[[emode_group]]\nid = 33")
+                .unwrap_err()
+                .to_string(),
+            "e-mode groups are numbered 1..=32, not 33"
+        );
+        let err = MarketFile::parse("[market]\n[[emode_group]]\nid = 1\nltv = 1").unwrap_err();
+        assert!(err.to_string().contains("unknown field `ltv`"), "{err}");
+        let err = MarketFile::parse(
+            "[market]\n[[reserve]]\nname = \"A\"\nmint = \"x\"\n[reserve.risk]\nemode_groups = [0]",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("malformed e-mode group list \"[0]\""),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn refuses_unknown_fields_duplicates_and_bad_addresses() {
         let err = MarketFile::parse("[market]\nclose_factor_bps = 1").unwrap_err();
         assert!(

@@ -1,7 +1,7 @@
 //! A market file applied to the in-process bank: a plan, an apply, a config change, a no-op.
 use {
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
-    ballast::state::{MarketChange, MarketConfig},
+    ballast::state::{EmodeGroupConfig, MarketChange, MarketConfig},
     ballast_client::presets,
     ballast_client::{fetch, pda, spl, Transport},
     ballast_migrations::{plan, MarketFile, Step},
@@ -320,4 +320,229 @@ async fn the_lookup_table_in_the_file_is_kept_holding_every_reserve() {
     assert!(again
         .render()
         .contains(&format!("  = lookup table {table}: no change")));
+}
+
+/// A market with e-mode groups `groups` (TOML `[[emode_group]]` tables) and these lines in
+/// USDC's and SOL's risk tables.
+fn emode_file(c: &Cluster, groups: &str, usdc_risk: &str, sol_risk: &str) -> MarketFile {
+    MarketFile::parse(&format!(
+        r#"
+        [market]
+        id = 3
+
+        {groups}
+
+        [[reserve]]
+        name = "USDC"
+        mint = "{}"
+        oracle = "{}"
+        preset = "stablecoin"
+        [reserve.risk]
+        {usdc_risk}
+
+        [[reserve]]
+        name = "SOL"
+        mint = "{}"
+        oracle = "{}"
+        preset = "volatile"
+        [reserve.risk]
+        {sol_risk}
+        "#,
+        c.usdc.0, c.usdc.1, c.sol.0, c.sol.1
+    ))
+    .unwrap()
+}
+
+const GROUPS: &str = r#"
+        [[emode_group]]
+        id = 1
+        loan_to_value_bps = 9000
+        liquidation_threshold_bps = 9300
+        liquidation_bonus_max_bps = 200
+
+        [[emode_group]]
+        id = 2
+        loan_to_value_bps = 9500
+        liquidation_threshold_bps = 9700
+        liquidation_bonus_max_bps = 100
+        debt_restricted = true
+"#;
+
+#[tokio::test]
+async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+    let usdc_risk = "emode_groups = [1, 2]\nemode_debt_groups = [2]";
+    let file = emode_file(&c, GROUPS, usdc_risk, "emode_groups = [1]");
+
+    // A new market: the groups are set after it is created, before the reserves that name them.
+    let first = plan(&c.bank, &file, &me).await.unwrap();
+    let kinds: Vec<String> = first
+        .steps
+        .iter()
+        .map(|s| match s {
+            Step::CreateMarket { .. } => "create market".to_string(),
+            Step::SetEmodeGroup { id, created, .. } => format!("group {id} {created}"),
+            Step::CreateReserve { name, .. } => format!("list {name}"),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "create market",
+            "group 1 true",
+            "group 2 true",
+            "list USDC",
+            "list SOL"
+        ]
+    );
+    let text = first.render();
+    assert!(
+        text.contains(
+            "  + emode group 1\n      loan_to_value_bps = 9000\n      liquidation_threshold_bps = \
+             9300\n      liquidation_bonus_max_bps = 200\n      debt_restricted = false\n  + \
+             emode group 2\n      loan_to_value_bps = 9500\n      liquidation_threshold_bps = \
+             9700\n      liquidation_bonus_max_bps = 100\n      debt_restricted = true\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("      emode_groups = 1,2\n      emode_debt_groups = 2\n"),
+        "{text}"
+    );
+    assert!(!text.contains("  ! "), "{text}");
+    assert_eq!(first.apply(&c.bank, &c.admin).await.unwrap().len(), 5);
+
+    let state = fetch::market(&c.bank, &market).await.unwrap();
+    let group_1 = EmodeGroupConfig {
+        loan_to_value_bps: 9_000,
+        liquidation_threshold_bps: 9_300,
+        liquidation_bonus_max_bps: 200,
+        debt_restricted: 0,
+        padding: 0,
+    };
+    assert_eq!(state.emode_groups[0].config, group_1);
+    assert_eq!(
+        state.emode_groups[1].config,
+        EmodeGroupConfig {
+            loan_to_value_bps: 9_500,
+            liquidation_threshold_bps: 9_700,
+            liquidation_bonus_max_bps: 100,
+            debt_restricted: 1,
+            padding: 0,
+        }
+    );
+    assert!(state.emode_groups[2..].iter().all(|g| !g.is_configured()));
+    let usdc = fetch::reserve(&c.bank, &pda::reserve(&market, &c.usdc.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (usdc.config.emode_groups, usdc.config.emode_debt_groups),
+        (0b11, 0b10)
+    );
+    let sol = fetch::reserve(&c.bank, &pda::reserve(&market, &c.sol.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (sol.config.emode_groups, sol.config.emode_debt_groups),
+        (0b01, 0)
+    );
+
+    // Again: nothing to do.
+    let again = plan(&c.bank, &file, &me).await.unwrap();
+    assert!(again.is_empty(), "{}", again.render());
+    assert_eq!(
+        again.render(),
+        format!(
+            "plan for market {market}:\n  = market {market}: no change\n  = emode group 1: no \
+             change\n  = emode group 2: no change\n  = reserve USDC: no change\n  = reserve SOL: \
+             no change\nnothing to do: the cluster matches the file"
+        )
+    );
+
+    // Lowering group 1's threshold needs a ramp, as a reserve's does: refused before sending.
+    let lower = GROUPS.replacen("9300", "9200", 1);
+    let err = plan(
+        &c.bank,
+        &emode_file(&c, &lower, usdc_risk, "emode_groups = [1]"),
+        &me,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "market config: emode_group 1: lowering liquidation_threshold_bps to 9200 needs \
+         threshold_ramp_secs of at least 3600"
+    );
+    // With one, and SOL leaving group 1 for group 5, which nobody configured.
+    let ramped = lower.replacen(
+        "liquidation_bonus_max_bps = 200",
+        "liquidation_bonus_max_bps = 200\n        threshold_ramp_secs = 86400",
+        1,
+    );
+    let file = emode_file(&c, &ramped, usdc_risk, "emode_groups = [5]");
+    let change = plan(&c.bank, &file, &me).await.unwrap();
+    let text = change.render();
+    assert!(
+        text.contains(
+            "  ~ emode group 1\n      liquidation_threshold_bps: 9300 -> 9200 (ramping down \
+             over 86400 s)\n  ~ reserve SOL\n      emode_groups: 1 -> 5\n  = "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  ! reserve SOL: e-mode group(s) 5 not configured (on chain or in the file)"
+        ),
+        "{text}"
+    );
+    match &change.steps[0] {
+        Step::SetEmodeGroup { change, .. } => assert_eq!(
+            *change,
+            MarketChange::EmodeGroup {
+                id: 1,
+                config: EmodeGroupConfig {
+                    liquidation_threshold_bps: 9_200,
+                    ..group_1
+                },
+                ramp_secs: 86_400
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(change.steps.len(), 2);
+    change.apply(&c.bank, &c.admin).await.unwrap();
+    let group = fetch::market(&c.bank, &market).await.unwrap().emode_groups[0];
+    assert_eq!(group.config.liquidation_threshold_bps, 9_200);
+    assert_eq!(
+        (
+            group.threshold_ramp.from_bps,
+            group.threshold_ramp.end - group.threshold_ramp.start
+        ),
+        (9_300, 86_400)
+    );
+    let sol = fetch::reserve(&c.bank, &pda::reserve(&market, &c.sol.0))
+        .await
+        .unwrap();
+    assert_eq!(sol.config.emode_groups, 0b1_0000);
+    // Idempotent while the ramp runs; the warning stays until group 5 exists.
+    let again = plan(&c.bank, &file, &me).await.unwrap();
+    assert!(again.is_empty(), "{}", again.render());
+
+    // The program's rules for a group, in its words, before anything is sent.
+    let bad = GROUPS.replacen(
+        "liquidation_bonus_max_bps = 200",
+        "liquidation_bonus_max_bps = 800",
+        1,
+    );
+    let err = plan(&c.bank, &emode_file(&c, &bad, usdc_risk, ""), &me)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid e-mode group 1: a group's liquidation_threshold x (1 + max bonus) must be at \
+         most 100%"
+    );
 }

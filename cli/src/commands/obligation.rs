@@ -118,7 +118,7 @@ async fn set_emode(
             let symbol = session.labels.name(&r.liquidity_mint);
             if require_member(group, r.config.emode_groups).is_err() {
                 return Err(refused(format!(
-                    "its {symbol} collateral is not in the group (withdraw it first)"
+                    "its {symbol} collateral is not a member of the group (withdraw it first)"
                 )));
             }
         }
@@ -128,7 +128,7 @@ async fn set_emode(
             let masks = (r.config.emode_groups, r.config.emode_debt_groups);
             if require_member(group, masks.0).is_err() {
                 return Err(refused(format!(
-                    "its {symbol} debt is not in the group (repay it first)"
+                    "its {symbol} debt is not a member of the group (repay it first)"
                 )));
             }
             if require_borrowable(group, &state.emode_groups, masks).is_err() {

@@ -18,9 +18,9 @@ pub struct EmodeGroupView {
     pub group: EmodeGroup,
     /// The liquidation threshold now (above the config's target while a lowering ramps).
     pub threshold_now: u16,
-    /// Symbols of the member reserves.
+    /// Symbols of the member reserves, sorted.
     pub members: Vec<String>,
-    /// Symbols of the reserves that list the group as debt.
+    /// Symbols of the reserves that list the group as debt, sorted.
     pub debt: Vec<String>,
 }
 
@@ -33,11 +33,13 @@ impl EmodeGroupView {
             .map(|(id, group)| {
                 let bit = emode_bit(id);
                 let listing = |mask: fn(&ReserveView) -> u32| {
-                    reserves
+                    let mut symbols: Vec<String> = reserves
                         .iter()
                         .filter(|r| mask(r) & bit != 0)
                         .map(|r| r.symbol.clone())
-                        .collect()
+                        .collect();
+                    symbols.sort();
+                    symbols
                 };
                 EmodeGroupView {
                     id,

@@ -589,6 +589,108 @@ async fn the_monitor_alerts_near_each_usd_cap() {
     assert_eq!(h.ok(&h.admin, &["monitor", "--once"]).await, "");
 }
 
+#[tokio::test]
+async fn the_monitor_alerts_while_an_emode_group_threshold_ramps() {
+    let h = Harness::with_market().await;
+    let market = h.market.unwrap();
+    let group = [
+        "market",
+        "emode-group",
+        "1",
+        "--loan-to-value-bps",
+        "9000",
+        "--liquidation-threshold-bps",
+        "9300",
+        "--liquidation-bonus-max-bps",
+        "200",
+    ];
+    h.ok(&h.admin, &group).await;
+    // A configured group with no ramp: nothing to say.
+    assert_eq!(h.ok(&h.admin, &["monitor", "--once"]).await, "");
+    // 93% down to 91% over two hours.
+    h.ok(
+        &h.admin,
+        &[
+            "market",
+            "emode-group",
+            "1",
+            "--liquidation-threshold-bps",
+            "9100",
+            "--threshold-ramp-secs",
+            "7200",
+        ],
+    )
+    .await;
+    let ramp = h.market_state().await.emode_groups[0].threshold_ramp;
+    assert_eq!((ramp.from_bps, ramp.end - ramp.start), (9_300, 7_200));
+    // The threshold `elapsed` seconds into the ramp: 200 bps over 7,200 s, rounded toward 93%.
+    let at = |elapsed: i64| 9_300 - (200 * elapsed / 7_200) as u64;
+    let now = h.bank.clock().await.unwrap().unix_timestamp;
+    let alerts = lines(&h.ok(&h.admin, &["monitor", "--once"]).await);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let a = &alerts[0];
+    assert_eq!(
+        (&a["status"], &a["kind"], &a["subject"]),
+        (
+            &Value::from("firing"),
+            &Value::from("emode_threshold_ramping"),
+            &Value::from(market.to_string())
+        )
+    );
+    let current = at(now - ramp.start);
+    assert_eq!(
+        a["details"],
+        serde_json::json!({
+            "group": 1,
+            "threshold_now_bps": current,
+            "target_threshold_bps": 9_100,
+            "ramp_end": ramp.end,
+        })
+    );
+    assert_eq!(
+        a["message"],
+        format!(
+            "e-mode group 1: liquidation threshold {}.{:02}% now, ramping down to 91.00% until \
+             unix time {}",
+            current / 100,
+            current % 100,
+            ramp.end
+        )
+    );
+
+    // Watched over time: raised once while it ramps, cleared when it ends.
+    let mut watcher = Monitor::new(Thresholds::default());
+    let first = watcher.check(&look(&h).await);
+    assert_eq!(first.len(), 1);
+    assert!(first[0].firing);
+    assert_eq!(first[0].condition.emode_group, 1);
+    h.bank.advance_time(3_600).await.unwrap();
+    let halfway = look(&h).await;
+    let ramping = watcher.conditions(&halfway);
+    assert_eq!(
+        ramping[0].details["threshold_now_bps"],
+        at(halfway.now - ramp.start)
+    );
+    assert!(watcher.check(&halfway).is_empty());
+    h.bank.advance_time(3_600).await.unwrap();
+    let over = watcher.check(&look(&h).await);
+    assert_eq!(over.len(), 1);
+    assert!(!over[0].firing);
+    assert_eq!(over[0].condition.kind.name(), "emode_threshold_ramping");
+    assert_eq!(
+        h.ok(&h.admin, &["monitor", "--once"]).await,
+        "",
+        "the ramp is over"
+    );
+}
+
+/// A snapshot after fresh prices, so that only what else changed is news.
+async fn look(h: &Harness) -> Snapshot {
+    h.set_price(0, 100_000_000).await;
+    h.set_price(1, 15_000_000_000).await;
+    Snapshot::take(&h.bank, &h.market.unwrap()).await.unwrap()
+}
+
 /// `user`'s obligation in `snapshot`.
 fn of<'a>(snapshot: &'a Snapshot, user: &User) -> &'a ValuedObligation {
     snapshot

@@ -2,6 +2,7 @@
 mod admin;
 mod backoffice;
 mod binary;
+mod emode;
 mod errors;
 mod harness;
 mod large;

@@ -446,3 +446,32 @@ pub async fn check_isolation(w: &World, action: &Action, step: &Step) {
         );
     }
 }
+
+/// A landed e-mode move leaves every position of the obligation in a member reserve; a landed
+/// pledge or borrow into an obligation in the group is into a member.
+pub async fn check_emode(w: &World, action: &Action, step: &Step) {
+    let (u, reserve) = match (action, step.ok) {
+        (Action::Emode(u, true), true) => (*u, None),
+        (Action::Supply(u, r, _) | Action::PledgeDust(u, r, _) | Action::Borrow(u, r, _), true) => {
+            (*u, Some(*r))
+        }
+        _ => return,
+    };
+    let o = w.m.obligation_state(&w.users[u]).await;
+    if o.emode_group == 0 {
+        return;
+    }
+    let bit = ballast::state::emode_bit(o.emode_group);
+    let keys: Vec<_> = match reserve {
+        Some(r) => vec![w.m.keys(w.reserves[r]).address],
+        None => o.position_reserves().copied().collect(),
+    };
+    for key in keys {
+        let id = (0..RESERVES)
+            .map(|i| w.reserves[i])
+            .find(|&id| w.m.keys(id).address == key)
+            .expect("a known reserve");
+        let member = w.m.reserve_state(id).await.config.emode_groups & bit != 0;
+        assert!(member, "{action:?}: a non-member position in e-mode");
+    }
+}

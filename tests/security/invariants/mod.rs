@@ -44,6 +44,7 @@ async fn run_sequence(actions: Vec<Action>) {
         check_reserves(&w, &mut previous, &step.written_off).await;
         check_conservation(&w, &supplies).await;
         check_isolation(&w, action, &step).await;
+        check_emode(&w, action, &step).await;
     }
 }
 
@@ -175,6 +176,22 @@ async fn known_sequences_hold() {
         Borrow(0, 2, Tiny(9)),
         Isolate(1, true),
         Borrow(0, 2, Tiny(9)),
+    ])
+    .await;
+    // User 1 holds SOL: in group 1 it borrows ETH at 85%; USDC cannot join the obligation
+    // (pledged or borrowed),
+    // leaving is refused while the debt needs the group; taking SOL out of the group drops it
+    // to its own parameters (a landing of a non-member pledge would fail the e-mode check).
+    run_sequence(vec![
+        Emode(1, true),
+        Borrow(1, 2, Share(9_500)),
+        Supply(1, 0, Share(100)),
+        Borrow(1, 0, Tiny(9)),
+        Emode(1, false),
+        EmodeMember(1, false),
+        Supply(1, 1, Tiny(9)),
+        MovePrice(1, -10),
+        liquidate(1, 2, 1, Max, false),
     ])
     .await;
 }

@@ -6,7 +6,7 @@ use {
         instructions::{LiquidateArgs, LiquidationPayout},
         logic::Health,
         math::Fixed,
-        state::ReserveChange,
+        state::{emode_bit, EmodeGroupConfig, MarketChange, ReserveChange},
     },
     ballast_client::{events, health, instructions as ix},
     ballast_tests::{specs::USD, *},
@@ -18,6 +18,8 @@ pub const USERS: usize = 3;
 pub const RESERVES: usize = 3;
 /// SOL (reserve 1) refuses collateral positions under 0.01 SOL; the others take any size.
 pub const SOL_MIN_COLLATERAL: u64 = 10_000_000;
+/// The market's one e-mode group.
+pub const EMODE_GROUP: u8 = 1;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Amount {
@@ -67,6 +69,10 @@ pub enum Action {
     /// The admin marks a reserve isolated (borrowed only as an obligation's only debt), or
     /// lifts it.
     Isolate(usize, bool),
+    /// A user moves their obligation into e-mode group 1 (SOL and ETH at 85% LTV), or out.
+    Emode(usize, bool),
+    /// The admin adds a reserve to group 1 (as collateral and debt), or takes it out.
+    EmodeMember(usize, bool),
     MovePrice(usize, i16),
     /// The EMA moves apart from the spot (a dip and its recovery).
     MoveEma(usize, i16),
@@ -124,6 +130,8 @@ pub fn action(prices_move: bool) -> BoxedStrategy<Action> {
         (0..=USERS, r.clone(), amount()).prop_map(|(u, r, a)| Action::FlashLoan(u, r, a)),
         (r.clone(), amount()).prop_map(|(r, a)| Action::WithdrawFees(r, a)),
         (r.clone(), any::<bool>()).prop_map(|(r, on)| Action::Isolate(r, on)),
+        (u.clone(), any::<bool>()).prop_map(|(u, on)| Action::Emode(u, on)),
+        (r.clone(), any::<bool>()).prop_map(|(r, on)| Action::EmodeMember(r, on)),
     ];
     if !prices_move {
         return prop_oneof![12 => lending, 2 => liquidate, 3 => others].boxed();
@@ -206,6 +214,29 @@ impl World {
             ),
             (sol, ReserveChange::MinCollateralAmount(SOL_MIN_COLLATERAL)),
         ] {
+            m.try_update_reserve(reserve, change).await.unwrap();
+        }
+        // E-mode group 1: SOL and ETH (uncorrelated here, so its 85% LTV makes more
+        // liquidations and bad debt for the invariants to watch).
+        m.try_update_market(MarketChange::EmodeGroup {
+            id: EMODE_GROUP,
+            config: EmodeGroupConfig {
+                loan_to_value_bps: 8_500,
+                liquidation_threshold_bps: 8_800,
+                liquidation_bonus_max_bps: 500,
+                debt_restricted: 0,
+                padding: 0,
+            },
+            ramp_secs: 0,
+        })
+        .await
+        .unwrap();
+        let bit = emode_bit(EMODE_GROUP);
+        for reserve in [sol, eth] {
+            let change = ReserveChange::EmodeGroups {
+                member: bit,
+                debt: bit,
+            };
             m.try_update_reserve(reserve, change).await.unwrap();
         }
         let reserves = vec![usdc, sol, eth];
@@ -423,6 +454,19 @@ impl World {
             }
             Action::Isolate(r, on) => {
                 let change = ballast::state::ReserveChange::Isolated(on);
+                let out = m.try_update_reserve(self.reserves[r], change).await;
+                (out, vec![r], Vec::new())
+            }
+            Action::Emode(u, on) => {
+                let out = m.try_set_emode(&self.users[u], u8::from(on)).await;
+                (out, Vec::new(), Vec::new())
+            }
+            Action::EmodeMember(r, on) => {
+                let bit = if on { emode_bit(EMODE_GROUP) } else { 0 };
+                let change = ReserveChange::EmodeGroups {
+                    member: bit,
+                    debt: bit,
+                };
                 let out = m.try_update_reserve(self.reserves[r], change).await;
                 (out, vec![r], Vec::new())
             }
