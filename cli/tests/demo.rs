@@ -14,10 +14,13 @@ async fn demo_story_runs_and_every_unit_is_accounted_for() {
         "Alice: deposit 20,000 USDC for 20,000 cUSDC",
         "Bob: pledge 100 SOL; borrow 10,000 USDC",
         "3. 30 days pass",
-        "4. SOL crashes 20%, from $150 to $120",
+        "4. SOL crashes 20%, from $150 to $120 (staked SOL with it)",
         "5. Liz liquidates Bob",
         "status             LIQUIDATABLE",
-        "6. Borrowers repay and withdraw, lenders redeem: the final books",
+        "6. Erin loops staked SOL to 9x in an e-mode group",
+        "with the reserves' own 75% loan-to-value the loop stalls after 15 rounds at 3.96x",
+        "e-mode group       1: member positions at LTV 90.00%, liquidation at 93.00%, max bonus 2.00%",
+        "7. Borrowers repay and withdraw, lenders redeem: the final books",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
@@ -26,7 +29,10 @@ async fn demo_story_runs_and_every_unit_is_accounted_for() {
     // the reserve's accounting says.
     let usdc = &r.books[0];
     let sol = &r.books[1];
-    assert_eq!((usdc.symbol, sol.symbol), ("USDC", "SOL"));
+    assert_eq!(
+        (usdc.symbol, sol.symbol, r.books[2].symbol),
+        ("USDC", "SOL", "stSOL")
+    );
     for b in &r.books {
         assert_eq!(b.minted, b.wallets + b.pool + b.fee_vault, "{b:?}");
         assert_eq!(b.pool, b.pool_accounted, "{b:?}");
@@ -38,6 +44,20 @@ async fn demo_story_runs_and_every_unit_is_accounted_for() {
     }
     // Seed + Alice + Dave + Liz; Bob repays from what he borrowed.
     assert_eq!(usdc.minted, (1 + 20_000 + 20_000 + 10_000) * USDC);
+
+    // Erin's loop: near 4x (1 / (1 - 75%)) on the reserves' own terms, 9x in the group
+    // (1 / (1 - 90%) is the ceiling); unwound, her 10 stSOL come back as SOL less the borrow
+    // and flash loan fees.
+    let [plain, grouped] = r.erin_leverage;
+    assert!(
+        plain > Fixed::from_bps(39_000) && plain < Fixed::from_u64(4),
+        "{plain:?}"
+    );
+    assert!(
+        grouped >= Fixed::from_u64(9) && grouped < Fixed::from_bps(90_100),
+        "{grouped:?}"
+    );
+    assert!(r.erin_unwound > 9 * SOL && r.erin_unwound < 10 * SOL);
 
     // Interest accrued for 30 days and reached the lender.
     assert_eq!(r.bob_debt[0], 10_000 * USDC);
@@ -65,10 +85,10 @@ async fn demo_prints_one_json_document_with_output_json() {
     demo::run(&mut out, true).await.unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let steps = doc["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 7);
+    assert_eq!(steps.len(), 8);
     assert_eq!(steps[5]["title"], "5. Liz liquidates Bob");
     let books = doc["final"]["books"].as_array().unwrap();
-    assert_eq!(books.len(), 2);
+    assert_eq!(books.len(), 3);
     for b in books {
         assert_eq!(b["balanced"], true, "{b}");
     }

@@ -116,6 +116,42 @@ pub fn mint_to(
     .expect("valid mint_to instruction")
 }
 
+/// Moves `amount` of `mint` (of `decimals`) from `source` to `destination`, signed by
+/// `authority` (`transfer_checked`: valid for both token programs).
+pub fn transfer_checked(
+    token_program: &Pubkey,
+    (mint, decimals): (&Pubkey, u8),
+    source: &Pubkey,
+    destination: &Pubkey,
+    authority: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    if *token_program == spl_token_2022::ID {
+        spl_token_2022::instruction::transfer_checked(
+            token_program,
+            source,
+            mint,
+            destination,
+            authority,
+            &[],
+            amount,
+            decimals,
+        )
+    } else {
+        spl_token::instruction::transfer_checked(
+            token_program,
+            source,
+            mint,
+            destination,
+            authority,
+            &[],
+            amount,
+            decimals,
+        )
+    }
+    .expect("valid transfer_checked instruction")
+}
+
 /// Creates a mint with a fresh address; returns it.
 pub async fn new_mint(
     transport: &impl Transport,

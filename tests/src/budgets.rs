@@ -87,6 +87,39 @@ impl MaxPositions {
         max_user(&self.market, &self.collateral, &self.debt).await
     }
 
+    /// A user with 3 collateral positions and a 1-unit debt in the first debt reserve, in
+    /// e-mode group 1, of which every reserve of the market is made a member (LTV 90%).
+    pub async fn four_in_emode(&self) -> User {
+        let m = &self.market;
+        let group = ballast::state::EmodeGroupConfig {
+            loan_to_value_bps: 9_000,
+            liquidation_threshold_bps: 9_300,
+            liquidation_bonus_max_bps: 200,
+            debt_restricted: 0,
+            padding: 0,
+        };
+        let change = ballast::state::MarketChange::EmodeGroup {
+            id: 1,
+            config: group,
+            ramp_secs: 0,
+        };
+        m.try_update_market(change).await.expect("group");
+        for &r in self.collateral.iter().chain(&self.debt) {
+            let member = ballast::state::ReserveChange::EmodeGroups { member: 1, debt: 1 };
+            m.try_update_reserve(r, member).await.expect("member");
+        }
+        let four = m.new_user().await;
+        for &r in &self.collateral[..3] {
+            m.fund(&four, r, 1_000_000_000).await;
+            m.try_supply(&four, r, 1_000_000_000).await.expect("supply");
+        }
+        m.try_set_emode(&four, 1).await.expect("e-mode");
+        m.try_borrow(&four, self.debt[0], 1_000_000)
+            .await
+            .expect("borrow");
+        four
+    }
+
     /// Crashes every collateral price to $0.0001, making the obligation liquidatable, and
     /// returns a liquidator holding the last debt reserve's liquidity and paying its own fees.
     pub async fn make_liquidatable(&mut self) -> User {

@@ -260,7 +260,7 @@ impl Monitor {
             let current = group_threshold_at(group, snapshot.now);
             if current != target {
                 let end = group.threshold_ramp.end;
-                let bps = |v: u16| crate::format::percent(Fixed::from_bps(v.into()));
+                let pct = |v: u16| crate::format::percent(Fixed::from_bps(v.into()));
                 found.push(Condition {
                     kind: AlertKind::EmodeThresholdRamping,
                     subject: snapshot.market,
@@ -268,8 +268,8 @@ impl Monitor {
                     message: format!(
                         "e-mode group {id}: liquidation threshold {} now, ramping down to {} \
                          until unix time {end}",
-                        bps(current),
-                        bps(target)
+                        pct(current),
+                        pct(target)
                     ),
                     details: json!({
                         "group": id,

@@ -171,7 +171,7 @@ pub enum MarketCommand {
         #[command(flatten)]
         propose: ProposeArgs,
     },
-    /// The market's admin, policy and reserves.
+    /// The market's admin, policy, reserves and e-mode groups.
     Show,
     /// Change market policy fields; unchanged fields are left out of the transaction.
     Update {
@@ -301,7 +301,7 @@ pub enum ObligationCommand {
         #[arg(value_name = "GROUP|none", value_parser = parse_emode_group)]
         group: u8,
         /// Which of the signer's obligations.
-        #[arg(long, alias = "obligation-id", default_value_t = 0)]
+        #[arg(long, visible_alias = "obligation-id", default_value_t = 0)]
         id: u16,
     },
 }

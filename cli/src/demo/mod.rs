@@ -1,7 +1,9 @@
-//! `ballast demo`: the whole story on an in-process bank (no validator): a market with USDC and
-//! SOL priced by Pyth accounts; lenders and borrowers; a month of interest; SOL crashes; a
-//! liquidator steps in; the books balance to the unit.
+//! `ballast demo`: the whole story on an in-process bank (no validator): a market with USDC,
+//! SOL and staked SOL priced by Pyth accounts; lenders and borrowers; a month of interest; SOL
+//! crashes; a liquidator steps in; a staked-SOL loop to 9x in an e-mode group; the books balance
+//! to the unit.
 mod books;
+mod emode;
 mod world;
 
 pub use books::AssetBooks;
@@ -43,6 +45,11 @@ pub struct DemoReport {
     /// Alice's USDC deposit and what her cUSDC redeemed for.
     pub alice_supplied: u64,
     pub alice_redeemed: u64,
+    /// Erin's staked-SOL loop: the leverage (collateral / equity) the reserves' own
+    /// loan-to-value stopped it at, and the one reached in the e-mode group.
+    pub erin_leverage: [Fixed; 2],
+    /// Erin's SOL after unwinding, from 10 stSOL at the start.
+    pub erin_unwound: u64,
 }
 
 const DAYS: i64 = 30;
@@ -153,9 +160,12 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
     let mut world = World::new().await?;
     let usdc = world.list("USDC", 6, USD, presets::stablecoin()).await?;
     let sol = world.list("SOL", 9, 150 * USD, presets::volatile()).await?;
+    let stsol = world
+        .list("stSOL", 9, 150 * USD, presets::volatile())
+        .await?;
     let views = reserves(&world).await?;
     n.step(
-        &format!("0. Market {} lists USDC at $1 and SOL at $150 (Pyth price accounts)", world.market),
+        &format!("0. Market {} lists USDC at $1, SOL and staked SOL (stSOL) at $150 (Pyth price accounts)", world.market),
         &["each listing locks a seed of 1 token forever, so the pool can never be emptied to a rounding edge".into()],
         &[ReserveView::table(&views)],
         json!({"market": world.market.to_string(), "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>()}),
@@ -168,6 +178,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         person("Dave"),
         person("Liz"),
     );
+    let (erin, sam) = (person("Erin"), person("Sam"));
     let admin = Person {
         name: "admin",
         keypair: world.payer.insecure_clone(),
@@ -187,6 +198,16 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         .fund(&liz, usdc, world.assets[usdc].tokens(10_000))
         .await?;
     world.fund(&liz, sol, 0).await?;
+    world
+        .fund(&erin, stsol, world.assets[stsol].tokens(10))
+        .await?;
+    world.fund(&erin, sol, 0).await?;
+    // Sam is the stake pool Erin swaps at: SOL for stSOL and back, 1:1.
+    for asset in [sol, stsol] {
+        world
+            .fund(&sam, asset, world.assets[asset].tokens(100))
+            .await?;
+    }
     let assets: Vec<AssetInfo> = world
         .assets
         .iter()
@@ -322,6 +343,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
     // 4. The crash.
     let before = health(&bob_view);
     world.set_price(sol, 120 * USD).await?;
+    world.set_price(stsol, 120 * USD).await?;
     let bob_view = obligation(&world, &bob_ob.address).await?;
     let after_crash = health(&bob_view);
     let lines = vec![format!(
@@ -330,7 +352,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         decimal(after_crash, 2)
     )];
     n.step(
-        "4. SOL crashes 20%, from $150 to $120",
+        "4. SOL crashes 20%, from $150 to $120 (staked SOL with it)",
         &lines,
         &[format!("Bob's obligation:\n{}", bob_view.render())],
         json!({"details": lines, "bob": bob_view.json()}),
@@ -388,7 +410,56 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         json!({"details": lines, "bob": bob_view.json()}),
     )?;
 
-    // 6. Everyone closes out.
+    // 6. E-mode: Erin loops staked SOL against SOL.
+    let looper = emode::Looper {
+        erin: &erin,
+        sam: &sam,
+        obligation: ObligationKeys::new(world.market, erin.key(), 0).address,
+        sol,
+        stsol,
+    };
+    let erin_ob = ObligationKeys::new(world.market, erin.key(), 0);
+    let s = &world.assets[stsol];
+    let open = ix::init_obligation(&world.payer.pubkey(), &erin_ob, 0);
+    let supply = ix::supply(&s.keys, &erin_ob, &erin.wallet(s), s.tokens(10));
+    world.act(&erin, &[open, supply]).await?;
+    let (plain_rounds, plain) = looper.loop_up(&world).await?;
+    emode::configure(&world, sol, stsol).await?;
+    let o = keys(&world, &erin_ob.address).await?;
+    world
+        .act(&erin, &[ix::set_obligation_emode(&o, emode::GROUP)])
+        .await?;
+    let (group_rounds, grouped) = looper.loop_up(&world).await?;
+    let erin_view = obligation(&world, &erin_ob.address).await?;
+    let lines = vec![
+        "Erin pledges 10 stSOL, then loops: borrow SOL, swap it 1:1 for stSOL at the stake pool (Sam), pledge it".to_string(),
+        format!(
+            "with the reserves' own 75% loan-to-value the loop stalls after {plain_rounds} rounds at {}x",
+            decimal(plain, 2)
+        ),
+        format!(
+            "the admin configures e-mode group {} (SOL and stSOL: LTV 90%, liquidation at 93%, bonus up to 2%) and Erin opts in",
+            emode::GROUP
+        ),
+        format!(
+            "in the group the loop goes on for {group_rounds} more rounds, to {}x: {} collateral on {} of her own",
+            decimal(grouped, 2),
+            usd(erin_view.health.collateral_value),
+            usd(erin_view
+                .health
+                .collateral_value
+                .saturating_sub(erin_view.health.debt_value))
+        ),
+    ];
+    n.step(
+        "6. Erin loops staked SOL to 9x in an e-mode group",
+        &lines,
+        &[format!("Erin's obligation:\n{}", erin_view.render())],
+        json!({"details": lines, "erin": erin_view.json()}),
+    )?;
+
+    // 7. Everyone closes out.
+    let erin_unwound = looper.unwind(&world).await?;
     let borrowers = [
         (&bob, bob_ob.address, usdc, sol),
         (&dave, dave_ob.address, sol, usdc),
@@ -396,8 +467,15 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
     let (mut lines, redeemed) =
         wind_down(&mut world, &borrowers, &[(&alice, usdc), (&carol, sol)]).await?;
     let alice_redeemed = redeemed[0];
+    lines.insert(
+        0,
+        format!(
+            "Erin unwinds in one transaction (a flash loan of SOL repays her debt, her stSOL goes back to Sam): {} SOL left",
+            units(erin_unwound, 9)
+        ),
+    );
     lines.push("what stays in each pool: the locked seed, the protocol's fees, and rounding in the pool's favour".into());
-    let people = [&admin, &alice, &carol, &bob, &dave, &liz];
+    let people = [&admin, &alice, &carol, &bob, &dave, &liz, &erin, &sam];
     let books = books::close(&world, &people).await?;
     let (wallet_table, wallet_json) = books::wallets(&world, &people).await?;
     let views = reserves(&world).await?;
@@ -408,7 +486,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         "books": books::json(&books),
     });
     n.step(
-        "6. Borrowers repay and withdraw, lenders redeem: the final books",
+        "7. Borrowers repay and withdraw, lenders redeem: the final books",
         &lines,
         &[
             ReserveView::table(&views),
@@ -427,6 +505,8 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
             liquidator_received,
             alice_supplied,
             alice_redeemed,
+            erin_leverage: [plain, grouped],
+            erin_unwound,
         },
         final_json,
     ))

@@ -94,11 +94,15 @@ impl EmodeGroupView {
         vec![
             self.id.to_string(),
             bps(c.loan_to_value_bps),
-            threshold_text(
-                self.threshold_now,
-                c.liquidation_threshold_bps,
-                self.group.threshold_ramp.end,
-            ),
+            if self.ramping() {
+                format!(
+                    "{} -> {}",
+                    bps(self.threshold_now),
+                    bps(c.liquidation_threshold_bps)
+                )
+            } else {
+                bps(c.liquidation_threshold_bps)
+            },
             bps(c.liquidation_bonus_max_bps),
             if c.debt_restricted != 0 { "yes" } else { "no" }.to_string(),
             names(&self.members),
@@ -106,8 +110,20 @@ impl EmodeGroupView {
         ]
     }
 
-    /// A table of several groups.
+    /// A table of several groups, then a line for each whose threshold is ramping down.
     pub fn table(views: &[EmodeGroupView]) -> String {
-        table::render(&Self::HEADER, views.iter().map(EmodeGroupView::row))
+        let mut text = table::render(&Self::HEADER, views.iter().map(EmodeGroupView::row));
+        for v in views.iter().filter(|v| v.ramping()) {
+            text.push_str(&format!(
+                "\ne-mode group {}: liquidation threshold {}",
+                v.id,
+                threshold_text(
+                    v.threshold_now,
+                    v.group.config.liquidation_threshold_bps,
+                    v.group.threshold_ramp.end
+                )
+            ));
+        }
+        text
     }
 }

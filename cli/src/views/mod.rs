@@ -76,8 +76,8 @@ pub fn plain(value: Fixed, places: u32) -> String {
     crate::format::decimal(value, places).replace(',', "")
 }
 
-/// A liquidation threshold at `now` bps whose target is `target`, and where a lowering is
-/// taking it: "80.00%", or "78.50% now, ramping down to 75.00% until unix time 1795231312".
+/// A liquidation threshold, `now` and its `target` in bps, and where a lowering is taking it:
+/// "80.00%", or "78.50% now, ramping down to 75.00% until unix time 1795231312".
 pub fn threshold_text(now: u16, target: u16, ramp_end: i64) -> String {
     let bps = |v: u16| percent(Fixed::from_bps(v.into()));
     if now == target {

@@ -209,9 +209,16 @@ async fn an_emode_group_is_configured_and_shown_with_its_members() {
     );
     assert_eq!(shown["emode_groups"][0]["threshold_ramp_end"], end);
     let text = h.ok(&h.admin, &["market", "show"]).await;
+    assert_eq!(cells(line(&text, "│ 1 "))[2], "93.00% -> 92.00%");
     assert_eq!(
-        cells(line(&text, "│ 1 "))[2],
-        format!("93.00% now, ramping down to 92.00% until unix time {end}")
+        text.lines().last(),
+        Some(
+            format!(
+                "e-mode group 1: liquidation threshold 93.00% now, ramping down to 92.00% until \
+                 unix time {end}"
+            )
+            .as_str()
+        )
     );
 }
 

@@ -21,6 +21,7 @@ pub const LIVE_CASES: &[&str] = &[
     "repay",
     "supply (10 positions)",
     "borrow (4 positions)",
+    "borrow (4 positions, e-mode)",
     "borrow (10 positions)",
     "withdraw (10 positions)",
     "liquidate (10 positions)",
@@ -38,6 +39,8 @@ struct LiveMarket {
     /// With `max.user`, one maximal obligation per gap, each liquidated once.
     others: Vec<User>,
     four: User,
+    /// `four`'s twin in e-mode group 1 (every reserve a member).
+    four_emode: User,
 }
 
 const UNIT: u64 = 1_000_000;
@@ -63,6 +66,7 @@ async fn live_market() -> LiveMarket {
         supply(m, &four, r, 1_000 * UNIT).await;
     }
     m.try_borrow(&four, d[0], UNIT).await.expect("borrow");
+    let four_emode = max.four_in_emode().await;
     // Two background borrowers: each pledges in one debt reserve and borrows 1,500 units from
     // half the collateral reserves (3,000-4,000 supplied) and 15,000 from the other debt
     // reserve.
@@ -77,7 +81,12 @@ async fn live_market() -> LiveMarket {
             .await
             .expect("borrow");
     }
-    LiveMarket { max, others, four }
+    LiveMarket {
+        max,
+        others,
+        four,
+        four_emode,
+    }
 }
 
 /// `$action` recorded as the live case `$name` after `$gap` idle seconds (see `idle`).
@@ -109,6 +118,7 @@ pub async fn live_cases() -> Vec<Recorded> {
         mut max,
         others,
         four,
+        four_emode,
     } = live_market().await;
     let (c0, d0, d1) = (max.collateral[0], max.debt[0], max.debt[1]);
     for (i, gap) in LIVE_GAPS.into_iter().enumerate() {
@@ -132,6 +142,12 @@ pub async fn live_cases() -> Vec<Recorded> {
             gap,
             "borrow (4 positions)",
             m.try_borrow(&four, d0, n).await
+        );
+        live!(
+            m,
+            gap,
+            "borrow (4 positions, e-mode)",
+            m.try_borrow(&four_emode, d0, n).await
         );
         live!(
             m,

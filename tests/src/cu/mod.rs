@@ -21,6 +21,7 @@ use {
 pub const BUDGETS: &[(&str, u64)] = &[
     ("deposit", 15_000),
     ("borrow (4 positions)", 30_000),
+    ("borrow (4 positions, e-mode)", 30_000),
     ("liquidate (10 positions)", 60_000),
     ("refresh_reserve", 5_000),
 ];
@@ -366,6 +367,7 @@ async fn position_cases() -> Vec<Recorded> {
         *max.debt.last().expect("debt"),
     );
     m.try_borrow(&four, d0, 1_000_000).await.expect("borrow");
+    let emode = max.four_in_emode().await;
     m.fund(&four, c0, 1_000_000).await;
     m.fund(&max.user, c0, 1_000_000).await;
     record!(
@@ -377,6 +379,11 @@ async fn position_cases() -> Vec<Recorded> {
         m,
         "borrow (4 positions)",
         m.try_borrow(&four, d0, 1_000_000).await
+    );
+    record!(
+        m,
+        "borrow (4 positions, e-mode)",
+        m.try_borrow(&emode, d0, 1_000_000).await
     );
     record!(
         m,

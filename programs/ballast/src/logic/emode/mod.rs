@@ -13,21 +13,19 @@ use {
     std::borrow::Cow,
 };
 
-/// Prices `pricing` for e-mode group `id` (0: none): each member reserve takes the group's
-/// parameters, and every entry is marked as priced for the group (what health checks).
-/// Entries already priced for `id` are left as they are; an entry priced for another group
-/// cannot be re-priced (`EmodeNotApplied`: its own parameters are gone).
+/// Prices `pricing` for e-mode group `id` (0: none, nothing to do): each member reserve takes
+/// the group's parameters, and every entry is marked as priced for the group (what health
+/// checks). Entries already priced for `id` are left as they are; an entry priced for another
+/// group cannot be re-priced (`EmodeNotApplied`: its own parameters are gone).
 pub fn apply(
     pricing: &mut [ReservePricing],
     id: u8,
     groups: &[EmodeGroup; MAX_EMODE_GROUPS],
     now: i64,
 ) -> Result<()> {
+    // Pricing for no group is what `ReservePricing::new` makes; health refuses any other for
+    // an obligation in no group.
     if id == 0 {
-        require!(
-            pricing.iter().all(|p| p.emode_group == 0),
-            BallastError::EmodeNotApplied
-        );
         return Ok(());
     }
     let group = emode_group(groups, id)?;
