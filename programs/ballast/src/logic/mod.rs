@@ -22,7 +22,7 @@ pub use {
     deposit::{
         check_collateral_size, deposit, deposit_liquidity, pledge, redeem, redeem_collateral,
     },
-    health::{Health, ReservePricing},
+    health::{Health, Limits, ReservePricing},
     interest::{accrue, accrue_interest, borrow_rate_per_second, projected, settle},
     unpriced::Unpriced,
     withdraw::{withdraw, withdraw_collateral, Withdrawn},

@@ -6,7 +6,7 @@ use {
         accrue,
         bad_debt::{write_off_uncovered, WrittenOff},
         deposit::redeem,
-        health::{find, find_near},
+        health::{find, find_near, Limits},
         prices::{check_grace_period, observe_price},
         settle,
         unpriced::counted_positions,
@@ -63,6 +63,8 @@ pub struct Liquidation {
     pub liquidator_collateral: u64,
     /// The bonus applied: between the withdraw reserve's min and max (or its group's max).
     pub bonus: Fixed,
+    /// The obligation before and after, valued for liquidation (at spot, without the borrow
+    /// limit, which is left 0).
     pub health_before: Health,
     pub health_after: Health,
 }
@@ -233,7 +235,7 @@ pub fn plan(
         Cow::Owned(pricing.iter().map(ReservePricing::at_spot).collect())
     };
     let pricing = &*neutral;
-    let (health_before, terms) = Health::with_terms(obligation, pricing)?;
+    let (health_before, terms) = Health::liquidation_terms(obligation, pricing)?;
     require!(
         health_before.is_liquidatable(),
         BallastError::ObligationHealthy
@@ -333,9 +335,10 @@ pub fn plan(
     let health_after = health_before
         .minus(&terms[collateral_index])?
         .minus(old_debt_term)?
-        .plus(&Health::of_collateral(
+        .plus(&Health::of_collateral_at(
             withdraw_pricing,
             deposited - seized,
+            Limits::LiquidationOnly,
         )?)?
         .plus(&debt_after)?;
     // Health margin (liquidation limit - weighted debt) never falls. The config rule
