@@ -1,5 +1,8 @@
 //! Reserve configs for common asset types, used by `ballast demo` and as examples for operators.
-use ballast::{math::RateCurve, state::ReserveConfig};
+use ballast::{
+    math::RateCurve,
+    state::{EmodeGroupConfig, ReserveConfig},
+};
 
 /// A USD stablecoin: LTV 80%, liquidation at 85%, bonus 2-5%, no borrow fee, a kinked curve
 /// (0% -> 8% at 80% utilization -> 50% at 100%).
@@ -71,5 +74,17 @@ mod tests {
         for config in [super::stablecoin(), super::volatile(), super::base()] {
             config.validate().unwrap();
         }
+    }
+}
+
+/// An e-mode group for a correlated pair (SOL and its staking tokens, two stablecoins): LTV 90%
+/// (loops to about 10x), liquidation at 93%, a bonus of at most 2%, every member lent.
+pub const fn correlated_group() -> EmodeGroupConfig {
+    EmodeGroupConfig {
+        loan_to_value_bps: 9_000,
+        liquidation_threshold_bps: 9_300,
+        liquidation_bonus_max_bps: 200,
+        debt_restricted: 0,
+        padding: 0,
     }
 }

@@ -246,13 +246,7 @@ async fn the_manager_moves_the_vaults_obligation_into_an_emode_group_by_cpi() {
         10 * SOL,
     );
     m.send(deposit, &alice.keypair).await.unwrap();
-    let group = ballast::state::EmodeGroupConfig {
-        loan_to_value_bps: 9_000,
-        liquidation_threshold_bps: 9_300,
-        liquidation_bonus_max_bps: 200,
-        debt_restricted: 0,
-        padding: 0,
-    };
+    let group = client::presets::correlated_group();
     let set = ballast::state::MarketChange::EmodeGroup {
         id: 1,
         config: group,

@@ -15,14 +15,11 @@ use {
 const GROUP: u8 = 1;
 const SOL: u64 = 1_000_000_000;
 
-/// SOL/stSOL: LTV 90%, liquidation at 93%, bonus up to 2%.
+/// SOL/stSOL: the correlated preset (LTV 90%, liquidation at 93%, bonus up to 2%).
 fn staked_sol_group(debt_restricted: u8) -> EmodeGroupConfig {
     EmodeGroupConfig {
-        loan_to_value_bps: 9_000,
-        liquidation_threshold_bps: 9_300,
-        liquidation_bonus_max_bps: 200,
         debt_restricted,
-        padding: 0,
+        ..ballast_client::presets::correlated_group()
     }
 }
 

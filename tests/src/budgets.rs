@@ -91,13 +91,7 @@ impl MaxPositions {
     /// e-mode group 1, of which every reserve of the market is made a member (LTV 90%).
     pub async fn four_in_emode(&self) -> User {
         let m = &self.market;
-        let group = ballast::state::EmodeGroupConfig {
-            loan_to_value_bps: 9_000,
-            liquidation_threshold_bps: 9_300,
-            liquidation_bonus_max_bps: 200,
-            debt_restricted: 0,
-            padding: 0,
-        };
+        let group = ballast_client::presets::correlated_group();
         let change = ballast::state::MarketChange::EmodeGroup {
             id: 1,
             config: group,

@@ -12,7 +12,7 @@ use {
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         math::Fixed,
-        state::{emode_bit, EmodeGroupConfig, MarketChange, ReserveChange},
+        state::{emode_bit, MarketChange, ReserveChange},
     },
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signer::Signer},
 };
@@ -20,17 +20,6 @@ use {
 pub const GROUP: u8 = 1;
 /// The leverage Erin aims for.
 pub const TARGET: u64 = 9;
-
-/// SOL and staked SOL: LTV 90%, liquidation at 93%, a bonus of at most 2%.
-pub fn group() -> EmodeGroupConfig {
-    EmodeGroupConfig {
-        loan_to_value_bps: 9_000,
-        liquidation_threshold_bps: 9_300,
-        liquidation_bonus_max_bps: 200,
-        debt_restricted: 0,
-        padding: 0,
-    }
-}
 
 /// The admin configures the group and makes SOL and stSOL its members.
 pub async fn configure(world: &World, sol: usize, stsol: usize) -> Result<(), DemoError> {
@@ -40,7 +29,7 @@ pub async fn configure(world: &World, sol: usize, stsol: usize) -> Result<(), De
         &world.market,
         MarketChange::EmodeGroup {
             id: GROUP,
-            config: group(),
+            config: crate::presets::correlated_group(),
             ramp_secs: 0,
         },
     )];

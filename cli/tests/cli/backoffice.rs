@@ -593,17 +593,7 @@ async fn the_monitor_alerts_near_each_usd_cap() {
 async fn the_monitor_alerts_while_an_emode_group_threshold_ramps() {
     let h = Harness::with_market().await;
     let market = h.market.unwrap();
-    let group = [
-        "market",
-        "emode-group",
-        "1",
-        "--loan-to-value-bps",
-        "9000",
-        "--liquidation-threshold-bps",
-        "9300",
-        "--liquidation-bonus-max-bps",
-        "200",
-    ];
+    let group = super::emode::SET_GROUP_1;
     h.ok(&h.admin, &group).await;
     // A configured group with no ramp: nothing to say.
     assert_eq!(h.ok(&h.admin, &["monitor", "--once"]).await, "");

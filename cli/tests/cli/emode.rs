@@ -10,15 +10,9 @@ use {
 };
 
 /// Group 1 as the tests configure it: 90% / 93%, bonus up to 2%, any member lent.
-const GROUP_1: EmodeGroupConfig = EmodeGroupConfig {
-    loan_to_value_bps: 9_000,
-    liquidation_threshold_bps: 9_300,
-    liquidation_bonus_max_bps: 200,
-    debt_restricted: 0,
-    padding: 0,
-};
+const GROUP_1: EmodeGroupConfig = ballast_client::presets::correlated_group();
 
-const SET_GROUP_1: [&str; 9] = [
+pub(crate) const SET_GROUP_1: [&str; 9] = [
     "market",
     "emode-group",
     "1",
