@@ -67,16 +67,6 @@ pub fn base() -> ReserveConfig {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn presets_are_valid() {
-        for config in [super::stablecoin(), super::volatile(), super::base()] {
-            config.validate().unwrap();
-        }
-    }
-}
-
 /// An e-mode group for a correlated pair (SOL and its staking tokens, two stablecoins): LTV 90%
 /// (loops to about 10x), liquidation at 93%, a bonus of at most 2%, every member lent.
 pub const fn correlated_group() -> EmodeGroupConfig {
@@ -86,5 +76,15 @@ pub const fn correlated_group() -> EmodeGroupConfig {
         liquidation_bonus_max_bps: 200,
         debt_restricted: 0,
         padding: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn presets_are_valid() {
+        for config in [super::stablecoin(), super::volatile(), super::base()] {
+            config.validate().unwrap();
+        }
     }
 }
