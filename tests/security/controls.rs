@@ -105,6 +105,7 @@ async fn attack_24_everything_but_the_allowed_is_refused_while_paused() {
             ix::withdraw_protocol_fees(&m.admin.pubkey(), &k, &lender_usdc, 1),
             &m.admin,
         ),
+        (ix::set_obligation_emode(&o, 1), &borrower.keypair),
     ];
     for (instruction, signer) in blocked {
         m.assert_refused(instruction, signer, BallastError::MarketPaused)
