@@ -14,6 +14,9 @@ async fn demo_story_runs_and_every_unit_is_accounted_for() {
         "Alice: deposit 20,000 USDC for 20,000 cUSDC",
         "Bob: pledge 100 SOL; borrow 10,000 USDC",
         "3. 30 days pass",
+        "Bob's health factor: 1.20 -> 1.19 (the interest is debt too)",
+        "a 4.49% gain (the 5.00% bonus less the protocol's 10.00% share of it)",
+        "Dave brings 0.083206343 SOL from outside the market for the interest",
         "4. SOL crashes 20%, from $150 to $120 (staked SOL with it)",
         "5. Liz liquidates Bob",
         "status             LIQUIDATABLE",
@@ -96,4 +99,13 @@ async fn demo_prints_one_json_document_with_output_json() {
     let reserves = doc["final"]["reserves"].as_array().unwrap();
     assert_eq!(reserves[1]["price_usd"], "120.00000000");
     assert_eq!(doc["final"]["wallets"][1]["name"], "Alice");
+    // Bob as he leaves: repaid and withdrawn, nothing left.
+    assert_eq!(doc["final"]["bob"]["positions"], serde_json::json!([]));
+    assert_eq!(
+        steps[5]["data"]["bob"]["positions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }

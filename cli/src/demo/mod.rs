@@ -292,6 +292,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
     }
     let bob_view = obligation(&world, &bob_ob.address).await?;
     let bob_debt_start = debt_of(&bob_view);
+    let bob_health_start = health(&bob_view);
     let views = reserves(&world).await?;
     n.step(
         "2. Borrowers pledge collateral and borrow",
@@ -322,6 +323,11 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
             "Bob owes {} USDC: {} of interest, compounded every second",
             units(bob_debt_later, 6),
             units(bob_debt_later - bob_debt_start, 6)
+        ),
+        format!(
+            "Bob's health factor: {} -> {} (the interest is debt too)",
+            decimal(bob_health_start, 2),
+            decimal(health(&bob_view), 2)
         ),
         format!(
             "Alice's {} cUSDC are worth {} USDC (+{})",
@@ -388,14 +394,28 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
     let received_usd = Fixed::from_u64(liquidator_received)
         .mul_div_floor(Fixed::from_u64(120), Fixed::from_u64(1_000_000_000))
         .map_err(program)?;
+    // What Liz gains: the bonus less the protocol's share of it (and the pool's rounding).
+    let paid_usd = Fixed::from_u64(liquidator_paid)
+        .mul_div_floor(Fixed::ONE, Fixed::from_u64(1_000_000))
+        .map_err(program)?;
+    let gain = received_usd
+        .div_floor(paid_usd)
+        .map_err(program)?
+        .saturating_sub(Fixed::ONE);
+    let protocol_share = fetch::reserve(&world.bank, &s.keys.address)
+        .await?
+        .config
+        .protocol_liquidation_fee_bps;
     let lines = vec![
         describe(&outcome.event_data, &assets, &world.labels).join("; "),
         format!(
-            "Liz paid {} USDC and received {} SOL worth {} (bonus {})",
+            "Liz paid {} USDC and received {} SOL worth {}: a {} gain (the {} bonus less the protocol's {} share of it)",
             units(liquidator_paid, 6),
             units(liquidator_received, 9),
             usd(received_usd),
-            crate::format::percent(Fixed::from_raw(liquidation.bonus_sf))
+            crate::format::percent(gain),
+            crate::format::percent(Fixed::from_raw(liquidation.bonus_sf)),
+            crate::format::percent(Fixed::from_bps(protocol_share.into()))
         ),
         format!(
             "Bob's health factor: {} -> {}",
@@ -479,6 +499,8 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
     let books = books::close(&world, &people).await?;
     let (wallet_table, wallet_json) = books::wallets(&world, &people).await?;
     let views = reserves(&world).await?;
+    // Bob's obligation as he leaves it: empty.
+    let bob_view = obligation(&world, &bob_ob.address).await?;
     let final_json = json!({
         "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>(),
         "bob": bob_view.json(),
@@ -525,7 +547,15 @@ async fn wind_down(
         let owed = debt_of(&obligation(world, &address).await?);
         let wallet = world.balance(&who.wallet(&world.assets[debt])).await?;
         if wallet < owed {
-            // The interest was earned elsewhere.
+            let d = &world.assets[debt];
+            // What he borrowed does not cover the interest: it comes from outside the market
+            // (minted for the demo, and counted in the books).
+            lines.push(format!(
+                "{} brings {} {} from outside the market for the interest",
+                who.name,
+                units(owed - wallet, d.decimals),
+                d.symbol
+            ));
             world.fund(who, debt, owed - wallet).await?;
         }
         let (d, c) = (&world.assets[debt], &world.assets[collateral]);
