@@ -206,6 +206,19 @@ pub enum MarketCommand {
     /// one named by --lookup-table lacks: the market, and each reserve's mints, vaults and
     /// oracle. Large transactions (a liquidation of many positions) go through it.
     LookupTable,
+    /// Propose a new admin (admin only); it takes over when it signs `market accept-admin`.
+    TransferAdmin {
+        /// The proposed admin (a wallet or a multisig vault); 11111111111111111111111111111111
+        /// withdraws a pending proposal.
+        new_admin: Pubkey,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
+    /// Become the market's admin: signed by the key a `transfer-admin` proposed.
+    AcceptAdmin {
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

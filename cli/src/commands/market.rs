@@ -1,5 +1,5 @@
-//! `ballast market create | show | update | emode-group | pause | unpause` (`lookup-table`: its
-//! own file)
+//! `ballast market create | show | update | emode-group | pause | unpause | transfer-admin |
+//! accept-admin` (`lookup-table`: its own file)
 use {
     super::{CliError, MarketCommand, ProposeArgs, Session},
     crate::{
@@ -44,6 +44,10 @@ pub async fn run(
         MarketCommand::Pause { propose } => pause(session, true, propose, out).await,
         MarketCommand::Unpause { propose } => pause(session, false, propose, out).await,
         MarketCommand::LookupTable => super::lookup_table::run(session, out).await,
+        MarketCommand::TransferAdmin { new_admin, propose } => {
+            transfer_admin(session, new_admin, propose, out).await
+        }
+        MarketCommand::AcceptAdmin { propose } => accept_admin(session, propose, out).await,
     }
 }
 
@@ -236,5 +240,71 @@ async fn pause(
     let build = |authority: &Pubkey| vec![ix::set_pause(authority, &address, paused)];
     session
         .execute_admin(out, action, build, propose, &[])
+        .await
+}
+
+/// The key that will sign an admin action: --authority with --print-message, else the keypair.
+fn acting_key(
+    session: &Session<'_, impl Transport>,
+    propose: &ProposeArgs,
+) -> Result<Pubkey, CliError> {
+    match propose.authority {
+        Some(key) => Ok(key),
+        None => Ok(solana_sdk::signer::Signer::pubkey(&session.signer()?)),
+    }
+}
+
+async fn transfer_admin(
+    session: &Session<'_, impl Transport>,
+    new_admin: &Pubkey,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (address, market) = session.market().await?;
+    let signer = acting_key(session, propose)?;
+    if signer != market.admin {
+        return Err(CliError::Invalid(format!(
+            "{signer} is not the admin of market {address} (its admin is {})",
+            market.admin
+        )));
+    }
+    if *new_admin == market.admin {
+        return Err(CliError::Invalid(format!(
+            "{new_admin} is already the admin of market {address}"
+        )));
+    }
+    let action = if *new_admin == Pubkey::default() {
+        "withdraw the pending admin proposal".to_string()
+    } else {
+        format!("propose {new_admin} as admin of market {address}")
+    };
+    let build = |admin: &Pubkey| vec![ix::transfer_admin(admin, &address, new_admin)];
+    session
+        .execute_admin(out, &action, build, propose, &[])
+        .await
+}
+
+async fn accept_admin(
+    session: &Session<'_, impl Transport>,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (address, market) = session.market().await?;
+    let signer = acting_key(session, propose)?;
+    if market.pending_admin == Pubkey::default() {
+        return Err(CliError::Invalid(format!(
+            "market {address} has no pending admin: its admin proposes one with `market transfer-admin`"
+        )));
+    }
+    if signer != market.pending_admin {
+        return Err(CliError::Invalid(format!(
+            "{signer} is not the proposed admin of market {address} (the proposal is for {})",
+            market.pending_admin
+        )));
+    }
+    let action = format!("accept the admin of market {address}");
+    let build = |pending: &Pubkey| vec![ix::accept_admin(pending, &address)];
+    session
+        .execute_admin(out, &action, build, propose, &[])
         .await
 }

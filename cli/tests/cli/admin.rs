@@ -284,6 +284,64 @@ async fn only_the_admin_may_update() {
     assert_eq!(h.market_state().await.config, MarketConfig::default());
 }
 
+/// The two-step handover: only the admin proposes, only the proposed key accepts.
+#[tokio::test]
+async fn market_transfer_admin_and_accept_admin() {
+    let h = Harness::with_market().await;
+    let (alice, mallory) = (h.user("alice").await, h.user("mallory").await);
+    let market = h.market.unwrap();
+    let err = h.fails(&alice, &["market", "accept-admin"]).await;
+    assert_eq!(
+        err,
+        format!(
+            "market {market} has no pending admin: its admin proposes one with `market \
+             transfer-admin`"
+        )
+    );
+    let err = h
+        .fails(
+            &mallory,
+            &["market", "transfer-admin", &mallory.key().to_string()],
+        )
+        .await;
+    assert_eq!(
+        err,
+        format!(
+            "{} is not the admin of market {market} (its admin is {})",
+            mallory.key(),
+            h.admin.key()
+        )
+    );
+    let alice_key = alice.key().to_string();
+    h.ok(&h.admin, &["market", "transfer-admin", &alice_key])
+        .await;
+    assert_eq!(h.market_state().await.pending_admin, alice.key());
+    let err = h.fails(&mallory, &["market", "accept-admin"]).await;
+    assert_eq!(
+        err,
+        format!(
+            "{} is not the proposed admin of market {market} (the proposal is for {})",
+            mallory.key(),
+            alice.key()
+        )
+    );
+    assert_eq!(h.market_state().await.admin, h.admin.key());
+    h.ok(&alice, &["market", "accept-admin"]).await;
+    let state = h.market_state().await;
+    assert_eq!(
+        (state.admin, state.pending_admin),
+        (alice.key(), Pubkey::default())
+    );
+    // The old admin no longer is one.
+    let err = h
+        .fails(
+            &h.admin,
+            &["market", "transfer-admin", &h.admin.key().to_string()],
+        )
+        .await;
+    assert!(err.contains("is not the admin of market"), "{err}");
+}
+
 #[tokio::test]
 async fn reserve_update_points_a_reserve_at_a_new_oracle() {
     let mut h = Harness::with_market().await;
