@@ -45,6 +45,10 @@ pub enum ClientError {
     TransactionNotFound(Signature),
     #[error("RPC: {0}")]
     Rpc(Box<RpcError>),
+    /// No JSON-RPC answer came back: the connection was refused, the node did not answer in
+    /// time, or the server answered with an HTTP error. `reason` says which.
+    #[error("cannot reach the RPC node {url}: {reason}")]
+    Unreachable { url: String, reason: String },
     #[error(
         "transaction too large: {size} bytes, over the cluster's {max}; with every position of a \
          large obligation it needs the market's address lookup table (`ballast market lookup-table`)"
@@ -52,6 +56,15 @@ pub enum ClientError {
     TransactionTooLarge { size: usize, max: usize },
     #[error("cannot compile the transaction message: {0}")]
     Message(String),
+    /// A setting out of range (the first broken rule, in words).
+    #[error("invalid setting: {0}")]
+    InvalidSetting(String),
+    /// The relay's every blockhash expired before the transaction was confirmed.
+    #[error(
+        "transaction not confirmed: {builds} blockhash(es) expired over {sends} send(s); the \
+         cluster may be congested (raise the priority fee)"
+    )]
+    Expired { builds: u32, sends: usize },
     /// Another transport's failure (the in-process bank).
     #[error("transport: {0}")]
     Transport(Box<dyn std::error::Error + Send + Sync>),

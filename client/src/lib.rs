@@ -13,6 +13,7 @@ pub mod operations;
 pub mod pda;
 pub mod presets;
 pub mod pyth;
+pub mod relay;
 pub mod rpc;
 pub mod spl;
 pub mod transport;

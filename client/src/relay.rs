@@ -1,0 +1,333 @@
+//! The transaction relay: how the CLI and both bots land a transaction on a real cluster. Each
+//! one is priced from `getRecentPrioritizationFees` over the accounts it writes (a percentile,
+//! capped), given a compute-unit limit from its own simulation plus a margin, then sent again
+//! and again (nodes drop transactions) until it is confirmed or its blockhash expires; an
+//! expired one is rebuilt with a fresh blockhash a bounded number of times. Every attempt is
+//! traced and returned.
+use {
+    crate::error::ClientError,
+    solana_compute_budget_interface::ComputeBudgetInstruction,
+    solana_rpc_client::nonblocking::rpc_client::RpcClient,
+    solana_rpc_client_api::config::RpcSendTransactionConfig,
+    solana_sdk::{
+        hash::Hash,
+        instruction::Instruction,
+        message::AddressLookupTableAccount,
+        pubkey::Pubkey,
+        signature::{Keypair, Signature},
+        transaction::{TransactionError, VersionedTransaction},
+    },
+    std::time::Duration,
+};
+
+/// The most compute units a transaction may ask for.
+pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
+
+/// How the relay prices, sizes and resends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelayConfig {
+    /// The percentile (0..=100) of the recent prioritization fees paid for the written
+    /// accounts that this transaction offers, in micro-lamports per compute unit.
+    pub fee_percentile: u8,
+    /// The most it offers whatever the fees (micro-lamports per compute unit).
+    pub max_fee: u64,
+    /// Compute units asked for over the simulation's, in basis points of it.
+    pub cu_margin_bps: u32,
+    /// Time between sends of one transaction while it is not confirmed.
+    pub resend_every: Duration,
+    /// Fresh blockhashes tried after the first expires.
+    pub rebuilds: u32,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        RelayConfig {
+            fee_percentile: 75,
+            max_fee: 1_000_000,
+            cu_margin_bps: 1_000,
+            resend_every: Duration::from_secs(2),
+            rebuilds: 2,
+        }
+    }
+}
+
+impl RelayConfig {
+    /// The first setting out of range, in words.
+    pub fn broken_rule(&self) -> Option<&'static str> {
+        if self.fee_percentile > 100 {
+            return Some("the fee percentile must be 0..=100");
+        }
+        if self.resend_every.is_zero() {
+            return Some("the resend interval must be above 0");
+        }
+        None
+    }
+}
+
+/// What happened to one send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttemptResult {
+    /// Sent; not confirmed by the next look.
+    Pending,
+    /// The node refused the send (its message).
+    Refused(String),
+    /// Confirmed.
+    Confirmed,
+    /// Landed and failed.
+    Failed(TransactionError),
+}
+
+/// One send of one build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// Which build (0: the first blockhash).
+    pub build: u32,
+    pub signature: Signature,
+    pub result: AttemptResult,
+}
+
+/// A transaction the relay landed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relayed {
+    pub signature: Signature,
+    /// The priority fee offered (micro-lamports per compute unit) and the limit asked for.
+    pub fee: u64,
+    pub compute_unit_limit: u32,
+    pub attempts: Vec<Attempt>,
+}
+
+/// The node calls the relay makes. `RpcClient` implements them; so may a test's fake.
+#[allow(async_fn_in_trait)]
+pub trait RelayRpc {
+    /// Recent prioritization fees (micro-lamports per compute unit) of transactions that wrote
+    /// any of `writable`.
+    async fn recent_fees(&self, writable: &[Pubkey]) -> Result<Vec<u64>, ClientError>;
+    /// A blockhash and the last block height it is valid at.
+    async fn blockhash(&self) -> Result<(Hash, u64), ClientError>;
+    /// Compute units the transaction consumes, or the error it fails with.
+    async fn simulate(&self, tx: &VersionedTransaction) -> Result<u64, ClientError>;
+    /// Sends once, without the node's own retries or preflight (the relay simulated).
+    async fn send(&self, tx: &VersionedTransaction) -> Result<Signature, ClientError>;
+    /// `None` while not confirmed; the landed result once it is.
+    async fn status(
+        &self,
+        signature: &Signature,
+    ) -> Result<Option<Result<(), TransactionError>>, ClientError>;
+    async fn block_height(&self) -> Result<u64, ClientError>;
+}
+
+/// Lands `instructions` (no compute-budget instructions of their own) signed by `signers`, the
+/// first paying: see the module. A simulation failure is returned at once, nothing sent; a
+/// landed failure as the transaction's error.
+pub async fn relay(
+    rpc: &impl RelayRpc,
+    config: &RelayConfig,
+    instructions: &[Instruction],
+    signers: &[&Keypair],
+    tables: &[AddressLookupTableAccount],
+) -> Result<Relayed, ClientError> {
+    if let Some(rule) = config.broken_rule() {
+        return Err(ClientError::InvalidSetting(rule.into()));
+    }
+    let payer = crate::transport::fee_payer(signers)?;
+    let fee = priority_fee(rpc, config, &written(instructions)).await?;
+    let mut attempts = Vec::new();
+    for build in 0..=config.rebuilds {
+        let (blockhash, last_valid) = rpc.blockhash().await?;
+        let budgeted = |limit| with_budget(instructions, limit, fee);
+        let probe = crate::transport::sign(
+            &budgeted(MAX_COMPUTE_UNITS),
+            &payer,
+            signers,
+            blockhash,
+            tables,
+        )?;
+        let units = rpc.simulate(&probe).await?;
+        let limit = compute_unit_limit(units, config.cu_margin_bps);
+        let tx = crate::transport::sign(&budgeted(limit), &payer, signers, blockhash, tables)?;
+        let signature = tx.signatures[0];
+        loop {
+            let result = match rpc.send(&tx).await {
+                Ok(_) => AttemptResult::Pending,
+                Err(e) => AttemptResult::Refused(e.to_string()),
+            };
+            tokio::time::sleep(config.resend_every).await;
+            let result = match rpc.status(&signature).await? {
+                Some(Ok(())) => AttemptResult::Confirmed,
+                Some(Err(e)) => AttemptResult::Failed(e),
+                None => result,
+            };
+            trace(build, &signature, &result);
+            attempts.push(Attempt {
+                build,
+                signature,
+                result: result.clone(),
+            });
+            match result {
+                AttemptResult::Confirmed => {
+                    return Ok(Relayed {
+                        signature,
+                        fee,
+                        compute_unit_limit: limit,
+                        attempts,
+                    })
+                }
+                AttemptResult::Failed(error) => {
+                    return Err(ClientError::Transaction {
+                        error,
+                        logs: Vec::new(),
+                    })
+                }
+                _ if rpc.block_height().await? > last_valid => break,
+                _ => {}
+            }
+        }
+    }
+    Err(ClientError::Expired {
+        builds: config.rebuilds + 1,
+        sends: attempts.len(),
+    })
+}
+
+fn trace(build: u32, signature: &Signature, result: &AttemptResult) {
+    tracing::info!(build, %signature, ?result, "relay attempt");
+}
+
+/// The accounts `instructions` write: what the fee market prices.
+fn written(instructions: &[Instruction]) -> Vec<Pubkey> {
+    let mut keys: Vec<Pubkey> = instructions
+        .iter()
+        .flat_map(|ix| ix.accounts.iter())
+        .filter(|a| a.is_writable)
+        .map(|a| a.pubkey)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The `config.fee_percentile`-th of the recent fees for `writable` (nearest rank), capped.
+async fn priority_fee(
+    rpc: &impl RelayRpc,
+    config: &RelayConfig,
+    writable: &[Pubkey],
+) -> Result<u64, ClientError> {
+    let mut fees = rpc.recent_fees(writable).await?;
+    Ok(percentile(&mut fees, config.fee_percentile).min(config.max_fee))
+}
+
+/// The `p`-th percentile of `values` by nearest rank (0 for none).
+pub fn percentile(values: &mut [u64], p: u8) -> u64 {
+    if values.is_empty() {
+        return 0;
+    }
+    values.sort_unstable();
+    let rank = (usize::from(p) * values.len()).div_ceil(100).max(1);
+    values[rank.min(values.len()) - 1]
+}
+
+/// The limit for a transaction that simulated at `units`: plus `margin_bps`, rounded up, at
+/// most `MAX_COMPUTE_UNITS`.
+pub fn compute_unit_limit(units: u64, margin_bps: u32) -> u32 {
+    let with_margin = units
+        .saturating_mul(10_000 + u64::from(margin_bps))
+        .div_ceil(10_000);
+    with_margin.min(u64::from(MAX_COMPUTE_UNITS)) as u32
+}
+
+fn with_budget(instructions: &[Instruction], limit: u32, fee: u64) -> Vec<Instruction> {
+    let mut all = vec![
+        ComputeBudgetInstruction::set_compute_unit_limit(limit),
+        ComputeBudgetInstruction::set_compute_unit_price(fee),
+    ];
+    all.extend_from_slice(instructions);
+    all
+}
+
+impl RelayRpc for RpcClient {
+    async fn recent_fees(&self, writable: &[Pubkey]) -> Result<Vec<u64>, ClientError> {
+        let fees = self
+            .get_recent_prioritization_fees(writable)
+            .await
+            .map_err(|e| ClientError::Rpc(Box::new(e)))?;
+        Ok(fees.iter().map(|f| f.prioritization_fee).collect())
+    }
+
+    async fn blockhash(&self) -> Result<(Hash, u64), ClientError> {
+        self.get_latest_blockhash_with_commitment(self.commitment())
+            .await
+            .map_err(|e| ClientError::Rpc(Box::new(e)))
+    }
+
+    async fn simulate(&self, tx: &VersionedTransaction) -> Result<u64, ClientError> {
+        let sim = self
+            .simulate_transaction(tx)
+            .await
+            .map_err(|e| ClientError::Rpc(Box::new(e)))?
+            .value;
+        match sim.err {
+            Some(error) => Err(ClientError::Transaction {
+                error: error.into(),
+                logs: sim.logs.unwrap_or_default(),
+            }),
+            None => Ok(sim.units_consumed.unwrap_or_default()),
+        }
+    }
+
+    async fn send(&self, tx: &VersionedTransaction) -> Result<Signature, ClientError> {
+        let config = RpcSendTransactionConfig {
+            skip_preflight: true,
+            max_retries: Some(0),
+            ..RpcSendTransactionConfig::default()
+        };
+        self.send_transaction_with_config(tx, config)
+            .await
+            .map_err(|e| ClientError::Rpc(Box::new(e)))
+    }
+
+    async fn status(
+        &self,
+        signature: &Signature,
+    ) -> Result<Option<Result<(), TransactionError>>, ClientError> {
+        let statuses = self
+            .get_signature_statuses(&[*signature])
+            .await
+            .map_err(|e| ClientError::Rpc(Box::new(e)))?
+            .value;
+        Ok(statuses
+            .into_iter()
+            .next()
+            .flatten()
+            .filter(|s| s.satisfies_commitment(self.commitment()))
+            .map(|s| s.status))
+    }
+
+    async fn block_height(&self) -> Result<u64, ClientError> {
+        self.get_block_height()
+            .await
+            .map_err(|e| ClientError::Rpc(Box::new(e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_take_the_nearest_rank() {
+        let mut fees: Vec<u64> = (0..10).map(|i| 900 - i * 100).collect();
+        assert_eq!(percentile(&mut fees, 0), 0);
+        assert_eq!(percentile(&mut fees, 50), 400);
+        assert_eq!(percentile(&mut fees, 75), 700);
+        assert_eq!(percentile(&mut fees, 100), 900);
+        assert_eq!(percentile(&mut [], 75), 0);
+        assert_eq!(percentile(&mut [5], 1), 5);
+    }
+
+    #[test]
+    fn the_limit_is_the_simulation_plus_the_margin_rounded_up_and_capped() {
+        assert_eq!(compute_unit_limit(50_001, 1_000), 55_002);
+        assert_eq!(compute_unit_limit(50_000, 0), 50_000);
+        assert_eq!(compute_unit_limit(1_300_000, 1_000), MAX_COMPUTE_UNITS);
+    }
+}
