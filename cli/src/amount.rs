@@ -13,6 +13,8 @@ pub enum AmountError {
     TooManyDecimals { amount: String, decimals: u8 },
     #[error("amount {0} is too large for a token amount")]
     TooLarge(String),
+    #[error("amounts cannot be negative: {0}")]
+    Negative(String),
 }
 
 /// An amount in token units, or everything (`max`; also `all`, `unlimited`).
@@ -35,6 +37,9 @@ impl FromStr for UiAmount {
             return Ok(UiAmount::Max);
         }
         let malformed = || AmountError::Malformed(s.to_string());
+        if trimmed.starts_with('-') && trimmed.len() > 1 {
+            return Err(AmountError::Negative(trimmed.to_string()));
+        }
         let plain = trimmed.replace('_', "");
         let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
         let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
@@ -124,11 +129,17 @@ mod tests {
 
     #[test]
     fn refuses_bad_amounts() {
-        for bad in ["", "1.", ".5", "1.2.3", "-1", "1e6", "abc", "1,5", " "] {
+        for bad in ["", "1.", ".5", "1.2.3", "-", "1e6", "abc", "1,5", " "] {
             assert_eq!(
                 base(bad, 6),
                 Err(AmountError::Malformed(bad.to_string())),
                 "{bad:?}"
+            );
+        }
+        for negative in ["-1", "-0.5", " -max"] {
+            assert_eq!(
+                base(negative, 6),
+                Err(AmountError::Negative(negative.trim().to_string()))
             );
         }
         assert_eq!(

@@ -1,7 +1,17 @@
 //! What a transaction did (or, simulated, would do), in words, from the program's events.
 use {
-    crate::{events::decode, format::units, views::Labels},
-    ballast::{events::*, instructions::LiquidationPayout, math::Fixed},
+    crate::{
+        changes::{apply_market_change, apply_reserve_change, market_change, reserve_change},
+        events::decode,
+        format::units,
+        views::Labels,
+    },
+    ballast::{
+        events::*,
+        instructions::LiquidationPayout,
+        math::Fixed,
+        state::{Market, Reserve},
+    },
     solana_sdk::pubkey::Pubkey,
 };
 
@@ -13,9 +23,43 @@ pub struct AssetInfo {
     pub decimals: u8,
 }
 
+/// Markets and reserves as they were before a transaction, so that its updates read
+/// "field: old -> new".
+#[derive(Clone, Default)]
+pub struct Before {
+    pub markets: Vec<(Pubkey, Market)>,
+    pub reserves: Vec<(Pubkey, Reserve)>,
+}
+
+impl Before {
+    fn market(&mut self, key: &Pubkey) -> Option<&mut Market> {
+        self.markets
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, m)| m)
+    }
+
+    fn reserve(&mut self, key: &Pubkey) -> Option<&mut Reserve> {
+        self.reserves
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, r)| r)
+    }
+}
+
 /// One line per event in `event_data`, amounts in token units of the reserves in `assets`
 /// (base units when a reserve is not among them).
 pub fn describe(event_data: &[Vec<u8>], assets: &[AssetInfo], labels: &Labels) -> Vec<String> {
+    describe_from(event_data, assets, labels, Before::default())
+}
+
+/// `describe`, updates read against `before` (each event's update moving it on, for the next).
+pub fn describe_from(
+    event_data: &[Vec<u8>],
+    assets: &[AssetInfo],
+    labels: &Labels,
+    mut before: Before,
+) -> Vec<String> {
     let asset = |reserve: &Pubkey| {
         assets
             .iter()
@@ -122,7 +166,16 @@ pub fn describe(event_data: &[Vec<u8>], assets: &[AssetInfo], labels: &Labels) -
         } else if let Some(e) = decode::<MarketInitialized>(one).pop() {
             format!("create market {} with admin {}", e.header.market, e.admin)
         } else if let Some(e) = decode::<MarketUpdated>(one).pop() {
-            format!("market {}: {:?}", e.header.market, e.change)
+            let market = before.market(&e.header.market);
+            let line = format!(
+                "market {}: {}",
+                e.header.market,
+                market_change(&e.change, market.as_deref())
+            );
+            if let Some(m) = market {
+                apply_market_change(m, &e.change);
+            }
+            line
         } else if let Some(e) = decode::<ReserveInitialized>(one).pop() {
             format!(
                 "list reserve {} for mint {} (oracle {}), seed {} locked",
@@ -132,11 +185,18 @@ pub fn describe(event_data: &[Vec<u8>], assets: &[AssetInfo], labels: &Labels) -
                 amount(&e.header.reserve, e.seed_amount)
             )
         } else if let Some(e) = decode::<ReserveUpdated>(one).pop() {
-            format!(
-                "reserve {}: {:?}",
-                asset(&e.header.reserve).symbol,
-                e.change
-            )
+            let a = asset(&e.header.reserve);
+            let reserve = before.reserve(&e.header.reserve);
+            let old = reserve.as_ref().map(|r| (&r.config, &r.oracle));
+            let line = format!(
+                "reserve {}: {}",
+                a.symbol,
+                reserve_change(&e.change, old, &a)
+            );
+            if let Some(r) = reserve {
+                apply_reserve_change(&mut r.config, &mut r.oracle, &e.change);
+            }
+            line
         } else if let Some(e) = decode::<ReserveRefreshed>(one).pop() {
             format!("refresh reserve {}", asset(&e.header.reserve).symbol)
         } else if let Some(e) = decode::<ProtocolFeesWithdrawn>(one).pop() {

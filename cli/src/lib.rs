@@ -3,11 +3,13 @@
 //! `ballast-client` SDK; the demo runs on `ballast-testkit`'s in-process bank.
 pub mod amount;
 pub mod backoffice;
+pub mod changes;
 pub mod commands;
 pub mod demo;
 pub mod effects;
 pub mod format;
 pub mod listing;
+pub mod pipe;
 pub mod settings;
 pub mod views;
 

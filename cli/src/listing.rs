@@ -7,7 +7,7 @@ use {
         amount::UiAmount,
         fetch, presets,
         pyth::sponsored_feed_account,
-        settings::{ReserveSettings, SettingsError},
+        settings::{CurveSpec, GroupList, ReserveSettings, SettingsError},
         ClientError, ReserveKeys, Transport,
     },
     anchor_lang::AccountDeserialize,
@@ -43,7 +43,7 @@ pub enum ListingError {
 }
 
 /// The reserve config a listing starts from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preset {
     Stablecoin,
@@ -60,6 +60,119 @@ impl Preset {
             Preset::Volatile => presets::volatile(),
             Preset::Base => presets::base(),
         }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Preset::Stablecoin => "stablecoin",
+            Preset::Volatile => "volatile",
+            Preset::Base => "base",
+        }
+    }
+
+    /// What the preset sets, read from its config (so the help cannot drift from it): every
+    /// field for `base`, what differs from `base` for the others.
+    pub fn summary(self) -> String {
+        let config = self.config();
+        if self == Preset::Base {
+            return PRESET_FIELDS
+                .iter()
+                .map(|(name, read)| format!("{name} {}", read(&config)))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+        let base = presets::base();
+        let differing: Vec<String> = PRESET_FIELDS
+            .iter()
+            .filter(|(_, read)| read(&config) != read(&base))
+            .map(|(name, read)| format!("{name} {}", read(&config)))
+            .collect();
+        format!("{}; the rest as base", differing.join(", "))
+    }
+}
+
+/// The fields a preset sets, as its help shows them.
+type PresetField = (&'static str, fn(&ReserveConfig) -> String);
+
+const PRESET_FIELDS: [PresetField; 17] = [
+    ("loan-to-value", |c| bps(c.loan_to_value_bps)),
+    (
+        "liquidation threshold",
+        |c| bps(c.liquidation_threshold_bps),
+    ),
+    ("liquidation bonus", |c| {
+        format!(
+            "{}-{}",
+            bps(c.liquidation_bonus_min_bps),
+            bps(c.liquidation_bonus_max_bps)
+        )
+    }),
+    ("borrow fee", |c| bps(c.borrow_fee_bps)),
+    ("rate curve (utilization:rate bps)", |c| {
+        CurveSpec(c.rate_curve).to_string()
+    }),
+    ("protocol take rate", |c| bps(c.protocol_take_rate_bps)),
+    ("protocol liquidation fee", |c| {
+        bps(c.protocol_liquidation_fee_bps)
+    }),
+    ("borrow factor", |c| {
+        format!(
+            "x{}",
+            crate::format::decimal(
+                ballast::math::Fixed::from_bps(c.borrow_factor_bps.into()),
+                2
+            )
+        )
+    }),
+    ("deposit cap", |c| cap(c.deposit_cap)),
+    ("borrow cap", |c| cap(c.borrow_cap)),
+    ("outflow limit", |c| {
+        format!("{} per {} s", cap(c.outflow_limit), c.outflow_window_secs)
+    }),
+    ("oracle max age", |c| format!("{} s", c.oracle_max_age_secs)),
+    (
+        "oracle max confidence",
+        |c| bps(c.oracle_max_confidence_bps),
+    ),
+    ("flash loans", |c| {
+        if c.flash_loans_enabled == 0 {
+            "off".into()
+        } else {
+            format!("at {}", bps(c.flash_loan_fee_bps))
+        }
+    }),
+    ("isolated", |c| {
+        if c.isolated == 0 { "no" } else { "yes" }.into()
+    }),
+    ("min collateral and debt", |c| {
+        format!(
+            "{} base units, ${}",
+            c.min_collateral_amount, c.min_debt_usd
+        )
+    }),
+    ("e-mode groups", |c| GroupList(c.emode_groups).to_string()),
+];
+
+fn bps(v: u16) -> String {
+    crate::format::percent(ballast::math::Fixed::from_bps(v.into()))
+}
+
+fn cap(v: u64) -> String {
+    if v == u64::MAX {
+        "unlimited".into()
+    } else {
+        format!("{v} base units")
+    }
+}
+
+/// `--preset stablecoin|volatile|base`, each value's help saying what it sets.
+impl clap::ValueEnum for Preset {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Preset::Stablecoin, Preset::Volatile, Preset::Base]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.summary()))
     }
 }
 

@@ -1,16 +1,16 @@
 //! `ballast`: the Ballast command line.
 use {
     ballast_cli::{
-        commands::{self, Cli, Command, OutputFormat},
+        commands::{self, Command, OutputFormat},
         demo,
+        pipe::PipeAware,
     },
     ballast_client::rpc::RpcTransport,
-    clap::Parser,
-    std::process::ExitCode,
+    std::{io::Write, process::ExitCode, time::Duration},
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = commands::parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit());
     ballast_testkit::bank::quiet_logs();
     if matches!(cli.command, Command::Liquidator(_) | Command::Monitor(_)) {
         // Structured logs on stderr; BALLAST_LOG filters them (RUST_LOG is the bank's).
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             .init();
     }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let mut out = std::io::stdout();
+    let mut out = PipeAware::new(std::io::stdout());
     let result = runtime.block_on(async {
         if let Command::Demo = cli.command {
             let json = cli.global.output == OutputFormat::Json;
@@ -37,10 +37,14 @@ fn main() -> ExitCode {
             g.keypair.as_deref(),
             g.config_file.as_deref(),
         )?;
-        let transport = RpcTransport::new(&cluster.url);
+        let timeout = Duration::from_secs(g.rpc_timeout);
+        let transport = RpcTransport::with_timeout(&cluster.url, timeout);
         commands::run(&cli, &transport, &cluster, &mut out).await
     });
+    let result = result.and_then(|()| out.flush().map_err(Into::into));
     match result {
+        // A closed pipe (`ballast demo | head`): the reader has what it wanted.
+        _ if out.is_closed() => ExitCode::SUCCESS,
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

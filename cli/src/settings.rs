@@ -181,48 +181,62 @@ impl<'de> Deserialize<'de> for CurveSpec {
 #[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReserveSettings {
+    /// Share of a collateral's value that may be borrowed against (bps; 0: not collateral).
     #[arg(long)]
     pub loan_to_value_bps: Option<u16>,
+    /// Share of a collateral's value above which its obligation's debt may be liquidated
+    /// (bps, above the loan-to-value; a lower one ramps down over --threshold-ramp-secs).
     #[arg(long)]
     pub liquidation_threshold_bps: Option<u16>,
+    /// Liquidation bonus on this collateral for a barely unhealthy obligation (bps).
     #[arg(long)]
     pub liquidation_bonus_min_bps: Option<u16>,
+    /// Largest liquidation bonus, reached as health falls (bps; threshold x (1 + bonus) must
+    /// stay within 100%).
     #[arg(long)]
     pub liquidation_bonus_max_bps: Option<u16>,
     /// Share of the liquidation bonus taken by the protocol.
     #[arg(long)]
     pub protocol_liquidation_fee_bps: Option<u16>,
+    /// Origination fee added to the debt of each borrow (bps of the amount).
     #[arg(long)]
     pub borrow_fee_bps: Option<u16>,
     /// Share of interest taken by the protocol.
     #[arg(long)]
     pub protocol_take_rate_bps: Option<u16>,
+    /// How much a debt here counts toward the borrow limit (bps; 10000 = at its value, more
+    /// for riskier assets).
     #[arg(long)]
     pub borrow_factor_bps: Option<u16>,
     /// Largest total supply, in token units, or `unlimited`.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub deposit_cap: Option<UiAmount>,
     /// Largest total borrowed, in token units, or `unlimited` (0 disables borrowing).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub borrow_cap: Option<UiAmount>,
+    /// Oldest oracle price the reserve accepts, in seconds since it was published.
     #[arg(long)]
     pub oracle_max_age_secs: Option<u32>,
+    /// Widest oracle confidence interval accepted, in bps of the price.
     #[arg(long)]
     pub oracle_max_confidence_bps: Option<u16>,
     /// Borrow rate curve: `utilization:rate` pairs in bps, e.g. 0:0,8000:800,10000:5000.
     #[arg(long)]
     pub rate_curve: Option<CurveSpec>,
     /// Most liquidity that may leave per window, in token units, or `unlimited`.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub outflow_limit: Option<UiAmount>,
+    /// Length of the outflow limit's window, in seconds.
     #[arg(long)]
     pub outflow_window_secs: Option<u32>,
+    /// Whether the reserve lends flash loans (true or false).
     #[arg(long)]
     pub flash_loans: Option<bool>,
+    /// Fee on a flash loan, paid into the fee vault (bps of the amount).
     #[arg(long)]
     pub flash_loan_fee_bps: Option<u16>,
     /// Smallest collateral position an owner may hold, in token units (0: none).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub min_collateral: Option<UiAmount>,
     /// Isolated asset: borrowed only as an obligation's only debt (with loan-to-value and
     /// threshold 0: borrowable, never collateral).

@@ -161,6 +161,25 @@ impl ObligationHealth {
         })
     }
 
+    /// The liquidation the program would do at `now` repaying debt in `repay` and seizing
+    /// collateral in `withdraw`, repaying at most `max_repay` (`u64::MAX`: what its rules
+    /// allow); the program's error when it would refuse.
+    pub fn plan_liquidation(
+        &self,
+        (repay, withdraw): (Pubkey, Pubkey),
+        now: i64,
+        payout: LiquidationPayout,
+        max_repay: u64,
+    ) -> Result<PlannedLiquidation, ClientError> {
+        let (pricing, unpriced) = (self.pricing_at(now)?, self.unpriced_at(now)?);
+        let order = Order {
+            max_repay,
+            min_payout: 0,
+            payout,
+        };
+        self.liquidation((repay, withdraw), (&pricing, &unpriced), now, order)
+    }
+
     fn liquidation(
         &self,
         (repay_key, withdraw_key): (Pubkey, Pubkey),

@@ -4,16 +4,19 @@ use {
         error::ClientError,
         transport::{AccountFilter, Transport, TxOutcome},
     },
-    solana_account_decoder_client_types::UiAccountEncoding,
+    serde_json::json,
+    solana_account_decoder_client_types::{UiAccount, UiAccountEncoding},
     solana_commitment_config::CommitmentConfig,
     solana_rpc_client::nonblocking::rpc_client::RpcClient,
     solana_rpc_client_api::{
-        client_error::Error as RpcError,
+        client_error::{reqwest, Error as RpcError, ErrorKind},
         config::{
             RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
             RpcTransactionConfig,
         },
         filter::{Memcmp, RpcFilterType},
+        request::RpcRequest,
+        response::Response,
     },
     solana_sdk::{
         account::Account,
@@ -29,8 +32,12 @@ use {
     solana_transaction_status_client_types::{
         UiInnerInstructions, UiInstruction, UiTransactionEncoding,
     },
-    std::time::Duration,
+    std::{io, time::Duration},
 };
+
+/// How long a request waits for the node's answer unless told otherwise (the Solana CLI's
+/// default too).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A confirmed transaction a node does not return yet is asked for this many times in all.
 pub const FETCH_ATTEMPTS: u32 = 10;
@@ -39,18 +46,34 @@ const FETCH_PAUSE: Duration = Duration::from_millis(100);
 /// A cluster reached over JSON-RPC, read and written at `confirmed`.
 pub struct RpcTransport {
     client: RpcClient,
+    /// Each request's time limit, when known (to say how long a timed-out request waited).
+    timeout: Option<Duration>,
 }
 
 impl RpcTransport {
+    /// A node at `url`, each request waiting at most `DEFAULT_TIMEOUT`.
     pub fn new(url: &str) -> RpcTransport {
+        RpcTransport::with_timeout(url, DEFAULT_TIMEOUT)
+    }
+
+    /// A node at `url`, each request waiting at most `timeout` for its answer.
+    pub fn with_timeout(url: &str, timeout: Duration) -> RpcTransport {
         RpcTransport {
-            client: RpcClient::new_with_commitment(url.to_string(), CommitmentConfig::confirmed()),
+            client: RpcClient::new_with_timeout_and_commitment(
+                url.to_string(),
+                timeout,
+                CommitmentConfig::confirmed(),
+            ),
+            timeout: Some(timeout),
         }
     }
 
     /// Over an existing client (another commitment, a custom sender, the client's mocks).
     pub fn with_client(client: RpcClient) -> RpcTransport {
-        RpcTransport { client }
+        RpcTransport {
+            client,
+            timeout: None,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -79,7 +102,7 @@ impl RpcTransport {
             .client
             .simulate_transaction_with_config(tx, config)
             .await
-            .map_err(rpc_error)?
+            .map_err(|e| self.error(e))?
             .value;
         let logs = sim.logs.unwrap_or_default();
         if let Some(error) = sim.err {
@@ -112,6 +135,8 @@ impl RpcTransport {
                 .await
             {
                 Ok(tx) => break tx,
+                // A node that is gone will not return it however long we ask.
+                Err(e) if network_failure(&e).is_some() => return Err(self.error(e)),
                 // A node may answer null for a moment after confirming.
                 Err(_) if attempts + 1 < FETCH_ATTEMPTS => {
                     attempts += 1;
@@ -157,24 +182,117 @@ fn event_data(inner: Vec<UiInnerInstructions>) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn rpc_error(e: RpcError) -> ClientError {
-    match e.get_transaction_error() {
-        Some(error) => ClientError::Transaction {
-            error,
-            logs: Vec::new(),
-        },
-        None => ClientError::Rpc(Box::new(e)),
+impl RpcTransport {
+    /// `e` as the client's error: a request that got no JSON-RPC answer says why
+    /// (`Unreachable`), a refused transaction is a `Transaction` error, the rest the node's.
+    fn error(&self, e: RpcError) -> ClientError {
+        if let Some(failure) = network_failure(&e) {
+            return ClientError::Unreachable {
+                url: self.url(),
+                reason: failure.reason(self.timeout),
+            };
+        }
+        match e.get_transaction_error() {
+            Some(error) => ClientError::Transaction {
+                error,
+                logs: Vec::new(),
+            },
+            None => ClientError::Rpc(Box::new(e)),
+        }
+    }
+}
+
+/// How a request failed to get any answer from the node.
+#[derive(Debug, PartialEq, Eq)]
+enum NetworkFailure {
+    Refused,
+    TimedOut,
+    /// The server answered with an HTTP error status ("500 Internal Server Error").
+    Http(String),
+    /// The server answered, but not with JSON.
+    NotJson,
+    /// Anything else on the way (DNS, TLS, a reset connection): the innermost cause.
+    Other(String),
+}
+
+impl NetworkFailure {
+    /// In words, with the time limit a timed-out request waited.
+    fn reason(&self, timeout: Option<Duration>) -> String {
+        match (self, timeout) {
+            (NetworkFailure::Refused, _) => "connection refused".into(),
+            (NetworkFailure::TimedOut, Some(limit)) => {
+                format!("timed out after {} s", limit.as_secs_f64())
+            }
+            (NetworkFailure::TimedOut, None) => "timed out".into(),
+            (NetworkFailure::Http(status), _) => format!("HTTP {status}"),
+            (NetworkFailure::NotJson, _) => "the answer is not JSON-RPC".into(),
+            (NetworkFailure::Other(cause), _) => cause.clone(),
+        }
+    }
+}
+
+/// Why `e` carries no answer from the node, or `None` when the node did answer (the error is
+/// then the node's, or the answer's).
+fn network_failure(e: &RpcError) -> Option<NetworkFailure> {
+    match e.kind() {
+        ErrorKind::Reqwest(e) => Some(http_failure(e)),
+        ErrorKind::Io(e) => Some(io_failure(e)),
+        ErrorKind::Middleware(e) => Some(NetworkFailure::Other(e.to_string())),
+        _ => None,
+    }
+}
+
+fn http_failure(e: &reqwest::Error) -> NetworkFailure {
+    if e.is_timeout() {
+        return NetworkFailure::TimedOut;
+    }
+    if let Some(status) = e.status() {
+        return NetworkFailure::Http(status.to_string());
+    }
+    if e.is_decode() {
+        return NetworkFailure::NotJson;
+    }
+    // reqwest's own message ("error sending request for url") says nothing of the cause: the
+    // innermost error does, and an I/O error there is classified.
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        if let Some(io) = inner.downcast_ref::<io::Error>() {
+            return io_failure(io);
+        }
+        cause = inner;
+    }
+    NetworkFailure::Other(cause.to_string())
+}
+
+fn io_failure(e: &io::Error) -> NetworkFailure {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => NetworkFailure::Refused,
+        io::ErrorKind::TimedOut => NetworkFailure::TimedOut,
+        _ => NetworkFailure::Other(e.to_string()),
     }
 }
 
 impl Transport for RpcTransport {
+    /// `getAccountInfo` sent as is: the client's `get_account*` turn every failure, a refused
+    /// connection included, into an "AccountNotFound" string.
     async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
-        Ok(self
+        let config = RpcAccountInfoConfig {
+            encoding: Some(UiAccountEncoding::Base64),
+            commitment: Some(CommitmentConfig::confirmed()),
+            ..RpcAccountInfoConfig::default()
+        };
+        let answer: Response<Option<UiAccount>> = self
             .client
-            .get_account_with_commitment(address, CommitmentConfig::confirmed())
+            .send(
+                RpcRequest::GetAccountInfo,
+                json!([address.to_string(), config]),
+            )
             .await
-            .map_err(rpc_error)?
-            .value)
+            .map_err(|e| self.error(e))?;
+        answer
+            .value
+            .map(|ui| ui.decode().ok_or(ClientError::UndecodableAccount(*address)))
+            .transpose()
     }
 
     async fn program_accounts(
@@ -202,7 +320,7 @@ impl Transport for RpcTransport {
         self.client
             .get_program_ui_accounts_with_config(&ballast::ID, config)
             .await
-            .map_err(rpc_error)?
+            .map_err(|e| self.error(e))?
             .into_iter()
             .map(|(address, ui)| {
                 ui.decode()
@@ -227,7 +345,7 @@ impl Transport for RpcTransport {
             .client
             .send_and_confirm_transaction(&tx)
             .await
-            .map_err(rpc_error)?;
+            .map_err(|e| self.error(e))?;
         self.landed(&signature).await
     }
 
@@ -253,7 +371,10 @@ impl Transport for RpcTransport {
     }
 
     async fn latest_blockhash(&self) -> Result<Hash, ClientError> {
-        self.client.get_latest_blockhash().await.map_err(rpc_error)
+        self.client
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| self.error(e))
     }
 }
 
@@ -289,5 +410,74 @@ mod tests {
             (10, 11)
         );
         assert!(clock_from_bytes(&data[..39]).is_none());
+    }
+
+    /// What reading an account from the node at `url` fails with, waiting at most `secs`.
+    async fn read_fails(url: &str, secs: u64) -> String {
+        RpcTransport::with_timeout(url, Duration::from_secs(secs))
+            .account(&Pubkey::default())
+            .await
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_named() {
+        // A loopback port that was just free: nothing listens there.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        assert_eq!(
+            read_fails(&url, 2).await,
+            format!("cannot reach the RPC node {url}: connection refused")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_node_that_never_answers_times_out_saying_after_how_long() {
+        // Connections are accepted (by the kernel's backlog) and never answered.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let started = std::time::Instant::now();
+        assert_eq!(
+            read_fails(&url, 1).await,
+            format!("cannot reach the RPC node {url}: timed out after 1 s")
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        drop(listener);
+    }
+
+    #[tokio::test]
+    async fn an_http_error_is_named_with_its_status() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || answer_500(listener));
+        assert_eq!(
+            read_fails(&url, 2).await,
+            format!("cannot reach the RPC node {url}: HTTP 500 Internal Server Error")
+        );
+    }
+
+    /// Answers every request on `listener` with an empty HTTP 500, after reading it.
+    fn answer_500(listener: std::net::TcpListener) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = reader.get_mut().write_all(
+                b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
     }
 }

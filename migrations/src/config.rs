@@ -30,8 +30,11 @@ pub struct MarketSpec {
     /// Second seed of the market's address (with the creator).
     #[serde(default)]
     pub id: u64,
-    /// Who created (creates) the market; default: the signer.
+    /// Who created (creates) the market: with `id`, it pins the market. Without it or
+    /// `address`, the file describes the signer's market, created only with `--create`.
     pub creator: Option<String>,
+    /// The market's address: pins it (with `creator`, it must be theirs).
+    pub address: Option<String>,
     /// The admin; default: the creator. A different admin on chain is handed over with
     /// `transfer_admin` (the new admin then accepts).
     pub admin: Option<String>,
@@ -77,6 +80,13 @@ fn one_token() -> UiAmount {
 pub fn address(what: &str, text: &str) -> Result<Pubkey, MigrationError> {
     Pubkey::from_str(text)
         .map_err(|_| MigrationError::Config(format!("{what}: {text:?} is not an address")))
+}
+
+impl MarketSpec {
+    /// The file names the market, so no signer can make it describe another one.
+    pub fn pins_market(&self) -> bool {
+        self.creator.is_some() || self.address.is_some()
+    }
 }
 
 impl MarketFile {

@@ -2,7 +2,11 @@
 //! one transaction. Each is planned with the program's own `liquidate` on the snapshot (every
 //! pair of debt and collateral, the one that pays most, its exact repay) and sent once.
 use {
-    super::snapshot::{Snapshot, ValuedObligation},
+    super::{
+        fee_payer::{self, FeePayerBalance},
+        shutdown::Shutdown,
+        snapshot::{Snapshot, ValuedObligation},
+    },
     crate::{
         events, fetch, instructions as ix, lookup, spl, transport, ClientError, ObligationKeys,
         Transport,
@@ -70,6 +74,7 @@ pub struct Done {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PassSummary {
     pub scanned: usize,
+    /// Liquidatable obligations that have collateral to seize.
     pub unhealthy: usize,
     pub liquidated: usize,
     pub repaid_usd: Fixed,
@@ -77,7 +82,18 @@ pub struct PassSummary {
     /// No longer liquidatable when the transaction ran (another liquidator was first, the price
     /// moved) or waiting out an oracle grace period.
     pub skipped: usize,
+    /// Liquidatable, but the liquidator holds none of the obligation's debts to repay with.
+    pub no_inventory: usize,
+    /// Obligations with debt and no collateral: nothing to seize, so nothing to liquidate;
+    /// `ballast obligation socialize-bad-debt` writes their debt off.
+    pub bad_debt: usize,
     pub errors: usize,
+    /// The fee payer's SOL at the start of the pass (`None`: unreadable).
+    pub fee_payer: Option<FeePayerBalance>,
+    /// The fee payer could not pay for one liquidation: none was tried.
+    pub underfunded: bool,
+    /// A stop was requested: the pass ended after the transaction in flight.
+    pub stopped: bool,
     pub done: Vec<Done>,
 }
 
@@ -89,18 +105,68 @@ pub async fn pass(
     liquidator: &Keypair,
     config: &LiquidatorConfig,
 ) -> PassSummary {
+    pass_until(transport, snapshot, liquidator, config, &Shutdown::never()).await
+}
+
+/// `pass`, which stops early when `shutdown` is requested: after the transaction in flight,
+/// before the next one.
+pub async fn pass_until(
+    transport: &impl Transport,
+    snapshot: &Snapshot,
+    liquidator: &Keypair,
+    config: &LiquidatorConfig,
+    shutdown: &Shutdown,
+) -> PassSummary {
+    let mut bad_debt = 0;
+    for o in snapshot
+        .obligations
+        .iter()
+        .filter(|o| o.has_debt_and_no_collateral())
+    {
+        // Not an error of the liquidator's: the program's write-off is what is missing.
+        info!(
+            obligation = %o.address,
+            "bad debt: debt and no collateral to seize; `ballast obligation socialize-bad-debt` \
+             writes it off"
+        );
+        bad_debt += 1;
+    }
     let mut unhealthy: Vec<&ValuedObligation> = snapshot
         .obligations
         .iter()
-        .filter(|o| o.is_liquidatable())
+        .filter(|o| o.is_liquidatable() && !o.has_debt_and_no_collateral())
         .collect();
     // Least healthy first.
     unhealthy.sort_by_key(|o| o.health.as_ref().ok().and_then(|h| h.health_factor()));
     let mut summary = PassSummary {
         scanned: snapshot.obligations.len(),
         unhealthy: unhealthy.len(),
+        bad_debt,
         ..PassSummary::default()
     };
+    let me = liquidator.pubkey();
+    let cost = fee_payer::cost_of_one(config.compute_unit_limit, config.compute_unit_price);
+    match FeePayerBalance::read(transport, &me, cost).await {
+        Ok(balance) => {
+            summary.fee_payer = Some(balance);
+            if balance.affordable() == 0 {
+                warn!(fee_payer = %me, "{}: no liquidation sent", balance.shortfall_text());
+                summary.underfunded = true;
+                return summary;
+            }
+            if balance.affordable() < unhealthy.len() as u64 {
+                warn!(
+                    fee_payer = %me,
+                    lamports = balance.lamports,
+                    affordable = balance.affordable(),
+                    candidates = unhealthy.len(),
+                    "fee payer low: it may not pay for every liquidation of this pass"
+                );
+            }
+        }
+        // The transactions will say whether it can pay.
+        Err(error) => warn!(fee_payer = %me, %error, "fee payer balance unreadable"),
+    }
     let tables = match config.lookup_table {
         None => Vec::new(),
         Some(address) => match lookup::fetch(transport, &address).await {
@@ -114,6 +180,11 @@ pub async fn pass(
     };
     let limit = config.max_per_pass.unwrap_or(usize::MAX);
     for candidate in unhealthy.into_iter().take(limit) {
+        // Checked between transactions only: the one in flight is always awaited.
+        if shutdown.requested() {
+            summary.stopped = true;
+            break;
+        }
         let one = liquidate_one(transport, snapshot, candidate, liquidator, config, &tables);
         match one.await {
             Ok(done) => {
@@ -135,6 +206,10 @@ pub async fn pass(
                     .checked_add(done.seized_usd)
                     .unwrap_or(summary.seized_usd);
                 summary.done.push(done);
+            }
+            Err(e @ LiquidationFailure::NoInventory) => {
+                info!(obligation = %candidate.address, reason = %e, "no inventory");
+                summary.no_inventory += 1;
             }
             Err(e) if is_race(&e) => {
                 info!(obligation = %candidate.address, reason = %e, "skipped");

@@ -5,7 +5,11 @@ use {
     http_body_util::Full,
     hyper::{body::Bytes, server::conn::http1, service::service_fn, Response},
     hyper_util::rt::TokioIo,
-    prometheus_client::{encoding::text::encode, metrics::counter::Counter, registry::Registry},
+    prometheus_client::{
+        encoding::text::encode,
+        metrics::{counter::Counter, gauge::Gauge},
+        registry::Registry,
+    },
     std::{
         convert::Infallible,
         io,
@@ -24,7 +28,11 @@ pub struct LiquidatorMetrics {
     unhealthy: Counter,
     liquidated: Counter,
     skipped: Counter,
+    no_inventory: Counter,
+    bad_debt: Counter,
     errors: Counter,
+    underfunded_passes: Counter,
+    fee_payer_lamports: Gauge,
     repaid_usd: Counter<f64, AtomicU64>,
     seized_usd: Counter<f64, AtomicU64>,
 }
@@ -44,7 +52,11 @@ impl Default for LiquidatorMetrics {
             unhealthy: Counter::default(),
             liquidated: Counter::default(),
             skipped: Counter::default(),
+            no_inventory: Counter::default(),
+            bad_debt: Counter::default(),
             errors: Counter::default(),
+            underfunded_passes: Counter::default(),
+            fee_payer_lamports: Gauge::default(),
             repaid_usd: Counter::default(),
             seized_usd: Counter::default(),
             registry: Registry::default(),
@@ -71,7 +83,27 @@ impl Default for LiquidatorMetrics {
             "Liquidations no longer possible when sent",
             m.skipped.clone(),
         );
+        registry.register(
+            "no_inventory",
+            "Liquidations not tried: the liquidator holds none of the debts",
+            m.no_inventory.clone(),
+        );
+        registry.register(
+            "bad_debt",
+            "Obligations with debt and no collateral seen (socialize-bad-debt writes them off)",
+            m.bad_debt.clone(),
+        );
         registry.register("errors", "Liquidations that failed", m.errors.clone());
+        registry.register(
+            "underfunded_passes",
+            "Passes that sent nothing: the fee payer could not pay for one liquidation",
+            m.underfunded_passes.clone(),
+        );
+        registry.register(
+            "fee_payer_lamports",
+            "The fee payer's balance at the last pass",
+            m.fee_payer_lamports.clone(),
+        );
         registry.register("repaid_usd", "Debt repaid, in USD", m.repaid_usd.clone());
         registry.register(
             "seized_usd",
@@ -89,7 +121,16 @@ impl LiquidatorMetrics {
         self.unhealthy.inc_by(s.unhealthy as u64);
         self.liquidated.inc_by(s.liquidated as u64);
         self.skipped.inc_by(s.skipped as u64);
+        self.no_inventory.inc_by(s.no_inventory as u64);
+        self.bad_debt.inc_by(s.bad_debt as u64);
         self.errors.inc_by(s.errors as u64);
+        if s.underfunded {
+            self.underfunded_passes.inc();
+        }
+        if let Some(balance) = s.fee_payer {
+            self.fee_payer_lamports
+                .set(i64::try_from(balance.lamports).unwrap_or(i64::MAX));
+        }
         self.repaid_usd.inc_by(usd(s.repaid_usd));
         self.seized_usd.inc_by(usd(s.seized_usd));
     }

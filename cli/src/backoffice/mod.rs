@@ -1,8 +1,15 @@
-//! The back office: a snapshot of a market, the reference liquidator, the monitor, and their
-//! metrics and webhook.
+//! The back office: a snapshot of a market, the reference liquidator, the monitor, the loops
+//! that run them on a schedule until told to stop, and their metrics, webhook and state file.
+pub mod alert_state;
+pub mod fee_payer;
 pub mod liquidator;
+pub mod liquidator_loop;
 pub mod metrics;
 pub mod monitor;
+pub mod monitor_loop;
+pub mod price_refusal;
+pub mod schedule;
+pub mod shutdown;
 pub mod snapshot;
 pub mod webhook;
 

@@ -1,8 +1,11 @@
 //! The monitor: turns a snapshot into alerts (JSON lines), raising each condition once until it
 //! clears.
 use {
-    super::snapshot::Snapshot,
-    crate::views::plain,
+    super::snapshot::{PricedReserve, Snapshot},
+    crate::{
+        format::{percent, units, usd},
+        views::{plain, Labels},
+    },
     ballast::{logic::ramp::group_threshold_at, math::Fixed},
     serde::Deserialize,
     serde_json::{json, Value},
@@ -63,6 +66,24 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    pub const ALL: [AlertKind; 10] = [
+        AlertKind::ObligationHealthLow,
+        AlertKind::BadDebt,
+        AlertKind::OracleStale,
+        AlertKind::OracleNearStale,
+        AlertKind::UtilizationHigh,
+        AlertKind::DepositCapNear,
+        AlertKind::BorrowCapNear,
+        AlertKind::CollateralCapUsdNear,
+        AlertKind::BorrowCapUsdNear,
+        AlertKind::EmodeThresholdRamping,
+    ];
+
+    /// The kind named `name` (as `name` spells it).
+    pub fn from_name(name: &str) -> Option<AlertKind> {
+        AlertKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             AlertKind::ObligationHealthLow => "obligation_health_low",
@@ -93,7 +114,7 @@ pub struct Condition {
 
 impl Condition {
     /// What identifies it from one look to the next.
-    fn key(&self) -> (AlertKind, Pubkey, u8) {
+    pub fn key(&self) -> (AlertKind, Pubkey, u8) {
         (self.kind, self.subject, self.emode_group)
     }
 }
@@ -125,6 +146,8 @@ impl Alert {
 #[derive(Default)]
 pub struct Monitor {
     pub thresholds: Thresholds,
+    /// Names reserves by their liquidity mint's label ("reserve USDC: ...").
+    pub labels: Labels,
     firing: BTreeMap<(AlertKind, Pubkey, u8), Condition>,
 }
 
@@ -149,8 +172,29 @@ impl Monitor {
     pub fn new(thresholds: Thresholds) -> Monitor {
         Monitor {
             thresholds,
+            labels: Labels::default(),
             firing: BTreeMap::new(),
         }
+    }
+
+    /// Reserves named by the labels of their mints.
+    pub fn with_labels(self, labels: Labels) -> Monitor {
+        Monitor { labels, ..self }
+    }
+
+    /// The conditions firing now (raised and not cleared).
+    pub fn firing(&self) -> impl Iterator<Item = &Condition> {
+        self.firing.values()
+    }
+
+    /// Takes `conditions` as firing, as a previous run left them: they are not raised again.
+    pub fn restore(&mut self, conditions: impl IntoIterator<Item = Condition>) {
+        self.firing = conditions.into_iter().map(|c| (c.key(), c)).collect();
+    }
+
+    /// "USDC": the label of `r`'s liquidity mint (its abbreviated address without one).
+    fn symbol(&self, r: &PricedReserve) -> String {
+        self.labels.name(&r.reserve.liquidity_mint)
     }
 
     /// Every condition that holds in `snapshot`.
@@ -159,13 +203,23 @@ impl Monitor {
         let mut found = Vec::new();
         for r in &snapshot.reserves {
             let c = &r.reserve.config;
+            let symbol = self.symbol(r);
+            let amount = |base: Fixed| {
+                let base = base.to_floor().unwrap_or(u64::MAX);
+                format!("{} {symbol}", units(base, r.reserve.decimals))
+            };
             match (&r.pricing, r.publish_time) {
                 (Err(why), _) => found.push(Condition {
                     kind: AlertKind::OracleStale,
                     subject: r.address,
                     emode_group: 0,
-                    message: format!("reserve {}: price refused: {why}", r.address),
-                    details: json!({"oracle": r.reserve.oracle.account.to_string(), "error": why}),
+                    message: format!("reserve {symbol}: price refused: {why}"),
+                    details: json!({
+                        "symbol": symbol,
+                        "oracle": r.reserve.oracle.account.to_string(),
+                        "error": why.error,
+                        "reason": why.text,
+                    }),
                 }),
                 (Ok(_), Some(published)) => {
                     let age = snapshot.now.saturating_sub(published);
@@ -178,10 +232,14 @@ impl Monitor {
                             subject: r.address,
                             emode_group: 0,
                             message: format!(
-                                "reserve {}: price is {age} s old; refused after {} s",
-                                r.address, c.oracle_max_age_secs
+                                "reserve {symbol}: price is {age} s old; refused after {} s",
+                                c.oracle_max_age_secs
                             ),
-                            details: json!({"age_secs": age, "max_age_secs": c.oracle_max_age_secs}),
+                            details: json!({
+                                "symbol": symbol,
+                                "age_secs": age,
+                                "max_age_secs": c.oracle_max_age_secs,
+                            }),
                         });
                     }
                 }
@@ -195,11 +253,11 @@ impl Monitor {
                     subject: r.address,
                     emode_group: 0,
                     message: format!(
-                        "reserve {}: utilization {}",
-                        r.address,
-                        crate::format::percent(utilization)
+                        "reserve {symbol}: utilization {}, warning above {}",
+                        percent(utilization),
+                        percent(bps(t.utilization_warning_bps))
                     ),
-                    details: json!({"utilization": plain(utilization, 6)}),
+                    details: json!({"symbol": symbol, "utilization": plain(utilization, 6)}),
                 });
             }
             let supplied = p.liquidity.total_supply().unwrap_or(Fixed::ZERO);
@@ -208,8 +266,16 @@ impl Monitor {
                     kind: AlertKind::DepositCapNear,
                     subject: r.address,
                     emode_group: 0,
-                    message: format!("reserve {}: deposits near the cap", r.address),
-                    details: json!({"supplied": plain(supplied, 0), "cap": c.deposit_cap}),
+                    message: format!(
+                        "reserve {symbol}: deposits {} of the {} cap",
+                        amount(supplied),
+                        amount(Fixed::from_u64(c.deposit_cap))
+                    ),
+                    details: json!({
+                        "symbol": symbol,
+                        "supplied": plain(supplied, 0),
+                        "cap": c.deposit_cap,
+                    }),
                 });
             }
             let borrowed = p.liquidity.borrowed();
@@ -218,8 +284,16 @@ impl Monitor {
                     kind: AlertKind::BorrowCapNear,
                     subject: r.address,
                     emode_group: 0,
-                    message: format!("reserve {}: borrows near the cap", r.address),
-                    details: json!({"borrowed": plain(borrowed, 0), "cap": c.borrow_cap}),
+                    message: format!(
+                        "reserve {symbol}: borrows {} of the {} cap",
+                        amount(borrowed),
+                        amount(Fixed::from_u64(c.borrow_cap))
+                    ),
+                    details: json!({
+                        "symbol": symbol,
+                        "borrowed": plain(borrowed, 0),
+                        "cap": c.borrow_cap,
+                    }),
                 });
             }
             // The USD caps, valued as the program values them (supply at the collateral
@@ -232,8 +306,16 @@ impl Monitor {
                     kind: AlertKind::CollateralCapUsdNear,
                     subject: r.address,
                     emode_group: 0,
-                    message: format!("reserve {}: supply value near its USD collateral cap", r.address),
-                    details: json!({"supply_usd": plain(value, 2), "cap_usd": c.collateral_cap_usd}),
+                    message: format!(
+                        "reserve {symbol}: supply worth {} of its {} collateral cap",
+                        usd(value),
+                        usd(Fixed::from_u64(c.collateral_cap_usd))
+                    ),
+                    details: json!({
+                        "symbol": symbol,
+                        "supply_usd": plain(value, 2),
+                        "cap_usd": c.collateral_cap_usd,
+                    }),
                 });
             }
             let borrowed_usd = p.debt_amount_value(borrowed).ok();
@@ -245,10 +327,15 @@ impl Monitor {
                     subject: r.address,
                     emode_group: 0,
                     message: format!(
-                        "reserve {}: borrowed value near its USD borrow cap",
-                        r.address
+                        "reserve {symbol}: borrows worth {} of its {} borrow cap",
+                        usd(value),
+                        usd(Fixed::from_u64(c.borrow_cap_usd))
                     ),
-                    details: json!({"borrowed_usd": plain(value, 2), "cap_usd": c.borrow_cap_usd}),
+                    details: json!({
+                        "symbol": symbol,
+                        "borrowed_usd": plain(value, 2),
+                        "cap_usd": c.borrow_cap_usd,
+                    }),
                 });
             }
         }
@@ -311,15 +398,25 @@ impl Monitor {
             }
             if h.debt_value > h.collateral_value {
                 let shortfall = h.debt_value.saturating_sub(h.collateral_value);
+                let message = if o.has_debt_and_no_collateral() {
+                    format!(
+                        "obligation {0}: debt of {1} and no collateral left \
+                         (`ballast obligation socialize-bad-debt {0}` writes it off)",
+                        o.address,
+                        usd(shortfall)
+                    )
+                } else {
+                    format!(
+                        "obligation {}: debt exceeds collateral by {}",
+                        o.address,
+                        usd(shortfall)
+                    )
+                };
                 found.push(Condition {
                     kind: AlertKind::BadDebt,
                     subject: o.address,
                     emode_group: 0,
-                    message: format!(
-                        "obligation {}: debt exceeds collateral by {}",
-                        o.address,
-                        crate::format::usd(shortfall)
-                    ),
+                    message,
                     details: json!({"shortfall_usd": plain(shortfall, 6)}),
                 });
             }

@@ -1,6 +1,7 @@
 //! One look at a market: every reserve priced once, every obligation decoded and valued with the
 //! program's own health logic. The liquidator and the monitor both work from it.
 use {
+    super::price_refusal::{describe, OracleSeen, PriceRefusal},
     crate::{
         accounts::decode_obligation, fetch, health::ObligationHealth, ClientError, ReserveKeys,
         Transport,
@@ -25,7 +26,7 @@ pub struct PricedReserve {
     pub address: Pubkey,
     pub reserve: Reserve,
     /// `Err`: why the program would refuse the oracle now (stale, too wide, ...).
-    pub pricing: Result<ReservePricing, String>,
+    pub pricing: Result<ReservePricing, PriceRefusal>,
     /// When the oracle account is right but its price unusable now: the reserve at its last
     /// usable price, for liquidation's dust rule.
     pub unpriced: Option<Unpriced>,
@@ -47,6 +48,12 @@ pub struct ValuedObligation {
 impl ValuedObligation {
     pub fn is_liquidatable(&self) -> bool {
         self.health.as_ref().is_ok_and(Health::is_liquidatable)
+    }
+
+    /// Debt and no collateral at all: nothing a liquidation could seize, only a write-off
+    /// (`socialize_bad_debt`) clears it.
+    pub fn has_debt_and_no_collateral(&self) -> bool {
+        self.obligation.has_debt() && self.obligation.collaterals().is_empty()
     }
 }
 
@@ -165,31 +172,41 @@ pub fn price(
     now: i64,
 ) -> PricedReserve {
     let key = reserve.oracle.account;
-    let (pricing, publish_time) = match oracle {
-        None => (Err(format!("oracle account {key} not found")), None),
-        Some(a) => {
-            let raw = oracle::read_raw(&key, &a.owner, &a.data, &reserve);
-            let read = oracle::price_or_unusable(&key, &a.owner, &a.data, &reserve, now);
-            let (pricing, unpriced) = match read {
-                Ok(Ok(p)) => (ReservePricing::new(address, &reserve, p, now), None),
-                Ok(Err(e)) => (Err(e.into()), Unpriced::new(address, &reserve, e, now).ok()),
-                Err(e) => (Err(e), None),
-            };
-            return PricedReserve {
-                address,
-                reserve,
-                pricing: pricing.map_err(|e| e.to_string()),
-                unpriced,
-                publish_time: raw.ok().map(|r| r.publish_time),
-            };
-        }
+    let Some(a) = oracle else {
+        return PricedReserve {
+            address,
+            reserve,
+            pricing: Err(PriceRefusal::missing_account(&key)),
+            unpriced: None,
+            publish_time: None,
+        };
+    };
+    let raw = oracle::read_raw(&key, &a.owner, &a.data, &reserve).ok();
+    let seen = OracleSeen {
+        owner: &a.owner,
+        raw: raw.as_ref(),
+        reserve: &reserve,
+        now,
+    };
+    let read = oracle::price_or_unusable(&key, &a.owner, &a.data, &reserve, now);
+    let (pricing, unpriced) = match read {
+        Ok(Ok(p)) => (
+            ReservePricing::new(address, &reserve, p, now)
+                .map_err(|e| PriceRefusal::of_error(&e, &seen)),
+            None,
+        ),
+        Ok(Err(e)) => (
+            Err(PriceRefusal::of_price(e, &seen)),
+            Unpriced::new(address, &reserve, e, now).ok(),
+        ),
+        Err(e) => (Err(PriceRefusal::of_error(&e, &seen)), None),
     };
     PricedReserve {
         address,
         reserve,
         pricing,
-        unpriced: None,
-        publish_time,
+        unpriced,
+        publish_time: raw.map(|r| r.publish_time),
     }
 }
 
@@ -211,7 +228,7 @@ pub fn value(
             let pricing = emode::priced_for(pricing, obligation.emode_group, groups, now)?;
             Health::of(&counted, &pricing)
         })
-        .map_err(|e| e.to_string());
+        .map_err(|e| describe(&e));
     Ok(ValuedObligation {
         address: *address,
         obligation,

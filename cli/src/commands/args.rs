@@ -6,7 +6,7 @@ use {
         listing::{OracleChoice, OracleKind, Preset},
         settings::{EmodeGroupSettings, MarketSettings, ReserveSettings},
     },
-    clap::{Args, Parser, Subcommand, ValueEnum},
+    clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum},
     solana_sdk::pubkey::Pubkey,
     std::path::PathBuf,
 };
@@ -25,6 +25,51 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The global flags `demo` has no use for: it runs on its own in-process bank, sends nothing
+/// over a network and signs with its own keys.
+const DEMO_IGNORES: [&str; 7] = [
+    "url",
+    "keypair",
+    "config_file",
+    "market",
+    "lookup_table",
+    "dry_run",
+    "rpc_timeout",
+];
+
+/// The global flags `monitor` has no use for: it only reads, and prints JSON lines.
+const MONITOR_IGNORES: [&str; 4] = ["keypair", "lookup_table", "dry_run", "output"];
+
+/// The command line as `ballast` parses it: `Cli`, with the global flags that `demo` and
+/// `monitor` ignore left out of their help (still accepted, so a shell alias with `--url`
+/// keeps working).
+pub fn command_line() -> clap::Command {
+    let command = Cli::command();
+    // clap copies a global flag into each subcommand that has no flag of that id: hidden
+    // copies put there first take its place.
+    let hidden = |ids: &[&str]| -> Vec<clap::Arg> {
+        (command.get_arguments())
+            .filter(|a| ids.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true))
+            .collect()
+    };
+    let (demo, monitor) = (hidden(&DEMO_IGNORES), hidden(&MONITOR_IGNORES));
+    command
+        .mut_subcommand("demo", |sub| sub.args(demo))
+        .mut_subcommand("monitor", |sub| sub.args(monitor))
+}
+
+/// Parses `argv` (program name first) with `command_line`.
+pub fn parse_args<I, T>(argv: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut command = command_line();
+    let matches = command.try_get_matches_from_mut(argv)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
 #[derive(Clone, Debug, Args)]
@@ -51,16 +96,23 @@ pub struct GlobalArgs {
     /// do not fit a legacy one are sent as version 0 through it (default: $BALLAST_LOOKUP_TABLE).
     #[arg(long, global = true, env = "BALLAST_LOOKUP_TABLE")]
     pub lookup_table: Option<Pubkey>,
+    /// How results are printed.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Display)]
     pub output: OutputFormat,
     /// Simulate instead of sending, and show what would change.
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Seconds each request to the RPC node may wait for its answer (the bots' too).
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub rpc_timeout: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Text and tables.
     Display,
+    /// One JSON document (the bots: one JSON line per pass or alert).
     Json,
 }
 
@@ -116,8 +168,10 @@ pub struct LiquidatorArgs {
     /// Most obligations acted on per pass, the least healthy first.
     #[arg(long)]
     pub max_obligations_per_pass: Option<usize>,
+    /// What each liquidation pays out: the seized cTokens, or them redeemed for liquidity.
     #[arg(long, value_enum, default_value_t = Payout::Ctokens)]
     pub payout: Payout,
+    /// Compute units each liquidation transaction asks for.
     #[arg(long, default_value_t = 400_000)]
     pub compute_unit_limit: u32,
     /// Priority fee in micro-lamports per compute unit.
@@ -140,9 +194,14 @@ pub struct MonitorArgs {
     /// Thresholds from a TOML file instead of the flags (missing fields: the defaults).
     #[arg(long)]
     pub thresholds_file: Option<std::path::PathBuf>,
-    /// Also POST every alert, as JSON, to this URL.
+    /// Also POST every alert, as JSON, to this URL (retried with backoff; what still fails is
+    /// kept for the next pass).
     #[arg(long)]
     pub webhook: Option<String>,
+    /// Keep the firing alerts and the webhook's backlog in this JSON file across restarts
+    /// (read at start, written after each pass).
+    #[arg(long)]
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 /// For admin commands: print the unsigned transaction instead of sending it, for a multisig
@@ -161,6 +220,7 @@ pub struct ProposeArgs {
 pub enum MarketCommand {
     /// Create a market (PDA of the creator and --id) with the default policy or the given one.
     Create {
+        /// The market's id among the creator's markets (part of its address).
         #[arg(long, default_value_t = 0)]
         id: u64,
         /// Admin of the new market (default: the creator).
@@ -225,18 +285,19 @@ pub enum MarketCommand {
 pub enum ReserveCommand {
     /// List a new asset: creates the reserve, its vaults and cToken mint; locks a seed deposit.
     Add {
-        /// The asset's mint (SPL Token or Token-2022).
+        /// The asset's mint (SPL Token or Token-2022): its address or its label (USDC, SOL,
+        /// or an address_labels entry of the Solana CLI config).
         #[arg(long)]
-        mint: Pubkey,
+        mint: String,
         #[command(flatten)]
         oracle: OracleArgs,
-        /// Starting risk config, before the settings given.
+        /// Starting risk config, before the settings given (--help lists what each sets).
         #[arg(long, value_enum, default_value_t = Preset::Base)]
         preset: Preset,
         #[command(flatten)]
         settings: ReserveSettings,
         /// Seed deposit locked forever, in token units, from the signer's token account.
-        #[arg(long, default_value = "1")]
+        #[arg(long, default_value = "1", allow_negative_numbers = true)]
         seed: UiAmount,
         /// Accept a Token-2022 mint with a permanent delegate.
         #[arg(long)]
@@ -245,9 +306,13 @@ pub enum ReserveCommand {
         propose: ProposeArgs,
     },
     /// One reserve in detail, or every reserve of the market.
-    Show { reserve: Option<String> },
+    Show {
+        /// The reserve: its address, its liquidity mint, or the mint's label (default: all).
+        reserve: Option<String>,
+    },
     /// Change risk config fields; unchanged fields are left out of the transaction.
     Update {
+        /// The reserve: its address, its liquidity mint, or the mint's label.
         reserve: String,
         #[command(flatten)]
         settings: ReserveSettings,
@@ -272,6 +337,7 @@ pub struct OracleArgs {
     /// Its price account (default with --feed-id: Pyth's sponsored feed account, shard 0).
     #[arg(long)]
     pub oracle: Option<Pubkey>,
+    /// The price account's format.
     #[arg(long, value_enum, default_value_t = OracleKind::PythPull)]
     pub oracle_source: OracleKind,
     /// Pyth feed id (64 hex digits); default: the one the oracle account carries.
@@ -293,6 +359,7 @@ impl OracleArgs {
 pub enum ObligationCommand {
     /// Open an obligation for the signer.
     Create {
+        /// The obligation's id among the signer's obligations (part of its address).
         #[arg(long, default_value_t = 0)]
         id: u16,
     },
@@ -303,6 +370,7 @@ pub enum ObligationCommand {
         /// Whose obligation (default: the signer).
         #[arg(long)]
         owner: Option<Pubkey>,
+        /// Which of the owner's obligations.
         #[arg(long, default_value_t = 0)]
         id: u16,
     },
@@ -316,6 +384,12 @@ pub enum ObligationCommand {
         /// Which of the signer's obligations.
         #[arg(long, visible_alias = "obligation-id", default_value_t = 0)]
         id: u16,
+    },
+    /// Write off the debt of an obligation that has no collateral left, in each of its debt
+    /// reserves (their suppliers bear it). Anyone may send it.
+    SocializeBadDebt {
+        /// The obligation's address.
+        obligation: Pubkey,
     },
 }
 
@@ -334,13 +408,20 @@ fn parse_emode_group(s: &str) -> Result<u8, String> {
 
 #[derive(Debug, Args)]
 pub struct AmountArgs {
+    /// The reserve: its address, its liquidity mint, or the mint's label (USDC, SOL, ...).
     pub reserve: String,
+    /// How much, in token units (redeem: in cTokens), or max for all the wallet holds.
+    #[arg(allow_negative_numbers = true)]
     pub amount: UiAmount,
 }
 
 #[derive(Debug, Args)]
 pub struct PositionArgs {
+    /// The reserve: its address, its liquidity mint, or the mint's label (USDC, SOL, ...).
     pub reserve: String,
+    /// How much liquidity, in token units, or max (supply: all the wallet holds; withdraw:
+    /// all the collateral its debt leaves free; borrow: the most the rules lend).
+    #[arg(allow_negative_numbers = true)]
     pub amount: UiAmount,
     /// Which of the signer's obligations.
     #[arg(long, default_value_t = 0)]
@@ -349,11 +430,15 @@ pub struct PositionArgs {
 
 #[derive(Debug, Args)]
 pub struct RepayArgs {
+    /// The reserve of the debt: its address, its liquidity mint, or the mint's label.
     pub reserve: String,
+    /// How much, in token units, or max for all of the debt (with interest to now).
+    #[arg(allow_negative_numbers = true)]
     pub amount: UiAmount,
     /// The obligation to repay (default: the signer's obligation --obligation-id).
     #[arg(long)]
     pub obligation: Option<Pubkey>,
+    /// Which of the signer's obligations, when --obligation is not given.
     #[arg(long, default_value_t = 0)]
     pub obligation_id: u16,
 }
@@ -376,12 +461,14 @@ pub struct LiquidateArgs {
     /// Reserve of the collateral to seize.
     #[arg(long)]
     pub seize: String,
-    /// Most to repay, in token units, or max for what the rules allow.
-    #[arg(long, default_value = "max")]
+    /// Most to repay, in token units (the wallet must hold it), or max for what the rules
+    /// allow, up to all the wallet holds.
+    #[arg(long, default_value = "max", allow_negative_numbers = true)]
     pub amount: UiAmount,
+    /// What the liquidator receives: the seized cTokens, or them redeemed for liquidity.
     #[arg(long, value_enum, default_value_t = Payout::Ctokens)]
     pub payout: Payout,
     /// Least to receive (cTokens or liquidity, in token units); the transaction fails below it.
-    #[arg(long, default_value = "0")]
+    #[arg(long, default_value = "0", allow_negative_numbers = true)]
     pub min_payout: UiAmount,
 }

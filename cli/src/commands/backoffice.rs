@@ -1,57 +1,73 @@
-//! `ballast liquidator` and `ballast monitor`: loops over market snapshots. One bad pass (an RPC
-//! error, a failed transaction) is logged and counted; the loop goes on.
+//! `ballast liquidator` and `ballast monitor`: the flags checked, then the loops of
+//! `backoffice` run until done or stopped by SIGINT / SIGTERM. Everything local (flags, files,
+//! the metrics address) is checked before the first request: a typo must fail at once, with the
+//! flag named, not after a round trip or, worse, be accepted and quietly do nothing.
 use {
     super::{CliError, LiquidatorArgs, LoopArgs, MonitorArgs, OutputFormat, Payout, Session},
     crate::{
         backoffice::{
-            liquidator::{pass, LiquidatorConfig, PassSummary},
+            alert_state::AlertState,
+            liquidator::{LiquidatorConfig, PassSummary},
+            liquidator_loop::{self, LiquidatorLoop},
             metrics::{serve, LiquidatorMetrics},
             monitor::{Monitor, Thresholds},
-            webhook::Webhook,
-            Snapshot,
+            monitor_loop::MonitorLoop,
+            schedule::Schedule,
+            shutdown::{self, Shutdown},
+            webhook::{self, Retry, Webhook},
         },
         format::usd,
         Transport,
     },
     ballast::instructions::LiquidationPayout,
     serde_json::json,
-    std::{io::Write, sync::Arc, time::Duration},
-    tracing::{error, info, warn},
+    std::{collections::VecDeque, io::Write, sync::Arc, time::Duration},
+    tracing::info,
 };
 
-/// Waits out the interval; false when interrupted (Ctrl-C) or running once.
-async fn next_pass(schedule: &LoopArgs) -> bool {
-    if schedule.once {
-        return false;
+/// The most compute units a transaction may ask for.
+const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
+
+fn schedule(args: &LoopArgs) -> Result<Schedule, CliError> {
+    if args.interval == 0 {
+        return Err(CliError::Invalid(
+            "--interval 0: passes would run back to back without a pause; give at least 1 \
+             second (or --once)"
+                .into(),
+        ));
     }
-    tokio::select! {
-        _ = tokio::time::sleep(Duration::from_secs(schedule.interval)) => true,
-        _ = tokio::signal::ctrl_c() => false,
-    }
+    Ok(Schedule {
+        once: args.once,
+        interval: Duration::from_secs(args.interval),
+    })
 }
 
-fn summary_line(number: u64, s: &PassSummary, dry_run: bool) -> String {
-    format!(
-        "pass {number}: scanned {}, unhealthy {}, {} {}, repaid {}, seized {}, skipped {}, errors {}",
-        s.scanned,
-        s.unhealthy,
-        if dry_run { "would liquidate" } else { "liquidated" },
-        s.liquidated,
-        usd(s.repaid_usd),
-        usd(s.seized_usd),
-        s.skipped,
-        s.errors
-    )
-}
-
-pub async fn liquidator(
+fn liquidator_config(
     session: &Session<'_, impl Transport>,
     args: &LiquidatorArgs,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let signer = session.signer()?;
-    let (market, _) = session.market().await?;
-    let config = LiquidatorConfig {
+) -> Result<LiquidatorConfig, CliError> {
+    let invalid = |s: String| Err(CliError::Invalid(s));
+    if args.min_payout_bps > 10_000 {
+        return invalid(format!(
+            "--min-payout-bps {}: above 10000 (100% of the planned payout) every liquidation \
+             would be refused",
+            args.min_payout_bps
+        ));
+    }
+    if args.max_obligations_per_pass == Some(0) {
+        return invalid(
+            "--max-obligations-per-pass 0: no obligation would be liquidated (leave the flag \
+             out for all of them)"
+                .into(),
+        );
+    }
+    if !(1..=MAX_COMPUTE_UNIT_LIMIT).contains(&args.compute_unit_limit) {
+        return invalid(format!(
+            "--compute-unit-limit {}: a transaction may ask for 1 to {MAX_COMPUTE_UNIT_LIMIT}",
+            args.compute_unit_limit
+        ));
+    }
+    Ok(LiquidatorConfig {
         dry_run: session.dry_run,
         max_per_pass: args.max_obligations_per_pass,
         payout: match args.payout {
@@ -62,7 +78,69 @@ pub async fn liquidator(
         compute_unit_price: args.priority_fee,
         min_payout_bps: args.min_payout_bps,
         lookup_table: session.lookup_table,
-    };
+    })
+}
+
+fn signals() -> Result<Shutdown, CliError> {
+    shutdown::on_signals().map_err(|e| CliError::Invalid(e.to_string()))
+}
+
+fn summary_line(number: u64, s: &PassSummary, dry_run: bool) -> String {
+    let mut line = format!(
+        "pass {number}: scanned {}, unhealthy {}, {} {}, repaid {}, seized {}, skipped {}, \
+         no inventory {}, bad debt {}, errors {}",
+        s.scanned,
+        s.unhealthy,
+        if dry_run {
+            "would liquidate"
+        } else {
+            "liquidated"
+        },
+        s.liquidated,
+        usd(s.repaid_usd),
+        usd(s.seized_usd),
+        s.skipped,
+        s.no_inventory,
+        s.bad_debt,
+        s.errors
+    );
+    if let (true, Some(balance)) = (s.underfunded, s.fee_payer) {
+        line.push_str(&format!("; {}: nothing sent", balance.shortfall_text()));
+    }
+    if s.stopped {
+        line.push_str("; stopped after the transaction in flight");
+    }
+    line
+}
+
+fn summary_json(number: u64, s: &PassSummary, dry_run: bool) -> serde_json::Value {
+    json!({
+        "pass": number,
+        "dry_run": dry_run,
+        "scanned": s.scanned,
+        "unhealthy": s.unhealthy,
+        "liquidated": s.liquidated,
+        "repaid_usd": crate::views::plain(s.repaid_usd, 6),
+        "seized_usd": crate::views::plain(s.seized_usd, 6),
+        "skipped": s.skipped,
+        "no_inventory": s.no_inventory,
+        "bad_debt": s.bad_debt,
+        "errors": s.errors,
+        "fee_payer_lamports": s.fee_payer.map(|b| b.lamports),
+        "underfunded": s.underfunded,
+        "stopped": s.stopped,
+        "obligations": s.done.iter().map(|d| d.obligation.to_string()).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn liquidator(
+    session: &Session<'_, impl Transport>,
+    args: &LiquidatorArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let config = liquidator_config(session, args)?;
+    let schedule = schedule(&args.schedule)?;
+    let signer = session.signer()?;
     let metrics = Arc::new(LiquidatorMetrics::default());
     if let Some(addr) = args.metrics {
         let bound = serve(addr, metrics.clone())
@@ -70,60 +148,57 @@ pub async fn liquidator(
             .map_err(|e| CliError::Invalid(format!("--metrics {addr}: {e}")))?;
         info!(%bound, "serving metrics");
     }
-    let mut number = 0;
-    loop {
-        number += 1;
-        match Snapshot::take(session.transport, &market).await {
-            Ok(snapshot) => {
-                let s = pass(session.transport, &snapshot, &signer, &config).await;
-                metrics.record(&s);
-                info!(
-                    pass = number,
-                    scanned = s.scanned,
-                    unhealthy = s.unhealthy,
-                    liquidated = s.liquidated,
-                    skipped = s.skipped,
-                    errors = s.errors,
-                    "pass done"
-                );
-                let json = json!({
-                    "pass": number,
-                    "dry_run": config.dry_run,
-                    "scanned": s.scanned,
-                    "unhealthy": s.unhealthy,
-                    "liquidated": s.liquidated,
-                    "repaid_usd": crate::views::plain(s.repaid_usd, 6),
-                    "seized_usd": crate::views::plain(s.seized_usd, 6),
-                    "skipped": s.skipped,
-                    "errors": s.errors,
-                    "obligations": s.done.iter().map(|d| d.obligation.to_string()).collect::<Vec<_>>(),
-                });
-                match session.output {
-                    OutputFormat::Json => writeln!(out, "{json}")?,
-                    OutputFormat::Display => {
-                        writeln!(out, "{}", summary_line(number, &s, config.dry_run))?
-                    }
-                }
-            }
-            Err(e) => {
-                metrics.record_failed_pass();
-                error!(pass = number, error = %e, "could not read the market");
-            }
-        }
-        if !next_pass(&args.schedule).await {
-            return Ok(());
-        }
-    }
+    let shutdown = signals()?;
+    let (market, _) = session.market().await?;
+    let l = LiquidatorLoop {
+        market,
+        liquidator: &signer,
+        config,
+        schedule,
+        metrics: &metrics,
+    };
+    let report = |number, s: &PassSummary| match session.output {
+        OutputFormat::Json => writeln!(out, "{}", summary_json(number, s, config.dry_run)),
+        OutputFormat::Display => writeln!(out, "{}", summary_line(number, s, config.dry_run)),
+    };
+    liquidator_loop::run(session.transport, &l, &shutdown, report).await?;
+    Ok(())
 }
 
+/// The thresholds of the flags or of `--thresholds-file`, each within its range.
 fn thresholds(args: &MonitorArgs) -> Result<Thresholds, CliError> {
-    let Some(path) = &args.thresholds_file else {
-        return Ok(args.thresholds);
+    let (thresholds, source) = match &args.thresholds_file {
+        None => (args.thresholds, String::new()),
+        Some(path) => {
+            let invalid = |e: &dyn std::fmt::Display| {
+                CliError::Invalid(format!("--thresholds-file {}: {e}", path.display()))
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| invalid(&e))?;
+            let parsed = toml::from_str(&text).map_err(|e| invalid(&e))?;
+            (parsed, format!(" in --thresholds-file {}", path.display()))
+        }
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Invalid(format!("thresholds file {}: {e}", path.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| CliError::Invalid(format!("thresholds file {}: {e}", path.display())))
+    // Above 100%, these would never fire.
+    for (flag, value) in [
+        ("oracle-age-warning-bps", thresholds.oracle_age_warning_bps),
+        (
+            "utilization-warning-bps",
+            thresholds.utilization_warning_bps,
+        ),
+        ("cap-warning-bps", thresholds.cap_warning_bps),
+    ] {
+        if value > 10_000 {
+            let name = if source.is_empty() {
+                format!("--{flag}")
+            } else {
+                flag.replace('-', "_")
+            };
+            return Err(CliError::Invalid(format!(
+                "{name} {value}{source}: above 10000 (100%) the alert never fires"
+            )));
+        }
+    }
+    Ok(thresholds)
 }
 
 pub async fn monitor(
@@ -131,26 +206,36 @@ pub async fn monitor(
     args: &MonitorArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let (market, _) = session.market().await?;
-    let mut monitor = Monitor::new(thresholds(args)?);
-    let webhook = args.webhook.as_deref().map(Webhook::new);
-    loop {
-        match Snapshot::take(session.transport, &market).await {
-            Ok(snapshot) => {
-                for alert in monitor.check(&snapshot) {
-                    let body = alert.json();
-                    writeln!(out, "{body}")?;
-                    if let Some(hook) = &webhook {
-                        if let Err(e) = hook.post(&body).await {
-                            warn!(error = %e, "webhook failed");
-                        }
-                    }
-                }
-            }
-            Err(e) => error!(error = %e, "could not read the market"),
+    let monitor = Monitor::new(thresholds(args)?).with_labels(session.labels.clone());
+    let schedule = schedule(&args.schedule)?;
+    let webhook = match &args.webhook {
+        None => None,
+        Some(url) => {
+            let url =
+                webhook::parse_url(url).map_err(|e| CliError::Invalid(format!("--webhook {e}")))?;
+            Some(Webhook::new(url, Retry::default()))
         }
-        if !next_pass(&args.schedule).await {
-            return Ok(());
-        }
+    };
+    let market = session.market_key()?;
+    let state = match &args.state_file {
+        None => None,
+        Some(path) => AlertState::load(path, &market)
+            .map_err(|e| CliError::Invalid(format!("--state-file {}: {e}", path.display())))?,
+    };
+    let mut l = MonitorLoop {
+        market,
+        monitor,
+        webhook,
+        undelivered: VecDeque::new(),
+        state_file: args.state_file.clone(),
+        schedule,
+    };
+    if let Some(state) = state {
+        // Checked by `load`.
+        l.restore(state).map_err(CliError::Invalid)?;
     }
+    let shutdown = signals()?;
+    session.market().await?;
+    l.run(session.transport, &shutdown, out).await?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ use {
         instructions::{LiquidateArgs as ProgramLiquidateArgs, LiquidationPayout},
         logic::projected,
         math::Fixed,
+        state::Obligation,
     },
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
     std::io::Write,
@@ -186,7 +187,31 @@ pub async fn withdraw(
         let ctokens = liquidity
             .liquidity_to_collateral_ceil(wanted)
             .map_err(program)?;
-        if ctokens >= pledged {
+        if ctokens > pledged {
+            // More than the position: refused as `redeem` refuses more than the wallet holds,
+            // rather than quietly withdrawing all of it.
+            let worth = |ctokens: u64| -> Result<String, CliError> {
+                let liquidity = liquidity
+                    .collateral_to_liquidity(ctokens)
+                    .map_err(program)?;
+                Ok(r.units(liquidity.to_floor().map_err(program)?))
+            };
+            let most = if state.has_debt() {
+                let valued =
+                    health::obligation_health(session.transport, &obligation.address).await?;
+                let most = valued.max_withdraw(&r.address, valued.now)?;
+                format!("{} (its debt needs the rest)", worth(most)?)
+            } else {
+                worth(pledged)?
+            };
+            return Err(CliError::InsufficientCollateral {
+                obligation: obligation.address,
+                held: worth(pledged)?,
+                asked: r.units(wanted),
+                most,
+            });
+        }
+        if ctokens == pledged {
             u64::MAX
         } else {
             ctokens
@@ -307,23 +332,15 @@ pub async fn liquidate(
     let repay = session.reserve(&args.repay).await?;
     let seize = session.reserve(&args.seize).await?;
     let liquidator = signer.pubkey();
-    let obligation = fetch::obligation_keys(session.transport, &args.obligation)
+    let state = fetch::obligation(session.transport, &args.obligation)
         .await
         .map_err(|e| not_found(e, &args.obligation))?;
+    require_pair(session, &args.obligation, &state, &repay, &seize).await?;
+    let obligation = fetch::obligation_keys(session.transport, &args.obligation).await?;
     let source = liquidity_account(&liquidator, &repay);
-    let max_repay = if args.amount.is_max() {
-        u64::MAX
-    } else {
-        positive(args.amount.to_base(repay.decimals())?)?
-    };
-    // With max, the program takes what the rules allow: the wallet needs some of the asset.
-    let need = if args.amount.is_max() { 1 } else { max_repay };
-    session
-        .require_balance(&source, need, |v| repay.units(v))
-        .await?;
-    let (payout, destination, open) = match args.payout {
+    let max_repay = repay_budget(session, args, &source, &repay, &seize).await?;
+    let (destination, open) = match args.payout {
         Payout::Ctokens => (
-            LiquidationPayout::Collateral,
             ctoken_account(&liquidator, &seize),
             spl::create_associated_account(
                 &liquidator,
@@ -333,7 +350,6 @@ pub async fn liquidate(
             ),
         ),
         Payout::Liquidity => (
-            LiquidationPayout::Liquidity,
             liquidity_account(&liquidator, &seize),
             open_liquidity_account(&liquidator, &seize),
         ),
@@ -357,7 +373,7 @@ pub async fn liquidate(
             ProgramLiquidateArgs {
                 max_repay_amount: max_repay,
                 min_payout,
-                payout,
+                payout: program_payout(args.payout),
             },
         ),
     ];
@@ -375,4 +391,112 @@ pub async fn liquidate(
             &[repay.asset(), seize.asset()],
         )
         .await
+}
+
+/// Refuses a liquidation of a pair the obligation does not hold, naming what it owes and
+/// holds: the program would blame the position accounts (`MissingPositionAccounts`).
+async fn require_pair(
+    session: &Session<'_, impl Transport>,
+    address: &Pubkey,
+    state: &Obligation,
+    repay: &NamedReserve,
+    seize: &NamedReserve,
+) -> Result<(), CliError> {
+    let debts: Vec<Pubkey> = state.borrows().iter().map(|b| b.reserve).collect();
+    if !debts.contains(&repay.address) {
+        return Err(CliError::Invalid(format!(
+            "obligation {address} owes no {} ({})",
+            repay.symbol,
+            listed(session, &debts, "its debt", "it has no debt").await?
+        )));
+    }
+    let collaterals: Vec<Pubkey> = state.collaterals().iter().map(|c| c.reserve).collect();
+    if !collaterals.contains(&seize.address) {
+        return Err(CliError::Invalid(format!(
+            "obligation {address} has no {} collateral ({})",
+            seize.symbol,
+            listed(
+                session,
+                &collaterals,
+                "its collateral",
+                "it has no collateral"
+            )
+            .await?
+        )));
+    }
+    Ok(())
+}
+
+/// "what: USDC, SOL" naming `reserves` by their mints' labels, or `none` when there are none.
+async fn listed(
+    session: &Session<'_, impl Transport>,
+    reserves: &[Pubkey],
+    what: &str,
+    none: &str,
+) -> Result<String, CliError> {
+    if reserves.is_empty() {
+        return Ok(none.to_string());
+    }
+    let mut symbols = Vec::new();
+    for key in reserves {
+        let reserve = fetch::reserve(session.transport, key).await?;
+        symbols.push(session.labels.name(&reserve.liquidity_mint));
+    }
+    Ok(format!("{what}: {}", symbols.join(", ")))
+}
+
+/// The most the liquidation may repay: `--amount`, which the wallet must hold (else the error
+/// says the most it could be), or with `max` all the wallet holds (the program repays what
+/// its rules allow within it).
+async fn repay_budget(
+    session: &Session<'_, impl Transport>,
+    args: &LiquidateArgs,
+    source: &Pubkey,
+    repay: &NamedReserve,
+    seize: &NamedReserve,
+) -> Result<u64, CliError> {
+    if args.amount.is_max() {
+        return session.require_balance(source, 1, |v| repay.units(v)).await;
+    }
+    let wanted = positive(args.amount.to_base(repay.decimals())?)?;
+    let have = fetch::token_balance(session.transport, source).await?;
+    if wanted <= have {
+        return Ok(wanted);
+    }
+    // The rules' limit, when the program would liquidate this pair now at all.
+    let allowed = match health::obligation_health(session.transport, &args.obligation).await {
+        Ok(valued) => valued
+            .plan_liquidation(
+                (repay.address, seize.address),
+                valued.now,
+                program_payout(args.payout),
+                u64::MAX,
+            )
+            .ok()
+            .map(|planned| planned.outcome.plan.repay_amount),
+        Err(_) => None,
+    };
+    let most = match allowed {
+        Some(allowed) if allowed <= have => format!(
+            "the most this liquidation can repay now is {} (--amount max repays it)",
+            repay.units(allowed)
+        ),
+        _ => format!(
+            "the most --amount can be is {}, the wallet's balance",
+            repay.units(have)
+        ),
+    };
+    Err(CliError::BalanceBelowAmount {
+        account: *source,
+        have: repay.units(have),
+        need: repay.units(wanted),
+        most,
+    })
+}
+
+fn program_payout(payout: Payout) -> LiquidationPayout {
+    match payout {
+        Payout::Ctokens => LiquidationPayout::Collateral,
+        Payout::Liquidity => LiquidationPayout::Liquidity,
+    }
 }

@@ -1,8 +1,9 @@
 //! `ballast market create | show | update | emode-group | pause | unpause | transfer-admin |
 //! accept-admin` (`lookup-table`: its own file)
 use {
-    super::{CliError, MarketCommand, ProposeArgs, Session},
+    super::{session::Report, CliError, MarketCommand, ProposeArgs, Session},
     crate::{
+        effects::Before,
         fetch,
         format::{percent, usd},
         instructions as ix, pda,
@@ -198,8 +199,26 @@ async fn update(
             .collect()
     };
     session
-        .execute_admin(out, "update market", build, propose, &[])
+        .execute_admin_reporting(
+            out,
+            "update market",
+            build,
+            propose,
+            &[],
+            &before(address, market),
+        )
         .await
+}
+
+/// The market as it is, so its updates read "field: old -> new".
+fn before(address: Pubkey, market: Market) -> Report {
+    Report {
+        before: Before {
+            markets: vec![(address, market)],
+            ..Before::default()
+        },
+        ..Report::default()
+    }
 }
 
 /// Configures one e-mode group: its settings over the stored group, checked against the
@@ -221,7 +240,7 @@ async fn emode_group(
     };
     let build = |admin: &Pubkey| vec![ix::update_market(admin, &address, change)];
     session
-        .execute_admin(out, &action, build, propose, &[])
+        .execute_admin_reporting(out, &action, build, propose, &[], &before(address, market))
         .await
 }
 

@@ -43,6 +43,24 @@ pub enum CliError {
         "unknown reserve {name}: not a reserve, a listed mint or a mint label of market {market}"
     )]
     UnknownReserve { name: String, market: Pubkey },
+    /// A label that names the mints of more than one reserve of the market.
+    #[error(
+        "reserve name {name} is ambiguous in market {market}: it names {candidates}; name the \
+         reserve by its address"
+    )]
+    AmbiguousReserve {
+        name: String,
+        market: Pubkey,
+        candidates: String,
+    },
+    #[error(
+        "unknown mint {0}: neither an address nor a label (USDC, USDT, SOL, PYUSD, or an \
+         address_labels entry of the Solana CLI config)"
+    )]
+    UnknownMint(String),
+    /// A label of the user's config given to more than one mint.
+    #[error("mint label {name} is ambiguous: it names {candidates}; pass the mint's address")]
+    AmbiguousMint { name: String, candidates: String },
     #[error("obligation {0} not found (create it with `ballast obligation create`)")]
     ObligationNotFound(Pubkey),
     #[error(transparent)]
@@ -56,6 +74,24 @@ pub enum CliError {
         account: Pubkey,
         have: String,
         need: String,
+    },
+    /// An exact amount the wallet does not hold, with the most that would do.
+    #[error("insufficient balance: {account} holds {have}, {need} needed; {most}")]
+    BalanceBelowAmount {
+        account: Pubkey,
+        have: String,
+        need: String,
+        most: String,
+    },
+    #[error(
+        "insufficient collateral: obligation {obligation} holds {held} of collateral, {asked} \
+         asked; the most that can be withdrawn is {most}"
+    )]
+    InsufficientCollateral {
+        obligation: Pubkey,
+        held: String,
+        asked: String,
+        most: String,
     },
     #[error("{0}")]
     Invalid(String),

@@ -1,11 +1,17 @@
-//! `ballast obligation create | show | emode`
+//! `ballast obligation create | show | emode | socialize-bad-debt`
 use {
-    super::{CliError, ObligationCommand, Session},
+    super::{session::NamedReserve, CliError, ObligationCommand, Session},
     crate::{
-        fetch, instructions as ix, views::ObligationView, ClientError, ObligationKeys, Transport,
+        events, fetch,
+        format::{decimal, units},
+        instructions as ix,
+        views::ObligationView,
+        ClientError, ObligationKeys, Transport,
     },
     ballast::{
+        events::BadDebtSocialized,
         logic::emode::{require_borrowable, require_member},
+        math::Fixed,
         state::emode_group,
     },
     serde_json::json,
@@ -58,7 +64,113 @@ pub async fn run(
             session.emit(out, view.json(), &view.render())
         }
         ObligationCommand::Emode { group, id } => set_emode(session, *group, *id, out).await,
+        ObligationCommand::SocializeBadDebt { obligation } => {
+            socialize_bad_debt(session, obligation, out).await
+        }
     }
+}
+
+/// Writes off the debt of `address`, which has no collateral left, in each of its debt
+/// reserves (one `socialize_bad_debt` each, in one transaction), and reports each write-off
+/// from the program's `BadDebtSocialized` events: the amount, and what a cToken of the reserve
+/// is worth before and after (its suppliers bear the loss).
+async fn socialize_bad_debt(
+    session: &Session<'_, impl Transport>,
+    address: &Pubkey,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let obligation = fetch::obligation(session.transport, address)
+        .await
+        .map_err(|e| not_found(e, address))?;
+    let named = |key: Pubkey| async move {
+        let reserve = fetch::reserve(session.transport, &key).await?;
+        Ok::<_, CliError>(session.named(key, reserve))
+    };
+    if !obligation.collaterals().is_empty() {
+        let mut held = Vec::new();
+        for c in obligation.collaterals() {
+            held.push(named(c.reserve).await?.symbol);
+        }
+        return Err(CliError::Invalid(format!(
+            "obligation {address} still has collateral ({}): only debt with no collateral left \
+             is written off; liquidate it instead",
+            held.join(", ")
+        )));
+    }
+    if !obligation.has_debt() {
+        return Err(CliError::Invalid(format!(
+            "obligation {address} has no debt: nothing to write off"
+        )));
+    }
+    let signer = session.signer()?;
+    let mut reserves: Vec<NamedReserve> = Vec::new();
+    for b in obligation.borrows() {
+        reserves.push(named(b.reserve).await?);
+    }
+    let instructions: Vec<_> = reserves
+        .iter()
+        .map(|r| ix::socialize_bad_debt(&signer.pubkey(), &r.keys, address))
+        .collect();
+    let outcome = if session.dry_run {
+        session
+            .transport
+            .simulate(&instructions, &[&signer])
+            .await?
+    } else {
+        session.transport.send(&instructions, &[&signer]).await?
+    };
+    let mut lines = Vec::new();
+    let mut written_off = Vec::new();
+    for e in events::decode::<BadDebtSocialized>(&outcome.event_data) {
+        let Some(r) = reserves.iter().find(|r| r.address == e.header.reserve) else {
+            continue;
+        };
+        let debt = Fixed::from_raw(e.written_off_sf)
+            .to_ceil()
+            .unwrap_or(u64::MAX);
+        let rate = |sf| decimal(Fixed::from_raw(sf), 6);
+        let (before, after) = (
+            rate(e.exchange_rate_before_sf),
+            rate(e.exchange_rate_after_sf),
+        );
+        lines.push(format!(
+            "{} in the {} reserve: 1 c{} now worth {after} {} (was {before})",
+            r.units(debt),
+            r.symbol,
+            r.symbol,
+            r.symbol
+        ));
+        written_off.push(json!({
+            "reserve": r.address.to_string(),
+            "symbol": r.symbol,
+            "amount": units(debt, r.decimals()).replace(',', ""),
+            "exchange_rate_before": before,
+            "exchange_rate_after": after,
+        }));
+    }
+    let signature = (!session.dry_run).then(|| outcome.signature.to_string());
+    let mut display = if session.dry_run {
+        format!("dry run: would write off the bad debt of obligation {address} (nothing was sent):")
+    } else {
+        format!("wrote off the bad debt of obligation {address}:")
+    };
+    for line in &lines {
+        display.push_str(&format!("\n  - {line}"));
+    }
+    if let Some(sig) = &signature {
+        display.push_str(&format!("\nsignature {sig}"));
+    }
+    session.emit(
+        out,
+        json!({
+            "action": "socialize bad debt",
+            "obligation": address.to_string(),
+            "dry_run": session.dry_run,
+            "signature": signature,
+            "written_off": written_off,
+        }),
+        &display,
+    )
 }
 
 /// "e-mode group 2", or "no e-mode group" for 0.

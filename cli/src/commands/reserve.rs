@@ -1,16 +1,23 @@
 //! `ballast reserve add | show | update`
 use {
-    super::{CliError, ProposeArgs, ReserveCommand, Session},
+    super::{
+        session::{NamedReserve, Report},
+        CliError, ProposeArgs, ReserveCommand, Session,
+    },
     crate::{
-        effects::AssetInfo,
+        effects::{AssetInfo, Before},
         fetch, instructions as ix,
         listing::{Listing, OracleChoice, PreparedListing},
         settings::{reserve_changes, ReserveSettings},
         spl,
         views::ReserveView,
-        Transport,
+        ClientError, Transport,
     },
-    ballast::state::ReserveChange,
+    ballast::{
+        logic::projected,
+        math::Fixed,
+        state::{ReserveChange, ReserveConfig},
+    },
     serde_json::json,
     solana_sdk::pubkey::Pubkey,
     std::io::Write,
@@ -32,7 +39,7 @@ pub async fn run(
             propose,
         } => {
             let listing = Listing {
-                mint: *mint,
+                mint: session.mint(mint)?,
                 oracle: oracle.choice(),
                 preset: *preset,
                 settings: settings.clone(),
@@ -139,7 +146,8 @@ async fn update(
     let reserve = session.reserve(name).await?;
     let old = reserve.reserve.config;
     let ramp = settings.threshold_ramp_secs.unwrap_or(0);
-    let mut changes = reserve_changes(&old, &settings.apply(&old, reserve.decimals())?, ramp);
+    let new = settings.apply(&old, reserve.decimals())?;
+    let mut changes = reserve_changes(&old, &new, ramp);
     if let Some(choice) = oracle {
         let (account, source, feed_id) = choice.resolve(session.transport).await?;
         let current = &reserve.reserve.oracle;
@@ -165,7 +173,52 @@ async fn update(
             .map(|c| ix::update_reserve(admin, &reserve.keys, *c))
             .collect()
     };
+    let report = Report {
+        before: Before {
+            reserves: vec![(reserve.address, reserve.reserve)],
+            ..Before::default()
+        },
+        warnings: cap_warnings(session, &reserve, &new).await?,
+    };
     session
-        .execute_admin(out, &action, build, propose, &[reserve.asset()])
+        .execute_admin_reporting(out, &action, build, propose, &[reserve.asset()], &report)
         .await
+}
+
+/// A deposit (borrow) cap set below what the reserve holds (lends) refuses every deposit
+/// (borrow) until the supply (debt) falls under it: said, not refused, as the admin may mean
+/// it (winding a reserve down).
+async fn cap_warnings(
+    session: &Session<'_, impl Transport>,
+    reserve: &NamedReserve,
+    new: &ReserveConfig,
+) -> Result<Vec<String>, CliError> {
+    let old = &reserve.reserve.config;
+    if (old.deposit_cap, old.borrow_cap) == (new.deposit_cap, new.borrow_cap) {
+        return Ok(Vec::new());
+    }
+    let now = session.transport.clock().await?.unix_timestamp;
+    let liquidity = projected(&reserve.reserve.liquidity, old, now).map_err(ClientError::from)?;
+    let supplied = liquidity.total_supply().map_err(ClientError::from)?;
+    let borrowed = liquidity.borrowed();
+    let below = |cap: u64, held: Fixed| Fixed::from_u64(cap) < held;
+    let floor = |v: Fixed| v.to_floor().map_err(ClientError::from);
+    let mut warnings = Vec::new();
+    if new.deposit_cap != old.deposit_cap && below(new.deposit_cap, supplied) {
+        warnings.push(format!(
+            "the deposit cap {} is below the {} supplied: deposits are refused until the supply \
+             falls under it",
+            reserve.units(new.deposit_cap),
+            reserve.units(floor(supplied)?)
+        ));
+    }
+    if new.borrow_cap != old.borrow_cap && below(new.borrow_cap, borrowed) {
+        warnings.push(format!(
+            "the borrow cap {} is below the {} borrowed: borrows are refused until the debt falls \
+             under it",
+            reserve.units(new.borrow_cap),
+            reserve.units(floor(borrowed)?)
+        ));
+    }
+    Ok(warnings)
 }

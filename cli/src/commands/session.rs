@@ -3,7 +3,7 @@
 use {
     super::{CliError, ClusterSettings, GlobalArgs, OutputFormat, ProposeArgs},
     crate::{
-        effects::{describe, AssetInfo},
+        effects::{describe_from, AssetInfo, Before},
         fetch,
         format::units,
         pda,
@@ -104,32 +104,78 @@ impl<'a, T: Transport> Session<'a, T> {
         }
     }
 
-    /// A reserve of the market by address, liquidity mint, or mint label.
+    /// A reserve of the market by address, liquidity mint, or mint label. A label names a
+    /// reserve when exactly one of the mints it labels is listed in the market (the user's
+    /// labels win over the built-in ones); more is an error that lists them.
     pub async fn reserve(&self, name: &str) -> Result<NamedReserve, CliError> {
         let (market, _) = self.market().await?;
         let unknown = || CliError::UnknownReserve {
             name: name.to_string(),
             market,
         };
-        let candidates = match Pubkey::from_str(name) {
-            Ok(key) => vec![key, pda::reserve(&market, &key)],
-            Err(_) => {
-                let mint = self.labels.find(name).ok_or_else(unknown)?;
-                vec![pda::reserve(&market, &mint)]
+        if let Ok(key) = Pubkey::from_str(name) {
+            for address in [key, pda::reserve(&market, &key)] {
+                if let Some(reserve) = self.listed(&market, &address).await? {
+                    return Ok(self.named(address, reserve));
+                }
             }
-        };
-        for address in candidates {
-            let Some(account) = self.transport.account(&address).await? else {
-                continue;
-            };
-            let Ok(reserve) = crate::accounts::decode_reserve(&address, &account) else {
-                continue;
-            };
-            if reserve.market == market {
-                return Ok(self.named(address, reserve));
+            return Err(unknown());
+        }
+        let mut found = Vec::new();
+        for mint in self.labels.find(name) {
+            let address = pda::reserve(&market, &mint);
+            if let Some(reserve) = self.listed(&market, &address).await? {
+                found.push(self.named(address, reserve));
             }
         }
-        Err(unknown())
+        match found.len() {
+            0 => Err(unknown()),
+            1 => Ok(found.remove(0)),
+            _ => Err(CliError::AmbiguousReserve {
+                name: name.to_string(),
+                market,
+                candidates: found
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "reserve {} (mint {} labelled {})",
+                            r.address, r.keys.liquidity_mint, r.symbol
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// The reserve of `market` at `address`, if there is one.
+    async fn listed(&self, market: &Pubkey, address: &Pubkey) -> Result<Option<Reserve>, CliError> {
+        let Some(account) = self.transport.account(address).await? else {
+            return Ok(None);
+        };
+        Ok(crate::accounts::decode_reserve(address, &account)
+            .ok()
+            .filter(|reserve| reserve.market == *market))
+    }
+
+    /// A mint by address or label (the user's labels winning over the built-in ones); a label
+    /// the user gave to more than one mint is an error that lists them.
+    pub fn mint(&self, name: &str) -> Result<Pubkey, CliError> {
+        if let Ok(key) = Pubkey::from_str(name) {
+            return Ok(key);
+        }
+        match self.labels.find(name).as_slice() {
+            [] => Err(CliError::UnknownMint(name.to_string())),
+            [mint] => Ok(*mint),
+            mints => Err(CliError::AmbiguousMint {
+                name: name.to_string(),
+                candidates: mints
+                    .iter()
+                    .map(|m| format!("{m} (labelled {})", self.labels.name(m)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
     }
 
     pub fn named(&self, address: Pubkey, reserve: Reserve) -> NamedReserve {
@@ -178,6 +224,22 @@ impl<'a, T: Transport> Session<'a, T> {
         signers: &[&Keypair],
         assets: &[AssetInfo],
     ) -> Result<(), CliError> {
+        let report = Report::default();
+        self.execute_reporting(out, action, instructions, signers, assets, &report)
+            .await
+    }
+
+    /// `execute`, its updates described against `report.before` and followed by
+    /// `report.warnings`.
+    pub async fn execute_reporting(
+        &self,
+        out: &mut dyn Write,
+        action: &str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        assets: &[AssetInfo],
+        report: &Report,
+    ) -> Result<(), CliError> {
         let tables = self.tables_for(instructions, signers).await?;
         let outcome = if self.dry_run {
             (self.transport)
@@ -188,7 +250,12 @@ impl<'a, T: Transport> Session<'a, T> {
                 .send_with_tables(instructions, signers, &tables)
                 .await?
         };
-        let effects = describe(&outcome.event_data, assets, &self.labels);
+        let effects = describe_from(
+            &outcome.event_data,
+            assets,
+            &self.labels,
+            report.before.clone(),
+        );
         let signature = (!self.dry_run).then(|| outcome.signature.to_string());
         let mut display = if self.dry_run {
             format!("dry run: {action} would succeed (nothing was sent)")
@@ -198,19 +265,18 @@ impl<'a, T: Transport> Session<'a, T> {
         for effect in &effects {
             display.push_str(&format!("\n  - {effect}"));
         }
+        report.add_warnings(&mut display);
         if let Some(sig) = &signature {
             display.push_str(&format!("\nsignature {sig}"));
         }
-        self.emit(
-            out,
-            json!({
-                "action": action,
-                "dry_run": self.dry_run,
-                "signature": signature,
-                "effects": effects,
-            }),
-            &display,
-        )
+        let mut json = json!({
+            "action": action,
+            "dry_run": self.dry_run,
+            "signature": signature,
+            "effects": effects,
+        });
+        report.add_warnings_json(&mut json);
+        self.emit(out, json, &display)
     }
 
     /// The lookup table to send `instructions` through: none when a legacy transaction fits
@@ -238,10 +304,27 @@ impl<'a, T: Transport> Session<'a, T> {
         propose: &ProposeArgs,
         assets: &[AssetInfo],
     ) -> Result<(), CliError> {
+        let report = Report::default();
+        self.execute_admin_reporting(out, action, build, propose, assets, &report)
+            .await
+    }
+
+    /// `execute_admin`, its updates described against `report.before` and followed by
+    /// `report.warnings` (also when the message is only printed).
+    pub async fn execute_admin_reporting(
+        &self,
+        out: &mut dyn Write,
+        action: &str,
+        build: impl Fn(&Pubkey) -> Vec<Instruction>,
+        propose: &ProposeArgs,
+        assets: &[AssetInfo],
+        report: &Report,
+    ) -> Result<(), CliError> {
         if !propose.print_message {
             let signer = self.signer()?;
+            let instructions = build(&signer.pubkey());
             return self
-                .execute(out, action, &build(&signer.pubkey()), &[&signer], assets)
+                .execute_reporting(out, action, &instructions, &[&signer], assets, report)
                 .await;
         }
         let authority = match propose.authority {
@@ -256,21 +339,44 @@ impl<'a, T: Transport> Session<'a, T> {
             .iter()
             .map(|ix| crate::instructions::to_json(ix, bs58::encode(&ix.data).into_string()))
             .collect();
-        let display = format!(
+        let mut display = format!(
             "{action}: unsigned message for {authority} to sign (base64, {} instruction(s), \
              fee payer {authority}):\n{encoded}",
             instructions.len()
         );
-        self.emit(
-            out,
-            json!({
-                "action": action,
-                "authority": authority.to_string(),
-                "message": encoded,
-                "instructions": listed,
-            }),
-            &display,
-        )
+        report.add_warnings(&mut display);
+        let mut json = json!({
+            "action": action,
+            "authority": authority.to_string(),
+            "message": encoded,
+            "instructions": listed,
+        });
+        report.add_warnings_json(&mut json);
+        self.emit(out, json, &display)
+    }
+}
+
+/// What a command adds to the report of its transaction: the accounts as they were before it,
+/// so updates read "field: old -> new", and warnings about what it leads to.
+#[derive(Clone, Default)]
+pub struct Report {
+    pub before: Before,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// One "warning: ..." line per warning after `display`.
+    fn add_warnings(&self, display: &mut String) {
+        for warning in &self.warnings {
+            display.push_str(&format!("\nwarning: {warning}"));
+        }
+    }
+
+    /// The warnings as a `warnings` array of `json`, when there are any.
+    fn add_warnings_json(&self, json: &mut Value) {
+        if !self.warnings.is_empty() {
+            json["warnings"] = json!(self.warnings);
+        }
     }
 }
 

@@ -383,3 +383,290 @@ async fn reserve_update_points_a_reserve_at_a_new_oracle() {
         .await;
     assert_eq!(out, "update reserve SOL: nothing to change\n");
 }
+
+/// USDC with the stablecoin preset, priced by an oracle whose feed id is all ones.
+fn usdc_before() -> (ballast::state::ReserveConfig, ballast::state::OracleConfig) {
+    let oracle = ballast::state::OracleConfig {
+        account: Pubkey::new_from_array([1; 32]),
+        feed_id: [1; 32],
+        source: 0,
+        padding: [0; 7],
+    };
+    (presets::stablecoin(), oracle)
+}
+
+#[test]
+fn every_reserve_change_reads_field_old_new_in_token_units() {
+    use ballast::{math::RateCurve, state::OracleSource, state::ReserveChange as C};
+    let (config, oracle) = usdc_before();
+    let usdc = ballast_cli::effects::AssetInfo {
+        reserve: Pubkey::new_unique(),
+        symbol: "USDC".into(),
+        decimals: 6,
+    };
+    let new_oracle = Pubkey::new_from_array([2; 32]);
+    let cases = [
+        (
+            C::LoanToValue {
+                loan_to_value_bps: 7_000,
+                liquidation_threshold_bps: 7_500,
+                ramp_secs: 86_400,
+            },
+            "loan to value: 80.00% -> 70.00%, liquidation threshold: 85.00% -> 75.00% \
+             (ramping down over 86,400 s)"
+                .to_string(),
+        ),
+        (
+            C::LiquidationBonus {
+                min_bps: 200,
+                max_bps: 800,
+            },
+            "max liquidation bonus: 5.00% -> 8.00%".into(),
+        ),
+        (
+            C::ProtocolLiquidationFeeBps(2_000),
+            "protocol liquidation fee: 10.00% -> 20.00%".into(),
+        ),
+        (C::BorrowFeeBps(10), "borrow fee: 0.00% -> 0.10%".into()),
+        (
+            C::ProtocolTakeRateBps(1_500),
+            "protocol take rate: 10.00% -> 15.00%".into(),
+        ),
+        (
+            C::BorrowFactorBps(12_000),
+            "borrow factor: x1.00 -> x1.20".into(),
+        ),
+        (
+            C::DepositCap(5 * USDC),
+            "deposit cap: unlimited -> 5 USDC".into(),
+        ),
+        (C::BorrowCap(0), "borrow cap: unlimited -> 0 USDC".into()),
+        (
+            C::OracleLimits {
+                max_age_secs: 120,
+                max_confidence_bps: 200,
+            },
+            "oracle max age: 60 s -> 120 s".into(),
+        ),
+        (
+            C::RateCurve(RateCurve::new(&[(0, 100), (10_000, 2_000)]).unwrap()),
+            "rate curve: 0:0,8000:800,10000:5000 -> 0:100,10000:2000".into(),
+        ),
+        (
+            C::OutflowLimit {
+                limit: 1_000 * USDC,
+                window_secs: 3_600,
+            },
+            "outflow limit: unlimited -> 1,000 USDC, outflow window: 86,400 s -> 3,600 s".into(),
+        ),
+        (
+            C::FlashLoans {
+                enabled: false,
+                fee_bps: 9,
+            },
+            "flash loans: yes -> no".into(),
+        ),
+        (
+            C::MinCollateralAmount(USDC / 2),
+            "min collateral: 0 USDC -> 0.5 USDC".into(),
+        ),
+        (C::Isolated(true), "isolated: no -> yes".into()),
+        (C::MinDebtUsd(25), "min debt: none -> $25.00".into()),
+        (
+            C::UsdCaps {
+                collateral_usd: 5_000_000,
+                borrow_usd: 0,
+            },
+            "collateral cap (USD): none -> $5,000,000.00".into(),
+        ),
+        (
+            C::EmodeGroups {
+                member: 0b11,
+                debt: 0b10,
+            },
+            "e-mode groups: none -> 1,2, e-mode debt groups: none -> 2".into(),
+        ),
+        (
+            C::Oracle {
+                account: new_oracle,
+                source: OracleSource::PythLegacy,
+                feed_id: [0xab; 32],
+            },
+            format!(
+                "oracle: {} (pyth-pull) -> {new_oracle} (pyth-legacy), oracle feed id: {} -> {}",
+                oracle.account,
+                "01".repeat(32),
+                "ab".repeat(32)
+            ),
+        ),
+    ];
+    for (change, expected) in cases {
+        let said = ballast_cli::changes::reserve_change(&change, Some((&config, &oracle)), &usdc);
+        assert_eq!(said, expected, "{change:?}");
+    }
+    // Without the state before (a transaction the CLI did not build): the new values.
+    assert_eq!(
+        ballast_cli::changes::reserve_change(&C::DepositCap(u64::MAX), None, &usdc),
+        "deposit cap: unlimited"
+    );
+}
+
+#[test]
+fn every_market_change_reads_field_old_new() {
+    use ballast::state::{Market, MarketChange as C};
+    let mut market: Market = bytemuck::Zeroable::zeroed();
+    market.config = MarketConfig::default();
+    let guardian = Pubkey::new_from_array([3; 32]);
+    let group = presets::correlated_group();
+    let cases = [
+        (
+            C::CloseFactorBps(4_000),
+            "close factor: 50.00% -> 40.00%".to_string(),
+        ),
+        (
+            C::FullLiquidationHealthBps(8_000),
+            "full liquidation below health: 90.00% -> 80.00%".into(),
+        ),
+        (
+            C::LiquidationDustUsd(5),
+            "liquidation dust: $1.00 -> $5.00".into(),
+        ),
+        (
+            C::OracleOutageThresholdSecs(0),
+            "oracle outage threshold: 600 s -> off".into(),
+        ),
+        (
+            C::OracleGracePeriodSecs(600),
+            "oracle grace period: 900 s -> 600 s".into(),
+        ),
+        (
+            C::EmergencyAuthority(guardian),
+            format!("emergency authority: none -> {guardian}"),
+        ),
+        (
+            C::EmodeGroup {
+                id: 1,
+                config: group,
+                ramp_secs: 0,
+            },
+            "e-mode group 1 (new): loan to value: 90.00%, liquidation threshold: 93.00%, max \
+             liquidation bonus: 2.00%, debt restricted: no"
+                .into(),
+        ),
+    ];
+    for (change, expected) in cases {
+        let said = ballast_cli::changes::market_change(&change, Some(&market));
+        assert_eq!(said, expected, "{change:?}");
+    }
+    // A configured group: what changes, and the ramp a lowering takes.
+    market.emode_groups[0].config = group;
+    let lower = C::EmodeGroup {
+        id: 1,
+        config: ballast::state::EmodeGroupConfig {
+            liquidation_threshold_bps: 9_200,
+            ..group
+        },
+        ramp_secs: 86_400,
+    };
+    assert_eq!(
+        ballast_cli::changes::market_change(&lower, Some(&market)),
+        "e-mode group 1: liquidation threshold: 93.00% -> 92.00% (ramping down over 86,400 s)"
+    );
+}
+
+#[tokio::test]
+async fn updates_print_each_field_old_to_new_and_warn_of_caps_below_holdings() {
+    let h = Harness::with_market().await;
+    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
+    h.give(&alice, h.asset_index("USDC"), 100 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "100"]).await;
+    h.give(&bob, h.asset_index("SOL"), SOL).await;
+    h.ok(&bob, &["supply", "SOL", "1"]).await;
+    h.ok(&bob, &["borrow", "USDC", "50"]).await;
+
+    let update = [
+        "reserve",
+        "update",
+        "USDC",
+        "--loan-to-value-bps",
+        "7000",
+        "--deposit-cap",
+        "5",
+        "--borrow-cap",
+        "10",
+        "--flash-loans",
+        "false",
+    ];
+    let out = h.ok(&h.admin, &update).await;
+    let (body, _signature) = out.split_once("\nsignature ").unwrap();
+    assert_eq!(
+        body,
+        "update reserve USDC: done\n  \
+         - reserve USDC: loan to value: 80.00% -> 70.00%\n  \
+         - reserve USDC: deposit cap: unlimited -> 5 USDC\n  \
+         - reserve USDC: borrow cap: unlimited -> 10 USDC\n  \
+         - reserve USDC: flash loans: yes -> no\n\
+         warning: the deposit cap 5 USDC is below the 101 USDC supplied: deposits are refused \
+         until the supply falls under it\n\
+         warning: the borrow cap 10 USDC is below the 50 USDC borrowed: borrows are refused until \
+         the debt falls under it"
+    );
+    assert_eq!(h.reserve("USDC").await.config.deposit_cap, 5 * USDC);
+    // A cap above what is held: no warning; JSON carries the warnings only when there are some.
+    let json = h
+        .json(
+            &h.admin,
+            &["reserve", "update", "USDC", "--deposit-cap", "1000"],
+        )
+        .await;
+    assert_eq!(
+        json["effects"],
+        serde_json::json!(["reserve USDC: deposit cap: 5 USDC -> 1,000 USDC"])
+    );
+    assert_eq!(json.get("warnings"), None);
+    let json = h
+        .json(
+            &h.admin,
+            &[
+                "reserve",
+                "update",
+                "USDC",
+                "--borrow-cap",
+                "0",
+                "--dry-run",
+            ],
+        )
+        .await;
+    assert_eq!(
+        json["warnings"],
+        serde_json::json!([
+            "the borrow cap 0 USDC is below the 50 USDC borrowed: borrows are \
+                            refused until the debt falls under it"
+        ])
+    );
+
+    let market = h.market.unwrap();
+    let guardian = Pubkey::new_unique();
+    let out = h
+        .ok(
+            &h.admin,
+            &[
+                "market",
+                "update",
+                "--close-factor-bps",
+                "4000",
+                "--emergency-authority",
+                &guardian.to_string(),
+            ],
+        )
+        .await;
+    let (body, _signature) = out.split_once("\nsignature ").unwrap();
+    assert_eq!(
+        body,
+        format!(
+            "update market: done\n  \
+             - market {market}: close factor: 50.00% -> 40.00%\n  \
+             - market {market}: emergency authority: none -> {guardian}"
+        )
+    );
+}

@@ -14,7 +14,10 @@ use {
     std::{
         collections::BTreeSet,
         convert::Infallible,
-        sync::{Arc, Mutex},
+        sync::{
+            atomic::{AtomicUsize, Ordering},
+            Arc, Mutex,
+        },
     },
     tokio::net::TcpListener,
 };
@@ -115,18 +118,33 @@ fn expected(specs: &[Spec], prices: [u128; 3]) -> Expected {
 }
 
 async fn webhook() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let (url, received, _) = webhook_failing_first(0).await;
+    (url, received)
+}
+
+/// A loopback webhook that answers 503 to its first `failures` posts, then takes them: the
+/// bodies it took, and how many posts it got in all.
+pub async fn webhook_failing_first(
+    failures: usize,
+) -> (String, Arc<Mutex<Vec<Value>>>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/alerts", listener.local_addr().unwrap());
     let received = Arc::new(Mutex::new(Vec::new()));
-    let sink = received.clone();
+    let posts = Arc::new(AtomicUsize::new(0));
+    let (sink, count) = (received.clone(), posts.clone());
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let sink = sink.clone();
+            let (sink, count) = (sink.clone(), count.clone());
             tokio::spawn(async move {
                 let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let sink = sink.clone();
+                    let (sink, count) = (sink.clone(), count.clone());
                     async move {
                         let body = request.into_body().collect().await.unwrap().to_bytes();
+                        if count.fetch_add(1, Ordering::SeqCst) < failures {
+                            let mut refused = Response::new(Full::new(Bytes::new()));
+                            *refused.status_mut() = hyper::StatusCode::SERVICE_UNAVAILABLE;
+                            return Ok::<_, Infallible>(refused);
+                        }
                         sink.lock()
                             .unwrap()
                             .push(serde_json::from_slice(&body).unwrap());
@@ -139,10 +157,10 @@ async fn webhook() -> (String, Arc<Mutex<Vec<Value>>>) {
             });
         }
     });
-    (url, received)
+    (url, received, posts)
 }
 
-fn lines(out: &str) -> Vec<Value> {
+pub fn lines(out: &str) -> Vec<Value> {
     out.lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
@@ -258,7 +276,7 @@ async fn monitor_alerts_and_one_liquidator_pass_takes_exactly_the_unhealthy() {
         utilization_warning_bps: utilization_bps as u32 - 1,
         ..Thresholds::default()
     };
-    let mut watcher = Monitor::new(thresholds);
+    let mut watcher = Monitor::new(thresholds).with_labels(h.labels.clone());
     let market = h.market.unwrap();
     let first = watcher.check(&Snapshot::take(&h.bank, &market).await.unwrap());
     assert_eq!(first.iter().map(Alert::json).collect::<Vec<_>>(), alerts);
@@ -460,14 +478,20 @@ async fn races_and_failures_are_counted_and_the_pass_goes_on() {
     );
     registry.record(&raced);
 
-    // Unhealthy for real, but a liquidator holding no USDC fails on each, and tries each.
+    // Unhealthy for real, but a liquidator holding no USDC has nothing to repay with: counted
+    // apart, not as errors, and each tried.
     h.set_price(1, 13_000_000_000).await;
     let broke = h.user("broke").await;
     let now = Snapshot::take(&h.bank, &market).await.unwrap();
     let failed = pass(&h.bank, &now, &broke.keypair, &config).await;
     assert_eq!(
-        (failed.unhealthy, failed.errors, failed.liquidated),
-        (2, 2, 0)
+        (
+            failed.unhealthy,
+            failed.no_inventory,
+            failed.errors,
+            failed.liquidated
+        ),
+        (2, 2, 0, 0)
     );
     registry.record(&failed);
 
@@ -500,7 +524,8 @@ async fn races_and_failures_are_counted_and_the_pass_goes_on() {
         "ballast_liquidator_obligations_unhealthy_total 6",
         "ballast_liquidator_liquidations_total 1",
         "ballast_liquidator_skipped_total 2",
-        "ballast_liquidator_errors_total 2",
+        "ballast_liquidator_no_inventory_total 2",
+        "ballast_liquidator_errors_total 0",
     ] {
         assert!(
             text.lines().any(|l| l == line),
@@ -517,7 +542,7 @@ async fn races_and_failures_are_counted_and_the_pass_goes_on() {
 }
 
 /// Alice lends 10,000 USDC; Bob pledges 10 SOL ($150) and owes 600 USDC.
-async fn bob_owes_600() -> Harness {
+pub async fn bob_owes_600() -> Harness {
     let h = Harness::with_market().await;
     let (alice, bob) = (h.user("alice").await, h.user("bob").await);
     h.give(&alice, 0, 10_000 * USDC).await;

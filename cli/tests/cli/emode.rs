@@ -50,10 +50,9 @@ async fn an_emode_group_is_configured_and_shown_with_its_members() {
     let out = h.ok(&h.admin, &SET_GROUP_1).await;
     assert!(
         out.starts_with(&format!(
-            "set e-mode group 1: done\n  - market {market}: EmodeGroup {{ id: 1, config: \
-             EmodeGroupConfig {{ loan_to_value_bps: 9000, liquidation_threshold_bps: 9300, \
-             liquidation_bonus_max_bps: 200, debt_restricted: 0, padding: 0 }}, ramp_secs: 0 }}\n\
-             signature "
+            "set e-mode group 1: done\n  - market {market}: e-mode group 1 (new): loan to \
+             value: 90.00%, liquidation threshold: 93.00%, max liquidation bonus: 2.00%, debt \
+             restricted: no\nsignature "
         )),
         "{out}"
     );
@@ -283,8 +282,8 @@ async fn reserve_emode_membership_flags() {
         .await;
     assert!(
         out.starts_with(
-            "update reserve SOL: done\n  - reserve SOL: EmodeGroups { member: 3, debt: 2 }\n\
-             signature "
+            "update reserve SOL: done\n  - reserve SOL: e-mode groups: none -> 1,2, e-mode debt \
+             groups: none -> 2\nsignature "
         ),
         "{out}"
     );

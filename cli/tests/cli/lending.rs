@@ -292,3 +292,57 @@ async fn borrow_max_and_withdraw_max_are_what_the_programs_rules_allow() {
         10 * SOL - expected
     );
 }
+
+#[tokio::test]
+async fn withdrawing_more_than_the_position_is_refused_with_the_most() {
+    let h = Harness::with_market().await;
+    let (alice, bob) = (h.user("alice").await, h.user("bob").await);
+    h.give(&alice, h.asset_index("USDC"), 10_000 * USDC).await;
+    h.ok(&alice, &["deposit", "USDC", "10000"]).await;
+    h.give(&bob, h.asset_index("SOL"), 10 * SOL).await;
+    h.ok(&bob, &["supply", "SOL", "10"]).await;
+    let obligation = h.obligation_key(&bob.key());
+
+    // Without debt: all 10 SOL, but not 1,000.
+    let err = h.fails(&bob, &["withdraw", "SOL", "1000"]).await;
+    assert_eq!(
+        err,
+        format!(
+            "insufficient collateral: obligation {obligation} holds 10 SOL of collateral, 1,000 \
+             SOL asked; the most that can be withdrawn is 10 SOL"
+        )
+    );
+    let err = h.fails(&bob, &["withdraw", "SOL", "10.000000001"]).await;
+    assert!(
+        err.ends_with("the most that can be withdrawn is 10 SOL"),
+        "{err}"
+    );
+    assert_eq!(h.balance(&bob.key(), "SOL").await, 0);
+
+    // With debt: what the debt leaves free (cSOL is worth exactly 1 SOL: nobody borrows SOL).
+    h.ok(&bob, &["borrow", "USDC", "750"]).await;
+    let valued = health::obligation_health(&h.bank, &obligation)
+        .await
+        .unwrap();
+    let most = valued
+        .max_withdraw(&h.reserve_key("SOL"), valued.now)
+        .unwrap();
+    let err = h.fails(&bob, &["withdraw", "SOL", "11"]).await;
+    assert_eq!(
+        err,
+        format!(
+            "insufficient collateral: obligation {obligation} holds 10 SOL of collateral, 11 SOL \
+             asked; the most that can be withdrawn is {} SOL (its debt needs the rest)",
+            ballast_cli::format::units(most, 9)
+        )
+    );
+    assert_eq!(
+        h.obligation(&bob.key()).await.collaterals()[0].deposited_amount,
+        10 * SOL
+    );
+    // Exactly the position, without debt, still withdraws it all.
+    h.give(&bob, h.asset_index("USDC"), USDC).await;
+    h.ok(&bob, &["repay", "USDC", "max"]).await;
+    h.ok(&bob, &["withdraw", "SOL", "10"]).await;
+    assert_eq!(h.balance(&bob.key(), "SOL").await, 10 * SOL);
+}

@@ -111,3 +111,79 @@ async fn liquidity_payout_and_a_floor_on_what_is_received() {
     );
     assert_eq!(h.ctokens(&liz.key(), "SOL").await, 0);
 }
+
+#[tokio::test]
+async fn a_pair_the_obligation_does_not_hold_is_refused_naming_what_it_holds() {
+    let (h, bob, liz) = bob_and_liz().await;
+    h.set_price(h.asset_index("SOL"), 13_000_000_000).await;
+    let obligation = h.obligation_key(&bob.key()).to_string();
+    let pair = |repay, seize| ["liquidate", &obligation, "--repay", repay, "--seize", seize];
+    // Liz holds no SOL: the pair is what is wrong, not her balance.
+    let err = h.fails(&liz, &pair("SOL", "SOL")).await;
+    assert_eq!(
+        err,
+        format!("obligation {obligation} owes no SOL (its debt: USDC)")
+    );
+    let err = h.fails(&liz, &pair("USDC", "USDC")).await;
+    assert_eq!(
+        err,
+        format!("obligation {obligation} has no USDC collateral (its collateral: SOL)")
+    );
+    assert_eq!(h.balance(&liz.key(), "USDC").await, 1_000 * USDC);
+    assert_eq!(h.obligation(&bob.key()).await.borrows().len(), 1);
+}
+
+#[tokio::test]
+async fn an_amount_over_the_wallet_says_the_most_and_max_repays_up_to_the_wallet() {
+    let (h, bob, liz) = bob_and_liz().await;
+    h.set_price(h.asset_index("SOL"), 13_000_000_000).await;
+    let obligation = h.obligation_key(&bob.key()).to_string();
+    let liquidate = |amount| {
+        [
+            "liquidate",
+            &obligation,
+            "--repay",
+            "USDC",
+            "--seize",
+            "SOL",
+            "--amount",
+            amount,
+        ]
+    };
+    let wallet = |owner: &solana_sdk::pubkey::Pubkey| {
+        ballast_client::spl::associated_account(owner, &h.assets[0].mint, &anchor_spl::token::ID)
+    };
+    // The close factor lets 550 USDC of Bob's 1,100 be repaid: less than Liz holds.
+    let err = h.fails(&liz, &liquidate("2000")).await;
+    assert_eq!(
+        err,
+        format!(
+            "insufficient balance: {} holds 1,000 USDC, 2,000 USDC needed; the most this \
+             liquidation can repay now is 550 USDC (--amount max repays it)",
+            wallet(&liz.key())
+        )
+    );
+    // Sam holds less than the rules allow: his balance is the most.
+    let sam = h.user("sam").await;
+    h.give(&sam, h.asset_index("USDC"), 100 * USDC).await;
+    let err = h.fails(&sam, &liquidate("200")).await;
+    assert_eq!(
+        err,
+        format!(
+            "insufficient balance: {} holds 100 USDC, 200 USDC needed; the most --amount can \
+             be is 100 USDC, the wallet's balance",
+            wallet(&sam.key())
+        )
+    );
+    assert_eq!(h.balance(&sam.key(), "USDC").await, 100 * USDC);
+    // max repays what the rules allow within the wallet: all 100 of Sam's.
+    h.ok(&sam, &liquidate("max")).await;
+    assert_eq!(h.balance(&sam.key(), "USDC").await, 0);
+    let index = h.reserve("USDC").await.liquidity.index();
+    assert_eq!(
+        h.obligation(&bob.key()).await.borrows()[0]
+            .debt(index)
+            .unwrap(),
+        Fixed::from_u64(1_000 * USDC)
+    );
+}

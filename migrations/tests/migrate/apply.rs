@@ -1,65 +1,20 @@
 //! A market file applied to the in-process bank: a plan, an apply, a config change, a no-op.
 use {
+    crate::{cluster, Cluster},
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::state::{EmodeGroupConfig, MarketChange, MarketConfig},
     ballast_client::presets,
-    ballast_client::{fetch, pda, spl, Transport},
-    ballast_migrations::{plan, MarketFile, Step},
-    ballast_testkit::{bank::Bank, pyth::PythPrice},
+    ballast_client::{fetch, pda, Transport},
+    ballast_migrations::{plan, MarketFile, Step, Verdict, Who},
+    ballast_testkit::pyth::PythPrice,
     solana_sdk::{pubkey::Pubkey, signature::Keypair, signer::Signer},
 };
 
-struct Cluster {
-    bank: Bank,
-    admin: Keypair,
-    usdc: (Pubkey, Pubkey),
-    sol: (Pubkey, Pubkey),
-}
-
-/// A bank with USDC and SOL mints, their Pyth accounts, and an admin holding a seed of each.
-async fn cluster() -> Cluster {
-    let bank = Bank::start(Vec::new()).await;
-    let admin = bank.payer().await;
-    let authority = Keypair::new();
-    let mut assets = Vec::new();
-    for (decimals, price) in [(6u8, 100_000_000i64), (9, 15_000_000_000)] {
-        let mint = spl::new_mint(
-            &bank,
-            &admin,
-            &authority.pubkey(),
-            decimals,
-            &TOKEN_PROGRAM_ID,
-        )
-        .await
-        .unwrap();
-        let oracle = Pubkey::new_unique();
-        let now = bank.clock().await.unwrap().unix_timestamp;
-        let update = PythPrice::new(oracle.to_bytes(), price, -8, now);
-        bank.set_account(&oracle, update.account()).await;
-        let ata = spl::associated_account(&admin.pubkey(), &mint, &TOKEN_PROGRAM_ID);
-        let ixs = [
-            spl::create_associated_account(
-                &admin.pubkey(),
-                &admin.pubkey(),
-                &mint,
-                &TOKEN_PROGRAM_ID,
-            ),
-            spl::mint_to(
-                &TOKEN_PROGRAM_ID,
-                &mint,
-                &ata,
-                &authority.pubkey(),
-                10u64.pow(decimals.into()),
-            ),
-        ];
-        bank.send(&ixs, &[&admin, &authority]).await.unwrap();
-        assets.push((mint, oracle));
-    }
-    Cluster {
-        bank,
-        admin,
-        usdc: assets[0],
-        sol: assets[1],
+/// `key` signs, and may create the market (the test files name no creator).
+fn who(key: Pubkey) -> Who {
+    Who {
+        signer: Some(key),
+        create: true,
     }
 }
 
@@ -104,7 +59,9 @@ async fn plans_applies_changes_and_is_idempotent() {
     let market = pda::market(&me, 3);
 
     // First run: everything is created.
-    let first = plan(&c.bank, &file(&c, 4_000, 7_000), &me).await.unwrap();
+    let first = plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
+        .await
+        .unwrap();
     assert_eq!(first.market, market);
     assert_eq!(first.steps.len(), 3);
     assert!(matches!(first.steps[0], Step::CreateMarket { id: 3, .. }));
@@ -112,7 +69,10 @@ async fn plans_applies_changes_and_is_idempotent() {
     assert!(text.contains("  + create market (id 3, admin "), "{text}");
     assert!(text.contains("      close_factor_bps = 4000"), "{text}");
     assert!(text.contains("  + list USDC: reserve "), "{text}");
-    assert!(text.contains("      deposit_cap = 5000000000000"), "{text}");
+    assert!(
+        text.contains("      deposit_cap = 5,000,000 USDC\n"),
+        "{text}"
+    );
     assert!(text.ends_with("3 step(s)"), "{text}");
     let done = first.apply(&c.bank, &c.admin).await.unwrap();
     assert_eq!(done.len(), 3);
@@ -139,7 +99,9 @@ async fn plans_applies_changes_and_is_idempotent() {
     assert_eq!(sol.config, presets::volatile());
 
     // Second run: nothing to do.
-    let again = plan(&c.bank, &file(&c, 4_000, 7_000), &me).await.unwrap();
+    let again = plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
+        .await
+        .unwrap();
     assert!(again.is_empty());
     assert_eq!(
         again.render(),
@@ -151,7 +113,9 @@ async fn plans_applies_changes_and_is_idempotent() {
     assert!(again.apply(&c.bank, &c.admin).await.unwrap().is_empty());
 
     // A change: old -> new, then applied, then a no-op again.
-    let change = plan(&c.bank, &file(&c, 5_000, 6_500), &me).await.unwrap();
+    let change = plan(&c.bank, &file(&c, 5_000, 6_500), &who(me))
+        .await
+        .unwrap();
     let text = change.render();
     assert!(
         text.contains("  ~ market\n      close_factor_bps: 4000 -> 5000"),
@@ -175,17 +139,17 @@ async fn plans_applies_changes_and_is_idempotent() {
         .await
         .unwrap();
     assert_eq!(usdc.config.loan_to_value_bps, 6_500);
-    assert!(plan(&c.bank, &file(&c, 5_000, 6_500), &me)
+    assert!(plan(&c.bank, &file(&c, 5_000, 6_500), &who(me))
         .await
         .unwrap()
         .is_empty());
 
     // A minimum collateral position, in token units in the file, base units on chain.
     let min = file_with(&c, 5_000, 6_500, r#"min_collateral = "5""#);
-    let change = plan(&c.bank, &min, &me).await.unwrap();
+    let change = plan(&c.bank, &min, &who(me)).await.unwrap();
     let text = change.render();
     assert!(
-        text.contains("  ~ reserve USDC\n      min_collateral: 0 -> 5000000\n"),
+        text.contains("  ~ reserve USDC\n      min_collateral: 0 -> 5 USDC\n"),
         "{text}"
     );
     change.apply(&c.bank, &c.admin).await.unwrap();
@@ -193,14 +157,14 @@ async fn plans_applies_changes_and_is_idempotent() {
         .await
         .unwrap();
     assert_eq!(usdc.config.min_collateral_amount, 5_000_000);
-    assert!(plan(&c.bank, &min, &me).await.unwrap().is_empty());
+    assert!(plan(&c.bank, &min, &who(me)).await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn refuses_a_signer_who_is_not_the_admin_and_invalid_configs() {
     let c = cluster().await;
     let me = c.admin.pubkey();
-    plan(&c.bank, &file(&c, 4_000, 7_000), &me)
+    plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
         .await
         .unwrap()
         .apply(&c.bank, &c.admin)
@@ -209,20 +173,22 @@ async fn refuses_a_signer_who_is_not_the_admin_and_invalid_configs() {
     let stranger = Pubkey::new_unique();
     let mut other = file(&c, 5_000, 7_000);
     other.market.creator = Some(me.to_string());
-    let err = plan(&c.bank, &other, &stranger).await.unwrap_err();
+    let err = plan(&c.bank, &other, &who(stranger)).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("these changes must be signed by the market admin {me}, not {stranger}")
     );
     // The program's own rule, before anything is sent.
-    let err = plan(&c.bank, &file(&c, 4_000, 9_000), &me)
+    let err = plan(&c.bank, &file(&c, 4_000, 9_000), &who(me))
         .await
         .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid reserve config: loan_to_value_bps must be below liquidation_threshold_bps"
     );
-    let err = plan(&c.bank, &file(&c, 0, 7_000), &me).await.unwrap_err();
+    let err = plan(&c.bank, &file(&c, 0, 7_000), &who(me))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid market config: close_factor_bps must be 1..=10000"
@@ -247,7 +213,7 @@ async fn a_new_oracle_in_the_file_is_planned_and_applied() {
     let mut c = cluster().await;
     let me = c.admin.pubkey();
     let market = pda::market(&me, 3);
-    plan(&c.bank, &file(&c, 4_000, 7_000), &me)
+    plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
         .await
         .unwrap()
         .apply(&c.bank, &c.admin)
@@ -259,7 +225,9 @@ async fn a_new_oracle_in_the_file_is_planned_and_applied() {
     let update = PythPrice::new(new.to_bytes(), 15_000_000_000, -8, now);
     c.bank.set_account(&new, update.account()).await;
     c.sol.1 = new;
-    let change = plan(&c.bank, &file(&c, 4_000, 7_000), &me).await.unwrap();
+    let change = plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
+        .await
+        .unwrap();
     let text = change.render();
     assert!(
         text.contains(&format!("  ~ reserve SOL\n      oracle: {old} -> {new}")),
@@ -275,7 +243,7 @@ async fn a_new_oracle_in_the_file_is_planned_and_applied() {
         (new, new.to_bytes())
     );
     assert_eq!(sol.oracle_recovered_at, now);
-    assert!(plan(&c.bank, &file(&c, 4_000, 7_000), &me)
+    assert!(plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
         .await
         .unwrap()
         .is_empty());
@@ -291,7 +259,7 @@ async fn the_lookup_table_in_the_file_is_kept_holding_every_reserve() {
     c.bank.send(&[create], &[&c.admin]).await.unwrap();
     let mut with_table = file(&c, 4_000, 7_000);
     with_table.market.lookup_table = Some(table.to_string());
-    let first = plan(&c.bank, &with_table, &me).await.unwrap();
+    let first = plan(&c.bank, &with_table, &who(me)).await.unwrap();
     // The market, its authority, the event authority, two token programs, 7 per reserve.
     assert!(
         first
@@ -315,7 +283,7 @@ async fn the_lookup_table_in_the_file_is_kept_holding_every_reserve() {
         ballast_client::lookup::market_addresses(&market, &reserves)
     );
     // Nothing left to add.
-    let again = plan(&c.bank, &with_table, &me).await.unwrap();
+    let again = plan(&c.bank, &with_table, &who(me)).await.unwrap();
     assert!(again.is_empty(), "{}", again.render());
     assert!(again
         .render()
@@ -377,7 +345,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
     let file = emode_file(&c, GROUPS, usdc_risk, "emode_groups = [1]");
 
     // A new market: the groups are set after it is created, before the reserves that name them.
-    let first = plan(&c.bank, &file, &me).await.unwrap();
+    let first = plan(&c.bank, &file, &who(me)).await.unwrap();
     let kinds: Vec<String> = first
         .steps
         .iter()
@@ -451,7 +419,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
     );
 
     // Again: nothing to do.
-    let again = plan(&c.bank, &file, &me).await.unwrap();
+    let again = plan(&c.bank, &file, &who(me)).await.unwrap();
     assert!(again.is_empty(), "{}", again.render());
     assert_eq!(
         again.render(),
@@ -467,7 +435,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
     let err = plan(
         &c.bank,
         &emode_file(&c, &lower, usdc_risk, "emode_groups = [1]"),
-        &me,
+        &who(me),
     )
     .await
     .unwrap_err();
@@ -483,7 +451,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
         1,
     );
     let file = emode_file(&c, &ramped, usdc_risk, "emode_groups = [5]");
-    let change = plan(&c.bank, &file, &me).await.unwrap();
+    let change = plan(&c.bank, &file, &who(me)).await.unwrap();
     let text = change.render();
     assert!(
         text.contains(
@@ -494,7 +462,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
     );
     assert!(
         text.contains(
-            "  ! reserve SOL: e-mode group(s) 5 not configured (on chain or in the file)"
+            "  warning: reserve SOL: e-mode group(s) 5 not configured (on chain or in the file)"
         ),
         "{text}"
     );
@@ -528,7 +496,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
         .unwrap();
     assert_eq!(sol.config.emode_groups, 0b1_0000);
     // Idempotent while the ramp runs; the warning stays until group 5 exists.
-    let again = plan(&c.bank, &file, &me).await.unwrap();
+    let again = plan(&c.bank, &file, &who(me)).await.unwrap();
     assert!(again.is_empty(), "{}", again.render());
 
     // The program's rules for a group, in its words, before anything is sent.
@@ -537,7 +505,7 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
         "liquidation_bonus_max_bps = 800",
         1,
     );
-    let err = plan(&c.bank, &emode_file(&c, &bad, usdc_risk, ""), &me)
+    let err = plan(&c.bank, &emode_file(&c, &bad, usdc_risk, ""), &who(me))
         .await
         .unwrap_err();
     assert_eq!(
@@ -545,4 +513,186 @@ async fn emode_groups_and_memberships_are_planned_applied_and_idempotent() {
         "invalid e-mode group 1: a group's liquidation_threshold x (1 + max bonus) must be at \
          most 100%"
     );
+}
+
+#[tokio::test]
+async fn plans_show_token_amounts_in_tokens_like_the_file() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+    let first = plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
+        .await
+        .unwrap();
+    let usdc = ballast_client::ReserveKeys::new(market, c.usdc.0, TOKEN_PROGRAM_ID, c.usdc.1);
+    let text = first.render();
+    assert!(
+        text.contains(&format!(
+            "  + list USDC: reserve {}, mint {}, oracle {}, seed 1 USDC\n",
+            usdc.address, c.usdc.0, c.usdc.1
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("      deposit_cap = 5,000,000 USDC\n      borrow_cap = unlimited\n"),
+        "{text}"
+    );
+    first.apply(&c.bank, &c.admin).await.unwrap();
+
+    let capped = file_with(&c, 4_000, 7_000, r#"borrow_cap = "1_000_000""#);
+    let change = plan(&c.bank, &capped, &who(me)).await.unwrap();
+    assert_eq!(
+        change.render(),
+        format!(
+            "plan for market {market}:\n  ~ reserve USDC\n      borrow_cap: unlimited -> \
+             1,000,000 USDC\n  = market {market}: no change\n  = reserve SOL: no change\n1 \
+             step(s)"
+        )
+    );
+    change.apply(&c.bank, &c.admin).await.unwrap();
+    let raised = file_with(&c, 4_000, 7_000, r#"borrow_cap = "2_000_000.5""#);
+    let change = plan(&c.bank, &raised, &who(me)).await.unwrap();
+    assert!(
+        change
+            .render()
+            .contains("  ~ reserve USDC\n      borrow_cap: 1,000,000 -> 2,000,000.5 USDC\n"),
+        "{}",
+        change.render()
+    );
+}
+
+#[tokio::test]
+async fn the_file_names_its_market_and_a_stranger_creates_no_second_one() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+    plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
+        .await
+        .unwrap()
+        .apply(&c.bank, &c.admin)
+        .await
+        .unwrap();
+    let stranger = Pubkey::new_unique();
+    let theirs = pda::market(&stranger, 3);
+
+    // No creator, no address: the signer's market, which a stranger does not have.
+    let unpinned = file(&c, 4_000, 7_000);
+    let only = |create| Who {
+        signer: Some(stranger),
+        create,
+    };
+    let err = plan(&c.bank, &unpinned, &only(false)).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "market {theirs} (creator {stranger}, id 3) does not exist, and the file names \
+             neither market.creator nor market.address: pass --create to create it, or name the \
+             market in the file"
+        )
+    );
+    // Unless asked for.
+    let second = plan(&c.bank, &unpinned, &only(true)).await.unwrap();
+    assert_eq!((second.market, second.signer), (theirs, stranger));
+    assert!(matches!(second.steps[0], Step::CreateMarket { id: 3, .. }));
+
+    // Named by its creator: the stranger sees this market (nothing to do, nothing to sign).
+    let mut pinned = file(&c, 4_000, 7_000);
+    pinned.market.creator = Some(me.to_string());
+    let same = plan(&c.bank, &pinned, &only(false)).await.unwrap();
+    assert_eq!((same.market, same.verdict()), (market, Verdict::Matches));
+
+    // Named by its address: no signer needed, the chain's admin signs.
+    let mut by_address = file(&c, 5_000, 7_000);
+    by_address.market.address = Some(market.to_string());
+    let change = plan(&c.bank, &by_address, &Who::default()).await.unwrap();
+    assert_eq!((change.market, change.signer), (market, me));
+    assert!(matches!(change.steps[..], [Step::UpdateMarket { .. }]));
+    by_address.market.creator = Some(stranger.to_string());
+    let err = plan(&c.bank, &by_address, &Who::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "market config: market.address {market} is not the market of market.creator \
+             {stranger} with id 3 (that is {theirs})"
+        )
+    );
+    let nowhere = Pubkey::new_unique();
+    by_address.market.creator = None;
+    by_address.market.address = Some(nowhere.to_string());
+    let err = plan(&c.bank, &by_address, &Who::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "market {nowhere} (market.address) does not exist: name its creator \
+             (market.creator) to create it"
+        )
+    );
+
+    // A named creator's new market needs no --create, and only its creator creates it.
+    pinned.market.id = 4;
+    let new = plan(&c.bank, &pinned, &Who::default()).await.unwrap();
+    assert_eq!((new.market, new.signer), (pda::market(&me, 4), me));
+    assert!(matches!(new.steps[0], Step::CreateMarket { id: 4, .. }));
+    let err = plan(&c.bank, &pinned, &only(false)).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "market {} does not exist yet: only its creator {me} can create it",
+            pda::market(&me, 4)
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_difference_it_cannot_apply_is_not_a_match() {
+    let c = cluster().await;
+    let me = c.admin.pubkey();
+    let market = pda::market(&me, 3);
+    plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
+        .await
+        .unwrap()
+        .apply(&c.bank, &c.admin)
+        .await
+        .unwrap();
+    let next = Keypair::new();
+    let to = next.pubkey();
+    let mut handover = file(&c, 4_000, 7_000);
+    handover.market.creator = Some(me.to_string());
+    handover.market.admin = Some(to.to_string());
+    let pending = format!("  ! admin: {me} -> {to}: the new admin must accept (accept_admin)");
+    let propose = plan(&c.bank, &handover, &who(me)).await.unwrap();
+    assert_eq!(
+        propose.render(),
+        format!(
+            "plan for market {market}:\n  ~ market admin\n      admin: {me} -> {to} (the new \
+             admin must accept)\n  = market {market}: no change\n  = reserve USDC: no change\n  = \
+             reserve SOL: no change\n{pending}\n1 step(s), after which the cluster still differs \
+             from the file: 1 difference(s) it cannot apply (!)"
+        )
+    );
+    assert_eq!(propose.verdict(), Verdict::Differs);
+    propose.apply(&c.bank, &c.admin).await.unwrap();
+
+    // Proposed: nothing left to send, and still no match until the new admin accepts.
+    let waiting = plan(&c.bank, &handover, &who(me)).await.unwrap();
+    assert!(waiting.is_empty());
+    assert_eq!(waiting.verdict(), Verdict::Differs);
+    assert_eq!(
+        waiting.render(),
+        format!(
+            "plan for market {market}:\n  = market {market}: no change\n  = reserve USDC: no \
+             change\n  = reserve SOL: no change\n{pending}\nnothing to do, but the cluster \
+             differs from the file: 1 difference(s) it cannot apply (!)"
+        )
+    );
+    let accept = ballast_client::instructions::accept_admin(&to, &market);
+    c.bank.send(&[accept], &[&c.admin, &next]).await.unwrap();
+    let done = plan(&c.bank, &handover, &Who::default()).await.unwrap();
+    assert_eq!((done.signer, done.verdict()), (to, Verdict::Matches));
+    assert!(done
+        .render()
+        .ends_with("\nnothing to do: the cluster matches the file"));
 }
