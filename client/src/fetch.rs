@@ -93,6 +93,27 @@ pub async fn market_reserves(
     of_market(transport, market, offset_of!(Reserve, market), "reserve").await
 }
 
+/// Every obligation `owner` holds in `market`, ordered by id.
+pub async fn owner_obligations(
+    transport: &impl Transport,
+    market: &Pubkey,
+    owner: &Pubkey,
+) -> Result<Vec<(Pubkey, Obligation)>, ClientError> {
+    let [discriminator, by_market] = obligation_filters(market);
+    let by_owner = AccountFilter::Memcmp {
+        offset: Obligation::DISCRIMINATOR.len() + offset_of!(Obligation, owner),
+        bytes: owner.to_bytes().to_vec(),
+    };
+    let mut found = transport
+        .program_accounts(&[discriminator, by_market, by_owner])
+        .await?
+        .into_iter()
+        .map(|(address, account)| Ok((address, decode(&address, &account, "obligation")?)))
+        .collect::<Result<Vec<(Pubkey, Obligation)>, ClientError>>()?;
+    found.sort_by_key(|(_, o)| o.obligation_id);
+    Ok(found)
+}
+
 /// Filters for the obligations of `market`, for callers that decode them themselves.
 pub fn obligation_filters(market: &Pubkey) -> [AccountFilter; 2] {
     by_key::<Obligation>(offset_of!(Obligation, market), market)

@@ -385,6 +385,19 @@ pub enum ObligationCommand {
         #[arg(long, visible_alias = "obligation-id", default_value_t = 0)]
         id: u16,
     },
+    /// The obligations an owner (default: the signer) holds in the market: id, address,
+    /// positions, e-mode group, health factor.
+    List {
+        /// Whose obligations (default: the signer).
+        #[arg(long)]
+        owner: Option<Pubkey>,
+    },
+    /// Close the signer's empty obligation --id, returning its rent to the signer.
+    Close {
+        /// Which of the signer's obligations.
+        #[arg(long, visible_alias = "obligation-id", default_value_t = 0)]
+        id: u16,
+    },
     /// Write off the debt of an obligation that has no collateral left, in each of its debt
     /// reserves (their suppliers bear it). Anyone may send it.
     SocializeBadDebt {

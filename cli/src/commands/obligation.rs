@@ -1,4 +1,4 @@
-//! `ballast obligation create | show | emode | socialize-bad-debt`
+//! `ballast obligation create | show | list | close | emode | socialize-bad-debt`
 use {
     super::{session::NamedReserve, CliError, ObligationCommand, Session},
     crate::{
@@ -64,6 +64,8 @@ pub async fn run(
             session.emit(out, view.json(), &view.render())
         }
         ObligationCommand::Emode { group, id } => set_emode(session, *group, *id, out).await,
+        ObligationCommand::List { owner } => list(session, owner.as_ref(), out).await,
+        ObligationCommand::Close { id } => close(session, *id, out).await,
         ObligationCommand::SocializeBadDebt { obligation } => {
             socialize_bad_debt(session, obligation, out).await
         }
@@ -272,4 +274,88 @@ pub fn not_found(e: ClientError, obligation: &Pubkey) -> CliError {
         }
         other => other.into(),
     }
+}
+
+/// The obligations `owner` (default: the signer) holds in the market, each valued now.
+async fn list(
+    session: &Session<'_, impl Transport>,
+    owner: Option<&Pubkey>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (market, _) = session.market().await?;
+    let owner = match owner {
+        Some(o) => *o,
+        None => session.signer()?.pubkey(),
+    };
+    let mut rows = Vec::new();
+    let mut listed = Vec::new();
+    for (address, o) in fetch::owner_obligations(session.transport, &market, &owner).await? {
+        let view = ObligationView::fetch(session.transport, &address, &session.labels).await?;
+        let health = view
+            .health
+            .health_factor()
+            .map_or("-".to_string(), |h| decimal(h, 2));
+        let group = match o.emode_group {
+            0 => "none".to_string(),
+            g => g.to_string(),
+        };
+        rows.push(vec![
+            o.obligation_id.to_string(),
+            address.to_string(),
+            o.position_count().to_string(),
+            group,
+            health,
+        ]);
+        listed.push(view.json());
+    }
+    let display = if rows.is_empty() {
+        format!("{owner} holds no obligation in market {market}")
+    } else {
+        crate::views::table::render(
+            &[
+                "id",
+                "obligation",
+                "positions",
+                "e-mode group",
+                "health factor",
+            ],
+            rows,
+        )
+    };
+    session.emit(
+        out,
+        json!({"owner": owner.to_string(), "obligations": listed}),
+        &display,
+    )
+}
+
+/// Closes the signer's obligation `id`, refused before sending while it holds a position.
+async fn close(
+    session: &Session<'_, impl Transport>,
+    id: u16,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (market, _) = session.market().await?;
+    let signer = session.signer()?;
+    let keys = ObligationKeys::new(market, signer.pubkey(), id);
+    let o = fetch::obligation(session.transport, &keys.address)
+        .await
+        .map_err(|e| not_found(e, &keys.address))?;
+    if o.position_count() > 0 {
+        return Err(CliError::Invalid(format!(
+            "obligation {} still holds {} position(s): repay its debt and withdraw its collateral first",
+            keys.address,
+            o.position_count()
+        )));
+    }
+    let close = ix::close_obligation(&keys, &signer.pubkey());
+    session
+        .execute(
+            out,
+            &format!("close obligation {}", keys.address),
+            &[close],
+            &[&signer],
+            &[],
+        )
+        .await
 }

@@ -14,4 +14,5 @@ mod labels;
 mod large;
 mod lending;
 mod liquidate;
+mod obligations;
 mod spy;
