@@ -476,7 +476,8 @@ mod tests {
             let mut body = vec![0; length];
             let _ = reader.read_exact(&mut body);
             let _ = reader.get_mut().write_all(
-                b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                b"HTTP/1.1 500 Internal Server Error\r\n\
+                  content-length: 0\r\nconnection: close\r\n\r\n",
             );
         }
     }

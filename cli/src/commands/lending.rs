@@ -11,7 +11,7 @@ use {
         instructions::{LiquidateArgs as ProgramLiquidateArgs, LiquidationPayout},
         logic::projected,
         math::Fixed,
-        state::Obligation,
+        state::{Obligation, ReserveLiquidity},
     },
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
     std::io::Write,
@@ -164,8 +164,8 @@ pub async fn withdraw(
             ))
         })?;
     // Liquidity asked for, in cTokens rounded up (so it pays out at least that much); asking
-    // for all of the position or more withdraws the whole position. With debt, `max` is the
-    // most the program's own rules let go.
+    // for all of the position withdraws the whole position, more is refused. With debt, `max`
+    // is the most the program's own rules let go.
     let collateral = if args.amount.is_max() && state.has_debt() {
         let valued = health::obligation_health(session.transport, &obligation.address).await?;
         match valued.max_withdraw(&r.address, valued.now)? {
@@ -188,28 +188,13 @@ pub async fn withdraw(
             .liquidity_to_collateral_ceil(wanted)
             .map_err(program)?;
         if ctokens > pledged {
-            // More than the position: refused as `redeem` refuses more than the wallet holds,
-            // rather than quietly withdrawing all of it.
-            let worth = |ctokens: u64| -> Result<String, CliError> {
-                let liquidity = liquidity
-                    .collateral_to_liquidity(ctokens)
-                    .map_err(program)?;
-                Ok(r.units(liquidity.to_floor().map_err(program)?))
+            let position = Position {
+                obligation: &obligation.address,
+                has_debt: state.has_debt(),
+                pledged,
+                liquidity: &liquidity,
             };
-            let most = if state.has_debt() {
-                let valued =
-                    health::obligation_health(session.transport, &obligation.address).await?;
-                let most = valued.max_withdraw(&r.address, valued.now)?;
-                format!("{} (its debt needs the rest)", worth(most)?)
-            } else {
-                worth(pledged)?
-            };
-            return Err(CliError::InsufficientCollateral {
-                obligation: obligation.address,
-                held: worth(pledged)?,
-                asked: r.units(wanted),
-                most,
-            });
+            return Err(more_than_held(session, &r, &position, wanted).await?);
         }
         if ctokens == pledged {
             u64::MAX
@@ -236,6 +221,46 @@ pub async fn withdraw(
     session
         .execute(out, &action, &ixs, &[&signer], &[r.asset()])
         .await
+}
+
+/// A collateral position and its reserve's liquidity now.
+struct Position<'a> {
+    obligation: &'a Pubkey,
+    has_debt: bool,
+    /// cTokens.
+    pledged: u64,
+    liquidity: &'a ReserveLiquidity,
+}
+
+/// The refusal of a withdrawal of `wanted` (liquidity) from a position worth less, saying the
+/// most that can be withdrawn (what its debt leaves free, with debt), as `redeem` refuses
+/// more than the wallet holds: rather than quietly withdrawing all of it. `Err`: what failed
+/// on the way.
+async fn more_than_held(
+    session: &Session<'_, impl Transport>,
+    r: &NamedReserve,
+    position: &Position<'_>,
+    wanted: u64,
+) -> Result<CliError, CliError> {
+    let worth = |ctokens: u64| -> Result<String, CliError> {
+        let liquidity = (position.liquidity)
+            .collateral_to_liquidity(ctokens)
+            .map_err(program)?;
+        Ok(r.units(liquidity.to_floor().map_err(program)?))
+    };
+    let most = if position.has_debt {
+        let valued = health::obligation_health(session.transport, position.obligation).await?;
+        let most = valued.max_withdraw(&r.address, valued.now)?;
+        format!("{} (its debt needs the rest)", worth(most)?)
+    } else {
+        worth(position.pledged)?
+    };
+    Ok(CliError::InsufficientCollateral {
+        obligation: *position.obligation,
+        held: worth(position.pledged)?,
+        asked: r.units(wanted),
+        most,
+    })
 }
 
 pub async fn borrow(

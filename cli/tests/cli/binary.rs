@@ -122,7 +122,8 @@ fn answer_500(listener: TcpListener) {
         let mut body = vec![0; length];
         let _ = reader.read_exact(&mut body);
         let _ = reader.get_mut().write_all(
-            b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            b"HTTP/1.1 500 Internal Server Error\r\n\
+              content-length: 0\r\nconnection: close\r\n\r\n",
         );
     }
 }
