@@ -1,31 +1,31 @@
 //! `ballast`: the Ballast command line.
 use {
     ballast_cli::{
-        commands::{self, Command, OutputFormat},
+        commands::{self, Command},
         demo,
         pipe::PipeAware,
     },
-    ballast_client::rpc::RpcTransport,
-    std::{io::Write, process::ExitCode, time::Duration},
+    std::{io::Write, process::ExitCode},
 };
 
 fn main() -> ExitCode {
     let cli = commands::parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit());
     ballast_testkit::bank::quiet_logs();
-    if matches!(cli.command, Command::Liquidator(_) | Command::Monitor(_)) {
-        // Structured logs on stderr; BALLAST_LOG filters them (RUST_LOG is the bank's).
-        let filter = tracing_subscriber::EnvFilter::try_from_env("BALLAST_LOG")
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .init();
+    // The bots' structured logs on stderr, as text or JSON; BALLAST_LOG filters them (RUST_LOG
+    // is the bank's).
+    match &cli.command {
+        Command::Liquidator(a) => ballast_cli::backoffice::service::init_logs(a.service.log_format),
+        Command::Monitor(a) => ballast_cli::backoffice::service::init_logs(a.service.log_format),
+        _ => {}
     }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let mut out = PipeAware::new(std::io::stdout());
     let result = runtime.block_on(async {
+        if let Command::Completions { shell } = cli.command {
+            return commands::completions(shell, &mut out).map_err(Into::into);
+        }
         if let Command::Demo = cli.command {
-            let json = cli.global.output == OutputFormat::Json;
+            let json = cli.global.output.is_json();
             return demo::run(&mut out, json)
                 .await
                 .map(|_| ())
@@ -37,8 +37,7 @@ fn main() -> ExitCode {
             g.keypair.as_deref(),
             g.config_file.as_deref(),
         )?;
-        let timeout = Duration::from_secs(g.rpc_timeout);
-        let transport = RpcTransport::with_timeout(&cluster.url, timeout);
+        let transport = commands::rpc_transport(g, &cluster)?;
         commands::run(&cli, &transport, &cluster, &mut out).await
     });
     let result = result.and_then(|()| out.flush().map_err(Into::into));
@@ -47,7 +46,7 @@ fn main() -> ExitCode {
         _ if out.is_closed() => ExitCode::SUCCESS,
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = commands::report_error(&e, cli.global.verbose, &mut std::io::stderr());
             ExitCode::FAILURE
         }
     }

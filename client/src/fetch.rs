@@ -114,6 +114,11 @@ pub async fn owner_obligations(
     Ok(found)
 }
 
+/// Filters for the reserves of `market`, for callers that decode them themselves.
+pub fn reserve_filters(market: &Pubkey) -> [AccountFilter; 2] {
+    by_key::<Reserve>(offset_of!(Reserve, market), market)
+}
+
 /// Filters for the obligations of `market`, for callers that decode them themselves.
 pub fn obligation_filters(market: &Pubkey) -> [AccountFilter; 2] {
     by_key::<Obligation>(offset_of!(Obligation, market), market)

@@ -3,7 +3,10 @@
 //! capped), given a compute-unit limit from its own simulation plus a margin, then sent again
 //! and again (nodes drop transactions) until it is confirmed or its blockhash expires; an
 //! expired one is rebuilt with a fresh blockhash a bounded number of times. Every attempt is
-//! traced and returned.
+//! traced and returned. A fixed price or limit (`--with-compute-unit-price`,
+//! `--with-compute-unit-limit`) replaces the market's or the simulation's; compute-budget
+//! instructions the caller put in the transaction are kept, and the relay adds only the kinds
+//! they lack (a transaction with two of one kind would fail).
 use {
     crate::error::ClientError,
     solana_compute_budget_interface::ComputeBudgetInstruction,
@@ -37,6 +40,11 @@ pub struct RelayConfig {
     pub resend_every: Duration,
     /// Fresh blockhashes tried after the first expires.
     pub rebuilds: u32,
+    /// A fixed priority fee (micro-lamports per compute unit) instead of the percentile; not
+    /// capped by `max_fee`.
+    pub compute_unit_price: Option<u64>,
+    /// A fixed compute-unit limit instead of the simulation's plus the margin.
+    pub compute_unit_limit: Option<u32>,
 }
 
 impl Default for RelayConfig {
@@ -47,6 +55,8 @@ impl Default for RelayConfig {
             cu_margin_bps: 1_000,
             resend_every: Duration::from_secs(2),
             rebuilds: 2,
+            compute_unit_price: None,
+            compute_unit_limit: None,
         }
     }
 }
@@ -59,6 +69,9 @@ impl RelayConfig {
         }
         if self.resend_every.is_zero() {
             return Some("the resend interval must be above 0");
+        }
+        if matches!(self.compute_unit_limit, Some(l) if l == 0 || l > MAX_COMPUTE_UNITS) {
+            return Some("the compute-unit limit must be 1..=1400000");
         }
         None
     }
@@ -116,9 +129,10 @@ pub trait RelayRpc {
     async fn block_height(&self) -> Result<u64, ClientError>;
 }
 
-/// Lands `instructions` (no compute-budget instructions of their own) signed by `signers`, the
-/// first paying: see the module. A simulation failure is returned at once, nothing sent; a
-/// landed failure as the transaction's error.
+/// Lands `instructions` signed by `signers`, the first paying: see the module. A compute-unit
+/// limit or price instruction among them is kept and wins over the config's; the relay adds
+/// the kinds missing, first. A simulation failure is returned at once, nothing sent; a landed
+/// failure as the transaction's error.
 pub async fn relay(
     rpc: &impl RelayRpc,
     config: &RelayConfig,
@@ -130,21 +144,42 @@ pub async fn relay(
         return Err(ClientError::InvalidSetting(rule.into()));
     }
     let payer = crate::transport::fee_payer(signers)?;
-    let fee = priority_fee(rpc, config, &written(instructions)).await?;
+    let own = Budget::of(instructions);
+    let fee = match own.price.or(config.compute_unit_price) {
+        Some(fee) => fee,
+        None => priority_fee(rpc, config, &written(instructions)).await?,
+    };
+    let fixed_limit = own.limit.or(config.compute_unit_limit);
+    let budgeted = |limit| {
+        let mut all = Vec::new();
+        if own.limit.is_none() {
+            all.push(ComputeBudgetInstruction::set_compute_unit_limit(limit));
+        }
+        if own.price.is_none() {
+            all.push(ComputeBudgetInstruction::set_compute_unit_price(fee));
+        }
+        all.extend_from_slice(instructions);
+        all
+    };
     let mut attempts = Vec::new();
     for build in 0..=config.rebuilds {
         let (blockhash, last_valid) = rpc.blockhash().await?;
-        let budgeted = |limit| with_budget(instructions, limit, fee);
-        let probe = crate::transport::sign(
-            &budgeted(MAX_COMPUTE_UNITS),
-            &payer,
-            signers,
-            blockhash,
-            tables,
-        )?;
-        let units = rpc.simulate(&probe).await?;
-        let limit = compute_unit_limit(units, config.cu_margin_bps);
-        let tx = crate::transport::sign(&budgeted(limit), &payer, signers, blockhash, tables)?;
+        let sign =
+            |limit| crate::transport::sign(&budgeted(limit), &payer, signers, blockhash, tables);
+        // Simulated first either way: a refusal sends nothing. A fixed limit is simulated as
+        // sent (a limit too low fails here); else the probe's units set it.
+        let (tx, limit) = match fixed_limit {
+            Some(limit) => {
+                let tx = sign(limit)?;
+                rpc.simulate(&tx).await?;
+                (tx, limit)
+            }
+            None => {
+                let units = rpc.simulate(&sign(MAX_COMPUTE_UNITS)?).await?;
+                let limit = compute_unit_limit(units, config.cu_margin_bps);
+                (sign(limit)?, limit)
+            }
+        };
         let signature = tx.signatures[0];
         loop {
             let result = match rpc.send(&tx).await {
@@ -235,13 +270,34 @@ pub fn compute_unit_limit(units: u64, margin_bps: u32) -> u32 {
     with_margin.min(u64::from(MAX_COMPUTE_UNITS)) as u32
 }
 
-fn with_budget(instructions: &[Instruction], limit: u32, fee: u64) -> Vec<Instruction> {
-    let mut all = vec![
-        ComputeBudgetInstruction::set_compute_unit_limit(limit),
-        ComputeBudgetInstruction::set_compute_unit_price(fee),
-    ];
-    all.extend_from_slice(instructions);
-    all
+/// The compute-unit limit and price that instructions set themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Budget {
+    pub limit: Option<u32>,
+    pub price: Option<u64>,
+}
+
+impl Budget {
+    /// What `instructions`' own compute-budget instructions set (the last of a kind wins, as
+    /// it would be refused anyway).
+    pub fn of(instructions: &[Instruction]) -> Budget {
+        let mut budget = Budget::default();
+        for ix in instructions
+            .iter()
+            .filter(|ix| solana_compute_budget_interface::check_id(&ix.program_id))
+        {
+            match ix.data.split_first() {
+                Some((2, rest)) => {
+                    budget.limit = rest.first_chunk().map(|b| u32::from_le_bytes(*b))
+                }
+                Some((3, rest)) => {
+                    budget.price = rest.first_chunk().map(|b| u64::from_le_bytes(*b))
+                }
+                _ => {}
+            }
+        }
+        budget
+    }
 }
 
 impl RelayRpc for RpcClient {
@@ -322,6 +378,27 @@ mod tests {
         assert_eq!(percentile(&mut fees, 100), 900);
         assert_eq!(percentile(&mut [], 75), 0);
         assert_eq!(percentile(&mut [5], 1), 5);
+    }
+
+    #[test]
+    fn own_compute_budget_instructions_are_read() {
+        let memo = Instruction::new_with_bytes(Pubkey::new_unique(), &[2, 1, 0, 0, 0], vec![]);
+        let ixs = [
+            ComputeBudgetInstruction::set_compute_unit_limit(300_000),
+            memo.clone(),
+            ComputeBudgetInstruction::set_compute_unit_price(42),
+        ];
+        assert_eq!(
+            Budget::of(&ixs),
+            Budget {
+                limit: Some(300_000),
+                price: Some(42)
+            }
+        );
+        // Another program's data that looks like one is not.
+        assert_eq!(Budget::of(&[memo]), Budget::default());
+        let heap = ComputeBudgetInstruction::request_heap_frame(64 * 1024);
+        assert_eq!(Budget::of(&[heap]), Budget::default());
     }
 
     #[test]

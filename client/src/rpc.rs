@@ -2,6 +2,7 @@
 use {
     crate::{
         error::ClientError,
+        relay::{relay, RelayConfig, RelayRpc},
         transport::{AccountFilter, Transport, TxOutcome},
     },
     serde_json::json,
@@ -11,8 +12,8 @@ use {
     solana_rpc_client_api::{
         client_error::{reqwest, Error as RpcError, ErrorKind},
         config::{
-            RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
-            RpcTransactionConfig,
+            RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig,
+            RpcSimulateTransactionConfig, RpcTransactionConfig,
         },
         filter::{Memcmp, RpcFilterType},
         request::RpcRequest,
@@ -27,7 +28,7 @@ use {
         pubkey::Pubkey,
         signature::{Keypair, Signature},
         sysvar,
-        transaction::VersionedTransaction,
+        transaction::{TransactionError, VersionedTransaction},
     },
     solana_transaction_status_client_types::{
         UiInnerInstructions, UiInstruction, UiTransactionEncoding,
@@ -43,11 +44,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const FETCH_ATTEMPTS: u32 = 10;
 const FETCH_PAUSE: Duration = Duration::from_millis(100);
 
-/// A cluster reached over JSON-RPC, read and written at `confirmed`.
+/// A cluster reached over JSON-RPC, read and written at its client's commitment (`confirmed`
+/// unless told otherwise); transactions land through the relay (`crate::relay`).
 pub struct RpcTransport {
     client: RpcClient,
     /// Each request's time limit, when known (to say how long a timed-out request waited).
     timeout: Option<Duration>,
+    /// How transactions are priced, sized and resent.
+    relay: RelayConfig,
 }
 
 impl RpcTransport {
@@ -58,13 +62,24 @@ impl RpcTransport {
 
     /// A node at `url`, each request waiting at most `timeout` for its answer.
     pub fn with_timeout(url: &str, timeout: Duration) -> RpcTransport {
+        RpcTransport::with_timeout_and_commitment(url, timeout, CommitmentConfig::confirmed())
+    }
+
+    /// A node at `url`, read and confirmed at `commitment`, each request waiting at most
+    /// `timeout` for its answer.
+    pub fn with_timeout_and_commitment(
+        url: &str,
+        timeout: Duration,
+        commitment: CommitmentConfig,
+    ) -> RpcTransport {
         RpcTransport {
             client: RpcClient::new_with_timeout_and_commitment(
                 url.to_string(),
                 timeout,
-                CommitmentConfig::confirmed(),
+                commitment,
             ),
             timeout: Some(timeout),
+            relay: RelayConfig::default(),
         }
     }
 
@@ -73,7 +88,23 @@ impl RpcTransport {
         RpcTransport {
             client,
             timeout: None,
+            relay: RelayConfig::default(),
         }
+    }
+
+    /// The same transport, landing transactions with `config`.
+    pub fn with_relay(mut self, config: RelayConfig) -> RpcTransport {
+        self.relay = config;
+        self
+    }
+
+    pub fn relay_config(&self) -> &RelayConfig {
+        &self.relay
+    }
+
+    /// What accounts are read, simulations run and transactions confirmed at.
+    pub fn commitment(&self) -> CommitmentConfig {
+        self.client.commitment()
     }
 
     pub fn url(&self) -> String {
@@ -95,7 +126,7 @@ impl RpcTransport {
         let config = RpcSimulateTransactionConfig {
             sig_verify: true,
             inner_instructions: true,
-            commitment: Some(CommitmentConfig::confirmed()),
+            commitment: Some(self.commitment()),
             ..RpcSimulateTransactionConfig::default()
         };
         let sim = self
@@ -122,10 +153,22 @@ impl RpcTransport {
     /// What a confirmed transaction left on chain: its logs, compute units and events (or its
     /// error), as the node reports the landed transaction.
     async fn landed(&self, signature: &Signature) -> Result<TxOutcome, ClientError> {
+        // getTransaction serves confirmed transactions at the least: one confirmed at
+        // `processed` may take a little longer to be returned.
+        let processed = !self.commitment().is_at_least_confirmed();
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
-            commitment: Some(CommitmentConfig::confirmed()),
+            commitment: Some(if processed {
+                CommitmentConfig::confirmed()
+            } else {
+                self.commitment()
+            }),
             max_supported_transaction_version: Some(0),
+        };
+        let fetch_attempts = if processed {
+            FETCH_ATTEMPTS * 5
+        } else {
+            FETCH_ATTEMPTS
         };
         let mut attempts = 0;
         let tx = loop {
@@ -138,7 +181,7 @@ impl RpcTransport {
                 // A node that is gone will not return it however long we ask.
                 Err(e) if network_failure(&e).is_some() => return Err(self.error(e)),
                 // A node may answer null for a moment after confirming.
-                Err(_) if attempts + 1 < FETCH_ATTEMPTS => {
+                Err(_) if attempts + 1 < fetch_attempts => {
                     attempts += 1;
                     tokio::time::sleep(FETCH_PAUSE).await;
                 }
@@ -278,7 +321,7 @@ impl Transport for RpcTransport {
     async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
         let config = RpcAccountInfoConfig {
             encoding: Some(UiAccountEncoding::Base64),
-            commitment: Some(CommitmentConfig::confirmed()),
+            commitment: Some(self.commitment()),
             ..RpcAccountInfoConfig::default()
         };
         let answer: Response<Option<UiAccount>> = self
@@ -312,7 +355,7 @@ impl Transport for RpcTransport {
             filters: Some(filters),
             account_config: RpcAccountInfoConfig {
                 encoding: Some(UiAccountEncoding::Base64),
-                commitment: Some(CommitmentConfig::confirmed()),
+                commitment: Some(self.commitment()),
                 ..RpcAccountInfoConfig::default()
             },
             ..RpcProgramAccountsConfig::default()
@@ -330,23 +373,19 @@ impl Transport for RpcTransport {
             .collect()
     }
 
-    /// Simulates first (a refusal comes back with the program's logs and nothing is sent),
-    /// then sends, waits for confirmation, and reports the landed transaction: its logs,
-    /// compute units and events, which may differ from the simulation's when the state moved.
+    /// Lands the transaction through the relay with the transport's `RelayConfig`: priced,
+    /// its compute-unit limit from a simulation first (a refusal comes back with the program's
+    /// logs and nothing is sent), resent until confirmed. Reports the landed transaction: its
+    /// logs, compute units and events, which may differ from the simulation's when the state
+    /// moved.
     async fn send_with_tables(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
-        let tx = self.signed(instructions, signers, tables).await?;
-        self.simulate_tx(&tx).await?;
-        let signature = self
-            .client
-            .send_and_confirm_transaction(&tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        self.landed(&signature).await
+        let relayed = relay(self, &self.relay, instructions, signers, tables).await?;
+        self.landed(&relayed.signature).await
     }
 
     async fn simulate_with_tables(
@@ -373,6 +412,67 @@ impl Transport for RpcTransport {
     async fn latest_blockhash(&self) -> Result<Hash, ClientError> {
         self.client
             .get_latest_blockhash()
+            .await
+            .map_err(|e| self.error(e))
+    }
+}
+
+/// The relay's calls, at the transport's commitment, its errors named as the transport's.
+impl RelayRpc for RpcTransport {
+    async fn recent_fees(&self, writable: &[Pubkey]) -> Result<Vec<u64>, ClientError> {
+        let fees = self
+            .client
+            .get_recent_prioritization_fees(writable)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(fees.iter().map(|f| f.prioritization_fee).collect())
+    }
+
+    async fn blockhash(&self) -> Result<(Hash, u64), ClientError> {
+        self.client
+            .get_latest_blockhash_with_commitment(self.commitment())
+            .await
+            .map_err(|e| self.error(e))
+    }
+
+    /// The transport's own simulation: signatures verified, the program's logs on a refusal.
+    async fn simulate(&self, tx: &VersionedTransaction) -> Result<u64, ClientError> {
+        Ok(self.simulate_tx(tx).await?.compute_units)
+    }
+
+    async fn send(&self, tx: &VersionedTransaction) -> Result<Signature, ClientError> {
+        let config = RpcSendTransactionConfig {
+            skip_preflight: true,
+            max_retries: Some(0),
+            ..RpcSendTransactionConfig::default()
+        };
+        self.client
+            .send_transaction_with_config(tx, config)
+            .await
+            .map_err(|e| self.error(e))
+    }
+
+    async fn status(
+        &self,
+        signature: &Signature,
+    ) -> Result<Option<Result<(), TransactionError>>, ClientError> {
+        let statuses = self
+            .client
+            .get_signature_statuses(&[*signature])
+            .await
+            .map_err(|e| self.error(e))?
+            .value;
+        Ok(statuses
+            .into_iter()
+            .next()
+            .flatten()
+            .filter(|s| s.satisfies_commitment(self.commitment()))
+            .map(|s| s.status))
+    }
+
+    async fn block_height(&self) -> Result<u64, ClientError> {
+        self.client
+            .get_block_height()
             .await
             .map_err(|e| self.error(e))
     }

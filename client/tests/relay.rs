@@ -332,3 +332,188 @@ async fn the_fee_is_capped() {
         "invalid setting: the fee percentile must be 0..=100"
     );
 }
+
+/// Relays `instructions` through a node faking `node` with `config` (resending every 1 ms).
+async fn relay_with(
+    node: Node,
+    config: RelayConfig,
+    instructions: &[Instruction],
+) -> (
+    Result<ballast_client::relay::Relayed, ClientError>,
+    Arc<Mutex<Node>>,
+) {
+    let node = Arc::new(Mutex::new(node));
+    let url = serve(node.clone()).await;
+    let rpc = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+    let payer = Keypair::new();
+    let out = relay(&rpc, &config, instructions, &[&payer], &[]).await;
+    (out, node)
+}
+
+/// The data of the compute-budget instructions of the last transaction `node` accepted, in
+/// order, and how many instructions it has in all.
+fn budget_of_last(node: &Node) -> (Vec<Vec<u8>>, usize) {
+    let (_, tx) = node.sent.last().expect("a transaction was sent");
+    let keys = tx.message.static_account_keys();
+    let budget = tx
+        .message
+        .instructions()
+        .iter()
+        .filter(|i| {
+            solana_compute_budget_interface::check_id(&keys[usize::from(i.program_id_index)])
+        })
+        .map(|i| i.data.clone())
+        .collect();
+    (budget, tx.message.instructions().len())
+}
+
+#[tokio::test]
+async fn a_fixed_price_and_limit_replace_the_market_and_the_simulation() {
+    // A fixed price is not capped by max_fee and asks the node for no fees; a fixed limit is
+    // used as is (the simulation still runs, once per build).
+    let (out, node) = relay_with(
+        Node {
+            fees: vec![9_999],
+            ..Node::default()
+        },
+        RelayConfig {
+            compute_unit_price: Some(25_000),
+            compute_unit_limit: Some(200_000),
+            max_fee: 1_000,
+            ..config()
+        },
+        &[instruction(Pubkey::new_unique())],
+    )
+    .await;
+    let relayed = out.unwrap();
+    assert_eq!((relayed.fee, relayed.compute_unit_limit), (25_000, 200_000));
+    let node = node.lock().unwrap();
+    assert_eq!(
+        budget_of_last(&node),
+        (
+            vec![
+                ComputeBudgetInstruction::set_compute_unit_limit(200_000).data,
+                ComputeBudgetInstruction::set_compute_unit_price(25_000).data,
+            ],
+            3
+        )
+    );
+    assert!(!node
+        .methods
+        .iter()
+        .any(|m| m == "getRecentPrioritizationFees"));
+    let simulations = node.methods.iter().filter(|m| *m == "simulateTransaction");
+    assert_eq!(simulations.count(), 1);
+}
+
+#[tokio::test]
+async fn only_a_fixed_price_keeps_the_simulated_limit() {
+    let (out, _) = relay_with(
+        Node {
+            fees: vec![9_999],
+            ..Node::default()
+        },
+        RelayConfig {
+            compute_unit_price: Some(0),
+            ..config()
+        },
+        &[instruction(Pubkey::new_unique())],
+    )
+    .await;
+    let relayed = out.unwrap();
+    assert_eq!((relayed.fee, relayed.compute_unit_limit), (0, 55_002));
+    // A limit out of range is refused before anything is asked.
+    let (out, node) = relay_with(
+        Node::default(),
+        RelayConfig {
+            compute_unit_limit: Some(1_400_001),
+            ..config()
+        },
+        &[instruction(Pubkey::new_unique())],
+    )
+    .await;
+    assert_eq!(
+        out.unwrap_err().to_string(),
+        "invalid setting: the compute-unit limit must be 1..=1400000"
+    );
+    assert!(node.lock().unwrap().methods.is_empty());
+}
+
+#[tokio::test]
+async fn compute_budget_instructions_of_the_caller_are_kept_and_not_doubled() {
+    // Both kinds set by the caller (as the liquidator does): nothing added, the fee market
+    // not asked, and the caller's values win over a fixed price in the config.
+    let own = [
+        ComputeBudgetInstruction::set_compute_unit_limit(400_000),
+        ComputeBudgetInstruction::set_compute_unit_price(7),
+        instruction(Pubkey::new_unique()),
+    ];
+    let (out, node) = relay_with(
+        Node {
+            fees: vec![5_000],
+            ..Node::default()
+        },
+        RelayConfig {
+            compute_unit_price: Some(25_000),
+            ..config()
+        },
+        &own,
+    )
+    .await;
+    let relayed = out.unwrap();
+    assert_eq!((relayed.fee, relayed.compute_unit_limit), (7, 400_000));
+    {
+        let node = node.lock().unwrap();
+        assert_eq!(
+            budget_of_last(&node),
+            (vec![own[0].data.clone(), own[1].data.clone()], 3)
+        );
+        assert!(!node
+            .methods
+            .iter()
+            .any(|m| m == "getRecentPrioritizationFees"));
+    }
+
+    // Only a limit of the caller's: the relay adds the priced one (the 75th percentile of
+    // the fees) and keeps the caller's limit.
+    let (out, node) = relay_with(
+        Node {
+            fees: vec![100, 200, 300, 400],
+            ..Node::default()
+        },
+        config(),
+        &own[..1]
+            .iter()
+            .chain(&own[2..])
+            .cloned()
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    let relayed = out.unwrap();
+    assert_eq!((relayed.fee, relayed.compute_unit_limit), (300, 400_000));
+    assert_eq!(
+        budget_of_last(&node.lock().unwrap()),
+        (
+            vec![
+                ComputeBudgetInstruction::set_compute_unit_price(300).data,
+                own[0].data.clone(),
+            ],
+            3
+        )
+    );
+
+    // Only a price of the caller's: the relay adds the simulated limit.
+    let (out, node) = relay_with(Node::default(), config(), &own[1..]).await;
+    let relayed = out.unwrap();
+    assert_eq!((relayed.fee, relayed.compute_unit_limit), (7, 55_002));
+    assert_eq!(
+        budget_of_last(&node.lock().unwrap()),
+        (
+            vec![
+                ComputeBudgetInstruction::set_compute_unit_limit(55_002).data,
+                own[1].data.clone(),
+            ],
+            3
+        )
+    );
+}

@@ -1,7 +1,8 @@
 //! Test and demo support for Ballast: the in-process bank (solana-program-test with the program
-//! running natively and the real SPL Token programs) behind the client's `Transport`, and Pyth
-//! price accounts as the Pyth programs write them.
+//! running natively and the real SPL Token programs) behind the client's `Transport`, Pyth
+//! price accounts as the Pyth programs write them, and a fake RPC websocket for live updates.
 pub mod bank;
 pub mod pyth;
+pub mod ws;
 
 pub use bank::{quiet_logs, Bank};

@@ -4,12 +4,13 @@
 use {
     super::{
         fee_payer::{self, FeePayerBalance},
+        shard::Shard,
         shutdown::Shutdown,
         snapshot::{Snapshot, ValuedObligation},
     },
     crate::{
         events, fetch, instructions as ix, lookup, spl, transport, ClientError, ObligationKeys,
-        Transport,
+        ReserveKeys, Transport,
     },
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
@@ -42,6 +43,8 @@ pub struct LiquidatorConfig {
     /// The market's address lookup table (`ballast market lookup-table`), read at each pass:
     /// a liquidation that does not fit a legacy transaction is sent as a version-0 one.
     pub lookup_table: Option<Pubkey>,
+    /// The obligations this instance acts on (`--shard K/N`): the others are left alone.
+    pub shard: Shard,
 }
 
 impl Default for LiquidatorConfig {
@@ -54,6 +57,7 @@ impl Default for LiquidatorConfig {
             compute_unit_price: 0,
             min_payout_bps: 9_900,
             lookup_table: None,
+            shard: Shard::ALL,
         }
     }
 }
@@ -68,6 +72,15 @@ pub struct Done {
     pub seized: u64,
     pub repaid_usd: Fixed,
     pub seized_usd: Fixed,
+}
+
+/// The liquidator's balance of one reserve's liquidity mint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub reserve: Pubkey,
+    pub mint: Pubkey,
+    /// Base units.
+    pub amount: u64,
 }
 
 /// What one pass did.
@@ -92,6 +105,9 @@ pub struct PassSummary {
     pub fee_payer: Option<FeePayerBalance>,
     /// The fee payer could not pay for one liquidation: none was tried.
     pub underfunded: bool,
+    /// What the liquidator holds of each reserve's liquidity mint at the start of the pass (the
+    /// reserves whose balance was readable).
+    pub inventory: Vec<Held>,
     /// A stop was requested: the pass ended after the transaction in flight.
     pub stopped: bool,
     pub done: Vec<Done>,
@@ -117,12 +133,12 @@ pub async fn pass_until(
     config: &LiquidatorConfig,
     shutdown: &Shutdown,
 ) -> PassSummary {
+    // This instance's share of the obligations (all of them unless `--shard`).
+    let mine: Vec<&ValuedObligation> = (snapshot.obligations.iter())
+        .filter(|o| config.shard.owns(&o.address))
+        .collect();
     let mut bad_debt = 0;
-    for o in snapshot
-        .obligations
-        .iter()
-        .filter(|o| o.has_debt_and_no_collateral())
-    {
+    for o in mine.iter().filter(|o| o.has_debt_and_no_collateral()) {
         // Not an error of the liquidator's: the program's write-off is what is missing.
         info!(
             obligation = %o.address,
@@ -131,20 +147,19 @@ pub async fn pass_until(
         );
         bad_debt += 1;
     }
-    let mut unhealthy: Vec<&ValuedObligation> = snapshot
-        .obligations
-        .iter()
+    let mut unhealthy: Vec<&ValuedObligation> = (mine.iter().copied())
         .filter(|o| o.is_liquidatable() && !o.has_debt_and_no_collateral())
         .collect();
     // Least healthy first.
     unhealthy.sort_by_key(|o| o.health.as_ref().ok().and_then(|h| h.health_factor()));
     let mut summary = PassSummary {
-        scanned: snapshot.obligations.len(),
+        scanned: mine.len(),
         unhealthy: unhealthy.len(),
         bad_debt,
         ..PassSummary::default()
     };
     let me = liquidator.pubkey();
+    summary.inventory = inventory(transport, snapshot, &me).await;
     let cost = fee_payer::cost_of_one(config.compute_unit_limit, config.compute_unit_price);
     match FeePayerBalance::read(transport, &me, cost).await {
         Ok(balance) => {
@@ -222,6 +237,25 @@ pub async fn pass_until(
         }
     }
     summary
+}
+
+/// What `me` holds of each reserve's liquidity mint (its associated token account; one read per
+/// reserve). A balance that cannot be read is logged and left out.
+async fn inventory(transport: &impl Transport, snapshot: &Snapshot, me: &Pubkey) -> Vec<Held> {
+    let mut held = Vec::with_capacity(snapshot.reserves.len());
+    for r in &snapshot.reserves {
+        let keys = ReserveKeys::from_reserve(r.address, &r.reserve);
+        let source = spl::associated_account(me, &keys.liquidity_mint, &keys.token_program);
+        match fetch::token_balance(transport, &source).await {
+            Ok(amount) => held.push(Held {
+                reserve: r.address,
+                mint: keys.liquidity_mint,
+                amount,
+            }),
+            Err(error) => warn!(reserve = %r.address, %error, "inventory unreadable"),
+        }
+    }
+    held
 }
 
 /// Why one obligation was not liquidated.

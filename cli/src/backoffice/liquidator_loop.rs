@@ -38,7 +38,7 @@ pub async fn run(
         number += 1;
         // Reading the market sends nothing: a stop request may drop it half-way.
         let taken = tokio::select! {
-            taken = Snapshot::take(transport, &l.market) => taken,
+            taken = Snapshot::take_shard(transport, &l.market, l.config.shard) => taken,
             _ = shutdown.wait() => break,
         };
         match taken {

@@ -1,13 +1,17 @@
-//! The liquidator's counters in Prometheus text format, served on a loopback address.
+//! The liquidator's and the monitor's counters in Prometheus text format, served on a loopback
+//! address (or any, when asked).
 use {
-    super::liquidator::PassSummary,
+    super::{
+        liquidator::PassSummary,
+        monitor::{Alert, AlertKind, Condition},
+    },
     ballast::math::Fixed,
     http_body_util::Full,
     hyper::{body::Bytes, server::conn::http1, service::service_fn, Response},
     hyper_util::rt::TokioIo,
     prometheus_client::{
         encoding::text::encode,
-        metrics::{counter::Counter, gauge::Gauge},
+        metrics::{counter::Counter, family::Family, gauge::Gauge},
         registry::Registry,
     },
     std::{
@@ -15,6 +19,7 @@ use {
         io,
         net::SocketAddr,
         sync::{atomic::AtomicU64, Arc},
+        time::{SystemTime, UNIX_EPOCH},
     },
     tokio::net::TcpListener,
 };
@@ -33,8 +38,35 @@ pub struct LiquidatorMetrics {
     errors: Counter,
     underfunded_passes: Counter,
     fee_payer_lamports: Gauge,
+    /// The liquidator's balance of each reserve's liquidity mint, in base units.
+    inventory: Family<[(&'static str, String); 2], Gauge>,
+    last_pass: Gauge,
     repaid_usd: Counter<f64, AtomicU64>,
     seized_usd: Counter<f64, AtomicU64>,
+}
+
+/// Metrics that can be scraped.
+pub trait Exposition: Send + Sync + 'static {
+    /// The Prometheus text exposition.
+    fn encode(&self) -> String;
+}
+
+fn encoded(registry: &Registry) -> String {
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = encode(&mut text, registry);
+    text
+}
+
+/// Now, in unix seconds (0 on a clock before 1970).
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn gauge_value(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// USD for a metric (floating point is fine off chain, for display).
@@ -57,6 +89,8 @@ impl Default for LiquidatorMetrics {
             errors: Counter::default(),
             underfunded_passes: Counter::default(),
             fee_payer_lamports: Gauge::default(),
+            inventory: Family::default(),
+            last_pass: Gauge::default(),
             repaid_usd: Counter::default(),
             seized_usd: Counter::default(),
             registry: Registry::default(),
@@ -104,6 +138,17 @@ impl Default for LiquidatorMetrics {
             "The fee payer's balance at the last pass",
             m.fee_payer_lamports.clone(),
         );
+        registry.register(
+            "inventory",
+            "The liquidator's balance of each reserve's liquidity mint at the last pass, in base \
+             units",
+            m.inventory.clone(),
+        );
+        registry.register(
+            "last_pass_timestamp_seconds",
+            "When the last pass that read the market ended, in unix seconds",
+            m.last_pass.clone(),
+        );
         registry.register("repaid_usd", "Debt repaid, in USD", m.repaid_usd.clone());
         registry.register(
             "seized_usd",
@@ -128,11 +173,20 @@ impl LiquidatorMetrics {
             self.underfunded_passes.inc();
         }
         if let Some(balance) = s.fee_payer {
-            self.fee_payer_lamports
-                .set(i64::try_from(balance.lamports).unwrap_or(i64::MAX));
+            self.fee_payer_lamports.set(gauge_value(balance.lamports));
+        }
+        for held in &s.inventory {
+            let labels = [
+                ("reserve", held.reserve.to_string()),
+                ("mint", held.mint.to_string()),
+            ];
+            self.inventory
+                .get_or_create(&labels)
+                .set(gauge_value(held.amount));
         }
         self.repaid_usd.inc_by(usd(s.repaid_usd));
         self.seized_usd.inc_by(usd(s.seized_usd));
+        self.last_pass.set(unix_now());
     }
 
     pub fn record_failed_pass(&self) {
@@ -141,17 +195,134 @@ impl LiquidatorMetrics {
 
     /// The Prometheus text exposition.
     pub fn encode(&self) -> String {
-        let mut text = String::new();
-        // Writing to a String cannot fail.
-        let _ = encode(&mut text, &self.registry);
-        text
+        encoded(&self.registry)
+    }
+}
+
+impl Exposition for LiquidatorMetrics {
+    fn encode(&self) -> String {
+        encoded(&self.registry)
+    }
+}
+
+/// The monitor's totals over every pass since start.
+pub struct MonitorMetrics {
+    registry: Registry,
+    passes: Counter,
+    failed_passes: Counter,
+    /// Alerts raised, by kind and status (firing, cleared).
+    alerts: Family<[(&'static str, &'static str); 2], Counter>,
+    /// Conditions firing now, by kind.
+    firing: Family<[(&'static str, &'static str); 1], Gauge>,
+    /// Alerts the webhook has not taken yet.
+    undelivered: Gauge,
+    last_pass: Gauge,
+}
+
+impl Default for MonitorMetrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("ballast_monitor");
+        let m = MonitorMetrics {
+            passes: Counter::default(),
+            failed_passes: Counter::default(),
+            alerts: Family::default(),
+            firing: Family::default(),
+            undelivered: Gauge::default(),
+            last_pass: Gauge::default(),
+            registry: Registry::default(),
+        };
+        registry.register("passes", "Passes completed", m.passes.clone());
+        registry.register(
+            "failed_passes",
+            "Passes that could not read the market",
+            m.failed_passes.clone(),
+        );
+        registry.register(
+            "alerts",
+            "Alerts raised, by kind and status (firing, cleared)",
+            m.alerts.clone(),
+        );
+        registry.register("firing", "Conditions firing now, by kind", m.firing.clone());
+        registry.register(
+            "webhook_undelivered",
+            "Alerts the webhook has not taken yet",
+            m.undelivered.clone(),
+        );
+        registry.register(
+            "last_pass_timestamp_seconds",
+            "When the last pass that read the market ended, in unix seconds",
+            m.last_pass.clone(),
+        );
+        // Every kind has its series from the start, at 0.
+        for kind in AlertKind::ALL {
+            m.firing.get_or_create(&[("kind", kind.name())]).set(0);
+            for status in ["firing", "cleared"] {
+                (m.alerts
+                    .get_or_create(&[("kind", kind.name()), ("status", status)]))
+                .inc_by(0);
+            }
+        }
+        MonitorMetrics { registry, ..m }
+    }
+}
+
+impl MonitorMetrics {
+    /// A pass that read the market: the alerts it raised and what is firing after it.
+    pub fn record<'a>(&self, alerts: &[Alert], firing: impl IntoIterator<Item = &'a Condition>) {
+        self.passes.inc();
+        for a in alerts {
+            let status = if a.firing { "firing" } else { "cleared" };
+            self.alerts
+                .get_or_create(&[("kind", a.condition.kind.name()), ("status", status)])
+                .inc();
+        }
+        let mut counts = [0i64; AlertKind::ALL.len()];
+        for c in firing {
+            if let Some(i) = AlertKind::ALL.iter().position(|k| *k == c.kind) {
+                counts[i] += 1;
+            }
+        }
+        for (kind, count) in AlertKind::ALL.into_iter().zip(counts) {
+            self.firing
+                .get_or_create(&[("kind", kind.name())])
+                .set(count);
+        }
+        self.last_pass.set(unix_now());
+    }
+
+    pub fn record_failed_pass(&self) {
+        self.failed_passes.inc();
+    }
+
+    pub fn set_undelivered(&self, n: usize) {
+        self.undelivered.set(gauge_value(n as u64));
+    }
+
+    /// The Prometheus text exposition.
+    pub fn encode(&self) -> String {
+        encoded(&self.registry)
+    }
+}
+
+impl Exposition for MonitorMetrics {
+    fn encode(&self) -> String {
+        encoded(&self.registry)
     }
 }
 
 /// Serves `metrics` at every path of `addr`, which must be a loopback address; returns the
 /// bound address (port 0 picks one).
-pub async fn serve(addr: SocketAddr, metrics: Arc<LiquidatorMetrics>) -> io::Result<SocketAddr> {
-    if !addr.ip().is_loopback() {
+pub async fn serve(addr: SocketAddr, metrics: Arc<impl Exposition>) -> io::Result<SocketAddr> {
+    serve_on(addr, false, metrics).await
+}
+
+/// `serve`, on any address when `public` (`--metrics-public`).
+pub async fn serve_on(
+    addr: SocketAddr,
+    public: bool,
+    metrics: Arc<impl Exposition>,
+) -> io::Result<SocketAddr> {
+    if !addr.ip().is_loopback() && !public {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("metrics are served on loopback only, not {addr}"),
@@ -167,7 +338,7 @@ pub async fn serve(addr: SocketAddr, metrics: Arc<LiquidatorMetrics>) -> io::Res
             let metrics = metrics.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |_request| {
-                    let body = metrics.encode();
+                    let body = Exposition::encode(&*metrics);
                     async move {
                         let mut response = Response::new(Full::new(Bytes::from(body)));
                         response.headers_mut().insert(

@@ -1,7 +1,10 @@
 //! The monitor: turns a snapshot into alerts (JSON lines), raising each condition once until it
 //! clears.
 use {
-    super::snapshot::{PricedReserve, Snapshot},
+    super::{
+        shard::Shard,
+        snapshot::{PricedReserve, Snapshot},
+    },
     crate::{
         format::{percent, units, usd},
         views::{plain, Labels},
@@ -18,16 +21,16 @@ use {
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
     /// Alert when an obligation's health factor falls below this (11000 = 1.10).
-    #[arg(long, default_value_t = 11_000)]
+    #[arg(long, env = "BALLAST_HEALTH_WARNING_BPS", default_value_t = 11_000)]
     pub health_warning_bps: u32,
     /// Alert when an oracle's price is older than this share of the reserve's max age.
-    #[arg(long, default_value_t = 8_000)]
+    #[arg(long, env = "BALLAST_ORACLE_AGE_WARNING_BPS", default_value_t = 8_000)]
     pub oracle_age_warning_bps: u32,
     /// Alert when a reserve's utilization is above this.
-    #[arg(long, default_value_t = 9_000)]
+    #[arg(long, env = "BALLAST_UTILIZATION_WARNING_BPS", default_value_t = 9_000)]
     pub utilization_warning_bps: u32,
     /// Alert when a deposit or borrow cap is used to this share.
-    #[arg(long, default_value_t = 9_000)]
+    #[arg(long, env = "BALLAST_CAP_WARNING_BPS", default_value_t = 9_000)]
     pub cap_warning_bps: u32,
 }
 
@@ -148,6 +151,9 @@ pub struct Monitor {
     pub thresholds: Thresholds,
     /// Names reserves by their liquidity mint's label ("reserve USDC: ...").
     pub labels: Labels,
+    /// The obligations this instance watches (`--shard K/N`); the market as a whole is
+    /// checked by the first shard only.
+    pub shard: Shard,
     firing: BTreeMap<(AlertKind, Pubkey, u8), Condition>,
 }
 
@@ -173,6 +179,7 @@ impl Monitor {
         Monitor {
             thresholds,
             labels: Labels::default(),
+            shard: Shard::ALL,
             firing: BTreeMap::new(),
         }
     }
@@ -180,6 +187,11 @@ impl Monitor {
     /// Reserves named by the labels of their mints.
     pub fn with_labels(self, labels: Labels) -> Monitor {
         Monitor { labels, ..self }
+    }
+
+    /// Watches `shard`'s obligations only, and the market as a whole if it is the first.
+    pub fn with_shard(self, shard: Shard) -> Monitor {
+        Monitor { shard, ..self }
     }
 
     /// The conditions firing now (raised and not cleared).
@@ -201,7 +213,10 @@ impl Monitor {
     pub fn conditions(&self, snapshot: &Snapshot) -> Vec<Condition> {
         let t = &self.thresholds;
         let mut found = Vec::new();
-        for r in &snapshot.reserves {
+        // Reserves, oracles, caps and e-mode groups: the first shard's alone.
+        let market_wide = self.shard.checks_the_market();
+        let reserves: &[PricedReserve] = if market_wide { &snapshot.reserves } else { &[] };
+        for r in reserves {
             let c = &r.reserve.config;
             let symbol = self.symbol(r);
             let amount = |base: Fixed| {
@@ -341,7 +356,7 @@ impl Monitor {
         }
         for (id, group) in (1..=snapshot.state.emode_groups.len() as u8)
             .zip(&snapshot.state.emode_groups)
-            .filter(|(_, g)| g.is_configured())
+            .filter(|(_, g)| market_wide && g.is_configured())
         {
             let target = group.config.liquidation_threshold_bps;
             let current = group_threshold_at(group, snapshot.now);
@@ -367,7 +382,7 @@ impl Monitor {
                 });
             }
         }
-        for o in &snapshot.obligations {
+        for o in (snapshot.obligations.iter()).filter(|o| self.shard.owns(&o.address)) {
             let Ok(h) = &o.health else { continue };
             let Some(factor) = h.health_factor() else {
                 continue;

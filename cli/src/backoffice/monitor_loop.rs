@@ -3,6 +3,7 @@
 use {
     super::{
         alert_state::{AlertState, MAX_UNDELIVERED},
+        metrics::MonitorMetrics,
         monitor::Monitor,
         schedule::{Next, Schedule},
         shutdown::Shutdown,
@@ -12,7 +13,7 @@ use {
     crate::Transport,
     serde_json::Value,
     solana_sdk::pubkey::Pubkey,
-    std::{collections::VecDeque, io::Write, path::PathBuf},
+    std::{collections::VecDeque, io::Write, path::PathBuf, sync::Arc},
     tracing::{error, info, warn},
 };
 
@@ -25,6 +26,8 @@ pub struct MonitorLoop {
     /// Where the firing conditions and `undelivered` are kept across restarts.
     pub state_file: Option<PathBuf>,
     pub schedule: Schedule,
+    /// Passes, alerts by kind, what is firing (served by `--metrics`).
+    pub metrics: Arc<MonitorMetrics>,
 }
 
 impl MonitorLoop {
@@ -80,13 +83,16 @@ impl MonitorLoop {
     ) -> std::io::Result<()> {
         loop {
             let taken = tokio::select! {
-                taken = Snapshot::take(transport, &self.market) => Some(taken),
+                taken = Snapshot::take_shard(transport, &self.market, self.monitor.shard) =>
+                    Some(taken),
                 _ = shutdown.wait() => None,
             };
             match taken {
                 None => {}
                 Some(Ok(snapshot)) => {
-                    for alert in self.monitor.check(&snapshot) {
+                    let alerts = self.monitor.check(&snapshot);
+                    self.metrics.record(&alerts, self.monitor.firing());
+                    for alert in alerts {
                         let body = alert.json();
                         writeln!(out, "{body}")?;
                         if self.webhook.is_some() {
@@ -94,7 +100,10 @@ impl MonitorLoop {
                         }
                     }
                 }
-                Some(Err(e)) => error!(error = %e, "could not read the market"),
+                Some(Err(e)) => {
+                    self.metrics.record_failed_pass();
+                    error!(error = %e, "could not read the market");
+                }
             }
             if self.undelivered.len() > MAX_UNDELIVERED {
                 let dropped = self.undelivered.len() - MAX_UNDELIVERED;
@@ -103,6 +112,7 @@ impl MonitorLoop {
             }
             // Even after a failed look: what waits from before is sent.
             self.deliver().await;
+            self.metrics.set_undelivered(self.undelivered.len());
             self.save();
             match self.schedule.wait(shutdown).await {
                 Next::Pass => continue,

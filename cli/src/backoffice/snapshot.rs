@@ -1,7 +1,10 @@
 //! One look at a market: every reserve priced once, every obligation decoded and valued with the
 //! program's own health logic. The liquidator and the monitor both work from it.
 use {
-    super::price_refusal::{describe, OracleSeen, PriceRefusal},
+    super::{
+        price_refusal::{describe, OracleSeen, PriceRefusal},
+        shard::Shard,
+    },
     crate::{
         accounts::decode_obligation, fetch, health::ObligationHealth, ClientError, ReserveKeys,
         Transport,
@@ -68,11 +71,24 @@ pub struct Snapshot {
 /// Scans with more obligations than this show a progress bar (when stderr is a terminal).
 const PROGRESS_FROM: usize = 10_000;
 
+/// A fetch of the obligations that takes longer than this shows a spinner (when stderr is a
+/// terminal).
+const SPINNER_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+
 impl Snapshot {
     /// Reads the market, its reserves and their oracles, and all its obligations.
     pub async fn take(
         transport: &impl Transport,
         market: &Pubkey,
+    ) -> Result<Snapshot, ClientError> {
+        Snapshot::take_shard(transport, market, Shard::ALL).await
+    }
+
+    /// `take`, with only `shard`'s obligations decoded and kept (`--shard K/N`).
+    pub async fn take_shard(
+        transport: &impl Transport,
+        market: &Pubkey,
+        shard: Shard,
     ) -> Result<Snapshot, ClientError> {
         let state = fetch::market(transport, market).await?;
         let now = transport.clock().await?.unix_timestamp;
@@ -82,13 +98,23 @@ impl Snapshot {
             reserves.push(price(address, reserve, oracle.as_ref(), now));
         }
         let filters = fetch::obligation_filters(market);
-        let accounts = transport.program_accounts(&filters).await?;
-        // Obligations are valued as liquidation values them: at one neutral price per asset.
-        let pricing: Vec<ReservePricing> = reserves
-            .iter()
-            .filter_map(|r| r.pricing.as_ref().ok().map(ReservePricing::at_spot))
-            .collect();
-        let unpriced: Vec<Unpriced> = reserves.iter().filter_map(|r| r.unpriced).collect();
+        // The slow part: every obligation of the market in one answer. A spinner shows when it
+        // takes more than a moment (and stderr is a terminal).
+        let request = transport.program_accounts(&filters);
+        tokio::pin!(request);
+        let accounts = tokio::select! {
+            biased;
+            accounts = &mut request => accounts,
+            _ = tokio::time::sleep(SPINNER_AFTER) => {
+                let fetching = fetch_spinner(ProgressDrawTarget::stderr());
+                let accounts = request.await;
+                fetching.finish_and_clear();
+                accounts
+            }
+        };
+        let mut accounts = accounts?;
+        accounts.retain(|(address, _)| shard.owns(address));
+        let (pricing, unpriced) = valuation_inputs(&reserves);
         let progress = progress_bar(accounts.len());
         let mut obligations = Vec::with_capacity(accounts.len());
         for (address, account) in &accounts {
@@ -210,6 +236,19 @@ pub fn price(
     }
 }
 
+/// What obligations are valued with: each reserve with a usable price at one neutral price (its
+/// spot), as liquidation values them, and the others at their last usable price.
+pub fn valuation_inputs(reserves: &[PricedReserve]) -> (Vec<ReservePricing>, Vec<Unpriced>) {
+    let pricing = reserves
+        .iter()
+        .filter_map(|r| r.pricing.as_ref().ok().map(ReservePricing::at_spot))
+        .collect();
+    (
+        pricing,
+        reserves.iter().filter_map(|r| r.unpriced).collect(),
+    )
+}
+
 /// Decodes an obligation account and values it with `pricing` (the hot path of a scan), as
 /// liquidation would: collateral in `unpriced` left out when it is under `dust` at its last
 /// usable price, and with `market`'s e-mode group parameters if it is in a group.
@@ -221,6 +260,23 @@ pub fn value(
     now: i64,
 ) -> Result<ValuedObligation, ClientError> {
     let obligation = decode_obligation(address, account)?;
+    Ok(valued(
+        address,
+        obligation,
+        (pricing, unpriced),
+        market,
+        now,
+    ))
+}
+
+/// `value`, of an obligation already decoded.
+pub fn valued(
+    address: &Pubkey,
+    obligation: Obligation,
+    (pricing, unpriced): (&[ReservePricing], &[Unpriced]),
+    market: &Market,
+    now: i64,
+) -> ValuedObligation {
     let dust = LiquidationPolicy::from(&market.config).dust_value;
     let groups = &market.emode_groups;
     let health = counted_positions(&obligation, unpriced, None, dust)
@@ -229,11 +285,27 @@ pub fn value(
             Health::of(&counted, &pricing)
         })
         .map_err(|e| describe(&e));
-    Ok(ValuedObligation {
+    ValuedObligation {
         address: *address,
         obligation,
         health,
-    })
+    }
+}
+
+/// A spinner while the obligations are fetched (no count is known before the answer), drawn on
+/// `target` unless it is hidden (stderr that is not a terminal: a service, a pipe, a test).
+pub fn fetch_spinner(target: ProgressDrawTarget) -> ProgressBar {
+    if target.is_hidden() {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::with_draw_target(None, target);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} fetching the market's obligations (getProgramAccounts) {elapsed}",
+    ) {
+        spinner.set_style(style);
+    }
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner
 }
 
 fn progress_bar(len: usize) -> ProgressBar {

@@ -29,7 +29,7 @@ pub struct Cli {
 
 /// The global flags `demo` has no use for: it runs on its own in-process bank, sends nothing
 /// over a network and signs with its own keys.
-const DEMO_IGNORES: [&str; 7] = [
+const DEMO_IGNORES: [&str; 14] = [
     "url",
     "keypair",
     "config_file",
@@ -37,10 +37,28 @@ const DEMO_IGNORES: [&str; 7] = [
     "lookup_table",
     "dry_run",
     "rpc_timeout",
+    "with_compute_unit_price",
+    "with_compute_unit_limit",
+    "fee_percentile",
+    "max_priority_fee",
+    "commitment",
+    "fee_payer",
+    "verbose",
 ];
 
 /// The global flags `monitor` has no use for: it only reads, and prints JSON lines.
-const MONITOR_IGNORES: [&str; 4] = ["keypair", "lookup_table", "dry_run", "output"];
+const MONITOR_IGNORES: [&str; 10] = [
+    "keypair",
+    "lookup_table",
+    "dry_run",
+    "output",
+    "with_compute_unit_price",
+    "with_compute_unit_limit",
+    "fee_percentile",
+    "max_priority_fee",
+    "fee_payer",
+    "verbose",
+];
 
 /// The command line as `ballast` parses it: `Cli`, with the global flags that `demo` and
 /// `monitor` ignore left out of their help (still accepted, so a shell alias with `--url`
@@ -83,7 +101,9 @@ pub struct GlobalArgs {
         value_name = "URL_OR_MONIKER"
     )]
     pub url: Option<String>,
-    /// Keypair file that signs and pays (default: the Solana CLI config's keypair_path).
+    /// The signer that signs and pays, as the Solana CLI names it: a keypair file, prompt://
+    /// (a seed phrase), stdin:// or - (keypair JSON on stdin), usb://ledger (default: the
+    /// Solana CLI config's keypair_path).
     #[arg(short = 'k', long, global = true, value_name = "KEYPAIR")]
     pub keypair: Option<PathBuf>,
     /// Solana CLI config file (default: ~/.config/solana/cli/config.yml).
@@ -106,6 +126,42 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub rpc_timeout: u64,
+    /// A fixed priority fee, in micro-lamports per compute unit, instead of the percentile of
+    /// recent fees (the liquidator's too; also accepted as --priority-fee).
+    #[arg(
+        long,
+        global = true,
+        alias = "priority-fee",
+        value_name = "MICROLAMPORTS"
+    )]
+    pub with_compute_unit_price: Option<u64>,
+    /// A fixed compute-unit limit instead of the simulation's plus 10%.
+    #[arg(long, global = true, value_name = "UNITS",
+          value_parser = clap::value_parser!(u32).range(1..=1_400_000))]
+    pub with_compute_unit_limit: Option<u32>,
+    /// The priority fee offered: this percentile of the recent fees paid for the accounts the
+    /// transaction writes.
+    #[arg(long, global = true, value_name = "P", default_value_t = 75,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub fee_percentile: u8,
+    /// The most the percentile fee may be, in micro-lamports per compute unit.
+    #[arg(
+        long,
+        global = true,
+        value_name = "MICROLAMPORTS",
+        default_value_t = 1_000_000
+    )]
+    pub max_priority_fee: u64,
+    /// Commitment reads and confirmations wait for (default: the Solana CLI config's
+    /// commitment, else confirmed).
+    #[arg(long, global = true, value_enum)]
+    pub commitment: Option<Commitment>,
+    /// Keypair file that pays the transaction fees, signing first (default: the signer).
+    #[arg(long, global = true, value_name = "KEYPAIR")]
+    pub fee_payer: Option<PathBuf>,
+    /// On a failed transaction, print the program's logs to stderr.
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -114,6 +170,26 @@ pub enum OutputFormat {
     Display,
     /// One JSON document (the bots: one JSON line per pass or alert).
     Json,
+    /// JSON on one line.
+    JsonCompact,
+}
+
+impl OutputFormat {
+    /// JSON, pretty or compact.
+    pub fn is_json(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::JsonCompact)
+    }
+}
+
+/// A commitment level, as the Solana CLI's `--commitment` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Commitment {
+    /// The node's most recent block (may be rolled back).
+    Processed,
+    /// Voted on by a supermajority of the cluster.
+    Confirmed,
+    /// Rooted: will not be rolled back.
+    Finalized,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,15 +225,49 @@ pub enum Command {
     Liquidator(LiquidatorArgs),
     /// Watch the market and emit alerts as JSON lines (and to a webhook).
     Monitor(MonitorArgs),
+    /// Print a shell completion script (e.g. `ballast completions bash >
+    /// ~/.local/share/bash-completion/completions/ballast`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// The shells `ballast completions` writes scripts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
+}
+
+impl From<Shell> for clap_complete::Shell {
+    fn from(shell: Shell) -> Self {
+        match shell {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+            Shell::Elvish => clap_complete::Shell::Elvish,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Args)]
 pub struct LoopArgs {
     /// One pass, then exit.
-    #[arg(long)]
+    #[arg(long, env = "BALLAST_ONCE", value_parser = clap::builder::BoolishValueParser::new())]
     pub once: bool,
     /// Seconds between passes.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, env = "BALLAST_INTERVAL", default_value_t = 30)]
     pub interval: u64,
 }
 
@@ -166,23 +276,28 @@ pub struct LiquidatorArgs {
     #[command(flatten)]
     pub schedule: LoopArgs,
     /// Most obligations acted on per pass, the least healthy first.
-    #[arg(long)]
+    #[arg(long, env = "BALLAST_MAX_OBLIGATIONS_PER_PASS")]
     pub max_obligations_per_pass: Option<usize>,
     /// What each liquidation pays out: the seized cTokens, or them redeemed for liquidity.
-    #[arg(long, value_enum, default_value_t = Payout::Ctokens)]
+    #[arg(long, env = "BALLAST_PAYOUT", value_enum, default_value_t = Payout::Ctokens)]
     pub payout: Payout,
     /// Compute units each liquidation transaction asks for.
-    #[arg(long, default_value_t = 400_000)]
+    #[arg(long, env = "BALLAST_COMPUTE_UNIT_LIMIT", default_value_t = 400_000)]
     pub compute_unit_limit: u32,
-    /// Priority fee in micro-lamports per compute unit.
-    #[arg(long, default_value_t = 0)]
-    pub priority_fee: u64,
+    // The priority fee: the global --with-compute-unit-price (alias --priority-fee).
     /// Least payout accepted, as a share (bps) of the simulated one.
-    #[arg(long, default_value_t = 9_900)]
+    #[arg(long, env = "BALLAST_MIN_PAYOUT_BPS", default_value_t = 9_900)]
     pub min_payout_bps: u16,
-    /// Serve Prometheus metrics at this loopback address (e.g. 127.0.0.1:9464).
-    #[arg(long)]
-    pub metrics: Option<std::net::SocketAddr>,
+    /// Follow the market over the RPC websocket and act within one update of a change to an
+    /// obligation, a reserve or an oracle; the full scan still runs every --interval and after
+    /// each reconnect.
+    #[arg(long, env = "BALLAST_LIVE")]
+    pub live: bool,
+    /// The websocket to follow with --live (default: the RPC URL's, as the Solana CLI derives it).
+    #[arg(long, env = "BALLAST_WEBSOCKET_URL", requires = "live")]
+    pub websocket_url: Option<String>,
+    #[command(flatten)]
+    pub service: crate::backoffice::service::ServiceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -192,20 +307,22 @@ pub struct MonitorArgs {
     #[command(flatten)]
     pub thresholds: crate::backoffice::Thresholds,
     /// Thresholds from a TOML file instead of the flags (missing fields: the defaults).
-    #[arg(long)]
+    #[arg(long, env = "BALLAST_THRESHOLDS_FILE")]
     pub thresholds_file: Option<std::path::PathBuf>,
     /// Also POST every alert, as JSON, to this URL (retried with backoff; what still fails is
     /// kept for the next pass).
-    #[arg(long)]
+    #[arg(long, env = "BALLAST_WEBHOOK")]
     pub webhook: Option<String>,
     /// Keep the firing alerts and the webhook's backlog in this JSON file across restarts
     /// (read at start, written after each pass).
-    #[arg(long)]
+    #[arg(long, env = "BALLAST_STATE_FILE")]
     pub state_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub service: crate::backoffice::service::ServiceArgs,
 }
 
-/// For admin commands: print the unsigned transaction instead of sending it, for a multisig
-/// to propose.
+/// For admin and user commands: print the unsigned transaction instead of sending it, for a
+/// multisig (or an offline signer) to propose.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ProposeArgs {
     /// Print the unsigned message (base64) and its instructions instead of sending.
@@ -329,6 +446,21 @@ pub enum ReserveCommand {
         #[command(flatten)]
         propose: ProposeArgs,
     },
+    /// Collect the protocol's fees (its share of interest and of liquidation bonuses) into the
+    /// fee vault and pay them out (admin only).
+    CollectFees {
+        /// The reserve: its address, its liquidity mint, or the mint's label.
+        reserve: String,
+        /// How much, in token units, or max for all the fee vault holds once collected.
+        #[arg(long, default_value = "max", allow_negative_numbers = true)]
+        amount: UiAmount,
+        /// The token account paid (default: the admin's associated account, created if
+        /// missing).
+        #[arg(long)]
+        to: Option<Pubkey>,
+        #[command(flatten)]
+        propose: ProposeArgs,
+    },
 }
 
 /// Where a new reserve's price comes from.
@@ -362,6 +494,8 @@ pub enum ObligationCommand {
         /// The obligation's id among the signer's obligations (part of its address).
         #[arg(long, default_value_t = 0)]
         id: u16,
+        #[command(flatten)]
+        propose: ProposeArgs,
     },
     /// An obligation's positions and health (default: the signer's obligation --id).
     Show {
@@ -384,6 +518,8 @@ pub enum ObligationCommand {
         /// Which of the signer's obligations.
         #[arg(long, visible_alias = "obligation-id", default_value_t = 0)]
         id: u16,
+        #[command(flatten)]
+        propose: ProposeArgs,
     },
     /// The obligations an owner (default: the signer) holds in the market: id, address,
     /// positions, e-mode group, health factor.
@@ -397,6 +533,8 @@ pub enum ObligationCommand {
         /// Which of the signer's obligations.
         #[arg(long, visible_alias = "obligation-id", default_value_t = 0)]
         id: u16,
+        #[command(flatten)]
+        propose: ProposeArgs,
     },
     /// Write off the debt of an obligation that has no collateral left, in each of its debt
     /// reserves (their suppliers bear it). Anyone may send it.
@@ -426,6 +564,8 @@ pub struct AmountArgs {
     /// How much, in token units (redeem: in cTokens), or max for all the wallet holds.
     #[arg(allow_negative_numbers = true)]
     pub amount: UiAmount,
+    #[command(flatten)]
+    pub propose: ProposeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -439,6 +579,8 @@ pub struct PositionArgs {
     /// Which of the signer's obligations.
     #[arg(long, default_value_t = 0)]
     pub obligation_id: u16,
+    #[command(flatten)]
+    pub propose: ProposeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -454,6 +596,8 @@ pub struct RepayArgs {
     /// Which of the signer's obligations, when --obligation is not given.
     #[arg(long, default_value_t = 0)]
     pub obligation_id: u16,
+    #[command(flatten)]
+    pub propose: ProposeArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -484,4 +628,6 @@ pub struct LiquidateArgs {
     /// Least to receive (cTokens or liquidity, in token units); the transaction fails below it.
     #[arg(long, default_value = "0", allow_negative_numbers = true)]
     pub min_payout: UiAmount,
+    #[command(flatten)]
+    pub propose: ProposeArgs,
 }

@@ -9,10 +9,12 @@ use {
             alert_state::AlertState,
             liquidator::{LiquidatorConfig, PassSummary},
             liquidator_loop::{self, LiquidatorLoop},
-            metrics::{serve, LiquidatorMetrics},
+            live::{self, LiveConfig},
+            metrics::{serve_on, Exposition, LiquidatorMetrics, MonitorMetrics},
             monitor::{Monitor, Thresholds},
             monitor_loop::MonitorLoop,
             schedule::Schedule,
+            service::{check_metrics_address, ServiceArgs},
             shutdown::{self, Shutdown},
             webhook::{self, Retry, Webhook},
         },
@@ -40,6 +42,26 @@ fn schedule(args: &LoopArgs) -> Result<Schedule, CliError> {
         once: args.once,
         interval: Duration::from_secs(args.interval),
     })
+}
+
+/// `--metrics` on loopback, or anywhere with `--metrics-public`: checked with the other flags.
+fn check_service(args: &ServiceArgs) -> Result<(), CliError> {
+    match args.metrics {
+        Some(addr) => check_metrics_address(addr, args.metrics_public).map_err(CliError::Invalid),
+        None => Ok(()),
+    }
+}
+
+/// Serves `metrics` at `--metrics` (bound now: a port in use fails before any request).
+async fn serve_metrics(args: &ServiceArgs, metrics: Arc<impl Exposition>) -> Result<(), CliError> {
+    let Some(addr) = args.metrics else {
+        return Ok(());
+    };
+    let bound = serve_on(addr, args.metrics_public, metrics)
+        .await
+        .map_err(|e| CliError::Invalid(format!("--metrics {addr}: {e}")))?;
+    info!(%bound, "serving metrics");
+    Ok(())
 }
 
 fn liquidator_config(
@@ -75,9 +97,10 @@ fn liquidator_config(
             Payout::Liquidity => LiquidationPayout::Liquidity,
         },
         compute_unit_limit: args.compute_unit_limit,
-        compute_unit_price: args.priority_fee,
+        compute_unit_price: session.compute_unit_price.unwrap_or(0),
         min_payout_bps: args.min_payout_bps,
         lookup_table: session.lookup_table,
+        shard: args.service.shard,
     })
 }
 
@@ -136,18 +159,15 @@ fn summary_json(number: u64, s: &PassSummary, dry_run: bool) -> serde_json::Valu
 pub async fn liquidator(
     session: &Session<'_, impl Transport>,
     args: &LiquidatorArgs,
+    rpc_url: &str,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let config = liquidator_config(session, args)?;
     let schedule = schedule(&args.schedule)?;
+    check_service(&args.service)?;
     let signer = session.signer()?;
     let metrics = Arc::new(LiquidatorMetrics::default());
-    if let Some(addr) = args.metrics {
-        let bound = serve(addr, metrics.clone())
-            .await
-            .map_err(|e| CliError::Invalid(format!("--metrics {addr}: {e}")))?;
-        info!(%bound, "serving metrics");
-    }
+    serve_metrics(&args.service, metrics.clone()).await?;
     let shutdown = signals()?;
     let (market, _) = session.market().await?;
     let l = LiquidatorLoop {
@@ -157,10 +177,39 @@ pub async fn liquidator(
         schedule,
         metrics: &metrics,
     };
-    let report = |number, s: &PassSummary| match session.output {
-        OutputFormat::Json => writeln!(out, "{}", summary_json(number, s, config.dry_run)),
+    let mut report = |number, s: &PassSummary| match session.output {
+        OutputFormat::Json | OutputFormat::JsonCompact => {
+            writeln!(out, "{}", summary_json(number, s, config.dry_run))
+        }
         OutputFormat::Display => writeln!(out, "{}", summary_line(number, s, config.dry_run)),
     };
+    if args.live {
+        let live = LiveConfig {
+            ws_url: (args.websocket_url.clone())
+                .unwrap_or_else(|| solana_cli_config::Config::compute_websocket_url(rpc_url)),
+            shard: args.service.shard,
+            full_scan_every: schedule.interval,
+            retry: Duration::from_secs(2),
+        };
+        let mut number = 0;
+        let on_pass = |s: &PassSummary| {
+            number += 1;
+            metrics.record(s);
+            // A closed output ends nothing: the bot keeps liquidating.
+            let _ = report(number, s);
+        };
+        live::run(
+            session.transport,
+            &market,
+            &signer,
+            &config,
+            &live,
+            &shutdown,
+            on_pass,
+        )
+        .await?;
+        return Ok(());
+    }
     liquidator_loop::run(session.transport, &l, &shutdown, report).await?;
     Ok(())
 }
@@ -206,8 +255,10 @@ pub async fn monitor(
     args: &MonitorArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let monitor = Monitor::new(thresholds(args)?).with_labels(session.labels.clone());
+    let monitor = (Monitor::new(thresholds(args)?).with_labels(session.labels.clone()))
+        .with_shard(args.service.shard);
     let schedule = schedule(&args.schedule)?;
+    check_service(&args.service)?;
     let webhook = match &args.webhook {
         None => None,
         Some(url) => {
@@ -222,6 +273,7 @@ pub async fn monitor(
         Some(path) => AlertState::load(path, &market)
             .map_err(|e| CliError::Invalid(format!("--state-file {}: {e}", path.display())))?,
     };
+    let metrics = Arc::new(MonitorMetrics::default());
     let mut l = MonitorLoop {
         market,
         monitor,
@@ -229,11 +281,13 @@ pub async fn monitor(
         undelivered: VecDeque::new(),
         state_file: args.state_file.clone(),
         schedule,
+        metrics: metrics.clone(),
     };
     if let Some(state) = state {
         // Checked by `load`.
         l.restore(state).map_err(CliError::Invalid)?;
     }
+    serve_metrics(&args.service, metrics).await?;
     let shutdown = signals()?;
     session.market().await?;
     l.run(session.transport, &shutdown, out).await?;

@@ -1,19 +1,23 @@
 //! `ballast deposit | redeem | supply | withdraw | borrow | repay | liquidate`: the signer's
 //! associated token accounts are the wallet side; receiving ones are created when missing.
+//! With `--print-message` each is built for `--authority` and printed unsigned instead. For the
+//! native mint (SOL), what is paid in is wrapped from the wallet's SOL first, and what is paid
+//! out unwrapped after, in the same transaction.
 use {
     super::{
         obligation::not_found, session::NamedReserve, AmountArgs, CliError, LiquidateArgs, Payout,
         PositionArgs, RepayArgs, Session,
     },
     crate::{amount::UiAmount, fetch, health, instructions as ix, spl, ObligationKeys, Transport},
-    anchor_spl::token::ID as TOKEN_PROGRAM_ID,
+    anchor_lang::solana_program::system_instruction,
+    anchor_spl::token::{spl_token, ID as TOKEN_PROGRAM_ID},
     ballast::{
         instructions::{LiquidateArgs as ProgramLiquidateArgs, LiquidationPayout},
         logic::projected,
         math::Fixed,
         state::{Obligation, ReserveLiquidity},
     },
-    solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
+    solana_sdk::{instruction::Instruction, pubkey::Pubkey},
     std::io::Write,
 };
 
@@ -34,6 +38,86 @@ fn ctoken_account(owner: &Pubkey, r: &NamedReserve) -> Pubkey {
 /// Creates the signer's liquidity account for `r` if missing.
 fn open_liquidity_account(owner: &Pubkey, r: &NamedReserve) -> Instruction {
     spl::create_associated_account(owner, owner, &r.keys.liquidity_mint, &r.keys.token_program)
+}
+
+/// Whether the reserve lends native SOL (the native mint): the wallet side is then wrapped.
+fn is_native(r: &NamedReserve) -> bool {
+    r.keys.liquidity_mint == spl_token::native_mint::ID
+}
+
+/// Wraps `lamports` of `owner`'s SOL into its wrapped-SOL associated account: creates it if
+/// missing, transfers, and syncs the token balance with the lamports.
+pub fn wrap_sol(owner: &Pubkey, r: &NamedReserve, lamports: u64) -> Vec<Instruction> {
+    let account = liquidity_account(owner, r);
+    vec![
+        open_liquidity_account(owner, r),
+        system_instruction::transfer(owner, &account, lamports),
+        spl_token::instruction::sync_native(&r.keys.token_program, &account)
+            .expect("valid sync_native"),
+    ]
+}
+
+/// Unwraps `owner`'s wrapped SOL: closes the account, its lamports (the wrapped SOL and the
+/// rent) going back to `owner`.
+pub fn unwrap_sol(owner: &Pubkey, r: &NamedReserve) -> Instruction {
+    let account = liquidity_account(owner, r);
+    spl_token::instruction::close_account(&r.keys.token_program, &account, owner, owner, &[])
+        .expect("valid close_account")
+}
+
+/// For the native mint: the lamports to wrap so that `owner`'s wrapped-SOL account holds
+/// `amount` (what it already holds counts), which the wallet must have.
+async fn lamports_to_wrap(
+    session: &Session<'_, impl Transport>,
+    owner: &Pubkey,
+    r: &NamedReserve,
+    amount: u64,
+) -> Result<u64, CliError> {
+    let held = fetch::token_balance(session.transport, &liquidity_account(owner, r)).await?;
+    let wrap = amount.saturating_sub(held);
+    if wrap > 0 {
+        let lamports = (session.transport.account(owner).await?).map_or(0, |a| a.lamports);
+        if lamports < wrap {
+            return Err(CliError::InsufficientBalance {
+                account: *owner,
+                have: format!("{} (and {} wrapped)", r.units(lamports), r.units(held)),
+                need: r.units(amount),
+            });
+        }
+    }
+    Ok(wrap)
+}
+
+/// `amount` of the reserve's liquidity from `owner`'s associated account (`max`: all it
+/// holds), positive and held; for native SOL, with the instructions wrapping what the wrapped
+/// account lacks (`max` then: what it holds already).
+async fn liquidity_in(
+    session: &Session<'_, impl Transport>,
+    owner: &Pubkey,
+    amount: &UiAmount,
+    r: &NamedReserve,
+) -> Result<(u64, Vec<Instruction>), CliError> {
+    if is_native(r) && !amount.is_max() {
+        let amount = positive(amount.to_base(r.decimals())?)?;
+        let wrap = lamports_to_wrap(session, owner, r, amount).await?;
+        let ixs = if wrap > 0 {
+            wrap_sol(owner, r, wrap)
+        } else {
+            Vec::new()
+        };
+        return Ok((amount, ixs));
+    }
+    let source = liquidity_account(owner, r);
+    let amount = from_wallet(session, &source, amount, r, |v| r.units(v)).await?;
+    Ok((amount, Vec::new()))
+}
+
+/// `ixs` then, for native SOL, the unwrap of what they paid out.
+fn liquidity_out(owner: &Pubkey, r: &NamedReserve, mut ixs: Vec<Instruction>) -> Vec<Instruction> {
+    if is_native(r) {
+        ixs.push(unwrap_sol(owner, r));
+    }
+    ixs
 }
 
 fn positive(amount: u64) -> Result<u64, CliError> {
@@ -78,19 +162,18 @@ pub async fn deposit(
     args: &AmountArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let user = session.authority(&args.propose)?;
     let r = session.reserve(&args.reserve).await?;
-    let user = signer.pubkey();
     let source = liquidity_account(&user, &r);
-    let amount = from_wallet(session, &source, &args.amount, &r, |v| r.units(v)).await?;
+    let (amount, mut ixs) = liquidity_in(session, &user, &args.amount, &r).await?;
     let ctokens = ctoken_account(&user, &r);
-    let ixs = [
+    ixs.extend([
         spl::create_associated_account(&user, &user, &r.keys.collateral_mint(), &TOKEN_PROGRAM_ID),
         ix::deposit(&user, &r.keys, &source, &ctokens, amount),
-    ];
+    ]);
     let action = format!("deposit {}", r.units(amount));
     session
-        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .execute_as(out, &action, &ixs, &args.propose, &[r.asset()])
         .await
 }
 
@@ -99,19 +182,22 @@ pub async fn redeem(
     args: &AmountArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let user = session.authority(&args.propose)?;
     let r = session.reserve(&args.reserve).await?;
-    let user = signer.pubkey();
     let ctokens = ctoken_account(&user, &r);
     let amount = from_wallet(session, &ctokens, &args.amount, &r, |v| r.ctoken_units(v)).await?;
     let destination = liquidity_account(&user, &r);
-    let ixs = [
-        open_liquidity_account(&user, &r),
-        ix::redeem(&user, &r.keys, &ctokens, &destination, amount),
-    ];
+    let ixs = liquidity_out(
+        &user,
+        &r,
+        vec![
+            open_liquidity_account(&user, &r),
+            ix::redeem(&user, &r.keys, &ctokens, &destination, amount),
+        ],
+    );
     let action = format!("redeem {}", r.ctoken_units(amount));
     session
-        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .execute_as(out, &action, &ixs, &args.propose, &[r.asset()])
         .await
 }
 
@@ -120,13 +206,11 @@ pub async fn supply(
     args: &PositionArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let user = session.authority(&args.propose)?;
     let r = session.reserve(&args.reserve).await?;
-    let user = signer.pubkey();
     let source = liquidity_account(&user, &r);
-    let amount = from_wallet(session, &source, &args.amount, &r, |v| r.units(v)).await?;
+    let (amount, mut ixs) = liquidity_in(session, &user, &args.amount, &r).await?;
     let obligation = ObligationKeys::new(r.keys.market, user, args.obligation_id);
-    let mut ixs = Vec::new();
     if session
         .transport
         .account(&obligation.address)
@@ -138,7 +222,7 @@ pub async fn supply(
     ixs.push(ix::supply(&r.keys, &obligation, &source, amount));
     let action = format!("supply {} as collateral", r.units(amount));
     session
-        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .execute_as(out, &action, &ixs, &args.propose, &[r.asset()])
         .await
 }
 
@@ -147,9 +231,8 @@ pub async fn withdraw(
     args: &PositionArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let user = session.authority(&args.propose)?;
     let r = session.reserve(&args.reserve).await?;
-    let user = signer.pubkey();
     let obligation = own_obligation(session, &user, args.obligation_id).await?;
     let state = fetch::obligation(session.transport, &obligation.address).await?;
     let pledged = state
@@ -203,10 +286,14 @@ pub async fn withdraw(
         }
     };
     let destination = liquidity_account(&user, &r);
-    let ixs = [
-        open_liquidity_account(&user, &r),
-        ix::withdraw(&r.keys, &obligation, &destination, collateral),
-    ];
+    let ixs = liquidity_out(
+        &user,
+        &r,
+        vec![
+            open_liquidity_account(&user, &r),
+            ix::withdraw(&r.keys, &obligation, &destination, collateral),
+        ],
+    );
     let action = if collateral == u64::MAX {
         format!("withdraw all {} collateral", r.symbol)
     } else if args.amount.is_max() {
@@ -219,7 +306,7 @@ pub async fn withdraw(
         format!("withdraw {}", r.units(args.amount.to_base(r.decimals())?))
     };
     session
-        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .execute_as(out, &action, &ixs, &args.propose, &[r.asset()])
         .await
 }
 
@@ -268,9 +355,8 @@ pub async fn borrow(
     args: &PositionArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let user = session.authority(&args.propose)?;
     let r = session.reserve(&args.reserve).await?;
-    let user = signer.pubkey();
     let obligation = own_obligation(session, &user, args.obligation_id).await?;
     let amount = if args.amount.is_max() {
         // The most the program's own rules lend: liquidity, caps, outflow limit, borrow limit.
@@ -290,13 +376,17 @@ pub async fn borrow(
         positive(args.amount.to_base(r.decimals())?)?
     };
     let destination = liquidity_account(&user, &r);
-    let ixs = [
-        open_liquidity_account(&user, &r),
-        ix::borrow(&r.keys, &obligation, &destination, amount),
-    ];
+    let ixs = liquidity_out(
+        &user,
+        &r,
+        vec![
+            open_liquidity_account(&user, &r),
+            ix::borrow(&r.keys, &obligation, &destination, amount),
+        ],
+    );
     let action = format!("borrow {}", r.units(amount));
     session
-        .execute(out, &action, &ixs, &[&signer], &[r.asset()])
+        .execute_as(out, &action, &ixs, &args.propose, &[r.asset()])
         .await
 }
 
@@ -305,9 +395,8 @@ pub async fn repay(
     args: &RepayArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let user = session.authority(&args.propose)?;
     let r = session.reserve(&args.reserve).await?;
-    let user = signer.pubkey();
     let address = match args.obligation {
         Some(a) => a,
         None => crate::pda::obligation(&session.market().await?.0, &user, args.obligation_id),
@@ -333,18 +422,26 @@ pub async fn repay(
     } else {
         positive(args.amount.to_base(r.decimals())?)?
     };
-    session
-        .require_balance(&source, need, |v| r.units(v))
-        .await?;
+    let mut ixs = Vec::new();
+    if is_native(&r) {
+        let wrap = lamports_to_wrap(session, &user, &r, need).await?;
+        if wrap > 0 {
+            ixs = wrap_sol(&user, &r, wrap);
+        }
+    } else {
+        session
+            .require_balance(&source, need, |v| r.units(v))
+            .await?;
+    }
     let amount = if args.amount.is_max() { u64::MAX } else { need };
-    let repay = ix::repay(&user, &r.keys, &address, &source, amount);
+    ixs.push(ix::repay(&user, &r.keys, &address, &source, amount));
     let action = if args.amount.is_max() {
         format!("repay all {} debt", r.symbol)
     } else {
         format!("repay {}", r.units(need))
     };
     session
-        .execute(out, &action, &[repay], &[&signer], &[r.asset()])
+        .execute_as(out, &action, &ixs, &args.propose, &[r.asset()])
         .await
 }
 
@@ -353,10 +450,9 @@ pub async fn liquidate(
     args: &LiquidateArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let signer = session.signer()?;
+    let liquidator = session.authority(&args.propose)?;
     let repay = session.reserve(&args.repay).await?;
     let seize = session.reserve(&args.seize).await?;
-    let liquidator = signer.pubkey();
     let state = fetch::obligation(session.transport, &args.obligation)
         .await
         .map_err(|e| not_found(e, &args.obligation))?;
@@ -406,13 +502,12 @@ pub async fn liquidate(
         "liquidate {}: repay {} debt, seize {} collateral",
         args.obligation, repay.symbol, seize.symbol
     );
-    let signers: [&Keypair; 1] = [&signer];
     session
-        .execute(
+        .execute_as(
             out,
             &action,
             &ixs,
-            &signers,
+            &args.propose,
             &[repay.asset(), seize.asset()],
         )
         .await

@@ -3,6 +3,7 @@
 mod args;
 mod backoffice;
 mod cluster;
+mod failure;
 mod lending;
 mod lookup_table;
 mod market;
@@ -12,7 +13,8 @@ mod session;
 
 pub use {
     args::*,
-    cluster::{resolve, ClusterSettings},
+    cluster::{commitment, relay_config, resolve, rpc_transport, ClusterSettings},
+    failure::report_error,
     session::Session,
 };
 
@@ -35,6 +37,9 @@ pub enum CliError {
     Config { path: PathBuf, error: String },
     #[error("cannot read keypair file {}: {error}", path.display())]
     Keypair { path: PathBuf, error: String },
+    /// A `--keypair` signer URI (prompt://, stdin://, usb://ledger, ...) that gave no signer.
+    #[error("cannot load signer {uri}: {error}")]
+    Signer { uri: String, error: String },
     #[error("no market given: pass --market or set BALLAST_MARKET")]
     NoMarket,
     #[error("market {0} not found on this cluster (wrong --url or --market?)")]
@@ -101,6 +106,14 @@ pub enum CliError {
     Demo(#[from] crate::demo::DemoError),
 }
 
+/// Writes `ballast`'s completion script for `shell` (no cluster needed).
+pub fn completions(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    let shell = clap_complete::Shell::from(shell);
+    clap_complete::generate(shell, &mut command_line(), "ballast", &mut buffer);
+    out.write_all(&buffer)
+}
+
 /// Runs one command (everything but `demo`, which brings its own bank) on `transport`.
 pub async fn run(
     cli: &Cli,
@@ -113,6 +126,10 @@ pub async fn run(
         Command::Demo => Err(CliError::Invalid(
             "demo runs on its own in-process bank: `ballast demo`".into(),
         )),
+        Command::Completions { shell } => {
+            completions(*shell, out)?;
+            Ok(())
+        }
         Command::Market(c) => market::run(&session, c, out).await,
         Command::Reserve(c) => reserve::run(&session, c, out).await,
         Command::Obligation(c) => obligation::run(&session, c, out).await,
@@ -123,7 +140,7 @@ pub async fn run(
         Command::Borrow(a) => lending::borrow(&session, a, out).await,
         Command::Repay(a) => lending::repay(&session, a, out).await,
         Command::Liquidate(a) => lending::liquidate(&session, a, out).await,
-        Command::Liquidator(a) => backoffice::liquidator(&session, a, out).await,
+        Command::Liquidator(a) => backoffice::liquidator(&session, a, &cluster.url, out).await,
         Command::Monitor(a) => backoffice::monitor(&session, a, out).await,
     }
 }

@@ -1,6 +1,6 @@
 //! `ballast obligation create | show | list | close | emode | socialize-bad-debt`
 use {
-    super::{session::NamedReserve, CliError, ObligationCommand, Session},
+    super::{session::NamedReserve, CliError, ObligationCommand, ProposeArgs, Session},
     crate::{
         events, fetch,
         format::{decimal, units},
@@ -25,23 +25,23 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     match command {
-        ObligationCommand::Create { id } => {
+        ObligationCommand::Create { id, propose } => {
             let (market, _) = session.market().await?;
-            let signer = session.signer()?;
-            let keys = ObligationKeys::new(market, signer.pubkey(), *id);
+            let owner = session.authority(propose)?;
+            let keys = ObligationKeys::new(market, owner, *id);
             if session.transport.account(&keys.address).await?.is_some() {
                 return Err(CliError::Invalid(format!(
                     "obligation {} (id {id}) already exists",
                     keys.address
                 )));
             }
-            let open = ix::init_obligation(&signer.pubkey(), &keys, *id);
+            let open = ix::init_obligation(&owner, &keys, *id);
             session
-                .execute(
+                .execute_as(
                     out,
                     &format!("create obligation {}", keys.address),
                     &[open],
-                    &[&signer],
+                    propose,
                     &[],
                 )
                 .await
@@ -63,9 +63,11 @@ pub async fn run(
                 .map_err(|e| not_found(e, &address))?;
             session.emit(out, view.json(), &view.render())
         }
-        ObligationCommand::Emode { group, id } => set_emode(session, *group, *id, out).await,
+        ObligationCommand::Emode { group, id, propose } => {
+            set_emode(session, *group, *id, propose, out).await
+        }
         ObligationCommand::List { owner } => list(session, owner.as_ref(), out).await,
-        ObligationCommand::Close { id } => close(session, *id, out).await,
+        ObligationCommand::Close { id, propose } => close(session, *id, propose, out).await,
         ObligationCommand::SocializeBadDebt { obligation } => {
             socialize_bad_debt(session, obligation, out).await
         }
@@ -191,11 +193,12 @@ async fn set_emode(
     session: &Session<'_, impl Transport>,
     group: u8,
     id: u16,
+    propose: &ProposeArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let (market, state) = session.market().await?;
-    let signer = session.signer()?;
-    let address = crate::pda::obligation(&market, &signer.pubkey(), id);
+    let owner = session.authority(propose)?;
+    let address = crate::pda::obligation(&market, &owner, id);
     let obligation = fetch::obligation(session.transport, &address)
         .await
         .map_err(|e| not_found(e, &address))?;
@@ -256,11 +259,11 @@ async fn set_emode(
     let keys = fetch::obligation_keys(session.transport, &address).await?;
     let instruction = ix::set_obligation_emode(&keys, group);
     session
-        .execute(
+        .execute_as(
             out,
             &format!("{action} for obligation {address}"),
             &[instruction],
-            &[&signer],
+            propose,
             &[],
         )
         .await
@@ -333,11 +336,12 @@ async fn list(
 async fn close(
     session: &Session<'_, impl Transport>,
     id: u16,
+    propose: &ProposeArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let (market, _) = session.market().await?;
-    let signer = session.signer()?;
-    let keys = ObligationKeys::new(market, signer.pubkey(), id);
+    let owner = session.authority(propose)?;
+    let keys = ObligationKeys::new(market, owner, id);
     let o = fetch::obligation(session.transport, &keys.address)
         .await
         .map_err(|e| not_found(e, &keys.address))?;
@@ -348,13 +352,13 @@ async fn close(
             o.position_count()
         )));
     }
-    let close = ix::close_obligation(&keys, &signer.pubkey());
+    let close = ix::close_obligation(&keys, &owner);
     session
-        .execute(
+        .execute_as(
             out,
             &format!("close obligation {}", keys.address),
             &[close],
-            &[&signer],
+            propose,
             &[],
         )
         .await

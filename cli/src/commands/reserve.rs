@@ -1,10 +1,11 @@
-//! `ballast reserve add | show | update`
+//! `ballast reserve add | show | update | collect-fees`
 use {
     super::{
         session::{NamedReserve, Report},
         CliError, ProposeArgs, ReserveCommand, Session,
     },
     crate::{
+        amount::UiAmount,
         effects::{AssetInfo, Before},
         fetch, instructions as ix,
         listing::{Listing, OracleChoice, PreparedListing},
@@ -64,7 +65,78 @@ pub async fn run(
             });
             update(session, reserve, settings, oracle.as_ref(), propose, out).await
         }
+        ReserveCommand::CollectFees {
+            reserve,
+            amount,
+            to,
+            propose,
+        } => collect_fees(session, reserve, amount, *to, propose, out).await,
     }
+}
+
+/// `withdraw_protocol_fees`: collects the protocol's fees into the fee vault (as far as the
+/// pool's liquidity allows) and pays `amount` (`max`: all the vault then holds) to `to`, by
+/// default the admin's associated account, created if missing (for native SOL: unwrapped
+/// into the admin's wallet after).
+async fn collect_fees(
+    session: &Session<'_, impl Transport>,
+    name: &str,
+    amount: &UiAmount,
+    to: Option<Pubkey>,
+    propose: &ProposeArgs,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let reserve = session.reserve(name).await?;
+    let amount = if amount.is_max() {
+        u64::MAX
+    } else {
+        match amount.to_base(reserve.decimals())? {
+            0 => return Err(CliError::Invalid("amount must be greater than zero".into())),
+            amount => amount,
+        }
+    };
+    let (mint, token_program) = (reserve.keys.liquidity_mint, reserve.keys.token_program);
+    let native = mint == anchor_spl::token::spl_token::native_mint::ID;
+    let build = |admin: &Pubkey| {
+        let mut ixs = Vec::new();
+        let destination = to.unwrap_or_else(|| {
+            ixs.push(spl::create_associated_account(
+                admin,
+                admin,
+                &mint,
+                &token_program,
+            ));
+            spl::associated_account(admin, &mint, &token_program)
+        });
+        ixs.push(ix::withdraw_protocol_fees(
+            admin,
+            &reserve.keys,
+            &destination,
+            amount,
+        ));
+        if native && to.is_none() {
+            ixs.push(super::lending::unwrap_sol(admin, &reserve));
+        }
+        ixs
+    };
+    let action = match amount {
+        u64::MAX => format!("collect the protocol fees of reserve {}", reserve.symbol),
+        amount => format!(
+            "collect {} of protocol fees from reserve {}",
+            reserve.units(amount),
+            reserve.symbol
+        ),
+    };
+    let report = Report {
+        before: Before {
+            reserves: vec![(reserve.address, reserve.reserve)],
+            ..Before::default()
+        },
+        warnings: Vec::new(),
+    };
+    session
+        .execute_admin_reporting(out, &action, build, propose, &[reserve.asset()], &report)
+        .await
 }
 
 async fn add(

@@ -20,7 +20,7 @@ use {
         signature::Keypair,
         signer::Signer,
     },
-    std::{io::Write, path::PathBuf, str::FromStr},
+    std::{io::Write, path::PathBuf, str::FromStr, sync::OnceLock},
 };
 
 pub struct Session<'a, T> {
@@ -31,7 +31,22 @@ pub struct Session<'a, T> {
     market: Option<Pubkey>,
     /// The market's address lookup table, if named.
     pub lookup_table: Option<Pubkey>,
+    /// `--with-compute-unit-price`: a fixed priority fee (micro-lamports per compute unit).
+    pub compute_unit_price: Option<u64>,
+    /// `--fee-payer`: the keypair file that pays, signing first.
+    fee_payer_path: Option<PathBuf>,
     keypair_path: PathBuf,
+    /// The signer `keypair_path` names, resolved once (stdin and a seed phrase prompt are read
+    /// once).
+    resolved: OnceLock<ResolvedSigner>,
+}
+
+/// What a signer URI resolved to.
+enum ResolvedSigner {
+    /// A keypair: from a file, `prompt://` (a seed phrase) or `stdin://` / `-` (keypair JSON).
+    Keypair(Keypair),
+    /// A hardware wallet (`usb://ledger`): its key; the transports sign with keypairs only.
+    Remote { pubkey: Pubkey },
 }
 
 /// A reserve named on the command line, read from the chain.
@@ -76,16 +91,71 @@ impl<'a, T: Transport> Session<'a, T> {
             labels: cluster.labels.clone(),
             market: global.market,
             lookup_table: global.lookup_table,
+            compute_unit_price: global.with_compute_unit_price,
+            fee_payer_path: global.fee_payer.clone(),
             keypair_path: cluster.keypair_path.clone(),
+            resolved: OnceLock::new(),
         }
     }
 
-    /// The signing keypair, read from its file.
+    /// The signer `--keypair` names, resolved on first use.
+    fn resolved(&self) -> Result<&ResolvedSigner, CliError> {
+        if let Some(resolved) = self.resolved.get() {
+            return Ok(resolved);
+        }
+        let resolved = resolve_signer(&self.keypair_path)?;
+        Ok(self.resolved.get_or_init(|| resolved))
+    }
+
+    /// The signing keypair: `--keypair` as the Solana CLI reads it (a keypair file, `prompt://`
+    /// for a seed phrase, `stdin://` or `-` for keypair JSON on stdin). A hardware wallet
+    /// (`usb://ledger`) is refused here: its message can be printed with `--print-message`.
     pub fn signer(&self) -> Result<Keypair, CliError> {
-        solana_keypair::read_keypair_file(&self.keypair_path).map_err(|e| CliError::Keypair {
-            path: self.keypair_path.clone(),
-            error: e.to_string(),
+        match self.resolved()? {
+            ResolvedSigner::Keypair(keypair) => Ok(keypair.insecure_clone()),
+            ResolvedSigner::Remote { pubkey } => Err(CliError::Invalid(format!(
+                "signer {} ({pubkey}) is a hardware wallet: ballast signs with keypairs only (a \
+                 file, prompt://, stdin://); --print-message prints the message for it to sign",
+                self.keypair_path.display()
+            ))),
+        }
+    }
+
+    /// The address of the signer `--keypair` names (any kind, a hardware wallet's too).
+    pub fn signer_key(&self) -> Result<Pubkey, CliError> {
+        Ok(match self.resolved()? {
+            ResolvedSigner::Keypair(keypair) => keypair.pubkey(),
+            ResolvedSigner::Remote { pubkey } => *pubkey,
         })
+    }
+
+    /// Who a command acts for: `--authority` when its message is printed (a multisig, an
+    /// offline signer), else the signer.
+    pub fn authority(&self, propose: &ProposeArgs) -> Result<Pubkey, CliError> {
+        match propose.authority {
+            Some(key) if propose.print_message => Ok(key),
+            _ => self.signer_key(),
+        }
+    }
+
+    /// A user transaction built for `self.authority(propose)`: printed unsigned with
+    /// `--print-message`, else signed by the keypair and executed.
+    pub async fn execute_as(
+        &self,
+        out: &mut dyn Write,
+        action: &str,
+        instructions: &[Instruction],
+        propose: &ProposeArgs,
+        assets: &[AssetInfo],
+    ) -> Result<(), CliError> {
+        if propose.print_message {
+            let authority = self.authority(propose)?;
+            return (self.print_message(out, action, instructions, &authority, &Report::default()))
+                .await;
+        }
+        let signer = self.signer()?;
+        self.execute(out, action, instructions, &[&signer], assets)
+            .await
     }
 
     pub fn market_key(&self) -> Result<Pubkey, CliError> {
@@ -209,6 +279,7 @@ impl<'a, T: Transport> Session<'a, T> {
     pub fn emit(&self, out: &mut dyn Write, json: Value, display: &str) -> Result<(), CliError> {
         match self.output {
             OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?,
+            OutputFormat::JsonCompact => writeln!(out, "{}", serde_json::to_string(&json)?)?,
             OutputFormat::Display => writeln!(out, "{display}")?,
         }
         Ok(())
@@ -230,7 +301,7 @@ impl<'a, T: Transport> Session<'a, T> {
     }
 
     /// `execute`, its updates described against `report.before` and followed by
-    /// `report.warnings`.
+    /// `report.warnings`. With `--fee-payer`, that keypair pays and signs first.
     pub async fn execute_reporting(
         &self,
         out: &mut dyn Write,
@@ -240,6 +311,9 @@ impl<'a, T: Transport> Session<'a, T> {
         assets: &[AssetInfo],
         report: &Report,
     ) -> Result<(), CliError> {
+        let fee_payer = self.fee_payer()?;
+        let signers = paid_by(fee_payer.as_ref(), signers);
+        let signers = signers.as_slice();
         let tables = self.tables_for(instructions, signers).await?;
         let outcome = if self.dry_run {
             (self.transport)
@@ -277,6 +351,17 @@ impl<'a, T: Transport> Session<'a, T> {
         });
         report.add_warnings_json(&mut json);
         self.emit(out, json, &display)
+    }
+
+    /// The `--fee-payer` keypair, read from its file.
+    fn fee_payer(&self) -> Result<Option<Keypair>, CliError> {
+        let read = |path: &PathBuf| {
+            solana_keypair::read_keypair_file(path).map_err(|e| CliError::Keypair {
+                path: path.clone(),
+                error: e.to_string(),
+            })
+        };
+        self.fee_payer_path.as_ref().map(read).transpose()
     }
 
     /// The lookup table to send `instructions` through: none when a legacy transaction fits
@@ -327,13 +412,24 @@ impl<'a, T: Transport> Session<'a, T> {
                 .execute_reporting(out, action, &instructions, &[&signer], assets, report)
                 .await;
         }
-        let authority = match propose.authority {
-            Some(key) => key,
-            None => self.signer()?.pubkey(),
-        };
+        let authority = self.authority(propose)?;
         let instructions = build(&authority);
+        self.print_message(out, action, &instructions, &authority, report)
+            .await
+    }
+
+    /// Prints `instructions` as the unsigned message for `authority` (also its fee payer), and
+    /// sends nothing.
+    async fn print_message(
+        &self,
+        out: &mut dyn Write,
+        action: &str,
+        instructions: &[Instruction],
+        authority: &Pubkey,
+        report: &Report,
+    ) -> Result<(), CliError> {
         let blockhash = self.transport.latest_blockhash().await?;
-        let message = Message::new_with_blockhash(&instructions, Some(&authority), &blockhash);
+        let message = Message::new_with_blockhash(instructions, Some(authority), &blockhash);
         let encoded = base64::engine::general_purpose::STANDARD.encode(message.serialize());
         let listed: Vec<Value> = instructions
             .iter()
@@ -354,6 +450,54 @@ impl<'a, T: Transport> Session<'a, T> {
         report.add_warnings_json(&mut json);
         self.emit(out, json, &display)
     }
+}
+
+/// Resolves a signer URI as the Solana CLI does (`solana_clap_utils::keypair`): a keypair file
+/// path (or `file://`), `prompt://` (a seed phrase, `?key=` for a derivation path), `stdin://`
+/// or `-` (keypair JSON on stdin), `ASK`, or `usb://ledger` (a hardware wallet).
+fn resolve_signer(uri: &std::path::Path) -> Result<ResolvedSigner, CliError> {
+    let text = uri.display().to_string();
+    let plain_path = !text.contains("://")
+        && !matches!(text.as_str(), "-" | "ASK")
+        && Pubkey::from_str(&text).is_err();
+    if plain_path {
+        return solana_keypair::read_keypair_file(uri)
+            .map(ResolvedSigner::Keypair)
+            .map_err(|e| CliError::Keypair {
+                path: uri.to_path_buf(),
+                error: e.to_string(),
+            });
+    }
+    let failed = |e: Box<dyn std::error::Error>| CliError::Signer {
+        uri: text.clone(),
+        error: e.to_string(),
+    };
+    // The Solana CLI's functions read their flags (seed phrase validation, presigners) from
+    // clap 2 matches: none of them are given here.
+    let matches = clap2::App::new("ballast").get_matches_from(["ballast"]);
+    if text.to_ascii_lowercase().starts_with("usb://") {
+        let mut wallet_manager = None;
+        let signer = solana_clap_utils::keypair::signer_from_path(
+            &matches,
+            &text,
+            "keypair",
+            &mut wallet_manager,
+        )
+        .map_err(failed)?;
+        let pubkey = signer.try_pubkey().map_err(|e| failed(e.into()))?;
+        return Ok(ResolvedSigner::Remote { pubkey });
+    }
+    solana_clap_utils::keypair::keypair_from_path(&matches, &text, "keypair", false)
+        .map(ResolvedSigner::Keypair)
+        .map_err(failed)
+}
+
+/// `signers` with `fee_payer` first (once, when it also signs).
+fn paid_by<'k>(fee_payer: Option<&'k Keypair>, signers: &[&'k Keypair]) -> Vec<&'k Keypair> {
+    let mut all: Vec<&Keypair> = fee_payer.into_iter().collect();
+    let paying = |s: &&Keypair| matches!(fee_payer, Some(p) if p.pubkey() == s.pubkey());
+    all.extend(signers.iter().filter(|s| !paying(s)));
+    all
 }
 
 /// What a command adds to the report of its transaction: the accounts as they were before it,

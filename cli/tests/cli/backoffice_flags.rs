@@ -88,7 +88,15 @@ async fn local_mistakes_are_refused_before_any_request_with_the_flag_named() {
         ),
         (
             vec!["liquidator", "--once", "--metrics", "0.0.0.0:9464"],
-            "--metrics 0.0.0.0:9464: metrics are served on loopback only, not 0.0.0.0:9464".into(),
+            "--metrics 0.0.0.0:9464: metrics are served on loopback only, not 0.0.0.0:9464 (add \
+             --metrics-public to serve them there)"
+                .into(),
+        ),
+        (
+            vec!["monitor", "--once", "--metrics", "0.0.0.0:9464"],
+            "--metrics 0.0.0.0:9464: metrics are served on loopback only, not 0.0.0.0:9464 (add \
+             --metrics-public to serve them there)"
+                .into(),
         ),
     ] {
         refused_before_any_request(&h, &args, &message).await;

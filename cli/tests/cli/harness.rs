@@ -120,6 +120,21 @@ impl Harness {
         index
     }
 
+    /// The native mint (wrapped SOL; it is in the bank's genesis) as an asset with a Pyth
+    /// price account (`price` in 10^-8 USD), labelled `symbol`.
+    pub async fn native_asset(&mut self, symbol: &'static str, price: i64) -> usize {
+        let mint = anchor_spl::token::spl_token::native_mint::ID;
+        self.labels.insert(mint, symbol);
+        self.assets.push(Asset {
+            symbol,
+            mint,
+            oracle: Pubkey::new_unique(),
+        });
+        let index = self.assets.len() - 1;
+        self.set_price(index, price).await;
+        index
+    }
+
     /// Publishes `price` (10^-8 USD) for asset `index` now.
     pub async fn set_price(&self, index: usize, price: i64) {
         self.set_price_aged(index, price, 0).await;
