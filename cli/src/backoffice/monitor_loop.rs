@@ -3,6 +3,7 @@
 use {
     super::{
         alert_state::{AlertState, MAX_UNDELIVERED},
+        live::{follow, Change, LiveConfig, LiveSnapshot},
         metrics::MonitorMetrics,
         monitor::Monitor,
         schedule::{Next, Schedule},
@@ -10,7 +11,7 @@ use {
         webhook::{Delivery, Webhook},
         Snapshot,
     },
-    crate::Transport,
+    crate::{ClientError, Transport},
     serde_json::Value,
     solana_sdk::pubkey::Pubkey,
     std::{collections::VecDeque, io::Write, path::PathBuf, sync::Arc},
@@ -73,6 +74,42 @@ impl MonitorLoop {
         }
     }
 
+    /// One look at the market: its new alerts (or the failure to read it) printed and queued,
+    /// what waits posted to the webhook, the state saved.
+    async fn look(
+        &mut self,
+        snapshot: Result<&Snapshot, ClientError>,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        match snapshot {
+            Ok(snapshot) => {
+                let alerts = self.monitor.check(snapshot);
+                self.metrics.record(&alerts, self.monitor.firing());
+                for alert in alerts {
+                    let body = alert.json();
+                    writeln!(out, "{body}")?;
+                    if self.webhook.is_some() {
+                        self.undelivered.push_back(body);
+                    }
+                }
+            }
+            Err(e) => {
+                self.metrics.record_failed_pass();
+                error!(error = %e, "could not read the market");
+            }
+        }
+        if self.undelivered.len() > MAX_UNDELIVERED {
+            let dropped = self.undelivered.len() - MAX_UNDELIVERED;
+            self.undelivered.drain(..dropped);
+            warn!(dropped, "webhook down too long: the oldest alerts dropped");
+        }
+        // Even after a failed look: what waits from before is sent.
+        self.deliver().await;
+        self.metrics.set_undelivered(self.undelivered.len());
+        self.save();
+        Ok(())
+    }
+
     /// Runs passes until done: once as asked, or until a stop is requested (then "stopping"
     /// is logged, after the state is saved).
     pub async fn run(
@@ -88,32 +125,10 @@ impl MonitorLoop {
                 _ = shutdown.wait() => None,
             };
             match taken {
+                Some(Ok(snapshot)) => self.look(Ok(&snapshot), out).await?,
+                Some(Err(e)) => self.look(Err(e), out).await?,
                 None => {}
-                Some(Ok(snapshot)) => {
-                    let alerts = self.monitor.check(&snapshot);
-                    self.metrics.record(&alerts, self.monitor.firing());
-                    for alert in alerts {
-                        let body = alert.json();
-                        writeln!(out, "{body}")?;
-                        if self.webhook.is_some() {
-                            self.undelivered.push_back(body);
-                        }
-                    }
-                }
-                Some(Err(e)) => {
-                    self.metrics.record_failed_pass();
-                    error!(error = %e, "could not read the market");
-                }
             }
-            if self.undelivered.len() > MAX_UNDELIVERED {
-                let dropped = self.undelivered.len() - MAX_UNDELIVERED;
-                self.undelivered.drain(..dropped);
-                warn!(dropped, "webhook down too long: the oldest alerts dropped");
-            }
-            // Even after a failed look: what waits from before is sent.
-            self.deliver().await;
-            self.metrics.set_undelivered(self.undelivered.len());
-            self.save();
             match self.schedule.wait(shutdown).await {
                 Next::Pass => continue,
                 Next::Done => return Ok(()),
@@ -122,6 +137,58 @@ impl MonitorLoop {
                     return Ok(());
                 }
             }
+        }
+    }
+
+    /// `run` on live updates (`--live`): a look after every update of an obligation, a reserve
+    /// or an oracle of the market, a full scan every interval and after each (re)connection.
+    pub async fn run_live(
+        &mut self,
+        transport: &impl Transport,
+        live: &LiveConfig,
+        shutdown: &Shutdown,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let (market, shard) = (self.market, self.monitor.shard);
+        let take = || LiveSnapshot::take(transport, &market, shard);
+        let mut state = match take().await {
+            Ok(state) => state,
+            Err(e) => return self.look(Err(e), out).await,
+        };
+        let mut changes = follow(live.ws_url.clone(), market, state.oracles(), live.retry);
+        let mut next_scan = tokio::time::Instant::now() + live.full_scan_every;
+        self.look(Ok(&state.snapshot), out).await?;
+        loop {
+            tokio::select! {
+                change = changes.recv() => match change {
+                    None => return Ok(()),
+                    Some(Change::Connected) => {
+                        state = match take().await {
+                            Ok(state) => state,
+                            Err(e) => { self.look(Err(e), out).await?; continue; }
+                        };
+                    }
+                    Some(change) => {
+                        let now = match transport.clock().await {
+                            Ok(clock) => clock.unix_timestamp,
+                            Err(e) => { self.look(Err(e), out).await?; continue; }
+                        };
+                        state.apply(&change, now);
+                    }
+                },
+                () = tokio::time::sleep_until(next_scan) => {
+                    next_scan = tokio::time::Instant::now() + live.full_scan_every;
+                    state = match take().await {
+                        Ok(state) => state,
+                        Err(e) => { self.look(Err(e), out).await?; continue; }
+                    };
+                }
+                () = shutdown.wait() => {
+                    info!("stopping");
+                    return Ok(());
+                }
+            }
+            self.look(Ok(&state.snapshot), out).await?;
         }
     }
 }

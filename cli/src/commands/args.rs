@@ -317,6 +317,14 @@ pub struct MonitorArgs {
     /// (read at start, written after each pass).
     #[arg(long, env = "BALLAST_STATE_FILE")]
     pub state_file: Option<std::path::PathBuf>,
+    /// Follow the market over the RPC websocket and look again after every update of an
+    /// obligation, a reserve or an oracle; the full scan still runs every --interval and after
+    /// each reconnect.
+    #[arg(long, env = "BALLAST_LIVE")]
+    pub live: bool,
+    /// The websocket to follow with --live (default: the RPC URL's, as the Solana CLI derives it).
+    #[arg(long, env = "BALLAST_WEBSOCKET_URL", requires = "live")]
+    pub websocket_url: Option<String>,
     #[command(flatten)]
     pub service: crate::backoffice::service::ServiceArgs,
 }

@@ -184,13 +184,12 @@ pub async fn liquidator(
         OutputFormat::Display => writeln!(out, "{}", summary_line(number, s, config.dry_run)),
     };
     if args.live {
-        let live = LiveConfig {
-            ws_url: (args.websocket_url.clone())
-                .unwrap_or_else(|| solana_cli_config::Config::compute_websocket_url(rpc_url)),
-            shard: args.service.shard,
-            full_scan_every: schedule.interval,
-            retry: Duration::from_secs(2),
-        };
+        let live = live_config(
+            args.websocket_url.as_deref(),
+            rpc_url,
+            &args.service,
+            schedule.interval,
+        );
         let mut number = 0;
         let on_pass = |s: &PassSummary| {
             number += 1;
@@ -253,6 +252,7 @@ fn thresholds(args: &MonitorArgs) -> Result<Thresholds, CliError> {
 pub async fn monitor(
     session: &Session<'_, impl Transport>,
     args: &MonitorArgs,
+    rpc_url: &str,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let monitor = (Monitor::new(thresholds(args)?).with_labels(session.labels.clone()))
@@ -290,6 +290,35 @@ pub async fn monitor(
     serve_metrics(&args.service, metrics).await?;
     let shutdown = signals()?;
     session.market().await?;
+    if args.live {
+        let live = live_config(
+            args.websocket_url.as_deref(),
+            rpc_url,
+            &args.service,
+            l.schedule.interval,
+        );
+        l.run_live(session.transport, &live, &shutdown, out).await?;
+        return Ok(());
+    }
     l.run(session.transport, &shutdown, out).await?;
     Ok(())
+}
+
+/// `--live`'s settings: the websocket (default: the RPC URL's), the shard, a full scan every
+/// `interval`.
+fn live_config(
+    websocket_url: Option<&str>,
+    rpc_url: &str,
+    service: &ServiceArgs,
+    interval: Duration,
+) -> LiveConfig {
+    LiveConfig {
+        ws_url: websocket_url.map_or_else(
+            || solana_cli_config::Config::compute_websocket_url(rpc_url),
+            str::to_string,
+        ),
+        shard: service.shard,
+        full_scan_every: interval,
+        retry: Duration::from_secs(2),
+    }
 }

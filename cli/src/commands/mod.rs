@@ -141,6 +141,6 @@ pub async fn run(
         Command::Repay(a) => lending::repay(&session, a, out).await,
         Command::Liquidate(a) => lending::liquidate(&session, a, out).await,
         Command::Liquidator(a) => backoffice::liquidator(&session, a, &cluster.url, out).await,
-        Command::Monitor(a) => backoffice::monitor(&session, a, out).await,
+        Command::Monitor(a) => backoffice::monitor(&session, a, &cluster.url, out).await,
     }
 }
