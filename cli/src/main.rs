@@ -32,6 +32,9 @@ fn main() -> ExitCode {
                 .map_err(Into::into);
         }
         let g = &cli.global;
+        if let Some(id) = g.program_id {
+            ballast_client::program_id::set(id)?;
+        }
         let cluster = commands::resolve(
             g.url.as_deref(),
             g.keypair.as_deref(),

@@ -14,7 +14,7 @@ pub fn decode<T: ZeroCopy + Discriminator>(
 ) -> Result<T, ClientError> {
     let data = &account.data;
     let disc = T::DISCRIMINATOR;
-    if account.owner != ballast::ID || !data.starts_with(disc) {
+    if account.owner != crate::program_id::get() || !data.starts_with(disc) {
         return Err(ClientError::WrongAccountType(*address, name));
     }
     let body = &data[disc.len()..];

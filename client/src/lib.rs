@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod operations;
 pub mod pda;
 pub mod presets;
+pub mod program_id;
 pub mod pyth;
 pub mod relay;
 pub mod rpc;

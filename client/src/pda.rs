@@ -8,7 +8,7 @@ use {
 };
 
 fn find(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &ballast::ID).0
+    Pubkey::find_program_address(seeds, &crate::program_id::get()).0
 }
 
 pub fn market(creator: &Pubkey, market_id: u64) -> Pubkey {

@@ -361,7 +361,7 @@ impl Transport for RpcTransport {
             ..RpcProgramAccountsConfig::default()
         };
         self.client
-            .get_program_ui_accounts_with_config(&ballast::ID, config)
+            .get_program_ui_accounts_with_config(&crate::program_id::get(), config)
             .await
             .map_err(|e| self.error(e))?
             .into_iter()

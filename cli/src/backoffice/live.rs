@@ -88,7 +88,10 @@ async fn connection(
         fetch::reserve_filters(market),
     ] {
         let (updates, _unsubscribe) = client
-            .program_subscribe(&ballast::ID, Some(program_config(&filters)))
+            .program_subscribe(
+                &ballast_client::program_id::get(),
+                Some(program_config(&filters)),
+            )
             .await
             .map_err(|e| e.to_string())?;
         streams.push(
@@ -250,7 +253,7 @@ impl LiveSnapshot {
 }
 
 fn is<T: Discriminator + ZeroCopy>(account: &Account) -> bool {
-    account.owner == ballast::ID && account.data.starts_with(T::DISCRIMINATOR)
+    account.owner == ballast_client::program_id::get() && account.data.starts_with(T::DISCRIMINATOR)
 }
 
 /// How the live liquidator runs.

@@ -112,6 +112,10 @@ pub struct GlobalArgs {
     /// The market (default: $BALLAST_MARKET).
     #[arg(long, global = true, env = "BALLAST_MARKET")]
     pub market: Option<Pubkey>,
+    /// A Ballast program deployed under another address (built with it declared) instead of
+    /// Ballast's own (default: $BALLAST_PROGRAM_ID, else Ballast's).
+    #[arg(long, global = true, env = "BALLAST_PROGRAM_ID")]
+    pub program_id: Option<Pubkey>,
     /// The market's address lookup table (`market lookup-table` creates it): transactions that
     /// do not fit a legacy one are sent as version 0 through it (default: $BALLAST_LOOKUP_TABLE).
     #[arg(long, global = true, env = "BALLAST_LOOKUP_TABLE")]

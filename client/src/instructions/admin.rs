@@ -20,7 +20,7 @@ pub fn init_market(creator: &Pubkey, args: InitMarketArgs) -> Instruction {
             market_authority: pda::market_authority(&market),
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::InitMarket { args },
     )
@@ -32,7 +32,7 @@ pub fn update_market(admin: &Pubkey, market: &Pubkey, change: MarketChange) -> I
             admin: *admin,
             market: *market,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::UpdateMarket {
             args: UpdateMarketArgs { change },
@@ -67,7 +67,7 @@ pub fn init_reserve(
             collateral_token_program: TOKEN_PROGRAM_ID,
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::InitReserve { args },
     )
@@ -81,7 +81,7 @@ pub fn update_reserve(admin: &Pubkey, reserve: &ReserveKeys, change: ReserveChan
             market: reserve.market,
             reserve: reserve.address,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::UpdateReserve {
             args: UpdateReserveArgs { change },
@@ -114,7 +114,7 @@ pub fn withdraw_protocol_fees(
             token_program: reserve.token_program,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::WithdrawProtocolFees {
             args: WithdrawProtocolFeesArgs { amount },
@@ -129,7 +129,7 @@ pub fn set_pause(authority: &Pubkey, market: &Pubkey, paused: bool) -> Instructi
             authority: *authority,
             market: *market,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::SetPause {
             args: SetPauseArgs { paused },
@@ -144,7 +144,7 @@ pub fn transfer_admin(admin: &Pubkey, market: &Pubkey, new_admin: &Pubkey) -> In
             admin: *admin,
             market: *market,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::TransferAdmin {
             args: TransferAdminArgs {
@@ -160,7 +160,7 @@ pub fn accept_admin(pending_admin: &Pubkey, market: &Pubkey) -> Instruction {
             pending_admin: *pending_admin,
             market: *market,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::AcceptAdmin {},
     )

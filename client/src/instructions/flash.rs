@@ -26,7 +26,7 @@ pub fn flash_borrow(
             token_program: reserve.token_program,
             instructions: INSTRUCTIONS_SYSVAR,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::FlashBorrow {
             args: FlashBorrowArgs { amount },
@@ -55,7 +55,7 @@ pub fn flash_repay(
             token_program: reserve.token_program,
             instructions: INSTRUCTIONS_SYSVAR,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::FlashRepay {
             args: FlashRepayArgs {

@@ -21,7 +21,7 @@ pub fn init_obligation(
             obligation: obligation.address,
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::InitObligation {
             args: InitObligationArgs { obligation_id },
@@ -51,7 +51,7 @@ pub fn deposit(
             token_program: reserve.token_program,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Deposit {
             args: DepositArgs { amount },
@@ -81,7 +81,7 @@ pub fn redeem(
             token_program: reserve.token_program,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Redeem {
             args: RedeemArgs { collateral_amount },
@@ -105,7 +105,7 @@ pub fn deposit_collateral(
             user_collateral: *user_collateral,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::DepositCollateral {
             args: DepositCollateralArgs { collateral_amount },
@@ -131,7 +131,7 @@ pub fn withdraw_collateral(
             user_collateral: *user_collateral,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::WithdrawCollateral {
             args: WithdrawCollateralArgs { collateral_amount },
@@ -148,7 +148,7 @@ pub fn set_obligation_emode(obligation: &ObligationKeys, group: u8) -> Instructi
             market: obligation.market,
             obligation: obligation.address,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::SetObligationEmode {
             args: SetObligationEmodeArgs { group },
@@ -178,7 +178,7 @@ pub fn supply(
             token_program: reserve.token_program,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Supply {
             args: SupplyArgs { amount },
@@ -208,7 +208,7 @@ pub fn withdraw(
             token_program: reserve.token_program,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Withdraw {
             args: WithdrawArgs { collateral_amount },
@@ -236,7 +236,7 @@ pub fn borrow(
             user_liquidity: *user_liquidity,
             token_program: reserve.token_program,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Borrow {
             args: BorrowArgs { amount },
@@ -264,7 +264,7 @@ pub fn repay(
             repayer_liquidity: *repayer_liquidity,
             token_program: reserve.token_program,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Repay {
             args: RepayArgs { amount },
@@ -292,7 +292,7 @@ pub fn close_obligation(obligation: &ObligationKeys, rent_receiver: &Pubkey) -> 
             market: obligation.market,
             obligation: obligation.address,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::CloseObligation {},
     )

@@ -39,7 +39,7 @@ pub fn liquidate(
             liquidator_destination: *destination,
             collateral_token_program: TOKEN_PROGRAM_ID,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::Liquidate { args },
     );
@@ -68,7 +68,7 @@ pub fn socialize_bad_debt(
             reserve: reserve.address,
             obligation: *obligation,
             event_authority: pda::event_authority(),
-            program: ballast::ID,
+            program: crate::program_id::get(),
         },
         ixs::SocializeBadDebt {},
     )

@@ -123,7 +123,7 @@ impl ObligationKeys {
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
-        program_id: ballast::ID,
+        program_id: crate::program_id::get(),
         accounts: accounts.to_account_metas(None),
         data: data.data(),
     }
