@@ -29,11 +29,12 @@ pub struct Cli {
 
 /// The global flags `demo` has no use for: it runs on its own in-process bank, sends nothing
 /// over a network and signs with its own keys.
-const DEMO_IGNORES: [&str; 14] = [
+const DEMO_IGNORES: [&str; 15] = [
     "url",
     "keypair",
     "config_file",
     "market",
+    "program_id",
     "lookup_table",
     "dry_run",
     "rpc_timeout",
