@@ -10,8 +10,6 @@
 use {
     crate::error::ClientError,
     solana_compute_budget_interface::ComputeBudgetInstruction,
-    solana_rpc_client::nonblocking::rpc_client::RpcClient,
-    solana_rpc_client_api::config::RpcSendTransactionConfig,
     solana_sdk::{
         hash::Hash,
         instruction::Instruction,
@@ -109,7 +107,7 @@ pub struct Relayed {
     pub attempts: Vec<Attempt>,
 }
 
-/// The node calls the relay makes. `RpcClient` implements them; so may a test's fake.
+/// The node calls the relay makes. `RpcTransport` implements them; so may a test's fake.
 #[allow(async_fn_in_trait)]
 pub trait RelayRpc {
     /// Recent prioritization fees (micro-lamports per compute unit) of transactions that wrote
@@ -297,71 +295,6 @@ impl Budget {
             }
         }
         budget
-    }
-}
-
-impl RelayRpc for RpcClient {
-    async fn recent_fees(&self, writable: &[Pubkey]) -> Result<Vec<u64>, ClientError> {
-        let fees = self
-            .get_recent_prioritization_fees(writable)
-            .await
-            .map_err(|e| ClientError::Rpc(Box::new(e)))?;
-        Ok(fees.iter().map(|f| f.prioritization_fee).collect())
-    }
-
-    async fn blockhash(&self) -> Result<(Hash, u64), ClientError> {
-        self.get_latest_blockhash_with_commitment(self.commitment())
-            .await
-            .map_err(|e| ClientError::Rpc(Box::new(e)))
-    }
-
-    async fn simulate(&self, tx: &VersionedTransaction) -> Result<u64, ClientError> {
-        let sim = self
-            .simulate_transaction(tx)
-            .await
-            .map_err(|e| ClientError::Rpc(Box::new(e)))?
-            .value;
-        match sim.err {
-            Some(error) => Err(ClientError::Transaction {
-                error: error.into(),
-                logs: sim.logs.unwrap_or_default(),
-            }),
-            None => Ok(sim.units_consumed.unwrap_or_default()),
-        }
-    }
-
-    async fn send(&self, tx: &VersionedTransaction) -> Result<Signature, ClientError> {
-        let config = RpcSendTransactionConfig {
-            skip_preflight: true,
-            max_retries: Some(0),
-            ..RpcSendTransactionConfig::default()
-        };
-        self.send_transaction_with_config(tx, config)
-            .await
-            .map_err(|e| ClientError::Rpc(Box::new(e)))
-    }
-
-    async fn status(
-        &self,
-        signature: &Signature,
-    ) -> Result<Option<Result<(), TransactionError>>, ClientError> {
-        let statuses = self
-            .get_signature_statuses(&[*signature])
-            .await
-            .map_err(|e| ClientError::Rpc(Box::new(e)))?
-            .value;
-        Ok(statuses
-            .into_iter()
-            .next()
-            .flatten()
-            .filter(|s| s.satisfies_commitment(self.commitment()))
-            .map(|s| s.status))
-    }
-
-    async fn block_height(&self) -> Result<u64, ClientError> {
-        self.get_block_height()
-            .await
-            .map_err(|e| ClientError::Rpc(Box::new(e)))
     }
 }
 

@@ -1,14 +1,14 @@
 //! The relay against a fake RPC node on loopback that drops, delays and rejects transactions:
-//! the real `RpcClient` talks JSON-RPC over HTTP to it.
+//! the real `RpcClient` (inside the `RpcTransport`) talks JSON-RPC over HTTP to it.
+mod fake_node;
+
 use {
     ballast_client::{
         relay::{relay, AttemptResult, RelayConfig},
+        rpc::RpcTransport,
         ClientError,
     },
-    base64::Engine,
-    http_body_util::{BodyExt, Full},
-    hyper::{body::Bytes, server::conn::http1, service::service_fn, Request, Response},
-    hyper_util::rt::TokioIo,
+    fake_node::{decode, serve, Answer},
     serde_json::{json, Value},
     solana_commitment_config::CommitmentConfig,
     solana_compute_budget_interface::ComputeBudgetInstruction,
@@ -22,11 +22,9 @@ use {
         transaction::VersionedTransaction,
     },
     std::{
-        convert::Infallible,
         sync::{Arc, Mutex},
         time::Duration,
     },
-    tokio::net::TcpListener,
 };
 
 /// How the fake node behaves, and what it saw.
@@ -48,8 +46,8 @@ struct Node {
     methods: Vec<String>,
 }
 
-impl Node {
-    fn answer(&mut self, method: &str, params: &Value) -> Result<Value, (i64, String)> {
+impl fake_node::Node for Node {
+    fn answer(&mut self, method: &str, params: &Value) -> Answer {
         self.methods.push(method.to_string());
         match method {
             "getRecentPrioritizationFees" => Ok(json!(self
@@ -110,54 +108,6 @@ impl Node {
     }
 }
 
-fn decode(param: &Value) -> VersionedTransaction {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(param.as_str().expect("base64 transaction"))
-        .expect("base64");
-    bincode::deserialize(&bytes).expect("a transaction")
-}
-
-/// Serves `node` over HTTP on loopback; returns its URL.
-async fn serve(node: Arc<Mutex<Node>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let node = node.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let node = node.clone();
-                    async move {
-                        let body = request.into_body().collect().await.unwrap().to_bytes();
-                        let call: Value = serde_json::from_slice(&body).unwrap();
-                        let answer = node
-                            .lock()
-                            .unwrap()
-                            .answer(call["method"].as_str().unwrap(), &call["params"]);
-                        let reply = match answer {
-                            Ok(result) => {
-                                json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
-                            }
-                            Err((code, message)) => json!({"jsonrpc": "2.0", "id": call["id"],
-                                "error": {"code": code, "message": message}}),
-                        };
-                        let mut response = Response::new(Full::new(Bytes::from(reply.to_string())));
-                        response.headers_mut().insert(
-                            "content-type",
-                            hyper::header::HeaderValue::from_static("application/json"),
-                        );
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    url
-}
-
 fn config() -> RelayConfig {
     RelayConfig {
         resend_every: Duration::from_millis(1),
@@ -182,7 +132,10 @@ async fn run(
 ) {
     let node = Arc::new(Mutex::new(node));
     let url = serve(node.clone()).await;
-    let rpc = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+    let rpc = RpcTransport::with_client(RpcClient::new_with_commitment(
+        url,
+        CommitmentConfig::confirmed(),
+    ));
     let payer = Keypair::new();
     let out = relay(
         &rpc,
@@ -303,7 +256,10 @@ async fn the_fee_is_capped() {
         ..Node::default()
     }));
     let url = serve(node.clone()).await;
-    let rpc = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+    let rpc = RpcTransport::with_client(RpcClient::new_with_commitment(
+        url,
+        CommitmentConfig::confirmed(),
+    ));
     let payer = Keypair::new();
     let capped = RelayConfig {
         max_fee: 20_000,
@@ -344,7 +300,10 @@ async fn relay_with(
 ) {
     let node = Arc::new(Mutex::new(node));
     let url = serve(node.clone()).await;
-    let rpc = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+    let rpc = RpcTransport::with_client(RpcClient::new_with_commitment(
+        url,
+        CommitmentConfig::confirmed(),
+    ));
     let payer = Keypair::new();
     let out = relay(&rpc, &config, instructions, &[&payer], &[]).await;
     (out, node)

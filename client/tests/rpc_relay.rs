@@ -2,12 +2,11 @@
 //! commitment, against a fake RPC node on loopback (the pattern of `relay.rs`): priced, its
 //! compute-unit limit simulated, resent and rebuilt until confirmed, then reported from the
 //! landed transaction.
+mod fake_node;
+
 use {
     ballast_client::{relay::RelayConfig, rpc::RpcTransport, ClientError, Transport},
-    base64::Engine,
-    http_body_util::{BodyExt, Full},
-    hyper::{body::Bytes, server::conn::http1, service::service_fn, Request, Response},
-    hyper_util::rt::TokioIo,
+    fake_node::{decode, serve, Answer},
     serde_json::{json, Value},
     solana_commitment_config::CommitmentConfig,
     solana_compute_budget_interface::ComputeBudgetInstruction,
@@ -19,11 +18,9 @@ use {
         transaction::VersionedTransaction,
     },
     std::{
-        convert::Infallible,
         sync::{Arc, Mutex},
         time::Duration,
     },
-    tokio::net::TcpListener,
 };
 
 /// How the fake node behaves, and what it saw.
@@ -41,8 +38,8 @@ struct Node {
     calls: Vec<(String, Value)>,
 }
 
-impl Node {
-    fn answer(&mut self, method: &str, params: &Value) -> Result<Value, (i64, String)> {
+impl fake_node::Node for Node {
+    fn answer(&mut self, method: &str, params: &Value) -> Answer {
         self.calls.push((method.to_string(), params.clone()));
         match method {
             "getRecentPrioritizationFees" => Ok(json!(self
@@ -73,10 +70,7 @@ impl Node {
                           "unitsConsumed": 20_000}
             })),
             "sendTransaction" => {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(params[0].as_str().unwrap())
-                    .unwrap();
-                let tx: VersionedTransaction = bincode::deserialize(&bytes).unwrap();
+                let tx = decode(&params[0]);
                 let signature = tx.signatures[0].to_string();
                 self.sent.push((self.blockhashes, tx));
                 Ok(json!(signature))
@@ -111,7 +105,9 @@ impl Node {
             other => Err((-32601, format!("method {other} not faked"))),
         }
     }
+}
 
+impl Node {
     /// Whether the transaction of `signature` was sent with a build that lands.
     fn landing(&self, signature: &str) -> bool {
         self.sent.iter().any(|(build, tx)| {
@@ -126,47 +122,6 @@ impl Node {
             .map(|(_, p)| p)
             .collect()
     }
-}
-
-/// Serves `node` over HTTP on loopback; returns its URL.
-async fn serve(node: Arc<Mutex<Node>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let node = node.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let node = node.clone();
-                    async move {
-                        let body = request.into_body().collect().await.unwrap().to_bytes();
-                        let call: Value = serde_json::from_slice(&body).unwrap();
-                        let answer = node
-                            .lock()
-                            .unwrap()
-                            .answer(call["method"].as_str().unwrap(), &call["params"]);
-                        let reply = match answer {
-                            Ok(result) => {
-                                json!({"jsonrpc": "2.0", "id": call["id"], "result": result})
-                            }
-                            Err((code, message)) => json!({"jsonrpc": "2.0", "id": call["id"],
-                                "error": {"code": code, "message": message}}),
-                        };
-                        let mut response = Response::new(Full::new(Bytes::from(reply.to_string())));
-                        response.headers_mut().insert(
-                            "content-type",
-                            hyper::header::HeaderValue::from_static("application/json"),
-                        );
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    url
 }
 
 fn instruction() -> Instruction {
