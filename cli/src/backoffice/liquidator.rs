@@ -35,8 +35,11 @@ pub struct LiquidatorConfig {
     pub max_per_pass: Option<usize>,
     pub payout: LiquidationPayout,
     pub compute_unit_limit: u32,
-    /// Priority fee, micro-lamports per compute unit (0: none).
+    /// Priority fee, micro-lamports per compute unit (0: none added; the relay prices it).
     pub compute_unit_price: u64,
+    /// The most a liquidation may pay per compute unit: the fixed price, or the relay's cap
+    /// when it prices from recent fees. What the fee payer's SOL is checked against.
+    pub most_compute_unit_price: u64,
     /// Least payout accepted, as a share of the planned one (bps): guards against the price
     /// moving between the snapshot and execution.
     pub min_payout_bps: u16,
@@ -55,6 +58,7 @@ impl Default for LiquidatorConfig {
             payout: LiquidationPayout::Collateral,
             compute_unit_limit: 400_000,
             compute_unit_price: 0,
+            most_compute_unit_price: 0,
             min_payout_bps: 9_900,
             lookup_table: None,
             shard: Shard::ALL,
@@ -160,7 +164,7 @@ pub async fn pass_until(
     };
     let me = liquidator.pubkey();
     summary.inventory = inventory(transport, snapshot, &me).await;
-    let cost = fee_payer::cost_of_one(config.compute_unit_limit, config.compute_unit_price);
+    let cost = fee_payer::cost_of_one(config.compute_unit_limit, config.most_compute_unit_price);
     match FeePayerBalance::read(transport, &me, cost).await {
         Ok(balance) => {
             summary.fee_payer = Some(balance);

@@ -98,6 +98,7 @@ fn liquidator_config(
         },
         compute_unit_limit: args.compute_unit_limit,
         compute_unit_price: session.compute_unit_price.unwrap_or(0),
+        most_compute_unit_price: (session.compute_unit_price).unwrap_or(session.max_priority_fee),
         min_payout_bps: args.min_payout_bps,
         lookup_table: session.lookup_table,
         shard: args.service.shard,

@@ -33,6 +33,8 @@ pub struct Session<'a, T> {
     pub lookup_table: Option<Pubkey>,
     /// `--with-compute-unit-price`: a fixed priority fee (micro-lamports per compute unit).
     pub compute_unit_price: Option<u64>,
+    /// `--max-priority-fee`: the most the relay offers when it prices from recent fees.
+    pub max_priority_fee: u64,
     /// `--fee-payer`: the keypair file that pays, signing first.
     fee_payer_path: Option<PathBuf>,
     keypair_path: PathBuf,
@@ -92,6 +94,7 @@ impl<'a, T: Transport> Session<'a, T> {
             market: global.market,
             lookup_table: global.lookup_table,
             compute_unit_price: global.with_compute_unit_price,
+            max_priority_fee: global.max_priority_fee,
             fee_payer_path: global.fee_payer.clone(),
             keypair_path: cluster.keypair_path.clone(),
             resolved: OnceLock::new(),

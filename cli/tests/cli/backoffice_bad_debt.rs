@@ -186,12 +186,26 @@ async fn a_fee_payer_short_of_sol_sends_nothing_and_says_so() {
     assert_eq!(lamports(&h, &liz.key()).await, 995_000);
     let before = h.bank.account(&h.obligation_key(&bob.key())).await.unwrap();
 
-    // One liquidation may cost two signatures and a token account's rent: 2,049,280 lamports.
+    // One liquidation may cost two signatures, a token account's rent and, priced by the relay
+    // from recent fees, at most --max-priority-fee (1,000,000 micro-lamports, one lamport) on
+    // each of its 400,000 compute units: 10,000 + 2,039,280 + 400,000 lamports.
     assert_eq!(
         h.ok(&liz, &["liquidator", "--once"]).await,
         "pass 1: scanned 1, unhealthy 1, liquidated 0, repaid $0.00, seized $0.00, skipped 0, \
          no inventory 0, bad debt 0, errors 0; fee payer holds 0.000995 SOL, under the \
-         0.00204928 SOL one liquidation may cost: nothing sent\n"
+         0.00244928 SOL one liquidation may cost: nothing sent\n"
+    );
+    // A fixed price counts instead: 1 micro-lamport on each of 400,000 units is 0.4 lamport,
+    // rounded up to 1.
+    let fixed = h
+        .ok(
+            &liz,
+            &["--with-compute-unit-price", "1", "liquidator", "--once"],
+        )
+        .await;
+    assert!(
+        fixed.contains("under the 0.002049281 SOL one liquidation may cost"),
+        "{fixed}"
     );
     assert_eq!(
         h.bank.account(&h.obligation_key(&bob.key())).await.unwrap(),
