@@ -56,6 +56,13 @@ pub enum ClientError {
     TransactionTooLarge { size: usize, max: usize },
     #[error("cannot compile the transaction message: {0}")]
     Message(String),
+    /// A transaction that landed and failed, as the relay saw it (its status, without the
+    /// program's logs: the transport fetches them and reports a `Transaction` instead).
+    #[error("transaction {signature} failed: {}", explain(error))]
+    Landed {
+        signature: Signature,
+        error: TransactionError,
+    },
     /// A setting out of range (the first broken rule, in words).
     #[error("invalid setting: {0}")]
     InvalidSetting(String),

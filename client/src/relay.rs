@@ -206,10 +206,7 @@ pub async fn relay(
                     })
                 }
                 AttemptResult::Failed(error) => {
-                    return Err(ClientError::Transaction {
-                        error,
-                        logs: Vec::new(),
-                    })
+                    return Err(ClientError::Landed { signature, error })
                 }
                 _ if rpc.block_height().await? > last_valid => break,
                 _ => {}

@@ -384,8 +384,18 @@ impl Transport for RpcTransport {
         signers: &[&Keypair],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
-        let relayed = relay(self, &self.relay, instructions, signers, tables).await?;
-        self.landed(&relayed.signature).await
+        match relay(self, &self.relay, instructions, signers, tables).await {
+            Ok(relayed) => self.landed(&relayed.signature).await,
+            // Landed and failed: the landed transaction has the program's logs.
+            Err(ClientError::Landed { signature, error }) => match self.landed(&signature).await {
+                Err(failed @ ClientError::Transaction { .. }) => Err(failed),
+                _ => Err(ClientError::Transaction {
+                    error,
+                    logs: Vec::new(),
+                }),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     async fn simulate_with_tables(

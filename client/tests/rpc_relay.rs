@@ -29,6 +29,8 @@ struct Node {
     /// Builds (blockhashes) whose transactions the node accepts and never lands.
     drop_builds: u64,
     simulation_fails: bool,
+    /// What lands fails on chain (the state moved after the simulation).
+    fails_on_chain: bool,
     fees: Vec<u64>,
     height: u64,
     blockhashes: u64,
@@ -77,7 +79,10 @@ impl fake_node::Node for Node {
             }
             "getSignatureStatuses" => {
                 let landing = self.landing(params[0][0].as_str().unwrap_or_default());
-                let status = if landing {
+                let status = if landing && self.fails_on_chain {
+                    json!({"slot": 2, "confirmations": null, "err": failure(),
+                           "status": {"Err": failure()}, "confirmationStatus": "finalized"})
+                } else if landing {
                     json!({"slot": 2, "confirmations": null, "err": null,
                            "status": {"Ok": null}, "confirmationStatus": "finalized"})
                 } else {
@@ -91,8 +96,12 @@ impl fake_node::Node for Node {
                 "version": "legacy",
                 "transaction": "",
                 "meta": {
-                    "err": null,
-                    "status": {"Ok": null},
+                    "err": if self.fails_on_chain { failure() } else { Value::Null },
+                    "status": if self.fails_on_chain {
+                        json!({"Err": failure()})
+                    } else {
+                        json!({"Ok": null})
+                    },
                     "fee": 5000,
                     "preBalances": [],
                     "postBalances": [],
@@ -122,6 +131,11 @@ impl Node {
             .map(|(_, p)| p)
             .collect()
     }
+}
+
+/// The program's `ObligationUnhealthy` in the first instruction.
+fn failure() -> Value {
+    json!({"InstructionError": [0, {"Custom": 6502}]})
 }
 
 fn instruction() -> Instruction {
@@ -277,4 +291,23 @@ async fn a_refusal_returns_the_programs_logs_and_sends_nothing() {
         "{err}"
     );
     assert!(node.lock().unwrap().sent.is_empty());
+}
+
+#[tokio::test]
+async fn a_transaction_that_fails_on_chain_comes_back_with_its_logs() {
+    // The simulation passed; the state moved before it landed, and it failed there.
+    let node = Arc::new(Mutex::new(Node {
+        fails_on_chain: true,
+        ..Node::default()
+    }));
+    let rpc = transport(&node, RelayConfig::default()).await;
+    let err = rpc
+        .send(&[instruction()], &[&Keypair::new()])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Transaction { logs, .. } if logs == &["Program log: landed"]),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("ObligationUnhealthy"), "{err}");
 }
