@@ -459,7 +459,12 @@ pub async fn liquidate(
     require_pair(session, &args.obligation, &state, &repay, &seize).await?;
     let obligation = fetch::obligation_keys(session.transport, &args.obligation).await?;
     let source = liquidity_account(&liquidator, &repay);
-    let max_repay = repay_budget(session, args, &source, &repay, &seize).await?;
+    let (max_repay, wrap) = if is_native(&repay) {
+        native_repay(session, args, &liquidator, &repay, &seize).await?
+    } else {
+        let budget = repay_budget(session, args, &source, &repay, &seize).await?;
+        (budget, Vec::new())
+    };
     let (destination, open) = match args.payout {
         Payout::Ctokens => (
             ctoken_account(&liquidator, &seize),
@@ -482,22 +487,28 @@ pub async fn liquidate(
     } else {
         args.min_payout.to_base(seize.decimals())?
     };
-    let ixs = [
-        open,
-        ix::liquidate(
-            &liquidator,
-            &obligation,
-            &repay.keys,
-            &seize.keys,
-            &source,
-            &destination,
-            ProgramLiquidateArgs {
-                max_repay_amount: max_repay,
-                min_payout,
-                payout: program_payout(args.payout),
-            },
-        ),
-    ];
+    let mut ixs = wrap;
+    ixs.push(open);
+    ixs.push(ix::liquidate(
+        &liquidator,
+        &obligation,
+        &repay.keys,
+        &seize.keys,
+        &source,
+        &destination,
+        ProgramLiquidateArgs {
+            max_repay_amount: max_repay,
+            min_payout,
+            payout: program_payout(args.payout),
+        },
+    ));
+    // Native SOL back to the wallet: what was wrapped and not repaid, and a liquidity payout.
+    if is_native(&repay) {
+        ixs.push(unwrap_sol(&liquidator, &repay));
+    }
+    if is_native(&seize) && args.payout == Payout::Liquidity {
+        ixs.push(unwrap_sol(&liquidator, &seize));
+    }
     let action = format!(
         "liquidate {}: repay {} debt, seize {} collateral",
         args.obligation, repay.symbol, seize.symbol
@@ -568,6 +579,37 @@ async fn listed(
 /// The most the liquidation may repay: `--amount`, which the wallet must hold (else the error
 /// says the most it could be), or with `max` all the wallet holds (the program repays what
 /// its rules allow within it).
+/// For a native-SOL debt: the most to repay (`--amount`, or for `max` what the program's rules
+/// would repay now) and the instructions wrapping what the wrapped-SOL account lacks of it,
+/// from the wallet's SOL.
+async fn native_repay(
+    session: &Session<'_, impl Transport>,
+    args: &LiquidateArgs,
+    liquidator: &Pubkey,
+    repay: &NamedReserve,
+    seize: &NamedReserve,
+) -> Result<(u64, Vec<Instruction>), CliError> {
+    let amount = if args.amount.is_max() {
+        let valued = health::obligation_health(session.transport, &args.obligation).await?;
+        let planned = valued.plan_liquidation(
+            (repay.address, seize.address),
+            valued.now,
+            program_payout(args.payout),
+            u64::MAX,
+        )?;
+        planned.outcome.plan.repay_amount
+    } else {
+        positive(args.amount.to_base(repay.decimals())?)?
+    };
+    let wrap = lamports_to_wrap(session, liquidator, repay, amount).await?;
+    let ixs = if wrap > 0 {
+        wrap_sol(liquidator, repay, wrap)
+    } else {
+        Vec::new()
+    };
+    Ok((amount, ixs))
+}
+
 async fn repay_budget(
     session: &Session<'_, impl Transport>,
     args: &LiquidateArgs,

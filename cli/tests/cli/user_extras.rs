@@ -182,6 +182,80 @@ async fn native_sol_is_wrapped_on_the_way_in_and_unwrapped_on_the_way_out() {
     assert_eq!(lamports(&h, &alice.key()).await, before - debt - rent - fee);
 }
 
+/// A native-SOL debt is liquidated from the liquidator's lamports: what it repays is wrapped
+/// in the same transaction and what is left unwrapped.
+#[tokio::test]
+async fn a_native_sol_debt_is_repaid_from_the_liquidators_lamports() {
+    let mut h = Harness::with_market().await;
+    let index = h.native_asset("wSOL", 100 * 100_000_000).await;
+    let (mint, oracle) = (h.assets[index].mint, h.assets[index].oracle);
+    wrap(&h, &h.admin, SOL).await;
+    h.ok(
+        &h.admin,
+        &[
+            "reserve",
+            "add",
+            "--mint",
+            &mint.to_string(),
+            "--oracle",
+            &oracle.to_string(),
+            "--preset",
+            "volatile",
+        ],
+    )
+    .await;
+    // Carol lends 5 SOL; Bob pledges 1,000 USDC (LTV 80%) and borrows 7 SOL ($700).
+    let (carol, bob, liz) = (
+        h.user("carol").await,
+        h.user("bob").await,
+        h.user("liz").await,
+    );
+    h.ok(&carol, &["deposit", "wSOL", "8"]).await;
+    h.give(&bob, h.asset_index("USDC"), 1_000 * USDC).await;
+    h.ok(&bob, &["supply", "USDC", "1000"]).await;
+    h.ok(&bob, &["borrow", "wSOL", "7"]).await;
+    // SOL to $130: $910.91 of debt (the 0.1% fee included) against $850 of liquidation limit.
+    h.set_price(index, 130 * 100_000_000).await;
+    let debt_before = h.obligation(&bob.key()).await.borrows()[0]
+        .debt(h.reserve("wSOL").await.liquidity.index())
+        .unwrap()
+        .to_ceil()
+        .unwrap();
+    let wsol = spl::associated_account(&liz.key(), &mint, &TOKEN_PROGRAM_ID);
+    let before = lamports(&h, &liz.key()).await;
+    let obligation = h.obligation_key(&bob.key()).to_string();
+    let out = h
+        .ok(
+            &liz,
+            &[
+                "liquidate",
+                &obligation,
+                "--repay",
+                "wSOL",
+                "--seize",
+                "USDC",
+            ],
+        )
+        .await;
+    assert!(out.contains(": done"), "{out}");
+    let debt_after = h.obligation(&bob.key()).await.borrows()[0]
+        .debt(h.reserve("wSOL").await.liquidity.index())
+        .unwrap()
+        .to_ceil()
+        .unwrap();
+    let repaid = debt_before - debt_after;
+    assert!(repaid > 0);
+    // The wrapped account closed again; Liz paid exactly the repayment, the cToken account's
+    // rent and the fee, in lamports.
+    assert!(h.bank.account(&wsol).await.unwrap().is_none());
+    let rent = solana_sdk::rent::Rent::default().minimum_balance(spl_token::state::Account::LEN);
+    assert_eq!(
+        lamports(&h, &liz.key()).await,
+        before - repaid - rent - 5_000
+    );
+    assert!(h.ctokens(&liz.key(), "USDC").await > 0);
+}
+
 #[tokio::test]
 async fn collect_fees_pays_the_protocols_fees_to_the_unit() {
     let h = Harness::with_market().await;
