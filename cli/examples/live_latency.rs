@@ -16,7 +16,7 @@ use {
     harness::{Harness, SOL, USDC},
     solana_sdk::{
         account::Account, clock::Clock, hash::Hash, instruction::Instruction,
-        message::AddressLookupTableAccount, pubkey::Pubkey, signature::Keypair,
+        message::AddressLookupTableAccount, pubkey::Pubkey, signer::Signer,
     },
     std::{
         sync::{Arc, Mutex},
@@ -45,7 +45,7 @@ impl Transport for Timed<'_> {
     async fn send_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         self.first_send
@@ -59,7 +59,7 @@ impl Transport for Timed<'_> {
     async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         self.bank

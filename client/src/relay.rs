@@ -15,7 +15,8 @@ use {
         instruction::Instruction,
         message::AddressLookupTableAccount,
         pubkey::Pubkey,
-        signature::{Keypair, Signature},
+        signature::Signature,
+        signer::Signer,
         transaction::{TransactionError, VersionedTransaction},
     },
     std::time::Duration,
@@ -135,7 +136,7 @@ pub async fn relay(
     rpc: &impl RelayRpc,
     config: &RelayConfig,
     instructions: &[Instruction],
-    signers: &[&Keypair],
+    signers: &[&dyn Signer],
     tables: &[AddressLookupTableAccount],
 ) -> Result<Relayed, ClientError> {
     if let Some(rule) = config.broken_rule() {

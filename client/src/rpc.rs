@@ -26,7 +26,8 @@ use {
         instruction::Instruction,
         message::AddressLookupTableAccount,
         pubkey::Pubkey,
-        signature::{Keypair, Signature},
+        signature::Signature,
+        signer::Signer,
         sysvar,
         transaction::{TransactionError, VersionedTransaction},
     },
@@ -114,7 +115,7 @@ impl RpcTransport {
     async fn signed(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<VersionedTransaction, ClientError> {
         let payer = crate::transport::fee_payer(signers)?;
@@ -381,7 +382,7 @@ impl Transport for RpcTransport {
     async fn send_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         match relay(self, &self.relay, instructions, signers, tables).await {
@@ -401,7 +402,7 @@ impl Transport for RpcTransport {
     async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         let tx = self.signed(instructions, signers, tables).await?;

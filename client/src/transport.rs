@@ -8,7 +8,8 @@ use {
         instruction::Instruction,
         message::{v0, AddressLookupTableAccount, Message, VersionedMessage},
         pubkey::Pubkey,
-        signature::{Keypair, Signature},
+        signature::Signature,
+        signer::Signer,
         transaction::VersionedTransaction,
     },
 };
@@ -66,7 +67,7 @@ pub trait Transport {
     async fn send(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
     ) -> Result<TxOutcome, ClientError> {
         self.send_with_tables(instructions, signers, &[]).await
     }
@@ -75,7 +76,7 @@ pub trait Transport {
     async fn simulate(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
     ) -> Result<TxOutcome, ClientError> {
         self.simulate_with_tables(instructions, signers, &[]).await
     }
@@ -85,7 +86,7 @@ pub trait Transport {
     async fn send_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError>;
 
@@ -93,7 +94,7 @@ pub trait Transport {
     async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError>;
 
@@ -105,8 +106,7 @@ pub trait Transport {
 }
 
 /// The fee payer: the first signer.
-pub fn fee_payer(signers: &[&Keypair]) -> Result<Pubkey, ClientError> {
-    use solana_sdk::signer::Signer;
+pub fn fee_payer(signers: &[&dyn Signer]) -> Result<Pubkey, ClientError> {
     signers
         .first()
         .map(|s| s.pubkey())
@@ -119,7 +119,7 @@ pub fn fee_payer(signers: &[&Keypair]) -> Result<Pubkey, ClientError> {
 pub fn sign(
     instructions: &[Instruction],
     payer: &Pubkey,
-    signers: &[&Keypair],
+    signers: &[&dyn Signer],
     blockhash: Hash,
     tables: &[AddressLookupTableAccount],
 ) -> Result<VersionedTransaction, ClientError> {

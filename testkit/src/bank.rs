@@ -16,6 +16,7 @@ use {
         message::AddressLookupTableAccount,
         pubkey::Pubkey,
         signature::{Keypair, Signature},
+        signer::Signer,
         transaction::VersionedTransaction,
     },
     std::collections::{BTreeSet, HashSet},
@@ -166,7 +167,7 @@ impl BankState {
     async fn fresh_transaction(
         &mut self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<VersionedTransaction, ClientError> {
         let payer = ballast_client::transport::fee_payer(signers)?;
@@ -278,7 +279,7 @@ impl Transport for Bank {
     async fn send_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         let mut state = self.ctx.lock().await;
@@ -346,7 +347,7 @@ impl Transport for Bank {
     async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         let mut state = self.ctx.lock().await;

@@ -41,10 +41,10 @@ impl TestMarket {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<TxOutcome, ClientError> {
-        let mut all: Vec<&Keypair> = vec![&self.payer];
+        let mut all: Vec<&dyn Signer> = vec![&self.payer];
         for s in signers {
             if !all.iter().any(|k| k.pubkey() == s.pubkey()) {
-                all.push(s);
+                all.push(*s);
             }
         }
         self.bank.send(instructions, &all).await

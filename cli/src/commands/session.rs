@@ -48,7 +48,7 @@ enum ResolvedSigner {
     /// A keypair: from a file, `prompt://` (a seed phrase) or `stdin://` / `-` (keypair JSON).
     Keypair(Keypair),
     /// A hardware wallet (`usb://ledger`): its key; the transports sign with keypairs only.
-    Remote { pubkey: Pubkey },
+    Remote(Box<dyn Signer>),
 }
 
 /// A reserve named on the command line, read from the chain.
@@ -111,24 +111,34 @@ impl<'a, T: Transport> Session<'a, T> {
     }
 
     /// The signing keypair: `--keypair` as the Solana CLI reads it (a keypair file, `prompt://`
-    /// for a seed phrase, `stdin://` or `-` for keypair JSON on stdin). A hardware wallet
-    /// (`usb://ledger`) is refused here: its message can be printed with `--print-message`.
+    /// for a seed phrase, `stdin://` or `-` for keypair JSON on stdin), for what needs a
+    /// keypair (the bots, `market lookup-table`). A hardware wallet is refused here.
     pub fn signer(&self) -> Result<Keypair, CliError> {
         match self.resolved()? {
             ResolvedSigner::Keypair(keypair) => Ok(keypair.insecure_clone()),
-            ResolvedSigner::Remote { pubkey } => Err(CliError::Invalid(format!(
-                "signer {} ({pubkey}) is a hardware wallet: ballast signs with keypairs only (a \
-                 file, prompt://, stdin://); --print-message prints the message for it to sign",
-                self.keypair_path.display()
+            ResolvedSigner::Remote(signer) => Err(CliError::Invalid(format!(
+                "signer {} ({}) is a hardware wallet: this command runs with a keypair (a \
+                 file, prompt://, stdin://)",
+                self.keypair_path.display(),
+                signer.pubkey()
             ))),
         }
+    }
+
+    /// The signer `--keypair` names, of any kind (a hardware wallet's too): what a command's
+    /// transaction is signed with.
+    pub fn signing(&self) -> Result<&dyn Signer, CliError> {
+        Ok(match self.resolved()? {
+            ResolvedSigner::Keypair(keypair) => keypair,
+            ResolvedSigner::Remote(signer) => signer.as_ref(),
+        })
     }
 
     /// The address of the signer `--keypair` names (any kind, a hardware wallet's too).
     pub fn signer_key(&self) -> Result<Pubkey, CliError> {
         Ok(match self.resolved()? {
             ResolvedSigner::Keypair(keypair) => keypair.pubkey(),
-            ResolvedSigner::Remote { pubkey } => *pubkey,
+            ResolvedSigner::Remote(signer) => signer.pubkey(),
         })
     }
 
@@ -156,8 +166,8 @@ impl<'a, T: Transport> Session<'a, T> {
             return (self.print_message(out, action, instructions, &authority, &Report::default()))
                 .await;
         }
-        let signer = self.signer()?;
-        self.execute(out, action, instructions, &[&signer], assets)
+        let signer = self.signing()?;
+        self.execute(out, action, instructions, &[signer], assets)
             .await
     }
 
@@ -295,7 +305,7 @@ impl<'a, T: Transport> Session<'a, T> {
         out: &mut dyn Write,
         action: &str,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         assets: &[AssetInfo],
     ) -> Result<(), CliError> {
         let report = Report::default();
@@ -310,12 +320,12 @@ impl<'a, T: Transport> Session<'a, T> {
         out: &mut dyn Write,
         action: &str,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         assets: &[AssetInfo],
         report: &Report,
     ) -> Result<(), CliError> {
         let fee_payer = self.fee_payer()?;
-        let signers = paid_by(fee_payer.as_ref(), signers);
+        let signers = paid_by(fee_payer.as_ref().map(|k| k as &dyn Signer), signers);
         let signers = signers.as_slice();
         let tables = self.tables_for(instructions, signers).await?;
         let outcome = if self.dry_run {
@@ -372,7 +382,7 @@ impl<'a, T: Transport> Session<'a, T> {
     async fn tables_for(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
     ) -> Result<Vec<AddressLookupTableAccount>, CliError> {
         let payer = crate::transport::fee_payer(signers)?;
         let fits = crate::transport::fits_legacy(instructions, &payer);
@@ -409,10 +419,10 @@ impl<'a, T: Transport> Session<'a, T> {
         report: &Report,
     ) -> Result<(), CliError> {
         if !propose.print_message {
-            let signer = self.signer()?;
+            let signer = self.signing()?;
             let instructions = build(&signer.pubkey());
             return self
-                .execute_reporting(out, action, &instructions, &[&signer], assets, report)
+                .execute_reporting(out, action, &instructions, &[signer], assets, report)
                 .await;
         }
         let authority = self.authority(propose)?;
@@ -487,8 +497,8 @@ fn resolve_signer(uri: &std::path::Path) -> Result<ResolvedSigner, CliError> {
             &mut wallet_manager,
         )
         .map_err(failed)?;
-        let pubkey = signer.try_pubkey().map_err(|e| failed(e.into()))?;
-        return Ok(ResolvedSigner::Remote { pubkey });
+        signer.try_pubkey().map_err(|e| failed(e.into()))?;
+        return Ok(ResolvedSigner::Remote(signer));
     }
     solana_clap_utils::keypair::keypair_from_path(&matches, &text, "keypair", false)
         .map(ResolvedSigner::Keypair)
@@ -496,9 +506,12 @@ fn resolve_signer(uri: &std::path::Path) -> Result<ResolvedSigner, CliError> {
 }
 
 /// `signers` with `fee_payer` first (once, when it also signs).
-fn paid_by<'k>(fee_payer: Option<&'k Keypair>, signers: &[&'k Keypair]) -> Vec<&'k Keypair> {
-    let mut all: Vec<&Keypair> = fee_payer.into_iter().collect();
-    let paying = |s: &&Keypair| matches!(fee_payer, Some(p) if p.pubkey() == s.pubkey());
+fn paid_by<'k>(
+    fee_payer: Option<&'k dyn Signer>,
+    signers: &[&'k dyn Signer],
+) -> Vec<&'k dyn Signer> {
+    let mut all: Vec<&dyn Signer> = fee_payer.into_iter().collect();
+    let paying = |s: &&dyn Signer| matches!(fee_payer, Some(p) if p.pubkey() == s.pubkey());
     all.extend(signers.iter().filter(|s| !paying(s)));
     all
 }

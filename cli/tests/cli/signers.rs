@@ -129,3 +129,41 @@ fn completions_need_no_cluster() {
     assert_eq!(code, 2);
     assert!(err.contains("invalid value 'tcsh'"), "{err}");
 }
+
+/// A signer that is not a keypair (as a hardware wallet is): the transports take any `Signer`,
+/// so what `-k usb://ledger` resolves to (with `--features ledger`) signs like a keypair.
+struct NotAKeypair(Keypair);
+
+impl solana_sdk::signer::Signer for NotAKeypair {
+    fn try_pubkey(&self) -> Result<solana_sdk::pubkey::Pubkey, solana_sdk::signer::SignerError> {
+        self.0.try_pubkey()
+    }
+    fn try_sign_message(
+        &self,
+        message: &[u8],
+    ) -> Result<solana_sdk::signature::Signature, solana_sdk::signer::SignerError> {
+        self.0.try_sign_message(message)
+    }
+    fn is_interactive(&self) -> bool {
+        true
+    }
+}
+
+#[tokio::test]
+async fn any_signer_signs_a_transaction_not_only_a_keypair() {
+    use {
+        anchor_lang::solana_program::system_instruction,
+        ballast_client::Transport,
+        solana_sdk::{pubkey::Pubkey, signer::Signer},
+    };
+    let h = crate::harness::Harness::with_market().await;
+    let wallet = h.user("wallet").await;
+    let device = NotAKeypair(wallet.keypair.insecure_clone());
+    let to = Pubkey::new_unique();
+    let pay = system_instruction::transfer(&device.pubkey(), &to, 1_000_000);
+    h.bank.send(&[pay], &[&device]).await.unwrap();
+    assert_eq!(
+        h.bank.account(&to).await.unwrap().map(|a| a.lamports),
+        Some(1_000_000)
+    );
+}

@@ -11,7 +11,7 @@ use {
     clap::Parser,
     solana_sdk::{
         account::Account, clock::Clock, hash::Hash, instruction::Instruction,
-        message::AddressLookupTableAccount, pubkey::Pubkey, signature::Keypair,
+        message::AddressLookupTableAccount, pubkey::Pubkey, signer::Signer,
     },
     std::sync::atomic::{AtomicUsize, Ordering},
 };
@@ -68,7 +68,7 @@ impl<T: Transport> Transport for Spy<'_, T> {
     async fn send_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         self.count();
@@ -83,7 +83,7 @@ impl<T: Transport> Transport for Spy<'_, T> {
     async fn simulate_with_tables(
         &self,
         instructions: &[Instruction],
-        signers: &[&Keypair],
+        signers: &[&dyn Signer],
         tables: &[AddressLookupTableAccount],
     ) -> Result<TxOutcome, ClientError> {
         self.count();
