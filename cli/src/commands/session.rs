@@ -46,8 +46,8 @@ pub struct Session<'a, T> {
 /// What a signer URI resolved to.
 enum ResolvedSigner {
     /// A keypair: from a file, `prompt://` (a seed phrase) or `stdin://` / `-` (keypair JSON).
-    Keypair(Keypair),
-    /// A hardware wallet (`usb://ledger`): its key; the transports sign with keypairs only.
+    Keypair(Box<Keypair>),
+    /// A hardware wallet (`usb://ledger`, built with `--features ledger`).
     Remote(Box<dyn Signer>),
 }
 
@@ -129,7 +129,7 @@ impl<'a, T: Transport> Session<'a, T> {
     /// transaction is signed with.
     pub fn signing(&self) -> Result<&dyn Signer, CliError> {
         Ok(match self.resolved()? {
-            ResolvedSigner::Keypair(keypair) => keypair,
+            ResolvedSigner::Keypair(keypair) => keypair.as_ref(),
             ResolvedSigner::Remote(signer) => signer.as_ref(),
         })
     }
@@ -475,7 +475,7 @@ fn resolve_signer(uri: &std::path::Path) -> Result<ResolvedSigner, CliError> {
         && Pubkey::from_str(&text).is_err();
     if plain_path {
         return solana_keypair::read_keypair_file(uri)
-            .map(ResolvedSigner::Keypair)
+            .map(|k| ResolvedSigner::Keypair(Box::new(k)))
             .map_err(|e| CliError::Keypair {
                 path: uri.to_path_buf(),
                 error: e.to_string(),
@@ -501,7 +501,7 @@ fn resolve_signer(uri: &std::path::Path) -> Result<ResolvedSigner, CliError> {
         return Ok(ResolvedSigner::Remote(signer));
     }
     solana_clap_utils::keypair::keypair_from_path(&matches, &text, "keypair", false)
-        .map(ResolvedSigner::Keypair)
+        .map(|k| ResolvedSigner::Keypair(Box::new(k)))
         .map_err(failed)
 }
 
