@@ -13,6 +13,7 @@ use {
     anchor_lang::AccountDeserialize,
     ballast::{
         instructions::InitReserveArgs,
+        oracle::switchboard,
         state::{OracleSource, ReserveConfig},
     },
     pyth_solana_receiver_sdk::price_update::{get_feed_id_from_hex, PriceUpdateV2},
@@ -30,7 +31,7 @@ pub enum ListingError {
     Settings(#[from] SettingsError),
     #[error(transparent)]
     Amount(#[from] AmountError),
-    #[error("a legacy Pyth reserve needs its oracle account")]
+    #[error("a legacy Pyth or Switchboard reserve needs its oracle account")]
     LegacyNeedsOracle,
     #[error("the seed takes an exact amount")]
     SeedNotExact,
@@ -38,7 +39,10 @@ pub enum ListingError {
     BadFeedId(String),
     #[error("give the oracle account, the feed id, or both")]
     NoOracle,
-    #[error("oracle {0} is not a Pyth PriceUpdateV2 account: give its feed id or source")]
+    #[error(
+        "oracle {0} is not a Pyth PriceUpdateV2 account (or, with --oracle-source \
+         switchboard-on-demand, a Switchboard pull feed): give its feed id or source"
+    )]
     NotPriceUpdate(Pubkey),
 }
 
@@ -184,6 +188,8 @@ pub enum OracleKind {
     PythPull,
     /// Pyth legacy push price account.
     PythLegacy,
+    /// Switchboard On-Demand pull feed (`PullFeedAccountData`).
+    SwitchboardOnDemand,
 }
 
 /// An asset to list, as the operator describes it.
@@ -262,7 +268,12 @@ impl OracleChoice {
             (None, OracleKind::PythPull) => {
                 (sponsored_feed_account(0, &feed_id), OracleSource::PythPull)
             }
-            (None, OracleKind::PythLegacy) => return Err(ListingError::LegacyNeedsOracle),
+            (Some(account), OracleKind::SwitchboardOnDemand) => {
+                (account, OracleSource::SwitchboardOnDemand)
+            }
+            (None, OracleKind::PythLegacy | OracleKind::SwitchboardOnDemand) => {
+                return Err(ListingError::LegacyNeedsOracle)
+            }
         };
         Ok((account, source, feed_id))
     }
@@ -277,6 +288,15 @@ impl OracleChoice {
         }
         let oracle = self.account.ok_or(ListingError::NoOracle)?;
         let account = fetch::account(transport, &oracle).await?;
+        if self.source == OracleKind::SwitchboardOnDemand {
+            // The feed hash the pull feed carries.
+            return account
+                .data
+                .get(2_120..2_152)
+                .filter(|_| account.data.starts_with(&switchboard::DISCRIMINATOR))
+                .map(|hash| hash.try_into().expect("32 bytes"))
+                .ok_or(ListingError::NotPriceUpdate(oracle));
+        }
         let update = PriceUpdateV2::try_deserialize(&mut account.data.as_slice())
             .map_err(|_| ListingError::NotPriceUpdate(oracle))?;
         Ok(update.price_message.feed_id)

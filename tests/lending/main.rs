@@ -13,3 +13,4 @@ mod integrator;
 mod interest;
 mod legacy_oracle;
 mod liquidation;
+mod switchboard;

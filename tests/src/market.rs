@@ -548,6 +548,7 @@ pub fn oracle_account(source: OracleSource, price: &PythPrice) -> Account {
             ..LegacyPythPrice::new(price.price, price.exponent, price.publish_time)
         }
         .account(),
+        OracleSource::SwitchboardOnDemand => ballast_testkit::switchboard::feed_account(price),
     }
 }
 

@@ -17,6 +17,7 @@ mod lending;
 mod liquidate;
 mod live;
 mod obligations;
+mod oracles;
 mod signers;
 mod solana_habits;
 mod spy;

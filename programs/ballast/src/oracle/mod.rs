@@ -3,6 +3,10 @@
 //! module knows which source a price came from.
 pub mod pyth_legacy;
 mod pyth_pull;
+pub mod switchboard;
+
+#[cfg(test)]
+mod fixtures;
 
 use {
     crate::{
@@ -125,6 +129,9 @@ pub fn read_raw(key: &Pubkey, owner: &Pubkey, data: &[u8], reserve: &Reserve) ->
     match OracleSource::from_byte(reserve.oracle.source)? {
         OracleSource::PythPull => pyth_pull::read(owner, data, &reserve.oracle.feed_id),
         OracleSource::PythLegacy => pyth_legacy::read(owner, data),
+        OracleSource::SwitchboardOnDemand => {
+            switchboard::read(owner, data, &reserve.oracle.feed_id)
+        }
     }
 }
 

@@ -189,6 +189,8 @@ pub enum OracleSource {
     PythPull,
     /// Pyth legacy push price account, owned by the Pyth oracle program.
     PythLegacy,
+    /// Switchboard On-Demand pull feed (`PullFeedAccountData`); `feed_id` is its feed hash.
+    SwitchboardOnDemand,
 }
 
 impl OracleSource {
@@ -196,6 +198,7 @@ impl OracleSource {
         match byte {
             0 => Ok(OracleSource::PythPull),
             1 => Ok(OracleSource::PythLegacy),
+            2 => Ok(OracleSource::SwitchboardOnDemand),
             _ => err!(BallastError::InvalidOracleData),
         }
     }
