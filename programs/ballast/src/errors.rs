@@ -103,6 +103,10 @@ pub enum BallastError {
     OracleNotTrading = 313,
     #[msg("an oracle change needs the new oracle account as the first remaining account")]
     MissingOracleAccount = 314,
+    #[msg(
+        "the stake pool's last update is more than one epoch old: its exchange rate is not current"
+    )]
+    StakePoolNotUpdated = 315,
 
     // --- obligation and position accounts (400..) ---
     #[msg("signer is not the obligation owner")]

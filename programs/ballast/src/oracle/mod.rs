@@ -3,6 +3,7 @@
 //! module knows which source a price came from.
 pub mod pyth_legacy;
 mod pyth_pull;
+pub mod stake_pool;
 pub mod switchboard;
 
 #[cfg(test)]
