@@ -99,8 +99,17 @@ fn oracle_source(source: u8) -> &'static str {
     match source {
         0 => "pyth-pull",
         1 => "pyth-legacy",
+        2 => "switchboard-on-demand",
         _ => "unknown source",
     }
+}
+
+/// A price band bound (10^-8 USD) in USD, or "none".
+fn band_bound(v: u64) -> String {
+    if v == 0 {
+        return "none".into();
+    }
+    format!("${}", units(v, 8))
 }
 
 fn hex(bytes: &[u8; 32]) -> String {
@@ -302,6 +311,20 @@ pub fn reserve_change(
                 old,
                 |c| GroupList(c.emode_debt_groups).to_string(),
                 GroupList(debt).to_string(),
+            ),
+        ],
+        ReserveChange::PriceBand { min, max } => vec![
+            field(
+                "price band min",
+                old,
+                |c| band_bound(c.price_band_min),
+                band_bound(min),
+            ),
+            field(
+                "price band max",
+                old,
+                |c| band_bound(c.price_band_max),
+                band_bound(max),
             ),
         ],
         ReserveChange::Oracle {

@@ -252,6 +252,13 @@ pub struct ReserveSettings {
     /// Most borrowed value (whole USD) a borrow may leave (0: no cap).
     #[arg(long)]
     pub borrow_cap_usd: Option<u64>,
+    /// The lowest oracle price accepted, in USD per whole token (0: no floor): a price (spot or
+    /// EMA) below it is unusable, as a stale one is.
+    #[arg(long, value_name = "USD")]
+    pub price_band_min: Option<UiAmount>,
+    /// The highest oracle price accepted, in USD per whole token (0: no ceiling).
+    #[arg(long, value_name = "USD")]
+    pub price_band_max: Option<UiAmount>,
     /// The e-mode groups the reserve belongs to: group ids, e.g. 1,2 (none: in no group).
     #[arg(long, value_name = "IDS")]
     pub emode_groups: Option<GroupList>,
@@ -277,6 +284,13 @@ impl ReserveSettings {
             None => Ok(old),
             Some(a) => a
                 .to_base(decimals)
+                .map_err(|error| SettingsError::Amount { field, error }),
+        };
+        // Band bounds are USD with 8 decimals (Pyth's usual exponent), whatever the token's.
+        let usd = |field: &'static str, v: &Option<UiAmount>, old: u64| match v {
+            None => Ok(old),
+            Some(a) => a
+                .to_base(8)
                 .map_err(|error| SettingsError::Amount { field, error }),
         };
         let next = ReserveConfig {
@@ -318,6 +332,8 @@ impl ReserveSettings {
             min_debt_usd: self.min_debt_usd.unwrap_or(base.min_debt_usd),
             collateral_cap_usd: self.collateral_cap_usd.unwrap_or(base.collateral_cap_usd),
             borrow_cap_usd: self.borrow_cap_usd.unwrap_or(base.borrow_cap_usd),
+            price_band_min: usd("price_band_min", &self.price_band_min, base.price_band_min)?,
+            price_band_max: usd("price_band_max", &self.price_band_max, base.price_band_max)?,
             emode_groups: self.emode_groups.map_or(base.emode_groups, |g| g.0),
             emode_debt_groups: self
                 .emode_debt_groups
@@ -439,6 +455,13 @@ pub fn reserve_changes(
         ReserveChange::UsdCaps {
             collateral_usd: new.collateral_cap_usd,
             borrow_usd: new.borrow_cap_usd,
+        },
+    );
+    push_if(
+        (old.price_band_min, old.price_band_max) != (new.price_band_min, new.price_band_max),
+        ReserveChange::PriceBand {
+            min: new.price_band_min,
+            max: new.price_band_max,
         },
     );
     push_if(

@@ -35,7 +35,7 @@ pub fn volatile() -> ReserveConfig {
 /// No caps and no outflow limit, 60 s oracle age, 2% confidence cap, 10% protocol take rate and
 /// liquidation share, borrow factor 1, flash loans at 0.09%, not usable as collateral, a flat
 /// 10% curve, no minimum collateral position (it is in base units: set it per asset), in no
-/// e-mode group.
+/// e-mode group, no price band.
 pub fn base() -> ReserveConfig {
     ReserveConfig {
         deposit_cap: u64::MAX,
@@ -64,6 +64,8 @@ pub fn base() -> ReserveConfig {
         min_collateral_amount: 0,
         emode_groups: 0,
         emode_debt_groups: 0,
+        price_band_min: 0,
+        price_band_max: 0,
     }
 }
 

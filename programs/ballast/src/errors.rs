@@ -107,6 +107,8 @@ pub enum BallastError {
         "the stake pool's last update is more than one epoch old: its exchange rate is not current"
     )]
     StakePoolNotUpdated = 315,
+    #[msg("oracle price is outside the reserve's price band (its sanity bounds)")]
+    OraclePriceOutsideBand = 316,
 
     // --- obligation and position accounts (400..) ---
     #[msg("signer is not the obligation owner")]

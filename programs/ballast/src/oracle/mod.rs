@@ -110,13 +110,35 @@ pub fn price_or_unusable(
     now: i64,
 ) -> Result<std::result::Result<OraclePrice, BallastError>> {
     let raw = read_raw(key, owner, data, reserve)?;
+    let config = &reserve.config;
     Ok(check_price(
         &raw,
-        reserve.config.oracle_max_age_secs,
-        reserve.config.oracle_max_confidence_bps,
+        config.oracle_max_age_secs,
+        config.oracle_max_confidence_bps,
         reserve.last_oracle_publish_time,
         now,
-    ))
+    )
+    .and_then(|price| within_band(price, config.price_band_min, config.price_band_max)))
+}
+
+/// `price` if its spot and EMA are within `min..=max` (10^-8 USD; 0: no bound), else
+/// `OraclePriceOutsideBand`: an admin's sanity bounds, a price outside them is unusable.
+pub fn within_band(
+    price: OraclePrice,
+    min: u64,
+    max: u64,
+) -> std::result::Result<OraclePrice, BallastError> {
+    if min == 0 && max == 0 {
+        return Ok(price);
+    }
+    let bound = |v: u64| Fixed::from_raw(u128::from(v) * 10_000_000_000);
+    let (low, high) = (bound(min), bound(max));
+    let inside = |p: Fixed| p >= low && (max == 0 || p <= high);
+    if inside(price.spot) && inside(price.ema) {
+        Ok(price)
+    } else {
+        Err(BallastError::OraclePriceOutsideBand)
+    }
 }
 
 /// `reserve`'s oracle account decoded, before the price checks (monitors read the publish
@@ -216,6 +238,27 @@ fn wide_product(a: u64, b: u64) -> u128 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_price_outside_the_band_is_unusable() {
+        let at = |spot: u64, ema: u64| OraclePrice {
+            spot: Fixed::from_u64(spot),
+            ema: Fixed::from_u64(ema),
+            publish_time: 0,
+            prev_publish_time: 0,
+        };
+        // $100..=$200, in 10^-8 USD.
+        let (min, max) = (100 * 100_000_000, 200 * 100_000_000);
+        let outside = Err(BallastError::OraclePriceOutsideBand);
+        assert_eq!(within_band(at(150, 150), min, max), Ok(at(150, 150)));
+        assert_eq!(within_band(at(100, 200), min, max), Ok(at(100, 200)));
+        assert_eq!(within_band(at(250, 150), min, max), outside);
+        assert_eq!(within_band(at(150, 99), min, max), outside);
+        // A floor alone; no band at all.
+        assert_eq!(within_band(at(5_000, 5_000), min, 0), Ok(at(5_000, 5_000)));
+        assert_eq!(within_band(at(99, 99), min, 0), outside);
+        assert_eq!(within_band(at(1, 1), 0, 0), Ok(at(1, 1)));
+    }
+
     use super::*;
 
     const NOW: i64 = 1_700_000_000;

@@ -17,7 +17,7 @@ pub use {
 
 // Layouts are fixed: a change here is a change to every client and to stored accounts.
 const _: () = assert!(std::mem::size_of::<Market>() == 256 + 32 * 32);
-const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 160);
+const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 176);
 const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
 const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
 // Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.
@@ -44,7 +44,7 @@ assert_no_padding!(
     [u8; 16],
     RateCache,
     ThresholdRamp,
-    [u8; 72],
+    [u8; 56],
 );
 // SBF aligns to 8 at most; x86_64 must not need more, or native tests would see other layouts.
 const _: () =

@@ -62,7 +62,7 @@ pub struct Reserve {
     /// A lowering of the liquidation threshold in progress (`config` holds its target).
     pub threshold_ramp: ThresholdRamp,
     /// Room for fields added later without a migration.
-    pub reserved: [u8; 72],
+    pub reserved: [u8; 56],
 }
 
 /// A liquidation threshold moving linearly from `from_bps` at `start` down to the config's at

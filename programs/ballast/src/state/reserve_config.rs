@@ -77,6 +77,10 @@ pub struct ReserveConfig {
     pub emode_groups: u32,
     /// Of those, the groups that list it as debt (a debt-restricted group lends only these).
     pub emode_debt_groups: u32,
+    /// Sanity bounds on the oracle's price of one whole token, in 10^-8 USD (0: none): a price
+    /// (spot or EMA) outside them is unusable, as a stale one is.
+    pub price_band_min: u64,
+    pub price_band_max: u64,
 }
 
 const CURVE_RULE: &str = "rate_curve needs 2 to 8 points, utilization rising from 0 to 10000 \
@@ -158,6 +162,10 @@ impl ReserveConfig {
                 self.emode_debt_groups & !self.emode_groups == 0,
                 "emode_debt_groups must be among the reserve's emode_groups",
             ),
+            (
+                self.price_band_max == 0 || self.price_band_min < self.price_band_max,
+                "price_band_min must be below price_band_max",
+            ),
             (self.rate_curve.validate().is_ok(), CURVE_RULE),
         ];
         rules.iter().find(|(ok, _)| !ok).map(|(_, rule)| *rule)
@@ -216,6 +224,12 @@ pub enum ReserveChange {
     EmodeGroups {
         member: u32,
         debt: u32,
+    },
+    /// Sanity bounds on the oracle's price, in 10^-8 USD per whole token (0: none; `min` below
+    /// `max` when a maximum is set): a price outside them is unusable.
+    PriceBand {
+        min: u64,
+        max: u64,
     },
     /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
     /// first remaining account and give a live price the reserve's limits accept.
@@ -279,6 +293,10 @@ impl ReserveChange {
                 next.emode_groups = member;
                 next.emode_debt_groups = debt;
             }
+            ReserveChange::PriceBand { min, max } => {
+                next.price_band_min = min;
+                next.price_band_max = max;
+            }
             // Not part of the config: `logic::prices::change_oracle` validates and applies it.
             ReserveChange::Oracle { .. } => {}
         }
@@ -329,6 +347,8 @@ pub(crate) mod tests {
             min_collateral_amount: 0,
             emode_groups: 0,
             emode_debt_groups: 0,
+            price_band_min: 0,
+            price_band_max: 0,
         }
     }
 
