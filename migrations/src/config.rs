@@ -196,6 +196,8 @@ mod tests {
             [reserve.risk]
             emode_groups = [1, 3]
             emode_debt_groups = [1]
+            price_band_min = "50"
+            price_band_max = "250.5"
             "#,
         )
         .unwrap();
@@ -208,6 +210,12 @@ mod tests {
         let risk = &file.reserves[0].risk;
         assert_eq!(risk.emode_groups.map(|g| g.0), Some(0b101));
         assert_eq!(risk.emode_debt_groups.map(|g| g.0), Some(0b1));
+        // Price bands in USD, kept in 10^-8 USD.
+        let band = risk.apply(&ballast_client::presets::volatile(), 9).unwrap();
+        assert_eq!(
+            (band.price_band_min, band.price_band_max),
+            (5_000_000_000, 25_050_000_000)
+        );
 
         let twice = "[market]\n[[emode_group]]\nid = 2\n[[emode_group]]\nid = 2";
         assert_eq!(

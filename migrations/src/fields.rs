@@ -197,12 +197,23 @@ pub fn reserve_fields(c: &ReserveConfig, decimals: u8, symbol: &str) -> Vec<(&'s
         ("min_debt_usd", Value::plain(c.min_debt_usd)),
         ("collateral_cap_usd", Value::plain(c.collateral_cap_usd)),
         ("borrow_cap_usd", Value::plain(c.borrow_cap_usd)),
+        ("price_band_min", usd_e8(c.price_band_min)),
+        ("price_band_max", usd_e8(c.price_band_max)),
         ("emode_groups", Value::plain(GroupList(c.emode_groups))),
         (
             "emode_debt_groups",
             Value::plain(GroupList(c.emode_debt_groups)),
         ),
     ]
+}
+
+/// A price band bound (10^-8 USD) as the file writes it: USD.
+fn usd_e8(base: u64) -> Value {
+    Value::Tokens {
+        base,
+        decimals: 8,
+        symbol: "USD".to_string(),
+    }
 }
 
 pub fn emode_group_fields(c: &EmodeGroupConfig) -> Vec<(&'static str, Value)> {
