@@ -1,6 +1,7 @@
 //! Oracle adapters. Each source decodes its account into a `RawPrice`; `load_price` checks it
 //! against the reserve's limits and returns one validated `OraclePrice`. Nothing outside this
 //! module knows which source a price came from.
+pub mod marinade;
 pub mod pyth_legacy;
 mod pyth_pull;
 pub mod stake_pool;
