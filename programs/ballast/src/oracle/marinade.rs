@@ -41,30 +41,7 @@ impl Marinade {
 
     /// mSOL priced from `sol` at Marinade's rate: prices rounded down, confidences up.
     pub fn price(&self, sol: &RawPrice) -> Result<RawPrice> {
-        let rate = u128::from(self.msol_price);
-        let scaled = |v: u128, up: bool| -> Result<u128> {
-            let product = v * rate;
-            Ok(if up {
-                product.div_ceil(1 << 32)
-            } else {
-                product >> 32
-            })
-        };
-        let price = |v: i64| -> Result<i64> {
-            let v = u128::try_from(v).map_err(|_| error!(BallastError::OraclePriceNotPositive))?;
-            i64::try_from(scaled(v, false)?).map_err(|_| error!(BallastError::MathOverflow))
-        };
-        let conf = |c: u64| -> Result<u64> {
-            u64::try_from(scaled(u128::from(c), true)?)
-                .map_err(|_| error!(BallastError::MathOverflow))
-        };
-        Ok(RawPrice {
-            price: price(sol.price)?,
-            conf: conf(sol.conf)?,
-            ema_price: price(sol.ema_price)?,
-            ema_conf: conf(sol.ema_conf)?,
-            ..*sol
-        })
+        sol.at_rate(u128::from(self.msol_price), 1 << 32)
     }
 }
 

@@ -39,6 +39,38 @@ pub struct RawPrice {
     pub trading: bool,
 }
 
+impl RawPrice {
+    /// This price times `numerator / denominator` (a token worth that many of this one, as a
+    /// liquid staking token is of SOL): prices rounded down, confidences up; times and status
+    /// kept.
+    pub fn at_rate(&self, numerator: u128, denominator: u128) -> Result<RawPrice> {
+        require!(denominator > 0, BallastError::InvalidOracleData);
+        let scaled = |v: u128, up: bool| {
+            let product = v.checked_mul(numerator).ok_or(BallastError::MathOverflow)?;
+            Ok::<u128, BallastError>(if up {
+                product.div_ceil(denominator)
+            } else {
+                product / denominator
+            })
+        };
+        let price = |v: i64| -> Result<i64> {
+            let v = u128::try_from(v).map_err(|_| error!(BallastError::OraclePriceNotPositive))?;
+            i64::try_from(scaled(v, false)?).map_err(|_| error!(BallastError::MathOverflow))
+        };
+        let conf = |c: u64| -> Result<u64> {
+            u64::try_from(scaled(u128::from(c), true)?)
+                .map_err(|_| error!(BallastError::MathOverflow))
+        };
+        Ok(RawPrice {
+            price: price(self.price)?,
+            conf: conf(self.conf)?,
+            ema_price: price(self.ema_price)?,
+            ema_conf: conf(self.ema_conf)?,
+            ..*self
+        })
+    }
+}
+
 /// A checked price of one whole token, in USD.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OraclePrice {

@@ -55,32 +55,10 @@ impl StakePool {
             epoch <= self.last_update_epoch.saturating_add(1),
             BallastError::StakePoolNotUpdated
         );
-        require!(self.pool_token_supply > 0, BallastError::InvalidOracleData);
-        let (total, supply) = (
+        sol.at_rate(
             u128::from(self.total_lamports),
             u128::from(self.pool_token_supply),
-        );
-        let scaled = |v: i64, up: bool| -> Result<i64> {
-            let v = u128::try_from(v).map_err(|_| error!(BallastError::OraclePriceNotPositive))?;
-            let product = v * total;
-            let q = if up {
-                product.div_ceil(supply)
-            } else {
-                product / supply
-            };
-            i64::try_from(q).map_err(|_| error!(BallastError::MathOverflow))
-        };
-        let conf = |c: u64, up| -> Result<u64> {
-            let c = i64::try_from(c).map_err(|_| error!(BallastError::MathOverflow))?;
-            Ok(scaled(c, up)? as u64)
-        };
-        Ok(RawPrice {
-            price: scaled(sol.price, false)?,
-            conf: conf(sol.conf, true)?,
-            ema_price: scaled(sol.ema_price, false)?,
-            ema_conf: conf(sol.ema_conf, true)?,
-            ..*sol
-        })
+        )
     }
 }
 
