@@ -76,6 +76,9 @@ pub async fn neutral_view(w: &World, owner: usize) -> Option<View> {
             Err(_) => return None,
         }
     }
+    // In an e-mode group, the group's parameters, as the program prices it.
+    let groups = m.market_state().await.emode_groups;
+    ballast::logic::emode::apply(&mut pricing, obligation.emode_group, &groups, now).unwrap();
     Some(View {
         obligation,
         pricing,
