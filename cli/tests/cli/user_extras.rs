@@ -105,26 +105,31 @@ async fn wrap(h: &Harness, user: &User, amount: u64) {
     h.bank.send(&ixs, &[&user.keypair]).await.unwrap();
 }
 
+/// Lists native SOL ("wSOL", `price` in 10^-8 USD, volatile preset), the admin's seed wrapped
+/// from lamports; its asset index and mint.
+async fn list_native_sol(h: &mut Harness, price: i64) -> (usize, Pubkey) {
+    let index = h.native_asset("wSOL", price).await;
+    let (mint, oracle) = (h.assets[index].mint, h.assets[index].oracle);
+    wrap(h, &h.admin, SOL).await;
+    let (mint_text, oracle_text) = (mint.to_string(), oracle.to_string());
+    let add = [
+        "reserve",
+        "add",
+        "--mint",
+        &mint_text,
+        "--oracle",
+        &oracle_text,
+        "--preset",
+        "volatile",
+    ];
+    h.ok(&h.admin, &add).await;
+    (index, mint)
+}
+
 #[tokio::test]
 async fn native_sol_is_wrapped_on_the_way_in_and_unwrapped_on_the_way_out() {
     let mut h = Harness::with_market().await;
-    let index = h.native_asset("wSOL", 15_000_000_000).await;
-    let (mint, oracle) = (h.assets[index].mint, h.assets[index].oracle);
-    wrap(&h, &h.admin, SOL).await;
-    h.ok(
-        &h.admin,
-        &[
-            "reserve",
-            "add",
-            "--mint",
-            &mint.to_string(),
-            "--oracle",
-            &oracle.to_string(),
-            "--preset",
-            "volatile",
-        ],
-    )
-    .await;
+    let (_, mint) = list_native_sol(&mut h, 15_000_000_000).await;
     let alice = h.user("alice").await;
     let wsol = spl::associated_account(&alice.key(), &mint, &TOKEN_PROGRAM_ID);
     let rent = solana_sdk::rent::Rent::default().minimum_balance(spl_token::state::Account::LEN);
@@ -187,23 +192,7 @@ async fn native_sol_is_wrapped_on_the_way_in_and_unwrapped_on_the_way_out() {
 #[tokio::test]
 async fn a_native_sol_debt_is_repaid_from_the_liquidators_lamports() {
     let mut h = Harness::with_market().await;
-    let index = h.native_asset("wSOL", 100 * 100_000_000).await;
-    let (mint, oracle) = (h.assets[index].mint, h.assets[index].oracle);
-    wrap(&h, &h.admin, SOL).await;
-    h.ok(
-        &h.admin,
-        &[
-            "reserve",
-            "add",
-            "--mint",
-            &mint.to_string(),
-            "--oracle",
-            &oracle.to_string(),
-            "--preset",
-            "volatile",
-        ],
-    )
-    .await;
+    let (index, mint) = list_native_sol(&mut h, 100 * 100_000_000).await;
     // Carol lends 5 SOL; Bob pledges 1,000 USDC (LTV 80%) and borrows 7 SOL ($700).
     let (carol, bob, liz) = (
         h.user("carol").await,
