@@ -8,7 +8,7 @@ use {
         rpc::RpcTransport,
         ClientError,
     },
-    fake_node::{decode, serve, Answer},
+    fake_node::{chain, decode, serve, Answer},
     serde_json::{json, Value},
     solana_commitment_config::CommitmentConfig,
     solana_compute_budget_interface::ComputeBudgetInstruction,
@@ -49,25 +49,10 @@ struct Node {
 impl fake_node::Node for Node {
     fn answer(&mut self, method: &str, params: &Value) -> Answer {
         self.methods.push(method.to_string());
+        if let Some(answer) = chain(method, &self.fees, &mut self.height, &mut self.blockhashes) {
+            return answer;
+        }
         match method {
-            "getRecentPrioritizationFees" => Ok(json!(self
-                .fees
-                .iter()
-                .map(|f| json!({"slot": 1, "prioritizationFee": f}))
-                .collect::<Vec<_>>())),
-            "getLatestBlockhash" => {
-                self.blockhashes += 1;
-                let hash = Hash::new_from_array([self.blockhashes as u8; 32]);
-                Ok(json!({"context": {"slot": 1}, "value": {
-                    "blockhash": hash.to_string(),
-                    // Valid for three more blocks.
-                    "lastValidBlockHeight": self.height + 3,
-                }}))
-            }
-            "getBlockHeight" => {
-                self.height += 1;
-                Ok(json!(self.height))
-            }
             "simulateTransaction" if self.simulation_fails => Ok(json!({
                 "context": {"slot": 1},
                 "value": {"err": {"InstructionError": [2, {"Custom": 6502}]},

@@ -6,12 +6,11 @@ mod fake_node;
 
 use {
     ballast_client::{relay::RelayConfig, rpc::RpcTransport, ClientError, Transport},
-    fake_node::{decode, serve, Answer},
+    fake_node::{chain, decode, serve, Answer},
     serde_json::{json, Value},
     solana_commitment_config::CommitmentConfig,
     solana_compute_budget_interface::ComputeBudgetInstruction,
     solana_sdk::{
-        hash::Hash,
         instruction::{AccountMeta, Instruction},
         pubkey::Pubkey,
         signature::Keypair,
@@ -43,24 +42,10 @@ struct Node {
 impl fake_node::Node for Node {
     fn answer(&mut self, method: &str, params: &Value) -> Answer {
         self.calls.push((method.to_string(), params.clone()));
+        if let Some(answer) = chain(method, &self.fees, &mut self.height, &mut self.blockhashes) {
+            return answer;
+        }
         match method {
-            "getRecentPrioritizationFees" => Ok(json!(self
-                .fees
-                .iter()
-                .map(|f| json!({"slot": 1, "prioritizationFee": f}))
-                .collect::<Vec<_>>())),
-            "getLatestBlockhash" => {
-                self.blockhashes += 1;
-                let hash = Hash::new_from_array([self.blockhashes as u8; 32]);
-                Ok(json!({"context": {"slot": 1}, "value": {
-                    "blockhash": hash.to_string(),
-                    "lastValidBlockHeight": self.height + 3,
-                }}))
-            }
-            "getBlockHeight" => {
-                self.height += 1;
-                Ok(json!(self.height))
-            }
             "simulateTransaction" if self.simulation_fails => Ok(json!({
                 "context": {"slot": 1},
                 "value": {"err": {"InstructionError": [0, {"Custom": 6502}]},

@@ -7,7 +7,7 @@ use {
     hyper::{body::Bytes, server::conn::http1, service::service_fn, Request, Response},
     hyper_util::rt::TokioIo,
     serde_json::{json, Value},
-    solana_sdk::transaction::VersionedTransaction,
+    solana_sdk::{hash::Hash, transaction::VersionedTransaction},
     std::{
         convert::Infallible,
         sync::{Arc, Mutex},
@@ -70,4 +70,34 @@ pub fn decode(param: &Value) -> VersionedTransaction {
         .decode(param.as_str().expect("base64 transaction"))
         .expect("base64");
     bincode::deserialize(&bytes).expect("a transaction")
+}
+
+/// The chain side every fake node shares: the recent `fees`, a new blockhash per ask (the
+/// `blockhashes`-th, valid for three more blocks), a block `height` growing by one per ask.
+/// `None` for any other method.
+pub fn chain(
+    method: &str,
+    fees: &[u64],
+    height: &mut u64,
+    blockhashes: &mut u64,
+) -> Option<Answer> {
+    Some(Ok(match method {
+        "getRecentPrioritizationFees" => json!(fees
+            .iter()
+            .map(|f| json!({"slot": 1, "prioritizationFee": f}))
+            .collect::<Vec<_>>()),
+        "getLatestBlockhash" => {
+            *blockhashes += 1;
+            let hash = Hash::new_from_array([*blockhashes as u8; 32]);
+            json!({"context": {"slot": 1}, "value": {
+                "blockhash": hash.to_string(),
+                "lastValidBlockHeight": *height + 3,
+            }})
+        }
+        "getBlockHeight" => {
+            *height += 1;
+            json!(*height)
+        }
+        _ => return None,
+    }))
 }
