@@ -57,6 +57,7 @@ fn reserves() -> Vec<ReservePricing> {
                     ema: price,
                     publish_time: 0,
                     prev_publish_time: 0,
+                    ..OraclePrice::default()
                 },
                 oracle_recovered_at: 0,
                 last_publish_time: 0,

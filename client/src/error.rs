@@ -124,13 +124,7 @@ impl ClientError {
             ClientError::Rule(e) | ClientError::Oracle { error: e, .. } => e,
             _ => return None,
         };
-        match e {
-            anchor_lang::error::Error::AnchorError(a) => a
-                .error_code_number
-                .checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)
-                .and_then(|n| BallastError::try_from(n).ok()),
-            _ => None,
-        }
+        BallastError::of(e)
     }
 
     /// The program's custom error code, when the transaction failed with one.

@@ -138,17 +138,32 @@ pub async fn market_obligations(
     .await
 }
 
-/// An obligation's keys with its position accounts, each reserve's oracle read from the chain.
+/// An obligation's keys with its position accounts, each reserve's price accounts read from
+/// the chain.
 pub async fn obligation_keys(
     transport: &impl Transport,
     address: &Pubkey,
 ) -> Result<ObligationKeys, ClientError> {
     let obligation = obligation(transport, address).await?;
-    let mut oracles = Vec::new();
+    let mut prices = Vec::new();
     for key in obligation.position_reserves() {
-        oracles.push((*key, reserve(transport, key).await?.oracle.account));
+        prices.push((*key, reserve(transport, key).await?.oracles.accounts()));
     }
     ObligationKeys::from_obligation(*address, &obligation, |r| {
-        oracles.iter().find(|(k, _)| k == r).map(|(_, o)| *o)
+        prices.iter().find(|(k, _)| k == r).map(|(_, p)| *p)
     })
+}
+
+/// The accounts `reserve`'s price sources read, in order, as the chain has them now (a missing
+/// one as a closed account: the system program's, empty), for `oracle::reserve_price`.
+pub async fn price_accounts(
+    transport: &impl Transport,
+    reserve: &Reserve,
+) -> Result<Vec<(Pubkey, Account)>, ClientError> {
+    let mut accounts = Vec::new();
+    for key in reserve.oracles.accounts().as_slice() {
+        let account = transport.account(key).await?.unwrap_or_default();
+        accounts.push((*key, account));
+    }
+    Ok(accounts)
 }

@@ -5,21 +5,21 @@ use {
     crate::{fetch, ClientError, Transport},
     ballast::{
         logic::{emode, unpriced::without_unpriced, Health, ReservePricing, Unpriced},
-        oracle,
+        oracle::{self, AccountParts, Check, PriceClock},
         state::{Market, Obligation, Reserve},
     },
     solana_sdk::pubkey::Pubkey,
 };
 
-/// A reserve priced by its oracle at `now`, with interest projected to `now`, exactly as the
-/// program would price it.
+/// A reserve priced by its sources at `at`, with interest projected to `at.now`, exactly as the
+/// program would price it for a borrow.
 pub async fn price_reserve(
     transport: &impl Transport,
     address: &Pubkey,
     reserve: &Reserve,
-    now: i64,
+    at: PriceClock,
 ) -> Result<ReservePricing, ClientError> {
-    price_or_unpriced(transport, address, reserve, now)
+    price_or_unpriced(transport, address, reserve, at)
         .await?
         .map_err(|u| ClientError::Oracle {
             reserve: *address,
@@ -27,24 +27,33 @@ pub async fn price_reserve(
         })
 }
 
-/// `price_reserve`, or, when the oracle account is the reserve's but its price is unusable now
-/// (stale, too wide, not trading), the reserve at its last usable price (`Unpriced`).
+/// `price_reserve`, or, when no source gives a usable price now (stale, too wide, not
+/// trading, gone), the reserve at its last usable price (`Unpriced`).
 pub async fn price_or_unpriced(
     transport: &impl Transport,
     address: &Pubkey,
     reserve: &Reserve,
-    now: i64,
+    at: PriceClock,
 ) -> Result<Result<ReservePricing, Unpriced>, ClientError> {
-    let oracle_key = reserve.oracle.account;
-    let oracle = fetch::account(transport, &oracle_key).await?;
-    let read = oracle::price_or_unusable(&oracle_key, &oracle.owner, &oracle.data, reserve, now)
-        .map_err(|error| ClientError::Oracle {
+    let accounts = fetch::price_accounts(transport, reserve).await?;
+    let parts: Vec<AccountParts> = accounts
+        .iter()
+        .map(|(key, a)| AccountParts {
+            key,
+            owner: &a.owner,
+            data: &a.data,
+        })
+        .collect();
+    // As for a borrow: a disagreement between the sources shows in the price.
+    let read = oracle::reserve_price(reserve, &parts, at, Check::Agreement).map_err(|error| {
+        ClientError::Oracle {
             reserve: *address,
             error,
-        })?;
+        }
+    })?;
     Ok(match read {
-        Ok(price) => Ok(ReservePricing::new(*address, reserve, price, now)?),
-        Err(error) => Err(Unpriced::new(*address, reserve, error, now)?),
+        Ok(price) => Ok(ReservePricing::new(*address, reserve, price, at.now)?),
+        Err(error) => Err(Unpriced::new(*address, reserve, error, at.now)?),
     })
 }
 
@@ -85,7 +94,8 @@ pub async fn obligation_health_with(
 ) -> Result<ObligationHealth, ClientError> {
     let obligation = fetch::obligation(transport, address).await?;
     let market = fetch::market(transport, &obligation.market).await?;
-    let now = transport.clock().await?.unix_timestamp;
+    let at = PriceClock::from(&transport.clock().await?);
+    let now = at.now;
     let (mut pricing, mut unpriced) = (Vec::new(), Vec::new());
     let mut reserves: Vec<(Pubkey, Reserve)> = Vec::new();
     for reserve in obligation.position_reserves().chain(extra) {
@@ -97,7 +107,7 @@ pub async fn obligation_health_with(
         // needs a usable price.
         let collateral_only =
             obligation.find_collateral(reserve).is_some() && !extra.contains(reserve);
-        match price_or_unpriced(transport, reserve, &state, now).await? {
+        match price_or_unpriced(transport, reserve, &state, at).await? {
             Ok(p) => pricing.push(p),
             Err(u) if collateral_only => unpriced.push(u),
             Err(u) => {

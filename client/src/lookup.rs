@@ -31,8 +31,10 @@ pub fn market_addresses(market: &Pubkey, reserves: &[ReserveKeys]) -> Vec<Pubkey
             r.fee_vault(),
             r.collateral_mint(),
             r.collateral_vault(),
-            r.oracle,
-        ] {
+        ]
+        .into_iter()
+        .chain(r.prices.as_slice().iter().copied())
+        {
             if !addresses.contains(&address) {
                 addresses.push(address);
             }

@@ -307,6 +307,7 @@ mod tests {
             ema: Fixed::from_u64(price),
             publish_time: 0,
             prev_publish_time: 0,
+            ..OraclePrice::default()
         }
     }
 

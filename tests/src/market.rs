@@ -3,7 +3,10 @@ use {
     crate::specs::{ReserveSpec, PRICE_EXPONENT},
     ballast::{
         instructions::{InitMarketArgs, InitReserveArgs},
-        state::{Market, MarketConfig, Obligation, OracleSource, Reserve},
+        state::{
+            Market, MarketConfig, Obligation, OracleSource, OracleSources, PriceAccounts,
+            PriceSource, Reserve,
+        },
     },
     ballast_client::{
         accounts, instructions as ix, spl, ClientError, ObligationKeys, ReserveKeys, Transport,
@@ -182,8 +185,8 @@ impl TestMarket {
     pub async fn add_reserve(&mut self, spec: ReserveSpec) -> ReserveId {
         let args = InitReserveArgs {
             config: spec.config,
-            oracle_source: spec.oracle_source,
-            oracle_feed_id: [0; 32],
+            oracle_sources: Vec::new(),
+            max_divergence_bps: 0,
             seed_amount: spec.seed,
         };
         self.try_add_reserve(spec, args)
@@ -191,7 +194,7 @@ impl TestMarket {
             .expect("init_reserve")
     }
 
-    /// Like `add_reserve` with explicit args (the feed id is filled in).
+    /// Like `add_reserve` with explicit args (without sources, the spec's oracle is the one).
     pub async fn try_add_reserve(
         &mut self,
         spec: ReserveSpec,
@@ -202,7 +205,8 @@ impl TestMarket {
     }
 
     /// Lists an existing `mint` (minted by the test mint authority): creates its oracle, funds
-    /// the admin's seed and sends `init_reserve` with `args` (the feed id is filled in).
+    /// the admin's seed and sends `init_reserve` with `args` (without sources, priced by the
+    /// oracle created, in the spec's format: a fixed price needs none).
     pub async fn try_list(
         &mut self,
         spec: ReserveSpec,
@@ -211,13 +215,20 @@ impl TestMarket {
     ) -> Result<ReserveId, ClientError> {
         let oracle = Pubkey::new_unique();
         let feed_id = oracle.to_bytes();
-        args.oracle_feed_id = feed_id;
         let now = self.now().await;
         let price = PythPrice::new(feed_id, spec.price, PRICE_EXPONENT, now);
-        self.bank
-            .set_account(&oracle, oracle_account(spec.oracle_source, &price))
-            .await;
-        let keys = ReserveKeys::new(self.market, mint, spec.token_program, oracle);
+        if args.oracle_sources.is_empty() {
+            args.oracle_sources = vec![source_of(spec.oracle_source, oracle, &price)];
+        }
+        if spec.oracle_source != OracleSource::Fixed {
+            self.bank
+                .set_account(&oracle, oracle_account(spec.oracle_source, &price))
+                .await;
+        }
+        let mut keys = ReserveKeys::new(self.market, mint, spec.token_program, oracle);
+        if let Ok(sources) = OracleSources::new(&args.oracle_sources, args.max_divergence_bps) {
+            keys = keys.with_sources(&sources);
+        }
         let admin_source = self
             .create_token_account(&mint, &self.admin.pubkey(), &spec.token_program)
             .await;
@@ -405,12 +416,12 @@ impl TestMarket {
     /// The user's obligation with its position accounts as they are now.
     pub async fn obligation_keys(&self, user: &User) -> ObligationKeys {
         let obligation = self.obligation_state(user).await;
-        let oracles: HashMap<Pubkey, Pubkey> = self
+        let prices: HashMap<Pubkey, PriceAccounts> = self
             .reserves
             .iter()
-            .map(|r| (r.keys.address, r.keys.oracle))
+            .map(|r| (r.keys.address, r.keys.prices))
             .collect();
-        ObligationKeys::from_obligation(user.obligation, &obligation, |r| oracles.get(r).copied())
+        ObligationKeys::from_obligation(user.obligation, &obligation, |r| prices.get(r).copied())
             .unwrap()
     }
 
@@ -533,9 +544,20 @@ impl TestMarket {
     }
 }
 
+/// A source of `kind` reading `account` (holding `price`), or a fixed `price`.
+pub fn source_of(kind: OracleSource, account: Pubkey, price: &PythPrice) -> PriceSource {
+    match kind {
+        OracleSource::PythPull => PriceSource::pyth_pull(account, price.feed_id),
+        OracleSource::PythLegacy => PriceSource::pyth_legacy(account),
+        OracleSource::SwitchboardOnDemand => PriceSource::switchboard(account, price.feed_id),
+        OracleSource::Fixed => PriceSource::fixed(price.price as u64),
+    }
+}
+
 /// The oracle account for `price` in `source`'s format.
 pub fn oracle_account(source: OracleSource, price: &PythPrice) -> Account {
     match source {
+        OracleSource::Fixed => unreachable!("a fixed price has no account"),
         OracleSource::PythPull => price.account(),
         OracleSource::PythLegacy => LegacyPythPrice {
             price: price.price,

@@ -6,7 +6,7 @@ use {
     },
     ballast::{
         instructions::{InitMarketArgs, InitReserveArgs, LiquidateArgs, LiquidationPayout},
-        state::{MarketChange, MarketConfig, OracleSource, ReserveChange},
+        state::{MarketChange, MarketConfig, OracleSource, OracleSources, PriceSource, ReserveChange},
     },
     ballast_client::{
         instructions as ix, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,
@@ -92,17 +92,32 @@ impl TestMarket {
     ) -> Result<TxOutcome, ClientError> {
         let account = Pubkey::new_unique();
         self.bank.set_account(&account, price.account()).await;
-        let change = ReserveChange::Oracle {
-            account,
-            source: OracleSource::PythPull,
-            feed_id: price.feed_id,
-        };
-        let out = self.try_update_reserve(reserve, change).await?;
+        let source = PriceSource::pyth_pull(account, price.feed_id);
+        let out = self.try_set_sources(reserve, vec![source], 0).await?;
         let r = &mut self.reserves[reserve.0];
-        r.keys.oracle = account;
         r.feed_id = price.feed_id;
         r.spec.oracle_source = OracleSource::PythPull;
         r.price = price;
+        Ok(out)
+    }
+
+    /// Gives `reserve` `sources` (their accounts already on the bank); on success the market's
+    /// cached keys follow.
+    pub async fn try_set_sources(
+        &mut self,
+        reserve: ReserveId,
+        sources: Vec<PriceSource>,
+        max_divergence_bps: u16,
+    ) -> Result<TxOutcome, ClientError> {
+        let change = ReserveChange::OracleSources {
+            sources: sources.clone(),
+            max_divergence_bps,
+        };
+        let out = self.try_update_reserve(reserve, change).await?;
+        let r = &mut self.reserves[reserve.0];
+        r.keys = r
+            .keys
+            .with_sources(&OracleSources::new(&sources, max_divergence_bps).expect("valid"));
         Ok(out)
     }
 
@@ -298,6 +313,7 @@ impl TestMarket {
             owner: owner.key(),
             position_accounts: Vec::new(),
             collateral_positions: 0,
+            reserve_indexes: Vec::new(),
         };
         self.send(ix::close_obligation(&keys, &owner.key()), &owner.keypair)
             .await
@@ -330,8 +346,8 @@ impl TestMarket {
             .await;
         let args = InitReserveArgs {
             config: spec.config,
-            oracle_source: OracleSource::PythPull,
-            oracle_feed_id: oracle.to_bytes(),
+            oracle_sources: vec![PriceSource::pyth_pull(oracle, oracle.to_bytes())],
+            max_divergence_bps: 0,
             seed_amount: spec.seed,
         };
         let init = ix::init_reserve(

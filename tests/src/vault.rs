@@ -152,7 +152,6 @@ impl VaultKeys {
             market_authority: pda::market_authority(&borrow.market),
             reserve: borrow.address,
             obligation: self.obligation,
-            oracle: borrow.oracle,
             liquidity_mint: borrow.liquidity_mint,
             liquidity_vault: borrow.liquidity_vault(),
             token_program: anchor_spl::token::ID,
@@ -175,6 +174,10 @@ impl VaultKeys {
         );
         ix.accounts
             .extend(obligation.position_accounts.iter().cloned());
+        // A new position: its price accounts follow the positions', as Ballast's `borrow` wants.
+        if !obligation.has_position_in(&borrow.address) {
+            ix.accounts.extend(borrow.price_metas());
+        }
         ix
     }
 
@@ -230,13 +233,13 @@ impl TestMarket {
             .expect("vault obligation");
         let obligation =
             ballast_client::accounts::decode_obligation(&vault.obligation, &account).unwrap();
-        let oracles: Vec<(Pubkey, Pubkey)> = self
+        let prices: Vec<(Pubkey, ballast::state::PriceAccounts)> = self
             .reserves
             .iter()
-            .map(|r| (r.keys.address, r.keys.oracle))
+            .map(|r| (r.keys.address, r.keys.prices))
             .collect();
         ObligationKeys::from_obligation(vault.obligation, &obligation, |r| {
-            oracles.iter().find(|(k, _)| k == r).map(|(_, o)| *o)
+            prices.iter().find(|(k, _)| k == r).map(|(_, p)| *p)
         })
         .unwrap()
     }

@@ -40,8 +40,8 @@ pub fn update_market(admin: &Pubkey, market: &Pubkey, change: MarketChange) -> I
     )
 }
 
-/// Lists `reserve` (built with `ReserveKeys::new`); the seed comes from `seed_source`, owned by
-/// the admin; `payer` pays rent.
+/// Lists `reserve` (built with `ReserveKeys::new`) priced by `args.oracle_sources`, whose accounts
+/// follow; the seed comes from `seed_source`, owned by the admin; `payer` pays rent.
 pub fn init_reserve(
     payer: &Pubkey,
     admin: &Pubkey,
@@ -49,7 +49,12 @@ pub fn init_reserve(
     seed_source: &Pubkey,
     args: InitReserveArgs,
 ) -> Instruction {
-    build(
+    let keys: Vec<Pubkey> = args
+        .oracle_sources
+        .iter()
+        .flat_map(PriceSource::accounts)
+        .collect();
+    let mut ix = build(
         accs::InitReserve {
             payer: *payer,
             admin: *admin,
@@ -61,7 +66,6 @@ pub fn init_reserve(
             fee_vault: reserve.fee_vault(),
             collateral_mint: reserve.collateral_mint(),
             collateral_vault: reserve.collateral_vault(),
-            oracle: reserve.oracle,
             seed_source: *seed_source,
             token_program: reserve.token_program,
             collateral_token_program: TOKEN_PROGRAM_ID,
@@ -70,10 +74,14 @@ pub fn init_reserve(
             program: crate::program_id::get(),
         },
         ixs::InitReserve { args },
-    )
+    );
+    // The sources' accounts, whose live prices the program checks.
+    ix.accounts
+        .extend(keys.into_iter().map(|key| AccountMeta::new_readonly(key, false)));
+    ix
 }
 
-/// An oracle change also passes the new oracle account, whose live price the program checks.
+/// A change of price sources also passes their accounts, whose live prices the program checks.
 pub fn update_reserve(admin: &Pubkey, reserve: &ReserveKeys, change: ReserveChange) -> Instruction {
     let mut ix = build(
         accs::UpdateReserve {
@@ -84,11 +92,15 @@ pub fn update_reserve(admin: &Pubkey, reserve: &ReserveKeys, change: ReserveChan
             program: crate::program_id::get(),
         },
         ixs::UpdateReserve {
-            args: UpdateReserveArgs { change },
+            args: UpdateReserveArgs {
+                change: change.clone(),
+            },
         },
     );
-    if let ReserveChange::Oracle { account, .. } = change {
-        ix.accounts.push(AccountMeta::new_readonly(account, false));
+    if let ReserveChange::OracleSources { sources, .. } = &change {
+        let keys = sources.iter().flat_map(PriceSource::accounts);
+        ix.accounts
+            .extend(keys.map(|key| AccountMeta::new_readonly(key, false)));
     }
     ix
 }

@@ -230,7 +230,6 @@ pub fn borrow(
             market_authority: pda::market_authority(&reserve.market),
             reserve: reserve.address,
             obligation: obligation.address,
-            oracle: reserve.oracle,
             liquidity_mint: reserve.liquidity_mint,
             liquidity_vault: reserve.liquidity_vault(),
             user_liquidity: *user_liquidity,
@@ -242,7 +241,12 @@ pub fn borrow(
             args: BorrowArgs { amount },
         },
     );
-    with_positions(ix, obligation)
+    let mut ix = with_positions(ix, obligation);
+    // A new position: its price accounts follow the positions'.
+    if !obligation.has_position_in(&reserve.address) {
+        ix.accounts.extend(reserve.price_metas());
+    }
+    ix
 }
 
 /// `amount` of `u64::MAX` repays the whole debt.
@@ -272,15 +276,17 @@ pub fn repay(
     )
 }
 
+/// Followed by the reserve's price accounts.
 pub fn refresh_reserve(reserve: &ReserveKeys) -> Instruction {
-    build(
+    let mut ix = build(
         accs::RefreshReserve {
             market: reserve.market,
             reserve: reserve.address,
-            oracle: reserve.oracle,
         },
         ixs::RefreshReserve {},
-    )
+    );
+    ix.accounts.extend(reserve.price_metas());
+    ix
 }
 
 /// Closes an empty obligation; its rent goes to `rent_receiver`.

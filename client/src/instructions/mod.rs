@@ -10,7 +10,7 @@ pub use {admin::*, flash::*, lending::*, liquidation::*};
 use {
     crate::{error::ClientError, pda},
     anchor_lang::{InstructionData, ToAccountMetas},
-    ballast::state::{Obligation, Reserve},
+    ballast::state::{Obligation, OracleSources, PriceAccounts, Reserve},
     solana_sdk::{
         instruction::{AccountMeta, Instruction},
         pubkey::Pubkey,
@@ -25,11 +25,16 @@ pub struct ReserveKeys {
     pub liquidity_mint: Pubkey,
     /// Token program of the liquidity mint.
     pub token_program: Pubkey,
+    /// The primary source's price account (default for a fixed price).
     pub oracle: Pubkey,
+    /// Every account the reserve's price sources read, in order (what follows the reserve in
+    /// position accounts).
+    pub prices: PriceAccounts,
 }
 
 impl ReserveKeys {
-    /// Keys of a reserve that does not exist yet (for `init_reserve`) or is known by its parts.
+    /// Keys of a reserve that does not exist yet (for `init_reserve`) or is known by its parts,
+    /// priced by one account.
     pub fn new(
         market: Pubkey,
         liquidity_mint: Pubkey,
@@ -42,6 +47,17 @@ impl ReserveKeys {
             liquidity_mint,
             token_program,
             oracle,
+            prices: PriceAccounts::from_keys(&[oracle]).expect("one account"),
+        }
+    }
+
+    /// These keys with the price accounts of `sources`.
+    pub fn with_sources(self, sources: &OracleSources) -> Self {
+        let prices = sources.accounts();
+        ReserveKeys {
+            oracle: prices.as_slice().first().copied().unwrap_or_default(),
+            prices,
+            ..self
         }
     }
 
@@ -52,8 +68,18 @@ impl ReserveKeys {
             market: reserve.market,
             liquidity_mint: reserve.liquidity_mint,
             token_program: reserve.token_program,
-            oracle: reserve.oracle.account,
+            oracle: Pubkey::default(),
+            prices: PriceAccounts::default(),
         }
+        .with_sources(&reserve.oracles)
+    }
+
+    /// The price accounts as read-only metas.
+    pub fn price_metas(&self) -> impl Iterator<Item = AccountMeta> + '_ {
+        self.prices
+            .as_slice()
+            .iter()
+            .map(|key| AccountMeta::new_readonly(*key, false))
     }
 
     pub fn liquidity_vault(&self) -> Pubkey {
@@ -73,18 +99,20 @@ impl ReserveKeys {
     }
 }
 
-/// An obligation's address and its position accounts (each position's reserve and oracle, in
-/// the obligation's order), as instructions that read its health need them.
+/// An obligation's address and its position accounts (each position's reserve and its price
+/// accounts, in the obligation's order), as instructions that read its health need them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObligationKeys {
     pub address: Pubkey,
     pub market: Pubkey,
     pub owner: Pubkey,
-    /// Each position's reserve and its oracle, collateral first (see `Obligation::
+    /// Each position's reserve then its price accounts, collateral first (see `Obligation::
     /// position_reserves`).
     pub position_accounts: Vec<AccountMeta>,
     /// How many of the positions are collateral (the rest are debts).
     pub collateral_positions: usize,
+    /// Where each position's reserve is in `position_accounts`.
+    pub reserve_indexes: Vec<usize>,
 }
 
 impl ObligationKeys {
@@ -96,20 +124,28 @@ impl ObligationKeys {
             owner,
             position_accounts: Vec::new(),
             collateral_positions: 0,
+            reserve_indexes: Vec::new(),
         }
     }
 
-    /// Keys of a decoded obligation. `oracle_of` gives each position reserve's oracle account.
+    /// Keys of a decoded obligation. `prices_of` gives each position reserve's price accounts.
     pub fn from_obligation(
         address: Pubkey,
         obligation: &Obligation,
-        oracle_of: impl Fn(&Pubkey) -> Option<Pubkey>,
+        prices_of: impl Fn(&Pubkey) -> Option<PriceAccounts>,
     ) -> Result<Self, ClientError> {
         let mut position_accounts = Vec::with_capacity(obligation.position_count() * 2);
+        let mut reserve_indexes = Vec::with_capacity(obligation.position_count());
         for reserve in obligation.position_reserves() {
-            let oracle = oracle_of(reserve).ok_or(ClientError::UnknownReserve(*reserve))?;
+            let prices = prices_of(reserve).ok_or(ClientError::UnknownReserve(*reserve))?;
+            reserve_indexes.push(position_accounts.len());
             position_accounts.push(AccountMeta::new_readonly(*reserve, false));
-            position_accounts.push(AccountMeta::new_readonly(oracle, false));
+            position_accounts.extend(
+                prices
+                    .as_slice()
+                    .iter()
+                    .map(|key| AccountMeta::new_readonly(*key, false)),
+            );
         }
         Ok(ObligationKeys {
             address,
@@ -117,7 +153,15 @@ impl ObligationKeys {
             owner: obligation.owner,
             position_accounts,
             collateral_positions: obligation.collaterals().len(),
+            reserve_indexes,
         })
+    }
+
+    /// Whether `reserve` is one of the positions' reserves.
+    pub fn has_position_in(&self, reserve: &Pubkey) -> bool {
+        self.reserve_indexes
+            .iter()
+            .any(|&i| self.position_accounts.get(i).map(|m| &m.pubkey) == Some(reserve))
     }
 }
 
@@ -132,11 +176,16 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
 /// The position accounts with every debt reserve writable: what `liquidate` writes off in when
 /// it takes the last collateral.
 fn with_writable_debts(mut ix: Instruction, obligation: &ObligationKeys) -> Instruction {
-    let first_debt = ix.accounts.len() + obligation.collateral_positions * 2;
+    let start = ix.accounts.len();
     ix = with_positions(ix, obligation);
-    // Each debt position is its reserve, then its oracle: the reserves are the even ones.
-    for meta in ix.accounts[first_debt..].iter_mut().step_by(2) {
-        meta.is_writable = true;
+    let debts = obligation
+        .reserve_indexes
+        .iter()
+        .skip(obligation.collateral_positions);
+    for &i in debts {
+        if let Some(meta) = ix.accounts.get_mut(start + i) {
+            meta.is_writable = true;
+        }
     }
     ix
 }

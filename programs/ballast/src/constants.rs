@@ -56,3 +56,5 @@ pub const MIN_THRESHOLD_RAMP_SECS: u32 = 60 * 60;
 
 /// E-mode groups a market can define (numbered 1..=32: one bit each in a reserve's masks).
 pub const MAX_EMODE_GROUPS: usize = 32;
+/// Most price sources a reserve reads, in priority order.
+pub const MAX_PRICE_SOURCES: usize = 3;

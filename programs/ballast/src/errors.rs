@@ -101,7 +101,7 @@ pub enum BallastError {
     LegacyOracleWrongAccountType = 312,
     #[msg("oracle price is not trading (halted, auction or unknown status)")]
     OracleNotTrading = 313,
-    #[msg("an oracle change needs the new oracle account as the first remaining account")]
+    #[msg("missing price accounts: pass each of the reserve's sources' accounts, in order")]
     MissingOracleAccount = 314,
     #[msg(
         "the stake pool's last update is more than one epoch old: its exchange rate is not current"
@@ -109,6 +109,12 @@ pub enum BallastError {
     StakePoolNotUpdated = 315,
     #[msg("oracle price is outside the reserve's price band (its sanity bounds)")]
     OraclePriceOutsideBand = 316,
+    #[msg("invalid price sources: 1 to 3, each a known kind (a fixed price above 0 only on a fixed source), divergence at most 100%")]
+    InvalidOracleSources = 317,
+    #[msg("the reserve's price sources disagree by more than its maximum divergence: borrows and withdrawals with debt wait until they agree")]
+    OracleSourcesDiverge = 318,
+    #[msg("the stake pool or Marinade state is for another token than the reserve's")]
+    WrongPriceRateMint = 319,
 
     // --- obligation and position accounts (400..) ---
     #[msg("signer is not the obligation owner")]
@@ -119,7 +125,7 @@ pub enum BallastError {
     CollateralPositionNotFound = 402,
     #[msg("obligation has no debt in this reserve")]
     BorrowPositionNotFound = 403,
-    #[msg("fewer position accounts than the obligation's positions: pass each position's reserve and oracle, in order")]
+    #[msg("fewer position accounts than the obligation's positions: pass each position's reserve and its price accounts, in order")]
     MissingPositionAccounts = 404,
     #[msg("more position accounts than the obligation's positions")]
     UnexpectedPositionAccounts = 405,
@@ -209,6 +215,19 @@ pub enum BallastError {
 #[cold]
 pub fn math_overflow() -> Error {
     error_at(BallastError::MathOverflow)
+}
+
+impl BallastError {
+    /// The program error `error` carries, if it is one of this program's.
+    pub fn of(error: &Error) -> Option<BallastError> {
+        match error {
+            Error::AnchorError(e) => e
+                .error_code_number
+                .checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)
+                .and_then(|n| BallastError::try_from(n).ok()),
+            Error::ProgramError(_) => None,
+        }
+    }
 }
 
 /// `MathOverflow` for a checked step that returned `None`, naming the caller's location

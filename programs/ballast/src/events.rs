@@ -91,6 +91,18 @@ pub struct ReserveRefreshed {
     pub available_amount: u64,
 }
 
+/// The source a reserve's price comes from changed: above 0, a fallback is in use (every
+/// source before it was unusable when the price was read).
+#[event]
+#[derive(Debug, PartialEq)]
+pub struct PriceSourceChanged {
+    pub header: EventHeader,
+    /// The source used before (0: the primary).
+    pub previous: u8,
+    /// The source used now.
+    pub source: u8,
+}
+
 #[event]
 #[derive(Debug, PartialEq)]
 pub struct ObligationInitialized {

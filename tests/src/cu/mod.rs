@@ -135,8 +135,8 @@ async fn admin_cases() -> Vec<Recorded> {
     let usdc = m.add_reserve(ReserveSpec::usdc()).await;
     let tiny = InitReserveArgs {
         config: ReserveSpec::usdc().config,
-        oracle_source: ReserveSpec::usdc().oracle_source,
-        oracle_feed_id: [0; 32],
+        oracle_sources: Vec::new(),
+        max_divergence_bps: 0,
         seed_amount: 1,
     };
     record!(

@@ -1,6 +1,7 @@
 //! The manager borrows against the vault's collateral, and repays, by CPI. Borrowed liquidity
-//! stays in an account the vault owns. Remaining accounts (borrow): the obligation's position
-//! accounts, passed through to Ballast.
+//! stays in an account the vault owns. Remaining accounts (borrow): what Ballast's `borrow`
+//! takes (the obligation's position accounts, then a new position's price accounts), passed
+//! through.
 use {
     crate::ballast::{
         self,
@@ -32,8 +33,6 @@ pub struct Manage<'info> {
     pub reserve: UncheckedAccount<'info>,
     #[account(mut)]
     pub obligation: AccountLoader<'info, Obligation>,
-    /// CHECK: the reserve's oracle; Ballast checks it.
-    pub oracle: UncheckedAccount<'info>,
     /// CHECK: Ballast checks it.
     pub liquidity_mint: UncheckedAccount<'info>,
     /// CHECK: Ballast checks it.
@@ -57,7 +56,6 @@ pub fn borrow_handler<'info>(ctx: Context<'info, Manage<'info>>, amount: u64) ->
                 market_authority: a.market_authority.to_account_info(),
                 reserve: a.reserve.to_account_info(),
                 obligation: a.obligation.to_account_info(),
-                oracle: a.oracle.to_account_info(),
                 liquidity_mint: a.liquidity_mint.to_account_info(),
                 liquidity_vault: a.liquidity_vault.to_account_info(),
                 user_liquidity: a.vault_liquidity.to_account_info(),

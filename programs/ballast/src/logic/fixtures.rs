@@ -31,6 +31,7 @@ pub fn usd(spot: u64, ema: u64) -> OraclePrice {
         ema: Fixed::from_u64(ema),
         publish_time: 0,
         prev_publish_time: 0,
+        ..OraclePrice::default()
     }
 }
 

@@ -15,8 +15,6 @@ use {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ReservePricing {
     pub reserve: Pubkey,
-    /// The oracle account the price was read from.
-    pub oracle: Pubkey,
     pub liquidity: ReserveLiquidity,
     pub decimals: u8,
     pub loan_to_value_bps: u16,
@@ -38,8 +36,11 @@ pub struct ReservePricing {
     pub price: OraclePrice,
     /// When the reserve's oracle last came back from an outage (0: never).
     pub oracle_recovered_at: i64,
-    /// The newest publish time the reserve had used before this price (0: none).
+    /// The newest publish time the reserve had used before this price, from any source (0:
+    /// none).
     pub last_publish_time: i64,
+    /// The source the reserve had used last (`OracleSources::in_use`).
+    pub source_in_use: u8,
     /// What `liquidity` was brought up to date for.
     pub projection: Projection,
 }
@@ -61,7 +62,6 @@ impl ReservePricing {
     ) -> Result<Self> {
         Ok(ReservePricing {
             reserve: key,
-            oracle: reserve.oracle.account,
             liquidity: interest::projected_for(reserve, now, projection)?,
             decimals: reserve.decimals,
             loan_to_value_bps: reserve.config.loan_to_value_bps,
@@ -76,6 +76,7 @@ impl ReservePricing {
             price,
             oracle_recovered_at: reserve.oracle_recovered_at,
             last_publish_time: reserve.last_oracle_publish_time,
+            source_in_use: reserve.oracles.in_use,
             projection,
             collateral_cap_usd: reserve.config.collateral_cap_usd,
         })
@@ -448,6 +449,7 @@ mod tests {
             ema: Fixed::from_u64(ema),
             publish_time: 0,
             prev_publish_time: 0,
+            ..OraclePrice::default()
         }
     }
 
@@ -463,7 +465,7 @@ mod tests {
             let mut p = ReservePricing::new(
                 Pubkey::default(),
                 &Reserve::zeroed(),
-                OraclePrice { spot: Fixed::ONE, ema: Fixed::ONE, publish_time: 0, prev_publish_time: 0 },
+                OraclePrice { spot: Fixed::ONE, ema: Fixed::ONE, publish_time: 0, prev_publish_time: 0, ..OraclePrice::default() },
                 0,
             )
             .unwrap();
@@ -498,7 +500,6 @@ mod tests {
             .set(Fixed::from_bps(12_000));
         ReservePricing {
             reserve: Pubkey::new_unique(),
-            oracle: Pubkey::new_unique(),
             liquidity,
             decimals: 6,
             loan_to_value_bps: ltv,
@@ -514,6 +515,7 @@ mod tests {
             price: p,
             oracle_recovered_at: 0,
             last_publish_time: 0,
+            source_in_use: 0,
             projection: Projection::Full,
         }
     }
@@ -572,6 +574,7 @@ mod tests {
                 ema: Fixed::from_bps(10_200),
                 publish_time: 0,
                 prev_publish_time: 0,
+                ..OraclePrice::default()
             },
         );
         let mut o = Obligation::zeroed();
@@ -624,6 +627,7 @@ mod tests {
             ema: Fixed::from_raw(P),
             publish_time: 0,
             prev_publish_time: 0,
+            ..OraclePrice::default()
         };
         let mut p = pricing(7_500, 8_000, 12_500, 10_000, price);
         p.liquidity.available_amount = 10;

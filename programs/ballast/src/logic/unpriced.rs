@@ -31,6 +31,7 @@ impl Unpriced {
             ema: last,
             publish_time: reserve.last_oracle_publish_time,
             prev_publish_time: reserve.last_oracle_publish_time,
+            ..OraclePrice::default()
         };
         Ok(Unpriced {
             pricing: ReservePricing::new(key, reserve, price, now)?,
@@ -95,8 +96,14 @@ impl<'a> Priced<'a> {
 
     /// Requires `obligation` within its borrow limit with the unpriced collateral counted as
     /// nothing. When it is not and some collateral is unpriced, the error is that price's (the
-    /// stale feed is what the owner can wait out), not `ObligationUnhealthy`.
+    /// stale feed is what the owner can wait out), not `ObligationUnhealthy`. Whatever the
+    /// limit, a position whose reserve's price sources disagree refuses the action
+    /// (`OracleSourcesDiverge`): one of them is wrong, and nobody knows which.
     pub fn require_within_borrow_limit(&self, obligation: &Obligation) -> Result<()> {
+        require!(
+            !self.priced.iter().any(|p| p.price.diverged),
+            BallastError::OracleSourcesDiverge
+        );
         if self.health(obligation)?.is_within_borrow_limit() {
             return Ok(());
         }

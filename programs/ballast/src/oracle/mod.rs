@@ -1,21 +1,28 @@
-//! Oracle adapters. Each source decodes its account into a `RawPrice`; `load_price` checks it
-//! against the reserve's limits and returns one validated `OraclePrice`. Nothing outside this
-//! module knows which source a price came from.
+//! Oracle adapters. Each source decodes its account into a `RawPrice`; `reserve_price` takes a
+//! reserve's first usable source, checked against the reserve's limits, and returns one
+//! validated `OraclePrice`. Nothing outside this module reads a price account.
 pub mod marinade;
 pub mod pyth_legacy;
 mod pyth_pull;
+mod sources;
 pub mod stake_pool;
 pub mod switchboard;
 
+pub use sources::{
+    raw_source_price, require_every_source, require_reserve_price, reserve_price, source_price,
+    AccountParts, Check, PriceAccount, PriceClock,
+};
+
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod sources_tests;
 
 use {
     crate::{
         errors::BallastError,
         math::Fixed,
-        state::{OracleSource, Reserve},
-    },
+        },
     anchor_lang::prelude::*,
 };
 
@@ -72,12 +79,17 @@ impl RawPrice {
 }
 
 /// A checked price of one whole token, in USD.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OraclePrice {
     pub spot: Fixed,
     pub ema: Fixed,
     pub publish_time: i64,
     pub prev_publish_time: i64,
+    /// The reserve's source it came from (0: the primary).
+    pub source: u8,
+    /// The next usable source disagrees by more than the reserve allows (read only for
+    /// actions that add risk, which then refuse).
+    pub diverged: bool,
 }
 
 impl OraclePrice {
@@ -90,68 +102,6 @@ impl OraclePrice {
     pub fn debt_price(&self) -> Fixed {
         self.spot.max(self.ema)
     }
-
-    /// The time this price ended an outage: a gap longer than `threshold_secs` (0 disables
-    /// detection) since the feed's previous publish, or since `last_seen`, the newest price the
-    /// reserve has used (0: none). `None` when it did not.
-    pub fn recovery_time(&self, last_seen: i64, threshold_secs: u32) -> Option<i64> {
-        let since_previous = self.publish_time.saturating_sub(self.prev_publish_time);
-        let since_seen = match last_seen {
-            0 => 0,
-            seen => self.publish_time.saturating_sub(seen),
-        };
-        let gap = since_previous.max(since_seen);
-        (threshold_secs > 0 && gap > i64::from(threshold_secs)).then_some(self.publish_time)
-    }
-}
-
-/// Reads `account` as `reserve`'s oracle and validates its price at time `now`.
-pub fn load_price(account: &AccountInfo, reserve: &Reserve, now: i64) -> Result<OraclePrice> {
-    Ok(load_price_or_unusable(account, reserve, now)??)
-}
-
-/// `load_price` with its two kinds of failure apart: the outer error is the account's (not
-/// the reserve's oracle, undecodable: the caller passed the wrong thing); the inner one is the
-/// price's (stale, too wide, not trading...: the oracle is unusable now, whoever calls).
-pub fn load_price_or_unusable(
-    account: &AccountInfo,
-    reserve: &Reserve,
-    now: i64,
-) -> Result<std::result::Result<OraclePrice, BallastError>> {
-    let data = account.try_borrow_data()?;
-    price_or_unusable(account.key, account.owner, &data, reserve, now)
-}
-
-/// `load_price` on an account's parts, for callers off chain (the client's health).
-pub fn price_from_account(
-    key: &Pubkey,
-    owner: &Pubkey,
-    data: &[u8],
-    reserve: &Reserve,
-    now: i64,
-) -> Result<OraclePrice> {
-    Ok(price_or_unusable(key, owner, data, reserve, now)??)
-}
-
-/// `price_from_account` with the account's error (outer) apart from the price's (inner), as
-/// `load_price_or_unusable`.
-pub fn price_or_unusable(
-    key: &Pubkey,
-    owner: &Pubkey,
-    data: &[u8],
-    reserve: &Reserve,
-    now: i64,
-) -> Result<std::result::Result<OraclePrice, BallastError>> {
-    let raw = read_raw(key, owner, data, reserve)?;
-    let config = &reserve.config;
-    Ok(check_price(
-        &raw,
-        config.oracle_max_age_secs,
-        config.oracle_max_confidence_bps,
-        reserve.last_oracle_publish_time,
-        now,
-    )
-    .and_then(|price| within_band(price, config.price_band_min, config.price_band_max)))
 }
 
 /// `price` if its spot and EMA are within `min..=max` (10^-8 USD; 0: no bound), else
@@ -174,23 +124,6 @@ pub fn within_band(
     }
 }
 
-/// `reserve`'s oracle account decoded, before the price checks (monitors read the publish
-/// time of a price the program would refuse as stale).
-pub fn read_raw(key: &Pubkey, owner: &Pubkey, data: &[u8], reserve: &Reserve) -> Result<RawPrice> {
-    require_keys_eq!(
-        *key,
-        reserve.oracle.account,
-        BallastError::WrongOracleAccount
-    );
-    match OracleSource::from_byte(reserve.oracle.source)? {
-        OracleSource::PythPull => pyth_pull::read(owner, data, &reserve.oracle.feed_id),
-        OracleSource::PythLegacy => pyth_legacy::read(owner, data),
-        OracleSource::SwitchboardOnDemand => {
-            switchboard::read(owner, data, &reserve.oracle.feed_id)
-        }
-    }
-}
-
 /// The checks every source's price must pass, in the order their errors are reported.
 pub fn validate(
     raw: &RawPrice,
@@ -209,7 +142,7 @@ pub fn validate(
 }
 
 /// `validate`, failing with the bare error code.
-fn check_price(
+pub(crate) fn check_price(
     raw: &RawPrice,
     max_age_secs: u32,
     max_confidence_bps: u16,
@@ -247,6 +180,7 @@ fn check_price(
         ema: to_fixed(raw.ema_price as u64, raw.exponent)?,
         publish_time: raw.publish_time,
         prev_publish_time: raw.prev_publish_time,
+        ..OraclePrice::default()
     })
 }
 
@@ -276,8 +210,7 @@ mod tests {
         let at = |spot: u64, ema: u64| OraclePrice {
             spot: Fixed::from_u64(spot),
             ema: Fixed::from_u64(ema),
-            publish_time: 0,
-            prev_publish_time: 0,
+            ..OraclePrice::default()
         };
         // $100..=$200, in 10^-8 USD.
         let (min, max) = (100 * 100_000_000, 200 * 100_000_000);

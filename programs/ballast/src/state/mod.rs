@@ -2,6 +2,7 @@
 mod emode;
 mod market;
 mod obligation;
+mod oracle_sources;
 mod payout;
 mod reserve;
 mod reserve_config;
@@ -11,14 +12,17 @@ pub use {
     market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
     obligation::{BorrowPosition, CollateralPosition, Obligation},
     payout::LiquidationPayout,
-    reserve::{OracleConfig, OracleSource, RateCache, Reserve, ReserveLiquidity, ThresholdRamp},
+    oracle_sources::{
+        OracleSource, OracleSources, PriceAccounts, PriceRate, PriceSource, MAX_PRICE_ACCOUNTS,
+    },
+    reserve::{RateCache, Reserve, ReserveLiquidity, ThresholdRamp},
     reserve_config::{ReserveChange, ReserveConfig},
 };
 
 // Layouts are fixed: a change here is a change to every client and to stored accounts.
 const _: () = assert!(std::mem::size_of::<Market>() == 256 + 32 * 32);
 const _: () = assert!(std::mem::size_of::<ReserveConfig>() == 176);
-const _: () = assert!(std::mem::size_of::<Reserve>() == 760);
+const _: () = assert!(std::mem::size_of::<Reserve>() == 1_056);
 const _: () = assert!(std::mem::size_of::<Obligation>() == 776);
 // Obligation budget: at most 1,200 bytes on chain (discriminator included), at least 10 positions.
 const _: () = assert!(Obligation::SPACE <= 1_200);
@@ -32,10 +36,12 @@ macro_rules! assert_no_padding {
     };
 }
 assert_no_padding!(Market: [anchor_lang::prelude::Pubkey; 5], u64, MarketConfig, [u8; 3], [u8; 5], [u8; 64], [EmodeGroup; 32]);
+assert_no_padding!(OracleSources: [PriceSource; 3], [i64; 3], u16, [u8; 2], [u8; 4]);
+assert_no_padding!(PriceSource: [anchor_lang::prelude::Pubkey; 3], u64, [u8; 2], [u8; 6]);
 assert_no_padding!(EmodeGroup: EmodeGroupConfig, ThresholdRamp);
 assert_no_padding!(
     Reserve: [anchor_lang::prelude::Pubkey; 7],
-    OracleConfig,
+    OracleSources,
     ReserveLiquidity,
     ReserveConfig,
     [u64; 7],

@@ -1,6 +1,7 @@
-//! `Reserve`: one asset of a market: its vaults, cToken mint, oracle, risk config and live state.
+//! `Reserve`: one asset of a market: its vaults, cToken mint, price sources, risk config and
+//! live state.
 use {
-    super::ReserveConfig,
+    super::{OracleSources, ReserveConfig},
     crate::{
         errors::{BallastError, OrOverflow},
         math::{Fixed, Sf},
@@ -28,15 +29,17 @@ pub struct Reserve {
     pub collateral_vault: Pubkey,
     /// Token program of the liquidity mint.
     pub token_program: Pubkey,
-    pub oracle: OracleConfig,
+    /// Where its price comes from.
+    pub oracles: OracleSources,
     pub liquidity: ReserveLiquidity,
     pub config: ReserveConfig,
     /// cTokens of the seed deposit: counted in the supply, never minted, so never redeemable.
     pub locked_collateral: u64,
-    /// Newest oracle publish time this reserve has used; older prices are refused.
+    /// Newest publish time of a price this reserve has used, from any source: how long it has
+    /// gone without a price (each source's own newest is in `oracles`).
     pub last_oracle_publish_time: i64,
-    /// When the oracle last came back from an outage (0: never seen). Liquidations wait the
-    /// market's grace period after it.
+    /// When the reserve's price last came back from an outage, every source down (0: never
+    /// seen). Liquidations wait the market's grace period after it.
     pub oracle_recovered_at: i64,
     /// cTokens in the collateral vault owned by the protocol (its share of liquidation bonuses),
     /// redeemed into the fee vault by `withdraw_protocol_fees`.
@@ -166,41 +169,6 @@ impl Reserve {
             BallastError::ReserveInvariantViolated
         );
         Ok(())
-    }
-}
-
-/// Where a reserve's price comes from.
-#[zero_copy]
-#[derive(Debug, PartialEq, Eq)]
-pub struct OracleConfig {
-    /// The price account read for this reserve.
-    pub account: Pubkey,
-    /// Pyth feed id the account must carry (pull oracle).
-    pub feed_id: [u8; 32],
-    /// `OracleSource` as a byte.
-    pub source: u8,
-    pub padding: [u8; 7],
-}
-
-/// Oracle formats a reserve may read. Stored as its declaration index (`as u8`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
-pub enum OracleSource {
-    /// Pyth pull oracle `PriceUpdateV2`, owned by the Pyth receiver program.
-    PythPull,
-    /// Pyth legacy push price account, owned by the Pyth oracle program.
-    PythLegacy,
-    /// Switchboard On-Demand pull feed (`PullFeedAccountData`); `feed_id` is its feed hash.
-    SwitchboardOnDemand,
-}
-
-impl OracleSource {
-    pub fn from_byte(byte: u8) -> Result<Self> {
-        match byte {
-            0 => Ok(OracleSource::PythPull),
-            1 => Ok(OracleSource::PythLegacy),
-            2 => Ok(OracleSource::SwitchboardOnDemand),
-            _ => err!(BallastError::InvalidOracleData),
-        }
     }
 }
 

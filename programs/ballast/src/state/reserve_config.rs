@@ -4,7 +4,7 @@ use {
         constants::{BPS, MAX_LIQUIDATION_BONUS_BPS, MAX_ORACLE_AGE_SECS, MAX_OUTFLOW_WINDOW_SECS},
         errors::BallastError,
         math::RateCurve,
-        state::OracleSource,
+        state::PriceSource,
     },
     anchor_lang::prelude::*,
 };
@@ -173,7 +173,7 @@ impl ReserveConfig {
 }
 
 /// One change to a reserve's config, applied to a copy and validated before it is stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub enum ReserveChange {
     /// The loan-to-value applies at once, as does a higher threshold; a lower threshold ramps
     /// down from the current one over `ramp_secs` (at least `MIN_THRESHOLD_RAMP_SECS`).
@@ -231,20 +231,21 @@ pub enum ReserveChange {
         min: u64,
         max: u64,
     },
-    /// A new oracle (a sunset feed, a re-sharded sponsored account): `account` must come as the
-    /// first remaining account and give a live price the reserve's limits accept.
-    Oracle {
-        account: Pubkey,
-        source: OracleSource,
-        feed_id: [u8; 32],
+    /// New price sources (1 to 3, in priority order: a fallback, a sunset feed, a re-sharded
+    /// sponsored account) and the most the first two usable ones may differ (bps of the first;
+    /// 0: unchecked). Their accounts come as the remaining accounts, in order, and every source
+    /// must give a live price the reserve's limits accept, the first two agreeing.
+    OracleSources {
+        sources: Vec<PriceSource>,
+        max_divergence_bps: u16,
     },
 }
 
 impl ReserveChange {
     /// The config with this change applied, validated.
-    pub fn apply(self, config: &ReserveConfig) -> Result<ReserveConfig> {
+    pub fn apply(&self, config: &ReserveConfig) -> Result<ReserveConfig> {
         let mut next = *config;
-        match self {
+        match self.clone() {
             ReserveChange::LoanToValue {
                 loan_to_value_bps,
                 liquidation_threshold_bps,
@@ -297,8 +298,8 @@ impl ReserveChange {
                 next.price_band_min = min;
                 next.price_band_max = max;
             }
-            // Not part of the config: `logic::prices::change_oracle` validates and applies it.
-            ReserveChange::Oracle { .. } => {}
+            // Not part of the config: `logic::prices::change_sources` validates and applies it.
+            ReserveChange::OracleSources { .. } => {}
         }
         next.validate()?;
         Ok(next)

@@ -11,8 +11,9 @@ use {
         events::{EventHeader, ReserveInitialized},
         instructions::shared::token::Liquidity,
         math::Fixed,
-        mint_policy, oracle,
-        state::{Market, OracleConfig, OracleSource, Reserve, ReserveConfig},
+        mint_policy,
+        oracle::{self, PriceClock},
+        state::{Market, OracleSources, PriceSource, Reserve, ReserveConfig},
     },
     anchor_lang::prelude::*,
     anchor_spl::{
@@ -27,9 +28,11 @@ pub const MAX_DECIMALS: u8 = 18;
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitReserveArgs {
     pub config: ReserveConfig,
-    pub oracle_source: OracleSource,
-    /// Pyth feed id the oracle account must carry.
-    pub oracle_feed_id: [u8; 32],
+    /// Where its price comes from: 1 to 3 sources in priority order, their accounts passed as
+    /// the remaining accounts in order; each must give a live price.
+    pub oracle_sources: Vec<PriceSource>,
+    /// Most the first two usable sources may differ, in bps of the first (0: unchecked).
+    pub max_divergence_bps: u16,
     /// Liquidity taken from `seed_source` and locked forever (at least `MIN_SEED_DEPOSIT`).
     pub seed_amount: u64,
 }
@@ -97,8 +100,6 @@ pub struct InitReserve<'info> {
         token::token_program = collateral_token_program,
     )]
     pub collateral_vault: Box<Account<'info, CollateralAccount>>,
-    /// CHECK: the price account; the handler reads it as `oracle_source` and requires a valid price.
-    pub oracle: UncheckedAccount<'info>,
     /// CHECK: the admin's liquidity account the seed comes from; the token program checks it.
     #[account(mut)]
     pub seed_source: UncheckedAccount<'info>,
@@ -129,7 +130,8 @@ impl InitReserve<'_> {
 }
 
 pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     let accounts = &ctx.accounts;
     {
         let mut reserve = accounts.reserve.load_init()?;
@@ -140,12 +142,7 @@ pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
         reserve.collateral_mint = accounts.collateral_mint.key();
         reserve.collateral_vault = accounts.collateral_vault.key();
         reserve.token_program = accounts.token_program.key();
-        reserve.oracle = OracleConfig {
-            account: accounts.oracle.key(),
-            feed_id: args.oracle_feed_id,
-            source: args.oracle_source as u8,
-            padding: [0; 7],
-        };
+        reserve.oracles = OracleSources::new(&args.oracle_sources, args.max_divergence_bps)?;
         reserve.config = args.config;
         reserve.decimals = accounts.liquidity_mint.decimals;
         reserve.bump = ctx.bumps.reserve;
@@ -156,10 +153,14 @@ pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
         liquidity.collateral_supply = args.seed_amount;
         liquidity.cumulative_borrow_index_sf.set(Fixed::ONE);
         liquidity.last_update_ts = now;
-        // A reserve is only listed with an oracle that answers now.
-        let price = oracle::load_price(&accounts.oracle, &reserve, now)?;
-        reserve.last_oracle_publish_time = price.publish_time;
-        reserve.last_price_sf.set(price.spot);
+        // A reserve is only listed with sources that answer now.
+        let prices = oracle::require_every_source(
+            &reserve,
+            ctx.remaining_accounts,
+            PriceClock::from(&clock),
+        )?;
+        let listed = *reserve;
+        crate::logic::prices::change_sources(&mut reserve, &listed, &prices, 0);
         crate::logic::settle(&mut reserve)?;
     }
     Liquidity {
@@ -181,7 +182,7 @@ pub fn handler(ctx: Context<InitReserve>, args: InitReserveArgs) -> Result<()> {
             accounts.admin.key(),
         )?,
         liquidity_mint: accounts.liquidity_mint.key(),
-        oracle: accounts.oracle.key(),
+        oracle: args.oracle_sources[0].account,
         seed_amount: args.seed_amount,
     });
     Ok(())

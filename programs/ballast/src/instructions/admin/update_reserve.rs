@@ -3,8 +3,9 @@ use {
     crate::{
         errors::BallastError,
         events::{EventHeader, ReserveUpdated},
-        logic, oracle,
-        state::{Market, OracleConfig, Reserve, ReserveChange},
+        logic,
+        oracle::{self, PriceClock},
+        state::{Market, OracleSources, Reserve, ReserveChange},
     },
     anchor_lang::prelude::*,
 };
@@ -24,34 +25,30 @@ pub struct UpdateReserve<'info> {
     pub reserve: AccountLoader<'info, Reserve>,
 }
 
-/// The change is validated against the whole resulting config by `ReserveChange::apply`; an
-/// oracle change against a live price from the new account (the first remaining account).
+/// The change is validated against the whole resulting config by `ReserveChange::apply`; new
+/// price sources against live prices from their accounts (the remaining accounts).
 pub fn handler(ctx: Context<UpdateReserve>, args: UpdateReserveArgs) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     {
         let reserve = &mut *ctx.accounts.reserve.load_mut()?;
         // Interest up to now accrues under the config it was earned under.
         logic::accrue(reserve, now)?;
-        if let ReserveChange::Oracle {
-            account,
-            source,
-            feed_id,
-        } = args.change
+        if let ReserveChange::OracleSources {
+            sources,
+            max_divergence_bps,
+        } = &args.change
         {
-            let info = ctx
-                .remaining_accounts
-                .first()
-                .ok_or(BallastError::MissingOracleAccount)?;
-            require_keys_eq!(*info.key, account, BallastError::WrongOracleAccount);
-            let oracle = OracleConfig {
-                account,
-                feed_id,
-                source: source as u8,
-                padding: [0; 7],
-            };
-            let candidate = logic::prices::with_oracle(reserve, oracle);
-            let price = oracle::load_price(info, &candidate, now)?;
-            logic::prices::change_oracle(reserve, &candidate, &price, now);
+            let candidate = logic::prices::with_sources(
+                reserve,
+                OracleSources::new(sources, *max_divergence_bps)?,
+            );
+            let prices = oracle::require_every_source(
+                &candidate,
+                ctx.remaining_accounts,
+                PriceClock::from(&clock),
+            )?;
+            logic::prices::change_sources(reserve, &candidate, &prices, now);
         } else {
             let (old_target, current) = (
                 reserve.config.liquidation_threshold_bps,

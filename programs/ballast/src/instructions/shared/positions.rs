@@ -1,149 +1,192 @@
 //! Position accounts: the remaining accounts of every instruction that needs an obligation's
-//! health. Each position (collateral first, then borrows, in the obligation's order) is two
-//! accounts: its reserve, then that reserve's oracle. They are checked against what the
-//! obligation and the reserves store before anything is read from them.
+//! health. Each position (collateral first, then borrows, in the obligation's order) is its
+//! reserve, then that reserve's price accounts (`OracleSources::accounts`: one per source, two
+//! for a source priced at a stake pool's rate, none for a fixed price). They are checked
+//! against what the obligation and the reserves store before anything is read from them.
 use {
     crate::{
         constants::MAX_EMODE_GROUPS,
         errors::BallastError,
         logic::{emode, interest::Projection, ReservePricing, Unpriced},
-        oracle,
+        oracle::{self, Check, PriceClock},
         state::{EmodeGroup, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
 };
 
-/// Remaining accounts per position: the reserve, then its oracle.
-pub const ACCOUNTS_PER_POSITION: usize = 2;
+/// One position's accounts: its reserve and that reserve's price accounts.
+pub struct PositionAccounts<'info> {
+    pub reserve: &'info AccountInfo<'info>,
+    pub prices: &'info [AccountInfo<'info>],
+}
 
-/// Checks that `remaining` names exactly the obligation's positions, in order.
-pub fn check_position_accounts(remaining: &[AccountInfo], obligation: &Obligation) -> Result<()> {
-    let expected = obligation.position_count() * ACCOUNTS_PER_POSITION;
-    require!(
-        remaining.len() >= expected,
-        BallastError::MissingPositionAccounts
-    );
-    require!(
-        remaining.len() == expected,
-        BallastError::UnexpectedPositionAccounts
-    );
-    let reserves = obligation.position_reserves();
-    for (pair, reserve) in remaining.chunks_exact(ACCOUNTS_PER_POSITION).zip(reserves) {
-        require_keys_eq!(
-            *pair[0].key,
-            *reserve,
-            BallastError::PositionReserveMismatch
-        );
+/// Splits `remaining` into the obligation's position accounts and what follows them, checking
+/// each reserve's key against the obligation and its price accounts against the reserve's
+/// sources. `f` sees each position (its index, its accounts, its reserve: from `held` when the
+/// instruction holds it, else loaded and checked to belong to `market`).
+fn walk<'info>(
+    remaining: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    market: &Pubkey,
+    held: &[(Pubkey, &Reserve)],
+    mut f: impl FnMut(usize, &PositionAccounts<'info>, &Reserve, bool) -> Result<()>,
+) -> Result<&'info [AccountInfo<'info>]> {
+    let mut rest = remaining;
+    for (position, key) in obligation.position_reserves().enumerate() {
+        let (reserve_info, after) = rest
+            .split_first()
+            .ok_or(BallastError::MissingPositionAccounts)?;
+        require_keys_eq!(*reserve_info.key, *key, BallastError::PositionReserveMismatch);
+        let mut visit = |reserve: &Reserve, is_held: bool| -> Result<()> {
+            let expected = reserve.oracles.accounts();
+            require!(
+                after.len() >= expected.len(),
+                BallastError::MissingPositionAccounts
+            );
+            let (prices, next) = after.split_at(expected.len());
+            for (info, key) in prices.iter().zip(expected.as_slice()) {
+                require_keys_eq!(*info.key, *key, BallastError::WrongOracleAccount);
+            }
+            rest = next;
+            let accounts = PositionAccounts {
+                reserve: reserve_info,
+                prices,
+            };
+            f(position, &accounts, reserve, is_held)
+        };
+        match held.iter().find(|(held_key, _)| held_key == key) {
+            Some((_, reserve)) => visit(reserve, true)?,
+            None => {
+                let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
+                let reserve = loader.load()?;
+                require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
+                visit(&reserve, false)?;
+            }
+        }
     }
+    Ok(rest)
+}
+
+/// Checks that `remaining` is exactly the obligation's position accounts.
+pub fn check_position_accounts<'info>(
+    remaining: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    market: &Pubkey,
+) -> Result<()> {
+    let rest = walk(remaining, obligation, market, &[], |_, _, _, _| Ok(()))?;
+    require!(rest.is_empty(), BallastError::UnexpectedPositionAccounts);
     Ok(())
 }
 
-/// The debt reserves among `positions` (already checked) that were passed writable, other than
-/// those in `held` (the instruction's own): what a liquidation may write off in if it takes the
-/// last collateral.
-pub fn writable_debt_reserves<'info>(
-    positions: &'info [AccountInfo<'info>],
-    obligation: &Obligation,
-    held: &[Pubkey],
-) -> Result<Vec<AccountLoader<'info, Reserve>>> {
-    positions
-        .chunks_exact(ACCOUNTS_PER_POSITION)
-        .skip(usize::from(obligation.collateral_count))
-        .map(|pair| &pair[0])
-        .filter(|info| info.is_writable && !held.contains(info.key))
-        .map(AccountLoader::<Reserve>::try_from)
-        .collect()
+/// An obligation's positions priced: those with a usable price, the collateral without one,
+/// each position's reserve account (in the obligation's order) and the accounts after them.
+pub struct PricedPositions<'info> {
+    pub pricing: Vec<ReservePricing>,
+    pub unpriced: Vec<Unpriced>,
+    pub reserves: Vec<&'info AccountInfo<'info>>,
+    pub rest: &'info [AccountInfo<'info>],
+}
+
+impl<'info> PricedPositions<'info> {
+    /// Errors unless no account follows the positions.
+    pub fn require_no_rest(&self) -> Result<()> {
+        require!(self.rest.is_empty(), BallastError::UnexpectedPositionAccounts);
+        Ok(())
+    }
+
+    /// The debt reserves among `reserves` (each position's) that were passed writable, other
+    /// than those in `held` (the instruction's own): what a liquidation may write off in if it
+    /// takes the last collateral.
+    pub fn writable_debt_reserves(
+        reserves: &[&'info AccountInfo<'info>],
+        obligation: &Obligation,
+        held: &[Pubkey],
+    ) -> Result<Vec<AccountLoader<'info, Reserve>>> {
+        reserves
+            .iter()
+            .skip(usize::from(obligation.collateral_count))
+            .filter(|info| info.is_writable && !held.contains(info.key))
+            .map(|info| AccountLoader::<Reserve>::try_from(*info))
+            .collect()
+    }
 }
 
 /// Checks the position accounts and prices every position's reserve: each must belong to this
-/// program and `market`, each oracle must be the reserve's, and each price must pass the
-/// reserve's limits at `now`. Reserves the instruction already holds (mutably) come in `held`
-/// and are priced from their in-memory state instead of being loaded again. A collateral
-/// position whose oracle is unusable now (the account right, the price refused) comes back
-/// unpriced, for the rules to judge (a borrow limit counts it as nothing, a liquidation leaves
-/// it out as dust or waits); every debt's price must be usable. With `groups` (the market's),
-/// the pricing is for the obligation's e-mode group; without, for none.
+/// program and `market`, its price accounts must be its sources', and its price comes from its
+/// first usable source (with `Check::Agreement`, compared with the next). Reserves the
+/// instruction already holds (mutably) come in `held` and are priced from their in-memory state
+/// instead of being loaded again. A collateral position without a usable price now (every
+/// source refused) comes back unpriced, for the rules to judge (a borrow limit counts it as
+/// nothing, a liquidation leaves it out as dust or waits); every debt's price must be usable.
+/// With `groups` (the market's), the pricing is for the obligation's e-mode group; without, for
+/// none.
 pub fn price_usable_positions<'info>(
     remaining: &'info [AccountInfo<'info>],
     obligation: &Obligation,
     market: &Pubkey,
     groups: Option<&[EmodeGroup; MAX_EMODE_GROUPS]>,
     held: &[(Pubkey, &Reserve)],
-    now: i64,
-) -> Result<(Vec<ReservePricing>, Vec<Unpriced>)> {
-    let mut unpriced = Vec::new();
+    at: PriceClock,
+    check: Check,
+) -> Result<PricedPositions<'info>> {
     let collaterals = usize::from(obligation.collateral_count);
-    let pricing = price_each(
+    let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
+    let mut unpriced = Vec::new();
+    let mut reserves = Vec::with_capacity(obligation.position_count());
+    let now = at.now;
+    let rest = walk(
         remaining,
         obligation,
         market,
         held,
-        now,
-        |position, key, reserve, error| {
-            if position >= collaterals {
-                return Err(error.into());
+        |position, accounts, reserve, is_held| {
+            reserves.push(accounts.reserve);
+            let key = *accounts.reserve.key;
+            if pricing.iter().any(|p| p.reserve == key) {
+                // The same reserve at two positions: priced once.
+                return Ok(());
             }
-            unpriced.push(Unpriced::new(key, reserve, error, now)?);
-            Ok(())
-        },
-    )?;
-    let mut pricing = pricing;
-    if let Some(groups) = groups {
-        emode::apply(&mut pricing, obligation.emode_group, groups, now)?;
-    }
-    Ok((pricing, unpriced))
-}
-
-/// Checks the position accounts and prices each position's reserve once; `unusable` decides
-/// what a refused price means (the position's index, the reserve, why).
-fn price_each<'info>(
-    remaining: &'info [AccountInfo<'info>],
-    obligation: &Obligation,
-    market: &Pubkey,
-    held: &[(Pubkey, &Reserve)],
-    now: i64,
-    mut unusable: impl FnMut(usize, Pubkey, &Reserve, BallastError) -> Result<()>,
-) -> Result<Vec<ReservePricing>> {
-    check_position_accounts(remaining, obligation)?;
-    let collaterals = usize::from(obligation.collateral_count);
-    let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
-    for (position, pair) in remaining.chunks_exact(ACCOUNTS_PER_POSITION).enumerate() {
-        let (reserve_info, oracle_info) = (&pair[0], &pair[1]);
-        if let Some(known) = pricing.iter().find(|p| p.reserve == *reserve_info.key) {
-            // The same reserve at two positions: the same oracle too.
-            require_keys_eq!(
-                *oracle_info.key,
-                known.oracle,
-                BallastError::WrongOracleAccount
-            );
-            continue;
-        }
-        let key = *reserve_info.key;
-        let mut price = |reserve: &Reserve, projection| -> Result<()> {
-            match oracle::load_price_or_unusable(oracle_info, reserve, now)? {
+            // Held reserves are written, and read for more than one position's value; a
+            // read-only reserve backs this one position: project only what it reads.
+            let projection = match (is_held, position < collaterals) {
+                (true, _) => Projection::Full,
+                (false, true) => Projection::Pool,
+                (false, false) => Projection::Index,
+            };
+            match oracle::reserve_price(reserve, accounts.prices, at, check)? {
                 Ok(price) => pricing.push(ReservePricing::for_position(
                     key, reserve, price, now, projection,
                 )?),
-                Err(error) => unusable(position, key, reserve, error)?,
+                Err(error) if position < collaterals => {
+                    unpriced.push(Unpriced::new(key, reserve, error, now)?)
+                }
+                Err(error) => return Err(error.into()),
             }
             Ok(())
-        };
-        match held.iter().find(|(held_key, _)| *held_key == key) {
-            // Held reserves are written, and read for more than one position's value.
-            Some((_, reserve)) => price(reserve, Projection::Full)?,
-            None => {
-                let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
-                let reserve = loader.load()?;
-                require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
-                // A read-only reserve backs this one position: project only what it reads.
-                let projection = if position < collaterals {
-                    Projection::Pool
-                } else {
-                    Projection::Index
-                };
-                price(&reserve, projection)?;
-            }
-        }
+        },
+    )?;
+    if let Some(groups) = groups {
+        emode::apply(&mut pricing, obligation.emode_group, groups, now)?;
     }
-    Ok(pricing)
+    Ok(PricedPositions {
+        pricing,
+        unpriced,
+        reserves,
+        rest,
+    })
+}
+
+/// `price_usable_positions` where nothing may follow the position accounts.
+pub fn priced_positions_only<'info>(
+    remaining: &'info [AccountInfo<'info>],
+    obligation: &Obligation,
+    market: &Pubkey,
+    groups: Option<&[EmodeGroup; MAX_EMODE_GROUPS]>,
+    held: &[(Pubkey, &Reserve)],
+    at: PriceClock,
+    check: Check,
+) -> Result<PricedPositions<'info>> {
+    let positions = price_usable_positions(remaining, obligation, market, groups, held, at, check)?;
+    positions.require_no_rest()?;
+    Ok(positions)
 }

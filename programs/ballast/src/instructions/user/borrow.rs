@@ -1,6 +1,6 @@
 //! `borrow`: liquidity out against the obligation's collateral, which must cover the new debt
 //! at the borrow limit. Remaining accounts: the obligation's position accounts (as they are
-//! before the borrow).
+//! before the borrow), then, when the borrowed reserve is not yet a position, its price accounts.
 use {
     crate::{
         errors::BallastError,
@@ -10,7 +10,7 @@ use {
             token::{AuthoritySeeds, Liquidity},
         },
         logic::{self, unpriced::Priced, ReservePricing},
-        oracle,
+        oracle::{self, Check, PriceClock},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -45,8 +45,6 @@ pub struct Borrow<'info> {
         has_one = owner @ BallastError::NotObligationOwner,
     )]
     pub obligation: AccountLoader<'info, Obligation>,
-    /// CHECK: the reserve's oracle; `oracle::load_price` checks it against the reserve.
-    pub oracle: UncheckedAccount<'info>,
     /// CHECK: the reserve's liquidity mint (has_one).
     pub liquidity_mint: UncheckedAccount<'info>,
     /// CHECK: the reserve's liquidity vault (has_one).
@@ -67,7 +65,8 @@ impl Borrow<'_> {
 }
 
 pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
     let market = a.market.load()?;
@@ -77,33 +76,47 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
         // Accrued before it is priced, so its pricing projects nothing (the rules' own accrual
         // is then a no-op).
         logic::accrue(reserve, now)?;
-        // The borrowed reserve may be a new position: its price comes from its own account.
-        let price = oracle::load_price(&a.oracle, reserve, now)?;
-        let (mut pricing, unpriced) = price_usable_positions(
+        let mut positions = price_usable_positions(
             ctx.remaining_accounts,
             obligation,
             &a.market.key(),
-            Some(&market.emode_groups),
+            None,
             &[(reserve_key, reserve)],
-            now,
+            PriceClock::from(&clock),
+            Check::Agreement,
         )?;
-        if !pricing.iter().any(|p| p.reserve == reserve_key) {
-            pricing.push(ReservePricing::new(reserve_key, reserve, price, now)?);
+        if let Some(u) = positions
+            .unpriced
+            .iter()
+            .find(|u| u.pricing.reserve == reserve_key)
+        {
+            // Pledged here, its price unusable: nothing is lent at no price.
+            return Err(u.error.into());
         }
-        logic::emode::apply(
-            &mut pricing,
-            obligation.emode_group,
-            &market.emode_groups,
-            now,
-        )?;
+        // A new position: its price comes from its own accounts, after the positions'.
+        if !positions.reserves.iter().any(|r| *r.key == reserve_key) {
+            let price = oracle::require_reserve_price(
+                reserve,
+                positions.rest,
+                PriceClock::from(&clock),
+                Check::Agreement,
+            )?;
+            positions
+                .pricing
+                .push(ReservePricing::new(reserve_key, reserve, price, now)?);
+        } else {
+            positions.require_no_rest()?;
+        }
+        let pricing = &mut positions.pricing;
+        logic::emode::apply(pricing, obligation.emode_group, &market.emode_groups, now)?;
         let borrowed = logic::borrow(
             reserve,
             &reserve_key,
             obligation,
             args.amount,
             Priced {
-                priced: &pricing,
-                unpriced: &unpriced,
+                priced: pricing,
+                unpriced: &positions.unpriced,
             },
             &market,
             now,

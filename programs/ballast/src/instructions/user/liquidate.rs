@@ -10,7 +10,7 @@ use {
         errors::BallastError,
         events::{BadDebtSocialized, EventHeader, Liquidated},
         instructions::shared::{
-            positions::{price_usable_positions, writable_debt_reserves, ACCOUNTS_PER_POSITION},
+            positions::{price_usable_positions, PricedPositions},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
         logic::{
@@ -18,6 +18,7 @@ use {
             liquidate::{self as rules, Held, Order},
             ReservePricing,
         },
+        oracle::{Check, PriceClock},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -90,7 +91,8 @@ impl Liquidate<'_> {
 }
 
 pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     let a = &ctx.accounts;
     let (repay_key, withdraw_key) = (a.repay_reserve.key(), a.withdraw_reserve.key());
     let (market, authority_bump) = {
@@ -113,18 +115,17 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
         for reserve in [&mut *repay, &mut *withdraw] {
             logic::accrue(reserve, now)?;
         }
-        let count = obligation.position_count() * ACCOUNTS_PER_POSITION;
-        let (positions, payout_accounts) = ctx
-            .remaining_accounts
-            .split_at(count.min(ctx.remaining_accounts.len()));
-        let (mut pricing, unpriced) = price_usable_positions(
-            positions,
+        let positions = price_usable_positions(
+            ctx.remaining_accounts,
             obligation,
             &a.market.key(),
             Some(&a.market.load()?.emode_groups),
             &[(repay_key, &*repay), (withdraw_key, &*withdraw)],
-            now,
+            PriceClock::from(&clock),
+            Check::FirstUsable,
         )?;
+        let payout_accounts = positions.rest;
+        let (mut pricing, unpriced) = (positions.pricing, positions.unpriced);
         // Liquidation values every position at spot: set once here, so the rules copy none.
         pricing.iter_mut().for_each(ReservePricing::set_at_spot);
         match args.payout {
@@ -134,7 +135,11 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             ),
             LiquidationPayout::Liquidity => check_payout_accounts(payout_accounts, withdraw)?,
         }
-        let loaders = writable_debt_reserves(positions, obligation, &[repay_key, withdraw_key])?;
+        let loaders = PricedPositions::writable_debt_reserves(
+            &positions.reserves,
+            obligation,
+            &[repay_key, withdraw_key],
+        )?;
         let mut loaded = loaders
             .iter()
             .map(AccountLoader::load_mut)

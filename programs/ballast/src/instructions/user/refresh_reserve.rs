@@ -1,5 +1,7 @@
-//! `refresh_reserve`: permissionless crank that writes accrued interest and, when the oracle's
-//! price is valid, records its publish time and any outage it just ended. Nothing requires it
+//! `refresh_reserve`: permissionless crank that writes accrued interest and, when one of the
+//! reserve's price sources gives a usable price, records it (its publish time, its source: a
+//! fallback in use shows here, with a `PriceSourceChanged` event, and any outage it just ended).
+//! Remaining accounts: the reserve's price accounts. Nothing requires it
 //! (every instruction accrues what it touches); it keeps stored state current for readers and
 //! lets the oracle grace period see outages that no user transaction happened to observe.
 //!
@@ -10,8 +12,9 @@
 use {
     crate::{
         errors::BallastError,
-        events::{EventHeader, ReserveRefreshed},
-        logic, oracle,
+        events::{EventHeader, PriceSourceChanged, ReserveRefreshed},
+        logic,
+        oracle::{self, Check, PriceClock},
         state::{Market, Reserve},
     },
     anchor_lang::prelude::*,
@@ -22,9 +25,6 @@ pub struct RefreshReserve<'info> {
     pub market: AccountLoader<'info, Market>,
     #[account(mut, has_one = market @ BallastError::WrongMarket)]
     pub reserve: AccountLoader<'info, Reserve>,
-    /// CHECK: must be the reserve's oracle account (checked); a price that fails validation
-    /// (stale, too wide...) is simply not recorded.
-    pub oracle: UncheckedAccount<'info>,
 }
 
 pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
@@ -32,28 +32,39 @@ pub fn handler(ctx: Context<RefreshReserve>) -> Result<()> {
     let now = clock.unix_timestamp;
     let a = &ctx.accounts;
     let outage_threshold = a.market.load()?.config.oracle_outage_threshold_secs;
-    let liquidity = {
+    let (liquidity, previous, source) = {
         let reserve = &mut *a.reserve.load_mut()?;
-        require_keys_eq!(
-            a.oracle.key(),
-            reserve.oracle.account,
-            BallastError::WrongOracleAccount
-        );
         logic::accrue(reserve, now)?;
-        if let Ok(price) = oracle::load_price(&a.oracle, reserve, now) {
+        let previous = reserve.oracles.in_use;
+        // The accounts must be the sources'; a price no source gives is simply not recorded.
+        let read = oracle::reserve_price(
+            reserve,
+            ctx.remaining_accounts,
+            PriceClock::from(&clock),
+            Check::FirstUsable,
+        )?;
+        if let Ok(price) = read {
             logic::prices::observe_price(reserve, &price, outage_threshold);
         }
         logic::settle(reserve)?;
-        reserve.liquidity
+        (reserve.liquidity, previous, reserve.oracles.in_use)
     };
+    let header = EventHeader::at(
+        &clock,
+        a.market.key(),
+        a.reserve.key(),
+        Pubkey::default(),
+        Pubkey::default(),
+    );
+    if source != previous {
+        emit!(PriceSourceChanged {
+            header,
+            previous,
+            source,
+        });
+    }
     emit!(ReserveRefreshed {
-        header: EventHeader::at(
-            &clock,
-            a.market.key(),
-            a.reserve.key(),
-            Pubkey::default(),
-            Pubkey::default()
-        ),
+        header,
         cumulative_borrow_index_sf: liquidity.index().raw(),
         borrowed_amount_sf: liquidity.borrowed().raw(),
         available_amount: liquidity.available_amount,

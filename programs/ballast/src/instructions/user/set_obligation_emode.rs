@@ -6,7 +6,8 @@ use {
     crate::{
         errors::BallastError,
         events::{EmodeSet, EventHeader},
-        instructions::shared::positions::price_usable_positions,
+        instructions::shared::positions::priced_positions_only,
+        oracle::{Check, PriceClock},
         logic,
         state::{Market, Obligation},
     },
@@ -37,27 +38,29 @@ pub fn handler<'info>(
     ctx: Context<'info, SetObligationEmode<'info>>,
     args: SetObligationEmodeArgs,
 ) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     let a = &ctx.accounts;
     let previous = {
         let obligation = &mut *a.obligation.load_mut()?;
         let market = a.market.load()?;
         // Priced for no group: the rules price it for the group asked.
-        let (mut pricing, unpriced) = price_usable_positions(
+        let mut positions = priced_positions_only(
             ctx.remaining_accounts,
             obligation,
             &a.market.key(),
             None,
             &[],
-            now,
+            PriceClock::from(&clock),
+            Check::Agreement,
         )?;
         let previous = obligation.emode_group;
         logic::emode::set_group(
             obligation,
             args.group,
             &market.emode_groups,
-            &mut pricing,
-            &unpriced,
+            &mut positions.pricing,
+            &positions.unpriced,
             now,
         )?;
         previous

@@ -6,10 +6,11 @@ use {
         errors::BallastError,
         events::{EventHeader, Redeemed},
         instructions::shared::{
-            positions::{check_position_accounts, price_usable_positions},
+            positions::{check_position_accounts, priced_positions_only},
             token::{AuthoritySeeds, Collateral, Liquidity},
         },
         logic::{self, unpriced::Priced},
+        oracle::{Check, PriceClock},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -73,7 +74,8 @@ impl Withdraw<'_> {
 }
 
 pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
+    let now = clock.unix_timestamp;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
     let market = a.market.load()?.config;
@@ -86,16 +88,17 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
         // Without debt no price is needed; with debt, this reserve is priced from its position
         // accounts like the others.
         let pricing = if obligation.has_debt() {
-            Some(price_usable_positions(
+            Some(priced_positions_only(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
                 Some(&a.market.load()?.emode_groups),
                 &[(reserve_key, reserve)],
-                now,
+                PriceClock::from(&clock),
+                Check::Agreement,
             )?)
         } else {
-            check_position_accounts(ctx.remaining_accounts, obligation)?;
+            check_position_accounts(ctx.remaining_accounts, obligation, &a.market.key())?;
             None
         };
         let withdrawn = logic::withdraw(
@@ -105,7 +108,10 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
             args.collateral_amount,
             pricing
                 .as_ref()
-                .map(|(priced, unpriced)| Priced { priced, unpriced }),
+                .map(|p| Priced {
+                    priced: &p.pricing,
+                    unpriced: &p.unpriced,
+                }),
             &market,
             now,
         )?;

@@ -5,10 +5,11 @@ use {
         errors::BallastError,
         events::{CollateralWithdrawn, EventHeader},
         instructions::shared::{
-            positions::{check_position_accounts, price_usable_positions},
+            positions::{check_position_accounts, priced_positions_only},
             token::{AuthoritySeeds, Collateral},
         },
         logic::{self, unpriced::Priced},
+        oracle::{Check, PriceClock},
         state::{Market, Obligation, Reserve},
     },
     anchor_lang::prelude::*,
@@ -61,23 +62,24 @@ pub fn handler<'info>(
     ctx: Context<'info, WithdrawCollateral<'info>>,
     args: WithdrawCollateralArgs,
 ) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let clock = Clock::get()?;
     let a = &ctx.accounts;
     let reserve_key = a.reserve.key();
     let amount = {
         let obligation = &mut *a.obligation.load_mut()?;
         // The reserve is only read here: it is priced from the position accounts like the rest.
         let pricing = if obligation.has_debt() {
-            Some(price_usable_positions(
+            Some(priced_positions_only(
                 ctx.remaining_accounts,
                 obligation,
                 &a.market.key(),
                 Some(&a.market.load()?.emode_groups),
                 &[],
-                now,
+                PriceClock::from(&clock),
+                Check::Agreement,
             )?)
         } else {
-            check_position_accounts(ctx.remaining_accounts, obligation)?;
+            check_position_accounts(ctx.remaining_accounts, obligation, &a.market.key())?;
             None
         };
         logic::withdraw_collateral(
@@ -87,7 +89,10 @@ pub fn handler<'info>(
             args.collateral_amount,
             pricing
                 .as_ref()
-                .map(|(priced, unpriced)| Priced { priced, unpriced }),
+                .map(|p| Priced {
+                    priced: &p.pricing,
+                    unpriced: &p.unpriced,
+                }),
         )?
     };
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);

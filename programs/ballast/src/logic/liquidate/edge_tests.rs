@@ -22,6 +22,7 @@ fn at(spot: Fixed, publish_time: i64) -> OraclePrice {
         ema: spot,
         publish_time,
         prev_publish_time: publish_time - 1,
+        ..OraclePrice::default()
     }
 }
 

@@ -16,6 +16,7 @@ fn price(raw: u128) -> OraclePrice {
         ema: Fixed::from_raw(raw),
         publish_time: 0,
         prev_publish_time: 0,
+        ..OraclePrice::default()
     }
 }
 
