@@ -4,12 +4,13 @@ use {
     crate::{
         effects::AssetInfo,
         format::{decimal, percent, units, usd},
+        oracle_spec::describe,
         settings::{CurveSpec, GroupList},
     },
     ballast::{
         math::Fixed,
         state::{
-            EmodeGroupConfig, Market, MarketChange, MarketConfig, OracleConfig, ReserveChange,
+            EmodeGroupConfig, Market, MarketChange, MarketConfig, OracleSources, ReserveChange,
             ReserveConfig,
         },
     },
@@ -95,12 +96,12 @@ fn threshold(new: u16, old: Option<u16>, ramp_secs: u32) -> String {
     }
 }
 
-fn oracle_source(source: u8) -> &'static str {
-    match source {
-        0 => "pyth-pull",
-        1 => "pyth-legacy",
-        2 => "switchboard-on-demand",
-        _ => "unknown source",
+/// A divergence bound, or "unchecked" for 0.
+fn divergence(v: u16) -> String {
+    if v == 0 {
+        "unchecked".into()
+    } else {
+        bps(v)
     }
 }
 
@@ -110,10 +111,6 @@ fn band_bound(v: u64) -> String {
         return "none".into();
     }
     format!("${}", units(v, 8))
-}
-
-fn hex(bytes: &[u8; 32]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A reserve's amounts in its token units ("5 USDC"), or "unlimited" for a cap of `u64::MAX`.
@@ -137,12 +134,12 @@ impl Units<'_> {
 /// change when known: "deposit cap: unlimited -> 5 USDC".
 pub fn reserve_change(
     change: &ReserveChange,
-    before: Option<(&ReserveConfig, &OracleConfig)>,
+    before: Option<(&ReserveConfig, &OracleSources)>,
     asset: &AssetInfo,
 ) -> String {
     let old = before.map(|(config, _)| config);
     let u = Units(asset);
-    let fields = match *change {
+    let fields = match change.clone() {
         ReserveChange::LoanToValue {
             loan_to_value_bps,
             liquidation_threshold_bps,
@@ -327,22 +324,24 @@ pub fn reserve_change(
                 band_bound(max),
             ),
         ],
-        ReserveChange::Oracle {
-            account,
-            source,
-            feed_id,
+        ReserveChange::OracleSources {
+            sources,
+            max_divergence_bps,
         } => {
-            let oracle = before.map(|(_, oracle)| oracle);
-            let shown =
-                |account: &Pubkey, source: u8| format!("{account} ({})", oracle_source(source));
+            let oracles = before.map(|(_, oracles)| oracles);
             vec![
                 field(
-                    "oracle",
-                    oracle,
-                    |o| shown(&o.account, o.source),
-                    shown(&account, source as u8),
+                    "price sources",
+                    oracles,
+                    |o| describe(o.configured()),
+                    describe(&sources),
                 ),
-                field("oracle feed id", oracle, |o| hex(&o.feed_id), hex(&feed_id)),
+                field(
+                    "max divergence",
+                    oracles,
+                    |o| divergence(o.max_divergence_bps),
+                    divergence(max_divergence_bps),
+                ),
             ]
         }
     };
@@ -478,22 +477,21 @@ pub fn apply_market_change(market: &mut Market, change: &MarketChange) {
     }
 }
 
-/// The config and oracle with `change` made: what the next change of the same transaction
+/// The config and price sources with `change` made: what the next change of the same transaction
 /// starts from.
 pub fn apply_reserve_change(
     config: &mut ReserveConfig,
-    oracle: &mut OracleConfig,
+    oracles: &mut OracleSources,
     change: &ReserveChange,
 ) {
-    if let ReserveChange::Oracle {
-        account,
-        source,
-        feed_id,
-    } = *change
+    if let ReserveChange::OracleSources {
+        sources,
+        max_divergence_bps,
+    } = change
     {
-        oracle.account = account;
-        oracle.source = source as u8;
-        oracle.feed_id = feed_id;
+        if let Ok(next) = OracleSources::new(sources, *max_divergence_bps) {
+            *oracles = next;
+        }
     } else if let Ok(next) = change.apply(config) {
         *config = next;
     }

@@ -187,14 +187,14 @@ pub fn describe_from(
         } else if let Some(e) = decode::<ReserveUpdated>(one).pop() {
             let a = asset(&e.header.reserve);
             let reserve = before.reserve(&e.header.reserve);
-            let old = reserve.as_ref().map(|r| (&r.config, &r.oracle));
+            let old = reserve.as_ref().map(|r| (&r.config, &r.oracles));
             let line = format!(
                 "reserve {}: {}",
                 a.symbol,
                 reserve_change(&e.change, old, &a)
             );
             if let Some(r) = reserve {
-                apply_reserve_change(&mut r.config, &mut r.oracle, &e.change);
+                apply_reserve_change(&mut r.config, &mut r.oracles, &e.change);
             }
             line
         } else if let Some(e) = decode::<ReserveRefreshed>(one).pop() {

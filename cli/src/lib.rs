@@ -9,8 +9,10 @@ pub mod demo;
 pub mod effects;
 pub mod format;
 pub mod listing;
+pub mod oracle_spec;
 pub mod pipe;
 pub mod settings;
+pub mod source_prices;
 pub mod views;
 
 // The SDK's modules, used throughout as `crate::fetch`, `crate::pda`, ...

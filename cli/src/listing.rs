@@ -1,26 +1,26 @@
 //! Listing an asset: what `ballast reserve add` and a migration plan both turn into an
-//! `init_reserve`: the mint's decimals and token program, the oracle and its feed id, the risk
+//! `init_reserve`: the mint's decimals and token program, its price sources (feed ids read from their accounts), the risk
 //! config (a preset with settings over it), the seed.
 use {
     crate::{
         amount::AmountError,
         amount::UiAmount,
-        fetch, presets,
-        pyth::sponsored_feed_account,
+        fetch,
+        oracle_spec::OracleSpec,
+        presets,
         settings::{CurveSpec, GroupList, ReserveSettings, SettingsError},
         ClientError, ReserveKeys, Transport,
     },
-    anchor_lang::AccountDeserialize,
     ballast::{
         instructions::InitReserveArgs,
-        oracle::switchboard,
-        state::{OracleSource, ReserveConfig},
+        state::{OracleSources, ReserveConfig},
     },
-    pyth_solana_receiver_sdk::price_update::{get_feed_id_from_hex, PriceUpdateV2},
     serde::Deserialize,
     solana_sdk::pubkey::Pubkey,
     thiserror::Error,
 };
+
+pub use crate::oracle_spec::OracleKind;
 
 /// Why an asset cannot be listed as asked.
 #[derive(Debug, Error)]
@@ -31,19 +31,23 @@ pub enum ListingError {
     Settings(#[from] SettingsError),
     #[error(transparent)]
     Amount(#[from] AmountError),
-    #[error("a legacy Pyth or Switchboard reserve needs its oracle account")]
+    #[error("a pyth-legacy or switchboard source needs its account")]
     LegacyNeedsOracle,
     #[error("the seed takes an exact amount")]
     SeedNotExact,
     #[error("feed id {0}: expected 64 hex digits")]
     BadFeedId(String),
-    #[error("give the oracle account, the feed id, or both")]
+    #[error("give a price source (--oracle <kind>:<account>) or a Pyth feed id")]
     NoOracle,
     #[error(
-        "oracle {0} is not a Pyth PriceUpdateV2 account (or, with --oracle-source \
-         switchboard-on-demand, a Switchboard pull feed): give its feed id or source"
+        "oracle {0} is not a Pyth PriceUpdateV2 account (a Switchboard pull feed is \
+         switchboard:<account>): give its feed id or its kind"
     )]
     NotPriceUpdate(Pubkey),
+    #[error("oracle {0} is not a Switchboard On-Demand pull feed")]
+    NotSwitchboardFeed(Pubkey),
+    #[error("price sources: {0}")]
+    Sources(String),
 }
 
 /// The reserve config a listing starts from.
@@ -180,23 +184,12 @@ impl clap::ValueEnum for Preset {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OracleKind {
-    /// Pyth pull oracle `PriceUpdateV2` (receiver program).
-    #[default]
-    PythPull,
-    /// Pyth legacy push price account.
-    PythLegacy,
-    /// Switchboard On-Demand pull feed (`PullFeedAccountData`).
-    SwitchboardOnDemand,
-}
-
 /// An asset to list, as the operator describes it.
 #[derive(Clone, Debug)]
 pub struct Listing {
     pub mint: Pubkey,
-    pub oracle: OracleChoice,
+    /// Its price sources, in priority order.
+    pub oracles: OracleSpec,
     pub preset: Preset,
     pub settings: ReserveSettings,
     pub seed: UiAmount,
@@ -227,78 +220,23 @@ impl Listing {
     ) -> Result<PreparedListing, ListingError> {
         let mint = fetch::account(transport, &self.mint).await?;
         let decimals = crate::accounts::mint_decimals(&self.mint, &mint)?;
-        let (oracle, oracle_source, feed_id) = self.oracle.resolve(transport).await?;
+        let sources = self.oracles.resolve(transport).await?;
         if self.seed.is_max() {
             return Err(ListingError::SeedNotExact);
         }
+        let max_divergence_bps = self.oracles.max_divergence_bps;
+        let checked = OracleSources::new(&sources, max_divergence_bps)
+            .map_err(|_| ListingError::Sources("the program would refuse these sources".into()))?;
         Ok(PreparedListing {
-            keys: ReserveKeys::new(*market, self.mint, mint.owner, oracle),
+            keys: ReserveKeys::new(*market, self.mint, mint.owner, Pubkey::default())
+                .with_sources(&checked),
             args: InitReserveArgs {
                 config: self.config(decimals)?,
-                oracle_source,
-                oracle_feed_id: feed_id,
+                oracle_sources: sources,
+                max_divergence_bps,
                 seed_amount: self.seed.to_base(decimals)?,
             },
             decimals,
         })
-    }
-}
-
-/// Where a reserve's price comes from, as given on the command line or in a market file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OracleChoice {
-    /// The price account; with a pull-oracle feed id and no account, Pyth's sponsored feed
-    /// account for it (shard 0).
-    pub account: Option<Pubkey>,
-    pub source: OracleKind,
-    /// Hex; default: the feed id the oracle account carries.
-    pub feed_id: Option<String>,
-}
-
-impl OracleChoice {
-    /// The oracle account, its source and its feed id, reading the account where needed.
-    pub async fn resolve(
-        &self,
-        transport: &impl Transport,
-    ) -> Result<(Pubkey, OracleSource, [u8; 32]), ListingError> {
-        let feed_id = self.feed_id(transport).await?;
-        let (account, source) = match (self.account, self.source) {
-            (Some(account), OracleKind::PythPull) => (account, OracleSource::PythPull),
-            (Some(account), OracleKind::PythLegacy) => (account, OracleSource::PythLegacy),
-            (None, OracleKind::PythPull) => {
-                (sponsored_feed_account(0, &feed_id), OracleSource::PythPull)
-            }
-            (Some(account), OracleKind::SwitchboardOnDemand) => {
-                (account, OracleSource::SwitchboardOnDemand)
-            }
-            (None, OracleKind::PythLegacy | OracleKind::SwitchboardOnDemand) => {
-                return Err(ListingError::LegacyNeedsOracle)
-            }
-        };
-        Ok((account, source, feed_id))
-    }
-
-    /// The feed id given in hex, else the one a `PriceUpdateV2` account carries (legacy: unused).
-    async fn feed_id(&self, transport: &impl Transport) -> Result<[u8; 32], ListingError> {
-        if let Some(hex) = &self.feed_id {
-            return get_feed_id_from_hex(hex).map_err(|_| ListingError::BadFeedId(hex.clone()));
-        }
-        if self.source == OracleKind::PythLegacy {
-            return Ok([0; 32]);
-        }
-        let oracle = self.account.ok_or(ListingError::NoOracle)?;
-        let account = fetch::account(transport, &oracle).await?;
-        if self.source == OracleKind::SwitchboardOnDemand {
-            // The feed hash the pull feed carries.
-            return account
-                .data
-                .get(2_120..2_152)
-                .filter(|_| account.data.starts_with(&switchboard::DISCRIMINATOR))
-                .map(|hash| hash.try_into().expect("32 bytes"))
-                .ok_or(ListingError::NotPriceUpdate(oracle));
-        }
-        let update = PriceUpdateV2::try_deserialize(&mut account.data.as_slice())
-            .map_err(|_| ListingError::NotPriceUpdate(oracle))?;
-        Ok(update.price_message.feed_id)
     }
 }

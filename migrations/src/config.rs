@@ -3,7 +3,8 @@ use {
     crate::MigrationError,
     ballast_cli::{
         amount::UiAmount,
-        listing::{Listing, OracleChoice, OracleKind, Preset},
+        listing::{Listing, Preset},
+        oracle_spec::{fixed_price, OracleKind, OracleSpec, RateSpec, SourceSpec},
         settings::{EmodeGroupSettings, MarketSettings, ReserveSettings},
     },
     serde::Deserialize,
@@ -54,12 +55,17 @@ pub struct ReserveSpec {
     /// For people: shown in the plan.
     pub name: String,
     pub mint: String,
-    /// The price account; with a pull feed id and no account, Pyth's sponsored feed account.
-    pub oracle: Option<String>,
+    /// The price sources: one price account (in `oracle_source`'s format), or a list in
+    /// priority order (`[[reserve.oracle]]`); with neither, Pyth's sponsored feed account of
+    /// `feed_id`.
+    pub oracle: Option<OracleField>,
     #[serde(default)]
     pub oracle_source: OracleKind,
-    /// Pyth feed id, hex.
+    /// Pyth feed id, hex, of a single pull source.
     pub feed_id: Option<String>,
+    /// The most the first two usable sources may differ, in bps of the first (0: unchecked).
+    #[serde(default)]
+    pub max_divergence_bps: u16,
     /// The config the risk fields are laid over.
     #[serde(default)]
     pub preset: Preset,
@@ -70,6 +76,71 @@ pub struct ReserveSpec {
     pub permanent_delegate_acknowledged: bool,
     #[serde(default)]
     pub risk: ReserveSettings,
+}
+
+/// `oracle = "<account>"`, or `[[reserve.oracle]]` entries.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OracleField {
+    Account(String),
+    Sources(Vec<SourceEntry>),
+}
+
+/// One `[[reserve.oracle]]`: a price account of `kind` (pyth-pull, pyth-legacy, switchboard)
+/// or a fixed `price` (kind fixed), optionally at a stake pool's or Marinade's rate.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    pub kind: String,
+    pub account: Option<String>,
+    /// Hex; default: the one the account carries.
+    pub feed_id: Option<String>,
+    /// USD, for kind fixed: an admin-set price.
+    pub price: Option<String>,
+    pub stake_pool: Option<String>,
+    pub marinade: Option<String>,
+}
+
+impl SourceEntry {
+    fn spec(&self, what: &str) -> Result<SourceSpec, MigrationError> {
+        let invalid = |text: String| MigrationError::Config(format!("{what}: {text}"));
+        let key = |field: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(|t| address(&format!("{what}: {field}"), t))
+                .transpose()
+        };
+        let rate = match (key("stake_pool", &self.stake_pool)?, key("marinade", &self.marinade)?) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("stake_pool and marinade are exclusive".into()))
+            }
+            (Some(pool), None) => Some(RateSpec::StakePool(pool)),
+            (None, Some(state)) => Some(RateSpec::Marinade(state)),
+            (None, None) => None,
+        };
+        let account = key("account", &self.account)?;
+        let spec = if self.kind == "fixed" {
+            let price = self
+                .price
+                .as_deref()
+                .ok_or_else(|| invalid("a fixed source needs its price".into()))?;
+            if account.is_some() {
+                return Err(invalid("a fixed source reads no account".into()));
+            }
+            SourceSpec::fixed(fixed_price(price).map_err(invalid)?)
+        } else {
+            let kind = <OracleKind as clap::ValueEnum>::from_str(&self.kind, false).map_err(|_| {
+                invalid(format!(
+                    "unknown kind {:?} (pyth-pull, pyth-legacy, switchboard, fixed)",
+                    self.kind
+                ))
+            })?;
+            if self.price.is_some() {
+                return Err(invalid("price is for a fixed source".into()));
+            }
+            SourceSpec::account(kind, account, self.feed_id.clone())
+        };
+        Ok(SourceSpec { rate, ..spec })
+    }
 }
 
 fn one_token() -> UiAmount {
@@ -123,19 +194,31 @@ impl MarketFile {
 }
 
 impl ReserveSpec {
+    /// The sources the file names, in priority order.
+    pub fn oracles(&self) -> Result<OracleSpec, MigrationError> {
+        let what = |field: &str| format!("reserve {}: {field}", self.name);
+        let single = |account| {
+            SourceSpec::account(self.oracle_source, account, self.feed_id.clone())
+        };
+        let sources = match &self.oracle {
+            None if self.feed_id.is_none() => Vec::new(),
+            None => vec![single(None)],
+            Some(OracleField::Account(text)) => vec![single(Some(address(&what("oracle"), text)?))],
+            Some(OracleField::Sources(entries)) => (entries.iter().enumerate())
+                .map(|(i, e)| e.spec(&what(&format!("oracle {}", i + 1))))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(OracleSpec {
+            sources,
+            max_divergence_bps: self.max_divergence_bps,
+        })
+    }
+
     pub fn listing(&self) -> Result<Listing, MigrationError> {
         let what = |field: &str| format!("reserve {}: {field}", self.name);
         Ok(Listing {
             mint: address(&what("mint"), &self.mint)?,
-            oracle: OracleChoice {
-                account: self
-                    .oracle
-                    .as_deref()
-                    .map(|o| address(&what("oracle"), o))
-                    .transpose()?,
-                source: self.oracle_source,
-                feed_id: self.feed_id.clone(),
-            },
+            oracles: self.oracles()?,
             preset: self.preset,
             settings: self.risk.clone(),
             seed: self.seed.clone(),
@@ -174,7 +257,10 @@ mod tests {
         assert_eq!(usdc.oracle_source, OracleKind::PythPull);
         assert_eq!(usdc.seed, one_token());
         assert_eq!(usdc.risk.deposit_cap, Some("1000000".parse().unwrap()));
-        assert_eq!(usdc.listing().unwrap().oracle.account, None);
+        assert_eq!(
+            usdc.listing().unwrap().oracles.sources[0].account,
+            None
+        );
     }
 
     #[test]

@@ -13,11 +13,12 @@ use {
         logic::ramp::group_threshold_at,
         state::{
             emode_bit, EmodeGroup, EmodeGroupConfig, Market, MarketChange, MarketConfig,
-            ReserveChange, ReserveConfig,
+            OracleSources, PriceSource, ReserveChange, ReserveConfig,
         },
     },
     ballast_cli::{
         listing::PreparedListing,
+        oracle_spec::describe,
         settings::{market_changes, reserve_changes, EmodeGroupSettings, GroupList},
     },
     ballast_client::{pda, ReserveKeys, Transport},
@@ -449,25 +450,18 @@ async fn plan_reserve(
     let mut changes = reserve_changes(&state.config, &target, ramp);
     let fields = |c: &ReserveConfig| reserve_fields(c, prepared.decimals, name);
     let mut lines = diff(fields(&state.config), fields(&target));
-    let (source, feed_id) = (prepared.args.oracle_source, prepared.args.oracle_feed_id);
-    let oracle_now = (
-        state.oracle.account,
-        state.oracle.source,
-        state.oracle.feed_id,
+    let (sources, max_divergence_bps) = (
+        &prepared.args.oracle_sources,
+        prepared.args.max_divergence_bps,
     );
-    if oracle_now != (keys.oracle, source as u8, feed_id) {
-        // A new oracle, checked on chain against a live price from it.
-        changes.push(ReserveChange::Oracle {
-            account: keys.oracle,
-            source,
-            feed_id,
+    let current = &state.oracles;
+    if (current.configured(), current.max_divergence_bps) != (sources.as_slice(), max_divergence_bps) {
+        // The full new list, each source checked on chain against a live price from it.
+        changes.push(ReserveChange::OracleSources {
+            sources: sources.clone(),
+            max_divergence_bps,
         });
-        lines.push(FieldChange {
-            field: "oracle",
-            old: Some(Value::plain(state.oracle.account)),
-            new: Value::plain(keys.oracle),
-            note: None,
-        });
+        lines.extend(sources_diff(current, sources, max_divergence_bps));
     }
     if changes.is_empty() {
         plan.unchanged.push(format!("reserve {name}"));
@@ -480,6 +474,29 @@ async fn plan_reserve(
         });
     }
     Ok(keys)
+}
+
+/// The plan's lines for a change of price sources: the list, and the divergence bound.
+fn sources_diff(
+    current: &OracleSources,
+    sources: &[PriceSource],
+    max_divergence_bps: u16,
+) -> Vec<FieldChange> {
+    let mut lines = vec![FieldChange {
+        field: "oracle",
+        old: Some(Value::plain(describe(current.configured()))),
+        new: Value::plain(describe(sources)),
+        note: None,
+    }];
+    if current.max_divergence_bps != max_divergence_bps {
+        lines.push(FieldChange {
+            field: "max_divergence_bps",
+            old: Some(Value::plain(current.max_divergence_bps)),
+            new: Value::plain(max_divergence_bps),
+            note: None,
+        });
+    }
+    lines
 }
 
 async fn plan_lookup_table(

@@ -5,6 +5,7 @@ use {
         fields::{self, market_fields, reserve_fields, FieldChange, Value},
         plan::{Plan, Step, Verdict},
     },
+    ballast_cli::oracle_spec::describe,
     serde_json::{json, Value as Json},
 };
 
@@ -53,7 +54,7 @@ impl Step {
                     "list {name}: reserve {}, mint {}, oracle {}, seed {}",
                     listing.keys.address,
                     listing.keys.liquidity_mint,
-                    listing.keys.oracle,
+                    describe(&listing.args.oracle_sources),
                     seed.human()
                 )
             }

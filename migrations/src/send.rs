@@ -126,7 +126,7 @@ impl Step {
             }
             Step::UpdateReserve { keys, changes, .. } => changes
                 .iter()
-                .map(|c| ix::update_reserve(me, keys, *c))
+                .map(|c| ix::update_reserve(me, keys, c.clone()))
                 .collect(),
             Step::ExtendLookupTable { table, addresses } => addresses
                 .chunks(ballast_client::lookup::ADDRESSES_PER_EXTEND)

@@ -6,7 +6,7 @@ use {
         events::{MarketUpdated, ReserveInitialized, ReserveUpdated},
         instructions::InitReserveArgs,
         math::{Fixed, RateCurve},
-        state::{MarketChange, MarketConfig, OracleSource, ReserveChange},
+        state::{MarketChange, MarketConfig, PriceSource, ReserveChange},
     },
     ballast_client::{events, instructions as ix, pda},
     ballast_tests::*,
@@ -16,8 +16,8 @@ use {
 fn seed_args(spec: &ReserveSpec) -> InitReserveArgs {
     InitReserveArgs {
         config: spec.config,
-        oracle_source: OracleSource::PythPull,
-        oracle_feed_id: [0; 32],
+        oracle_sources: Vec::new(),
+        max_divergence_bps: 0,
         seed_amount: spec.seed,
     }
 }
@@ -106,8 +106,8 @@ async fn init_reserve_creates_vaults_and_locks_the_seed() {
     assert_eq!(r.collateral_mint, pda::collateral_mint(&k.address));
     assert_eq!(r.collateral_vault, pda::collateral_vault(&k.address));
     assert_eq!(r.token_program, anchor_spl::token::ID);
-    assert_eq!(r.oracle.account, k.oracle);
-    assert_eq!(r.oracle.feed_id, m.reserve(usdc).feed_id);
+    assert_eq!(r.oracles.primary().account, k.oracle);
+    assert_eq!(r.oracles.primary().feed_id, m.reserve(usdc).feed_id);
     assert_eq!(r.config, spec.config);
     assert_eq!(r.decimals, 6);
     // The seed: in the vault, counted in the supply at 1:1, never minted.
@@ -146,7 +146,7 @@ async fn init_reserve_emits_its_event() {
         .await;
     m.mint(&spec.token_program, &mint, &source, spec.seed).await;
     let mut args = seed_args(&spec);
-    args.oracle_feed_id = oracle.to_bytes();
+    args.oracle_sources = vec![PriceSource::pyth_pull(oracle, oracle.to_bytes())];
     let out = m
         .send(
             ix::init_reserve(&m.payer.pubkey(), &m.admin.pubkey(), &keys, &source, args),
@@ -212,7 +212,7 @@ async fn init_reserve_requires_the_admin_and_a_live_oracle() {
         .await;
     m.mint(&spec.token_program, &mint, &source, spec.seed).await;
     let mut args = seed_args(&spec);
-    args.oracle_feed_id = oracle.to_bytes();
+    args.oracle_sources = vec![PriceSource::pyth_pull(oracle, oracle.to_bytes())];
 
     let by_stranger = ix::init_reserve(
         &m.payer.pubkey(),

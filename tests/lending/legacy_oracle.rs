@@ -30,7 +30,7 @@ async fn a_legacy_priced_reserve_lends_and_liquidates_like_any_other() {
     let (mut m, usdc, sol, borrower) = setup().await;
     let r = m.reserve_state(sol).await;
     assert_eq!(
-        OracleSource::from_byte(r.oracle.source).unwrap(),
+        r.oracles.primary().kind().unwrap(),
         OracleSource::PythLegacy
     );
     let owner = m.account(&m.keys(sol).oracle).await.unwrap().owner;
@@ -198,8 +198,8 @@ async fn the_real_devnet_account_is_read_and_judged_stale() {
     m.mint(&spec.token_program, &mint, &source, spec.seed).await;
     let args = ballast::instructions::InitReserveArgs {
         config: spec.config,
-        oracle_source: OracleSource::PythLegacy,
-        oracle_feed_id: [0; 32],
+        oracle_sources: vec![ballast::state::PriceSource::pyth_legacy(address)],
+        max_divergence_bps: 0,
         seed_amount: spec.seed,
     };
     let init = ix::init_reserve(

@@ -28,7 +28,7 @@ async fn a_switchboard_priced_reserve_lends_like_any_other() {
     let (m, usdc, sol, borrower) = setup().await;
     let r = m.reserve_state(sol).await;
     assert_eq!(
-        OracleSource::from_byte(r.oracle.source).unwrap(),
+        r.oracles.primary().kind().unwrap(),
         OracleSource::SwitchboardOnDemand
     );
     let owner = m.account(&m.keys(sol).oracle).await.unwrap().owner;

@@ -119,7 +119,8 @@ async fn attack_05_vaults_mints_oracles_other_than_stored() {
 
     let o = m.obligation_keys(&borrower).await;
     let mut borrow = ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 1);
-    borrow.accounts[5].pubkey = s.oracle;
+    // A new position: its price account is the last one.
+    replace(&mut borrow, &k.oracle, &s.oracle);
     m.assert_refused(borrow, &borrower.keypair, BallastError::WrongOracleAccount)
         .await;
 
@@ -165,8 +166,11 @@ async fn attack_07_reinit_noncanonical_bump_colliding_seeds() {
         .await;
     let relist = ballast::instructions::InitReserveArgs {
         config: spec.config,
-        oracle_source: ballast::state::OracleSource::PythPull,
-        oracle_feed_id: m.reserve(usdc).feed_id,
+        oracle_sources: vec![ballast::state::PriceSource::pyth_pull(
+            k.oracle,
+            m.reserve(usdc).feed_id,
+        )],
+        max_divergence_bps: 0,
         seed_amount: spec.seed,
     };
     let relist = ix::init_reserve(&m.payer.pubkey(), &m.admin.pubkey(), &k, &source, relist);
@@ -279,6 +283,7 @@ async fn attack_09_closing_with_positions_and_reviving() {
         owner: o.key(),
         position_accounts: Vec::new(),
         collateral_positions: 0,
+        reserve_indexes: Vec::new(),
     };
     // With collateral, then with debt as well.
     m.assert_refused(

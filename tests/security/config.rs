@@ -4,7 +4,7 @@ use {
     ballast::{
         errors::BallastError,
         instructions::InitReserveArgs,
-        state::{OracleSource, ReserveChange},
+        state::{ReserveChange},
     },
     ballast_client::instructions as ix,
     ballast_tests::*,
@@ -88,8 +88,8 @@ async fn attack_19_invalid_risk_configs_are_refused() {
     spec.config.liquidation_bonus_max_bps = 2_000;
     let args = InitReserveArgs {
         config: spec.config,
-        oracle_source: OracleSource::PythPull,
-        oracle_feed_id: [0; 32],
+        oracle_sources: Vec::new(),
+        max_divergence_bps: 0,
         seed_amount: spec.seed,
     };
     assert_error!(

@@ -229,13 +229,12 @@ async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
     );
     let live = ballast_testkit::pyth::PythPrice::new(new_feed, 80 * USD, -8, now);
     let stranger = m.new_user().await;
-    let change = ballast::state::ReserveChange::Oracle {
-        account: old,
-        source: ballast::state::OracleSource::PythPull,
-        feed_id: new_feed,
+    let change = ballast::state::ReserveChange::OracleSources {
+        sources: vec![ballast::state::PriceSource::pyth_pull(old, new_feed)],
+        max_divergence_bps: 0,
     };
     let mut by_stranger =
-        ballast_client::instructions::update_reserve(&stranger.key(), &m.keys(sol), change);
+        ballast_client::instructions::update_reserve(&stranger.key(), &m.keys(sol), change.clone());
     by_stranger
         .accounts
         .truncate(by_stranger.accounts.len() - 1);
@@ -246,7 +245,7 @@ async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
     let mut missing = ballast_client::instructions::update_reserve(
         &solana_sdk::signer::Signer::pubkey(&m.admin),
         &m.keys(sol),
-        change,
+        change.clone(),
     );
     missing.accounts.pop();
     assert_error!(
@@ -257,9 +256,9 @@ async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
 
     m.try_change_oracle(sol, live).await.unwrap();
     let r = m.reserve_state(sol).await;
-    assert_eq!(r.oracle.feed_id, new_feed);
-    assert_eq!(r.oracle.account, m.keys(sol).oracle);
-    assert_ne!(r.oracle.account, old);
+    assert_eq!(r.oracles.primary().feed_id, new_feed);
+    assert_eq!(r.oracles.primary().account, m.keys(sol).oracle);
+    assert_ne!(r.oracles.primary().account, old);
     assert_eq!(
         (r.last_oracle_publish_time, r.oracle_recovered_at),
         (now, now)

@@ -184,7 +184,7 @@ async fn attack_14_another_reserves_oracle_account() {
     let (m, usdc, sol, borrower) = setup().await;
     let o = m.obligation_keys(&borrower).await;
     let mut k = m.keys(usdc);
-    k.oracle = m.keys(sol).oracle;
+    k.prices = m.keys(sol).prices;
     let borrow = ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 1_000_000);
     let touched = m.touched_accounts(&borrower);
     let before = m.snapshot(&touched).await;

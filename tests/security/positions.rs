@@ -51,9 +51,11 @@ async fn the_right_accounts_pass() {
     m.send(borrow, &borrower.keypair).await.unwrap();
 }
 
+// The borrowed reserve is a new position: its price account follows the positions', and is
+// what the program finds where the missing position's reserve should be.
 #[tokio::test]
 async fn attack_13_missing_pair() {
-    expect_refused(|a| a[..4].to_vec(), BallastError::MissingPositionAccounts).await;
+    expect_refused(|a| a[..4].to_vec(), BallastError::PositionReserveMismatch).await;
 }
 
 #[tokio::test]
@@ -63,7 +65,7 @@ async fn attack_13_missing_oracle() {
 
 #[tokio::test]
 async fn attack_13_none_at_all() {
-    expect_refused(|_| Vec::new(), BallastError::MissingPositionAccounts).await;
+    expect_refused(|_| Vec::new(), BallastError::PositionReserveMismatch).await;
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use {
     ballast::{
         errors::BallastError,
         instructions::{InitReserveArgs, LiquidateArgs, LiquidationPayout},
-        state::OracleSource,
+        state::PriceSource,
     },
     ballast_client::instructions as ix,
     ballast_tests::{
@@ -27,8 +27,13 @@ fn stablecoin_2022() -> ReserveSpec {
 fn listing_args(spec: &ReserveSpec, feed: [u8; 32]) -> InitReserveArgs {
     InitReserveArgs {
         config: spec.config,
-        oracle_source: OracleSource::PythPull,
-        oracle_feed_id: feed,
+        // No feed: the harness prices it with the oracle it creates.
+        oracle_sources: if feed == [0; 32] {
+            Vec::new()
+        } else {
+            vec![PriceSource::pyth_pull(Pubkey::new_from_array(feed), feed)]
+        },
+        max_divergence_bps: 0,
         seed_amount: spec.seed,
     }
 }

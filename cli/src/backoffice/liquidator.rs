@@ -324,7 +324,7 @@ async fn liquidate_one(
     let repay_keys = snapshot.reserve_keys(&plan.repay_reserve)?;
     let seize_keys = snapshot.reserve_keys(&plan.withdraw_reserve)?;
     let keys = ObligationKeys::from_obligation(candidate.address, &candidate.obligation, |r| {
-        snapshot.reserve(r).map(|p| p.reserve.oracle.account)
+        snapshot.reserve(r).map(|p| p.reserve.oracles.accounts())
     })?;
     let source =
         spl::associated_account(&me, &repay_keys.liquidity_mint, &repay_keys.token_program);

@@ -1,6 +1,6 @@
 //! Live updates: the liquidator follows its market over the RPC websocket (`programSubscribe`
 //! for the market's obligations and reserves, with the scan's own filters; `accountSubscribe`
-//! for each reserve's oracle) and acts within one update of a change, instead of at its next
+//! for every price account of each reserve) and acts within one update of a change, instead of at its next
 //! scan. The snapshot is brought up to date account by account; a full scan still runs every
 //! interval and after every reconnect (updates may have been missed while disconnected).
 use {
@@ -12,7 +12,10 @@ use {
     },
     crate::{fetch, ClientError, Transport},
     anchor_lang::{Discriminator, ZeroCopy},
-    ballast::state::{Obligation, Reserve},
+    ballast::{
+        oracle::PriceClock,
+        state::{Obligation, Reserve},
+    },
     ballast_client::transport::AccountFilter,
     futures_util::{stream::select_all, StreamExt},
     solana_account_decoder_client_types::UiAccountEncoding,
@@ -33,7 +36,7 @@ use {
 pub enum Change {
     /// A program account of the market (an obligation or a reserve) changed.
     Program(Pubkey, Account),
-    /// A reserve's oracle account changed.
+    /// A price account of a reserve changed.
     Oracle(Pubkey, Account),
     /// The connection was (re)made: updates may have been missed, a full scan is due.
     Connected,
@@ -155,10 +158,7 @@ impl LiveSnapshot {
         let snapshot = Snapshot::take_shard(transport, market, shard).await?;
         let mut oracles = HashMap::new();
         for r in &snapshot.reserves {
-            let key = r.reserve.oracle.account;
-            if let Some(account) = transport.account(&key).await? {
-                oracles.insert(key, account);
-            }
+            oracles.extend(fetch::price_accounts(transport, &r.reserve).await?);
         }
         Ok(LiveSnapshot {
             snapshot,
@@ -167,19 +167,24 @@ impl LiveSnapshot {
         })
     }
 
-    /// The oracle accounts to follow.
+    /// The price accounts to follow: every account each reserve's sources read, once.
     pub fn oracles(&self) -> Vec<Pubkey> {
-        self.snapshot
-            .reserves
-            .iter()
-            .map(|r| r.reserve.oracle.account)
-            .collect()
+        let mut keys: Vec<Pubkey> = Vec::new();
+        for r in &self.snapshot.reserves {
+            for key in r.reserve.oracles.accounts().as_slice() {
+                if !keys.contains(key) {
+                    keys.push(*key);
+                }
+            }
+        }
+        keys
     }
 
     /// Brings the snapshot up to `change` at `now`. Returns whether an obligation is
     /// liquidatable afterwards (a pass is due).
-    pub fn apply(&mut self, change: &Change, now: i64) -> bool {
-        self.snapshot.now = now;
+    pub fn apply(&mut self, change: &Change, at: PriceClock) -> bool {
+        self.snapshot.now = at.now;
+        self.snapshot.epoch = at.epoch;
         match change {
             Change::Connected => false,
             Change::Program(address, account) if is::<Obligation>(account) => {
@@ -195,7 +200,7 @@ impl LiveSnapshot {
             Change::Oracle(address, account) => {
                 self.oracles.insert(*address, account.clone());
                 let affected: Vec<Pubkey> = (self.snapshot.reserves.iter())
-                    .filter(|r| r.reserve.oracle.account == *address)
+                    .filter(|r| r.reserve.oracles.accounts().as_slice().contains(address))
                     .map(|r| r.address)
                     .collect();
                 // Every affected reserve is priced again, whatever the first one says.
@@ -225,7 +230,7 @@ impl LiveSnapshot {
         due
     }
 
-    /// Prices `address` again (with its new state, if given) from the last oracle account
+    /// Prices `address` again (with its new state, if given) from the last price accounts
     /// seen, then values every obligation again.
     fn reprice(&mut self, address: Pubkey, state: Option<Reserve>) -> bool {
         let s = &mut self.snapshot;
@@ -234,8 +239,14 @@ impl LiveSnapshot {
             return false;
         };
         let reserve = state.unwrap_or(s.reserves[i].reserve);
-        let oracle = self.oracles.get(&reserve.oracle.account);
-        s.reserves[i] = price(address, reserve, oracle, s.now);
+        let accounts: Vec<(Pubkey, Account)> = (reserve.oracles.accounts().as_slice().iter())
+            .map(|key| (*key, self.oracles.get(key).cloned().unwrap_or_default()))
+            .collect();
+        let at = PriceClock {
+            now: s.now,
+            epoch: s.epoch,
+        };
+        s.reserves[i] = price(address, reserve, &accounts, at);
         let (pricing, unpriced) = valuation_inputs(&s.reserves);
         let mut due = false;
         for o in &mut s.obligations {
@@ -292,8 +303,8 @@ pub async fn run(
                     true
                 }
                 Some(change) => {
-                    let now = transport.clock().await?.unix_timestamp;
-                    state.apply(&change, now)
+                    let at = PriceClock::from(&transport.clock().await?);
+                    state.apply(&change, at)
                 }
             },
             () = tokio::time::sleep_until(next_scan) => {

@@ -15,6 +15,7 @@ pub mod service;
 pub mod shard;
 pub mod shutdown;
 pub mod snapshot;
+pub mod source_alerts;
 pub mod webhook;
 
 pub use {

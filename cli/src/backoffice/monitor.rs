@@ -4,6 +4,7 @@ use {
     super::{
         shard::Shard,
         snapshot::{PricedReserve, Snapshot},
+        source_alerts,
     },
     crate::{
         format::{percent, units, usd},
@@ -66,10 +67,19 @@ pub enum AlertKind {
     /// An e-mode group's liquidation threshold is ramping down: its obligations' liquidation
     /// limits fall until the ramp ends.
     EmodeThresholdRamping,
+    /// The reserve is priced by a fallback source: the primary is unusable now while a later
+    /// source is usable, or the reserve last used a fallback.
+    OracleFallbackInUse,
+    /// The first two usable sources differ by more than the reserve's max divergence: borrows
+    /// and withdrawals with debt are refused.
+    OracleSourcesDiverge,
+    /// A stake pool a source's rate comes from was not updated this epoch (the program refuses
+    /// it from two epochs behind).
+    StakePoolNotUpdated,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 10] = [
+    pub const ALL: [AlertKind; 13] = [
         AlertKind::ObligationHealthLow,
         AlertKind::BadDebt,
         AlertKind::OracleStale,
@@ -80,6 +90,9 @@ impl AlertKind {
         AlertKind::CollateralCapUsdNear,
         AlertKind::BorrowCapUsdNear,
         AlertKind::EmodeThresholdRamping,
+        AlertKind::OracleFallbackInUse,
+        AlertKind::OracleSourcesDiverge,
+        AlertKind::StakePoolNotUpdated,
     ];
 
     /// The kind named `name` (as `name` spells it).
@@ -99,6 +112,9 @@ impl AlertKind {
             AlertKind::CollateralCapUsdNear => "collateral_cap_usd_near",
             AlertKind::BorrowCapUsdNear => "borrow_cap_usd_near",
             AlertKind::EmodeThresholdRamping => "emode_threshold_ramping",
+            AlertKind::OracleFallbackInUse => "oracle_fallback_in_use",
+            AlertKind::OracleSourcesDiverge => "oracle_sources_diverge",
+            AlertKind::StakePoolNotUpdated => "stake_pool_not_updated",
         }
     }
 }
@@ -231,7 +247,7 @@ impl Monitor {
                     message: format!("reserve {symbol}: price refused: {why}"),
                     details: json!({
                         "symbol": symbol,
-                        "oracle": r.reserve.oracle.account.to_string(),
+                        "oracle": r.reserve.oracles.primary().account.to_string(),
                         "error": why.error,
                         "reason": why.text,
                     }),
@@ -260,6 +276,7 @@ impl Monitor {
                 }
                 (Ok(_), None) => {}
             }
+            found.extend(source_alerts::conditions(r, &symbol, snapshot.epoch));
             let Ok(p) = &r.pricing else { continue };
             let utilization = p.liquidity.utilization().unwrap_or(Fixed::ZERO);
             if utilization > bps(t.utilization_warning_bps) {

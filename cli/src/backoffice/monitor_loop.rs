@@ -169,11 +169,11 @@ impl MonitorLoop {
                         };
                     }
                     Some(change) => {
-                        let now = match transport.clock().await {
-                            Ok(clock) => clock.unix_timestamp,
+                        let at = match transport.clock().await {
+                            Ok(clock) => ballast::oracle::PriceClock::from(&clock),
                             Err(e) => { self.look(Err(e), out).await?; continue; }
                         };
-                        state.apply(&change, now);
+                        state.apply(&change, at);
                     }
                 },
                 () = tokio::time::sleep_until(next_scan) => {

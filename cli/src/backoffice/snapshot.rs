@@ -6,8 +6,11 @@ use {
         shard::Shard,
     },
     crate::{
-        accounts::decode_obligation, fetch, health::ObligationHealth, ClientError, ReserveKeys,
-        Transport,
+        accounts::decode_obligation,
+        fetch,
+        health::ObligationHealth,
+        source_prices::{self, ReserveReading},
+        ClientError, ReserveKeys, Transport,
     },
     ballast::{
         logic::{
@@ -16,7 +19,7 @@ use {
             unpriced::{counted_positions, without_unpriced},
             Health, ReservePricing, Unpriced,
         },
-        oracle,
+        oracle::PriceClock,
         state::{Market, Obligation, Reserve},
     },
     indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle},
@@ -33,8 +36,11 @@ pub struct PricedReserve {
     /// When the oracle account is right but its price unusable now: the reserve at its last
     /// usable price, for liquidation's dust rule.
     pub unpriced: Option<Unpriced>,
-    /// The oracle's publish time, even when the price is refused; `None` if unreadable.
+    /// The publish time of the price in use (else the primary's, even when refused); `None`
+    /// if unreadable.
     pub publish_time: Option<i64>,
+    /// Each source read now (which is usable, in use, diverging).
+    pub reading: ReserveReading,
 }
 
 #[derive(Clone, Debug)]
@@ -64,6 +70,8 @@ pub struct Snapshot {
     pub market: Pubkey,
     pub state: Market,
     pub now: i64,
+    /// The epoch a stake pool's last update is judged against.
+    pub epoch: u64,
     pub reserves: Vec<PricedReserve>,
     pub obligations: Vec<ValuedObligation>,
 }
@@ -91,11 +99,12 @@ impl Snapshot {
         shard: Shard,
     ) -> Result<Snapshot, ClientError> {
         let state = fetch::market(transport, market).await?;
-        let now = transport.clock().await?.unix_timestamp;
+        let at = PriceClock::from(&transport.clock().await?);
+        let now = at.now;
         let mut reserves = Vec::new();
         for (address, reserve) in fetch::market_reserves(transport, market).await? {
-            let oracle = transport.account(&reserve.oracle.account).await?;
-            reserves.push(price(address, reserve, oracle.as_ref(), now));
+            let accounts = fetch::price_accounts(transport, &reserve).await?;
+            reserves.push(price(address, reserve, &accounts, at));
         }
         let filters = fetch::obligation_filters(market);
         // The slow part: every obligation of the market in one answer. A spinner shows when it
@@ -127,6 +136,7 @@ impl Snapshot {
             market: *market,
             state,
             now,
+            epoch: at.epoch,
             reserves,
             obligations,
         })
@@ -190,49 +200,51 @@ impl Snapshot {
     }
 }
 
-/// `reserve` priced at `now` as the program would, from its oracle account.
+/// `reserve` priced at `at` as the program would, from its sources' accounts in order (a
+/// missing one as `Account::default()`).
 pub fn price(
     address: Pubkey,
     reserve: Reserve,
-    oracle: Option<&Account>,
-    now: i64,
+    accounts: &[(Pubkey, Account)],
+    at: PriceClock,
 ) -> PricedReserve {
-    let key = reserve.oracle.account;
-    let Some(a) = oracle else {
-        return PricedReserve {
-            address,
-            reserve,
-            pricing: Err(PriceRefusal::missing_account(&key)),
-            unpriced: None,
-            publish_time: None,
-        };
-    };
-    let raw = oracle::read_raw(&key, &a.owner, &a.data, &reserve).ok();
+    let now = at.now;
+    let reading = source_prices::read(&reserve, accounts, at);
+    let primary = reading.sources.first();
+    let primary_raw = primary.and_then(|s| s.raw.ok());
+    let owner = accounts.first().map(|(_, a)| a.owner).unwrap_or_default();
     let seen = OracleSeen {
-        owner: &a.owner,
-        raw: raw.as_ref(),
+        owner: &owner,
+        raw: primary_raw.as_ref(),
         reserve: &reserve,
         now,
     };
-    let read = oracle::price_or_unusable(&key, &a.owner, &a.data, &reserve, now);
-    let (pricing, unpriced) = match read {
-        Ok(Ok(p)) => (
+    let (pricing, unpriced) = match reading.price {
+        Ok(p) => (
             ReservePricing::new(address, &reserve, p, now)
                 .map_err(|e| PriceRefusal::of_error(&e, &seen)),
             None,
         ),
-        Ok(Err(e)) => (
+        Err(_) if !reading.primary_exists => (
+            Err(PriceRefusal::missing_account(&reserve.oracles.primary().account)),
+            None,
+        ),
+        Err(e) => (
             Err(PriceRefusal::of_price(e, &seen)),
             Unpriced::new(address, &reserve, e, now).ok(),
         ),
-        Err(e) => (Err(PriceRefusal::of_error(&e, &seen)), None),
+    };
+    let publish_time = match &reading.price {
+        Ok(p) => Some(p.publish_time),
+        Err(_) => primary_raw.map(|r| r.publish_time),
     };
     PricedReserve {
         address,
         reserve,
         pricing,
         unpriced,
-        publish_time: raw.map(|r| r.publish_time),
+        publish_time,
+        reading,
     }
 }
 

@@ -3,7 +3,8 @@
 use {
     crate::{
         amount::UiAmount,
-        listing::{OracleChoice, OracleKind, Preset},
+        listing::Preset,
+        oracle_spec::{OracleKind, OracleSpec, RateSpec, SourceArg, SourceSpec},
         settings::{EmodeGroupSettings, MarketSettings, ReserveSettings},
     },
     clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum},
@@ -446,16 +447,12 @@ pub enum ReserveCommand {
         reserve: String,
         #[command(flatten)]
         settings: ReserveSettings,
-        /// A new price account (a sunset feed, a re-sharded sponsored account): checked against
-        /// a live price from it; liquidations then wait the market's grace period.
-        #[arg(long)]
-        oracle: Option<Pubkey>,
-        /// The new account's format.
-        #[arg(long, value_enum, default_value_t = OracleKind::PythPull, requires = "oracle")]
-        oracle_source: OracleKind,
-        /// The new feed id (64 hex digits); default: the one the new account carries.
-        #[arg(long, requires = "oracle")]
-        feed_id: Option<String>,
+        /// New price sources (a fallback, a sunset feed, a re-sharded sponsored account): the
+        /// full new list, each checked against a live price from it; a new primary makes
+        /// liquidations wait the market's grace period. --max-divergence-bps alone keeps the
+        /// sources.
+        #[command(flatten)]
+        oracle: OracleArgs,
         #[command(flatten)]
         propose: ProposeArgs,
     },
@@ -476,27 +473,79 @@ pub enum ReserveCommand {
     },
 }
 
-/// Where a new reserve's price comes from.
+/// Where a reserve's price comes from.
 #[derive(Debug, Args)]
 pub struct OracleArgs {
-    /// Its price account (default with --feed-id: Pyth's sponsored feed account, shard 0).
-    #[arg(long)]
-    pub oracle: Option<Pubkey>,
-    /// The price account's format.
+    /// A price source, repeated in priority order (at most 3; the next is used while the one
+    /// before gives no usable price): pyth-pull:<account>, pyth-legacy:<account>,
+    /// switchboard:<account> (feed id or hash read from the account), fixed:<USD price> (an
+    /// admin-set price), or a bare account in --oracle-source's format.
+    #[arg(long = "oracle", value_name = "KIND:ACCOUNT")]
+    pub oracles: Vec<SourceArg>,
+    /// The format of an --oracle given as a bare account.
     #[arg(long, value_enum, default_value_t = OracleKind::PythPull)]
     pub oracle_source: OracleKind,
-    /// Pyth feed id (64 hex digits); default: the one the oracle account carries.
+    /// Pyth feed id (64 hex digits) of a single pull --oracle (default: the one its account
+    /// carries); without --oracle, Pyth's sponsored feed account for it (shard 0).
     #[arg(long)]
     pub feed_id: Option<String>,
+    /// Price the sources' accounts at this SPL stake pool's rate (a liquid staking token: SOL's
+    /// price x the pool's SOL per token; the pool's mint must be the reserve's). A fixed price
+    /// is the token's own.
+    #[arg(long, conflicts_with = "marinade")]
+    pub stake_pool: Option<Pubkey>,
+    /// Price the sources' accounts at Marinade's mSOL rate (its state account).
+    #[arg(long)]
+    pub marinade: Option<Pubkey>,
+    /// The most the first two usable sources may differ, in bps of the first, before borrows
+    /// and withdrawals with debt are refused (0: unchecked).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+    pub max_divergence_bps: Option<u16>,
 }
 
 impl OracleArgs {
-    pub fn choice(&self) -> OracleChoice {
-        OracleChoice {
-            account: self.oracle,
-            source: self.oracle_source,
-            feed_id: self.feed_id.clone(),
+    /// Whether any source flag is given (`reserve update` then sends the full new list).
+    pub fn given(&self) -> bool {
+        !self.oracles.is_empty()
+            || self.feed_id.is_some()
+            || self.stake_pool.is_some()
+            || self.marinade.is_some()
+            || self.max_divergence_bps.is_some()
+    }
+
+    /// The sources named; with none, Pyth's sponsored account of --feed-id if given.
+    pub fn spec(&self) -> Result<OracleSpec, String> {
+        if self.feed_id.is_some() && self.oracles.len() > 1 {
+            return Err("--feed-id names the feed of a single --oracle".into());
         }
+        let rate = match (self.stake_pool, self.marinade) {
+            (Some(pool), _) => Some(RateSpec::StakePool(pool)),
+            (None, Some(state)) => Some(RateSpec::Marinade(state)),
+            (None, None) => None,
+        };
+        let mut sources: Vec<SourceSpec> = (self.oracles.iter())
+            .map(|arg| match *arg {
+                SourceArg::Account { kind, account } => SourceSpec {
+                    rate,
+                    ..SourceSpec::account(
+                        kind.unwrap_or(self.oracle_source),
+                        Some(account),
+                        self.feed_id.clone(),
+                    )
+                },
+                SourceArg::Fixed(price) => SourceSpec::fixed(price),
+            })
+            .collect();
+        if sources.is_empty() && self.feed_id.is_some() {
+            sources.push(SourceSpec {
+                rate,
+                ..SourceSpec::account(OracleKind::PythPull, None, self.feed_id.clone())
+            });
+        }
+        Ok(OracleSpec {
+            sources,
+            max_divergence_bps: self.max_divergence_bps.unwrap_or(0),
+        })
     }
 }
 

@@ -2,13 +2,14 @@
 use {
     super::{
         session::{NamedReserve, Report},
-        CliError, ProposeArgs, ReserveCommand, Session,
+        CliError, OracleArgs, ProposeArgs, ReserveCommand, Session,
     },
     crate::{
         amount::UiAmount,
         effects::{AssetInfo, Before},
         fetch, instructions as ix,
-        listing::{Listing, OracleChoice, PreparedListing},
+        listing::{Listing, PreparedListing},
+        oracle_spec::OracleSpec,
         settings::{reserve_changes, ReserveSettings},
         spl,
         views::ReserveView,
@@ -41,7 +42,7 @@ pub async fn run(
         } => {
             let listing = Listing {
                 mint: session.mint(mint)?,
-                oracle: oracle.choice(),
+                oracles: oracle.spec().map_err(CliError::Invalid)?,
                 preset: *preset,
                 settings: settings.clone(),
                 seed: seed.clone(),
@@ -54,17 +55,8 @@ pub async fn run(
             reserve,
             settings,
             oracle,
-            oracle_source,
-            feed_id,
             propose,
-        } => {
-            let oracle = oracle.map(|account| OracleChoice {
-                account: Some(account),
-                source: *oracle_source,
-                feed_id: feed_id.clone(),
-            });
-            update(session, reserve, settings, oracle.as_ref(), propose, out).await
-        }
+        } => update(session, reserve, settings, oracle, propose, out).await,
         ReserveCommand::CollectFees {
             reserve,
             amount,
@@ -211,7 +203,7 @@ async fn update(
     session: &Session<'_, impl Transport>,
     name: &str,
     settings: &ReserveSettings,
-    oracle: Option<&OracleChoice>,
+    oracle: &OracleArgs,
     propose: &ProposeArgs,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -220,16 +212,8 @@ async fn update(
     let ramp = settings.threshold_ramp_secs.unwrap_or(0);
     let new = settings.apply(&old, reserve.decimals())?;
     let mut changes = reserve_changes(&old, &new, ramp);
-    if let Some(choice) = oracle {
-        let (account, source, feed_id) = choice.resolve(session.transport).await?;
-        let current = &reserve.reserve.oracle;
-        if (account, source as u8, feed_id) != (current.account, current.source, current.feed_id) {
-            changes.push(ReserveChange::Oracle {
-                account,
-                source,
-                feed_id,
-            });
-        }
+    if oracle.given() {
+        changes.extend(sources_change(session, &reserve, oracle).await?);
     }
     let action = format!("update reserve {}", reserve.symbol);
     if changes.is_empty() {
@@ -242,7 +226,7 @@ async fn update(
     let build = |admin: &Pubkey| {
         changes
             .iter()
-            .map(|c| ix::update_reserve(admin, &reserve.keys, *c))
+            .map(|c| ix::update_reserve(admin, &reserve.keys, c.clone()))
             .collect()
     };
     let report = Report {
@@ -255,6 +239,40 @@ async fn update(
     session
         .execute_admin_reporting(out, &action, build, propose, &[reserve.asset()], &report)
         .await
+}
+
+/// The one `OracleSources` change the source flags ask for (the full new list), or none when
+/// it is the reserve's already. Checked before anything is sent.
+async fn sources_change(
+    session: &Session<'_, impl Transport>,
+    reserve: &NamedReserve,
+    oracle: &OracleArgs,
+) -> Result<Option<ReserveChange>, CliError> {
+    let current = &reserve.reserve.oracles;
+    let spec = oracle.spec().map_err(CliError::Invalid)?;
+    let max_divergence_bps = (oracle.max_divergence_bps).unwrap_or(current.max_divergence_bps);
+    let sources = if spec.sources.is_empty() {
+        if oracle.stake_pool.is_some() || oracle.marinade.is_some() {
+            return Err(CliError::Invalid(
+                "--stake-pool and --marinade apply to the sources given with --oracle".into(),
+            ));
+        }
+        // --max-divergence-bps alone: the sources stay (clap bounds the divergence).
+        current.configured().to_vec()
+    } else {
+        let spec = OracleSpec {
+            max_divergence_bps,
+            ..spec
+        };
+        spec.resolve(session.transport).await?
+    };
+    if sources == current.configured() && max_divergence_bps == current.max_divergence_bps {
+        return Ok(None);
+    }
+    Ok(Some(ReserveChange::OracleSources {
+        sources,
+        max_divergence_bps,
+    }))
 }
 
 /// A deposit (borrow) cap set below what the reserve holds (lends) refuses every deposit

@@ -7,7 +7,7 @@ use {
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         instructions::{InitMarketArgs, InitReserveArgs},
-        state::{MarketConfig, OracleSource, ReserveConfig},
+        state::{MarketConfig, PriceSource, ReserveConfig},
     },
     ballast_testkit::pyth::PythPrice,
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
@@ -127,8 +127,8 @@ impl World {
         self.fund(&admin, index, seed).await?;
         let args = InitReserveArgs {
             config,
-            oracle_source: OracleSource::PythPull,
-            oracle_feed_id: oracle.to_bytes(),
+            oracle_sources: vec![PriceSource::pyth_pull(oracle, oracle.to_bytes())],
+            max_divergence_bps: 0,
             seed_amount: seed,
         };
         let payer = self.payer.pubkey();

@@ -3,6 +3,7 @@
 mod emode;
 mod obligation;
 mod reserve;
+mod reserve_sources;
 pub mod table;
 
 pub use {

@@ -1,8 +1,9 @@
 //! A reserve as people read it: supply, debt, rates, price, and risk config.
 use {
-    super::{plain, plain_units, table, threshold_text, Labels},
+    super::{plain, plain_units, reserve_sources, table, threshold_text, Labels},
     crate::{
         fetch,
+        source_prices::{self, ReserveReading},
         format::{percent, units, usd},
         settings::{CurveSpec, GroupList},
         ClientError, Transport,
@@ -13,7 +14,7 @@ use {
             projected,
         },
         math::Fixed,
-        oracle,
+        oracle::PriceClock,
         state::{Reserve, ReserveLiquidity},
     },
     serde_json::{json, Value},
@@ -35,6 +36,9 @@ pub struct ReserveView {
     pub supply_apr: Fixed,
     /// The liquidation threshold now (below the config's target while a lowering ramps).
     pub threshold_now: u16,
+    /// Each price source read now.
+    pub reading: ReserveReading,
+    pub now: i64,
 }
 
 fn program(e: anchor_lang::error::Error) -> ClientError {
@@ -48,24 +52,22 @@ impl ReserveView {
         labels: &Labels,
     ) -> Result<ReserveView, ClientError> {
         let reserve = fetch::reserve(transport, address).await?;
-        let now = transport.clock().await?.unix_timestamp;
-        let oracle_key = reserve.oracle.account;
-        let price = match transport.account(&oracle_key).await? {
-            None => Err(format!("oracle account {oracle_key} not found")),
-            Some(a) => oracle::price_from_account(&oracle_key, &a.owner, &a.data, &reserve, now)
-                .map(|p| p.spot)
-                .map_err(|e| e.to_string()),
-        };
-        ReserveView::new(*address, reserve, price, now, labels)
+        let at = PriceClock::from(&transport.clock().await?);
+        let accounts = fetch::price_accounts(transport, &reserve).await?;
+        let reading = source_prices::read(&reserve, &accounts, at);
+        ReserveView::new(*address, reserve, reading, at.now, labels)
     }
 
     pub fn new(
         address: Pubkey,
         reserve: Reserve,
-        price: Result<Fixed, String>,
+        reading: ReserveReading,
         now: i64,
         labels: &Labels,
     ) -> Result<ReserveView, ClientError> {
+        let price = (reading.price)
+            .map(|p| p.spot)
+            .map_err(|e| format!("{}: {e}", e.name()));
         let liquidity = projected(&reserve.liquidity, &reserve.config, now).map_err(program)?;
         let Rates {
             utilization,
@@ -82,6 +84,8 @@ impl ReserveView {
             borrow_apr,
             supply_apr,
             threshold_now: ballast::logic::ramp::liquidation_threshold_at(&reserve, now),
+            reading,
+            now,
         })
     }
 
@@ -145,7 +149,8 @@ impl ReserveView {
             "symbol": self.symbol,
             "liquidity_mint": self.reserve.liquidity_mint.to_string(),
             "decimals": d,
-            "oracle": self.reserve.oracle.account.to_string(),
+            "oracle": self.reserve.oracles.primary().account.to_string(),
+            "oracles": reserve_sources::json(&self.reserve, &self.reading, self.now),
             "price_usd": self.price.as_ref().ok().map(|p| plain(*p, 8)),
             "oracle_error": self.price.as_ref().err(),
             "supplied": plain_units(self.supplied(), d),
@@ -252,7 +257,6 @@ impl ReserveView {
                 "asset",
                 format!("{} ({})", self.symbol, self.reserve.liquidity_mint),
             ),
-            ("oracle", self.reserve.oracle.account.to_string()),
             (
                 "price",
                 match &self.price {
@@ -314,6 +318,10 @@ impl ReserveView {
                 ),
             ),
         ];
+        rows.splice(
+            3..3,
+            reserve_sources::rows(&self.reserve, &self.reading, self.now),
+        );
         rows.push((
             "flash loans",
             if c.flash_loans_enabled != 0 {

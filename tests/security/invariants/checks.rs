@@ -55,15 +55,20 @@ pub async fn neutral_view(w: &World, owner: usize) -> Option<View> {
     let (mut pricing, mut unpriced) = (Vec::new(), Vec::new());
     for (i, key) in obligation.position_reserves().enumerate() {
         let reserve = fetch::reserve(&m.bank, key).await.unwrap();
-        let feed = m.account(&reserve.oracle.account).await.unwrap();
-        let read = oracle::price_or_unusable(
-            &reserve.oracle.account,
-            &feed.owner,
-            &feed.data,
-            &reserve,
+        let accounts = fetch::price_accounts(&m.bank, &reserve).await.unwrap();
+        let parts: Vec<oracle::AccountParts> = accounts
+            .iter()
+            .map(|(key, a)| oracle::AccountParts {
+                key,
+                owner: &a.owner,
+                data: &a.data,
+            })
+            .collect();
+        let at = oracle::PriceClock {
             now,
-        )
-        .unwrap();
+            epoch: m.bank.clock().await.unwrap().epoch,
+        };
+        let read = oracle::reserve_price(&reserve, &parts, at, oracle::Check::FirstUsable).unwrap();
         match read {
             Ok(price) => pricing.push(
                 ReservePricing::new(*key, &reserve, price, now)

@@ -295,7 +295,7 @@ async fn lending_cases() -> Vec<Recorded> {
     m.advance_time(1).await;
     record!(m, "refresh_reserve", m.try_refresh_reserve(usdc).await);
     let wrong_oracle = ReserveKeys {
-        oracle: m.keys(sol).oracle,
+        prices: m.keys(sol).prices,
         ..m.keys(usdc)
     };
     record!(

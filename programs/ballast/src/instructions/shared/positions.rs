@@ -67,13 +67,15 @@ fn walk<'info>(
     Ok(rest)
 }
 
-/// Checks that `remaining` is exactly the obligation's position accounts.
+/// Checks that `remaining` is exactly the obligation's position accounts (`held`: reserves the
+/// instruction holds, read from memory).
 pub fn check_position_accounts<'info>(
     remaining: &'info [AccountInfo<'info>],
     obligation: &Obligation,
     market: &Pubkey,
+    held: &[(Pubkey, &Reserve)],
 ) -> Result<()> {
-    let rest = walk(remaining, obligation, market, &[], |_, _, _, _| Ok(()))?;
+    let rest = walk(remaining, obligation, market, held, |_, _, _, _| Ok(()))?;
     require!(rest.is_empty(), BallastError::UnexpectedPositionAccounts);
     Ok(())
 }

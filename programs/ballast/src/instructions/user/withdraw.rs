@@ -98,7 +98,12 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
                 Check::Agreement,
             )?)
         } else {
-            check_position_accounts(ctx.remaining_accounts, obligation, &a.market.key())?;
+            check_position_accounts(
+                ctx.remaining_accounts,
+                obligation,
+                &a.market.key(),
+                &[(reserve_key, reserve)],
+            )?;
             None
         };
         let withdrawn = logic::withdraw(

@@ -79,7 +79,7 @@ pub fn handler<'info>(
                 Check::Agreement,
             )?)
         } else {
-            check_position_accounts(ctx.remaining_accounts, obligation, &a.market.key())?;
+            check_position_accounts(ctx.remaining_accounts, obligation, &a.market.key(), &[])?;
             None
         };
         logic::withdraw_collateral(
