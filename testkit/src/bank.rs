@@ -135,7 +135,20 @@ impl Bank {
         let clock = state.clock().await?;
         // Roughly 400 ms slots; at least one slot so the blockhash changes.
         let slots = (seconds.max(0) as u64 * 5 / 2).max(1);
-        state.warp(clock.slot + slots, clock.unix_timestamp + seconds)
+        state.warp(
+            clock.slot + slots,
+            clock.unix_timestamp + seconds,
+            clock.epoch,
+        )
+    }
+
+    /// Sets the clock's epoch (kept by later time moves): what a stake pool's last update is
+    /// judged against.
+    pub async fn set_epoch(&self, epoch: u64) -> Result<(), ClientError> {
+        let mut state = self.ctx.lock().await;
+        let clock = state.clock().await?;
+        state.ctx.set_sysvar(&Clock { epoch, ..clock });
+        Ok(())
     }
 }
 
@@ -148,14 +161,15 @@ impl BankState {
             .map_err(transport_error)
     }
 
-    /// Warps to `slot` with the clock at `unix_timestamp`.
-    fn warp(&mut self, slot: u64, unix_timestamp: i64) -> Result<(), ClientError> {
+    /// Warps to `slot` with the clock at `unix_timestamp` in `epoch`.
+    fn warp(&mut self, slot: u64, unix_timestamp: i64, epoch: u64) -> Result<(), ClientError> {
         self.ctx
             .warp_to_slot(slot)
             .map_err(|e| ClientError::Transport(format!("warp: {e:?}").into()))?;
         let clock = Clock {
             slot,
             unix_timestamp,
+            epoch,
             ..Clock::default()
         };
         self.ctx.set_sysvar(&clock);
@@ -185,7 +199,7 @@ impl BankState {
             }
             // Same transaction again: move one slot on, keeping the time, for a new blockhash.
             let clock = self.clock().await?;
-            self.warp(clock.slot + 1, clock.unix_timestamp)?;
+            self.warp(clock.slot + 1, clock.unix_timestamp, clock.epoch)?;
         }
     }
 

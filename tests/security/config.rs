@@ -1,11 +1,7 @@
 //! Risk config validation (#19) and caps enforced to the unit: deposit cap, borrow cap, and the
 //! outflow limit per window (#20).
 use {
-    ballast::{
-        errors::BallastError,
-        instructions::InitReserveArgs,
-        state::{ReserveChange},
-    },
+    ballast::{errors::BallastError, instructions::InitReserveArgs, state::ReserveChange},
     ballast_client::instructions as ix,
     ballast_tests::*,
     solana_sdk::signer::Signer,

@@ -12,6 +12,7 @@ mod health;
 mod incidents;
 mod invariants;
 mod liquidation_attacks;
+mod oracle_sources;
 mod oracles;
 mod positions;
 mod token_2022;

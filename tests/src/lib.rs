@@ -6,6 +6,7 @@ pub mod budgets;
 pub mod cu;
 pub mod expect;
 pub mod market;
+pub mod real_accounts;
 pub mod senders;
 pub mod specs;
 pub mod token2022;

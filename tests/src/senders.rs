@@ -6,7 +6,9 @@ use {
     },
     ballast::{
         instructions::{InitMarketArgs, InitReserveArgs, LiquidateArgs, LiquidationPayout},
-        state::{MarketChange, MarketConfig, OracleSource, OracleSources, PriceSource, ReserveChange},
+        state::{
+            MarketChange, MarketConfig, OracleSource, OracleSources, PriceSource, ReserveChange,
+        },
     },
     ballast_client::{
         instructions as ix, ClientError, ObligationKeys, ReserveKeys, Transport, TxOutcome,

@@ -76,8 +76,10 @@ pub fn init_reserve(
         ixs::InitReserve { args },
     );
     // The sources' accounts, whose live prices the program checks.
-    ix.accounts
-        .extend(keys.into_iter().map(|key| AccountMeta::new_readonly(key, false)));
+    ix.accounts.extend(
+        keys.into_iter()
+            .map(|key| AccountMeta::new_readonly(key, false)),
+    );
     ix
 }
 

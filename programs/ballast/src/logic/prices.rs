@@ -111,7 +111,7 @@ pub fn check_grace_period<'a>(
             outage_threshold_secs,
         )
         .unwrap_or(0)
-            .max(p.oracle_recovered_at);
+        .max(p.oracle_recovered_at);
         require!(
             recovered == 0 || now >= recovered.saturating_add(grace_secs.into()),
             BallastError::LiquidationGracePeriod
@@ -201,8 +201,13 @@ pub(crate) mod tests {
     }
 
     fn sources(primary: u8, fallback: Option<u8>) -> OracleSources {
-        let source = |seed: u8| PriceSource::pyth_pull(Pubkey::new_from_array([seed; 32]), [seed; 32]);
-        let list: Vec<PriceSource> = [Some(primary), fallback].into_iter().flatten().map(source).collect();
+        let source =
+            |seed: u8| PriceSource::pyth_pull(Pubkey::new_from_array([seed; 32]), [seed; 32]);
+        let list: Vec<PriceSource> = [Some(primary), fallback]
+            .into_iter()
+            .flatten()
+            .map(source)
+            .collect();
         OracleSources::new(&list, 0).unwrap()
     }
 

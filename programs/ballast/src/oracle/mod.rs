@@ -19,10 +19,7 @@ mod fixtures;
 mod sources_tests;
 
 use {
-    crate::{
-        errors::BallastError,
-        math::Fixed,
-        },
+    crate::{errors::BallastError, math::Fixed},
     anchor_lang::prelude::*,
 };
 

@@ -81,7 +81,11 @@ fn reserve(sources: &[PriceSource], max_divergence_bps: u16) -> Reserve {
     r
 }
 
-fn read(r: &Reserve, accounts: &[&Owned], check: Check) -> Result<std::result::Result<OraclePrice, BallastError>> {
+fn read(
+    r: &Reserve,
+    accounts: &[&Owned],
+    check: Check,
+) -> Result<std::result::Result<OraclePrice, BallastError>> {
     let parts: Vec<AccountParts> = accounts.iter().map(|a| a.parts()).collect();
     reserve_price(r, &parts, AT, check)
 }
@@ -94,9 +98,14 @@ fn usd(raw: u128) -> Fixed {
 fn the_primary_is_used_while_it_is_usable() {
     let (pyth, sb) = (pyth_sol(NOW - 5), switchboard_sol(NOW - 5));
     let r = reserve(&[pyth_source(&pyth), switchboard_source(&sb)], 0);
-    let price = read(&r, &[&pyth, &sb], Check::FirstUsable).unwrap().unwrap();
+    let price = read(&r, &[&pyth, &sb], Check::FirstUsable)
+        .unwrap()
+        .unwrap();
     assert_eq!(price.spot, usd(215_681_370_690_000_000_000));
-    assert_eq!((price.source, price.diverged, price.publish_time), (0, false, NOW - 5));
+    assert_eq!(
+        (price.source, price.diverged, price.publish_time),
+        (0, false, NOW - 5)
+    );
 }
 
 #[test]
@@ -104,7 +113,10 @@ fn a_stale_wide_gone_or_out_of_band_primary_falls_back_to_the_secondary() {
     let sb = switchboard_sol(NOW - 5);
     let fallback = |pyth: &Owned, r: &Reserve| {
         let price = read(r, &[pyth, &sb], Check::FirstUsable).unwrap().unwrap();
-        assert_eq!((price.source, price.spot), (1, usd(155_594_045_270_000_000_000)));
+        assert_eq!(
+            (price.source, price.spot),
+            (1, usd(155_594_045_270_000_000_000))
+        );
     };
     let fresh = pyth_sol(NOW - 5);
     let r = reserve(&[pyth_source(&fresh), switchboard_source(&sb)], 0);
@@ -165,18 +177,30 @@ fn a_wrong_feed_or_owner_makes_a_source_unusable() {
     let mut other_feed = pyth_source(&pyth);
     other_feed.feed_id[0] ^= 1;
     let r = reserve(&[other_feed], 0);
-    assert_eq!(read(&r, &[&pyth], Check::FirstUsable).unwrap(), Err(BallastError::WrongOracleFeed));
+    assert_eq!(
+        read(&r, &[&pyth], Check::FirstUsable).unwrap(),
+        Err(BallastError::WrongOracleFeed)
+    );
     let mut other_hash = switchboard_source(&sb);
     other_hash.feed_id[0] ^= 1;
     let r = reserve(&[other_hash], 0);
-    assert_eq!(read(&r, &[&sb], Check::FirstUsable).unwrap(), Err(BallastError::WrongOracleFeed));
+    assert_eq!(
+        read(&r, &[&sb], Check::FirstUsable).unwrap(),
+        Err(BallastError::WrongOracleFeed)
+    );
     // Switchboard's bytes under Pyth's reader, and a feed owned by another program.
     let r = reserve(&[PriceSource::pyth_pull(sb.key, [0; 32])], 0);
-    assert_eq!(read(&r, &[&sb], Check::FirstUsable).unwrap(), Err(BallastError::WrongOracleOwner));
+    assert_eq!(
+        read(&r, &[&sb], Check::FirstUsable).unwrap(),
+        Err(BallastError::WrongOracleOwner)
+    );
     let mut forged = sb.clone();
     forged.owner = Pubkey::new_unique();
     let r = reserve(&[switchboard_source(&sb)], 0);
-    assert_eq!(read(&r, &[&forged], Check::FirstUsable).unwrap(), Err(BallastError::WrongOracleOwner));
+    assert_eq!(
+        read(&r, &[&forged], Check::FirstUsable).unwrap(),
+        Err(BallastError::WrongOracleOwner)
+    );
 }
 
 #[test]
@@ -185,7 +209,9 @@ fn sources_that_disagree_are_flagged_only_when_agreement_is_asked() {
     let (pyth, sb) = (pyth_sol(NOW - 5), switchboard_sol(NOW - 5));
     let sources = [pyth_source(&pyth), switchboard_source(&sb)];
     let flag = |bps: u16, check| {
-        let price = read(&reserve(&sources, bps), &[&pyth, &sb], check).unwrap().unwrap();
+        let price = read(&reserve(&sources, bps), &[&pyth, &sb], check)
+            .unwrap()
+            .unwrap();
         (price.source, price.diverged)
     };
     assert_eq!(flag(2_785, Check::Agreement), (0, true));
@@ -195,7 +221,9 @@ fn sources_that_disagree_are_flagged_only_when_agreement_is_asked() {
     assert_eq!(flag(0, Check::Agreement), (0, false));
     // Only one usable source: nothing to disagree with.
     let stale = switchboard_sol(NOW - 300);
-    let price = read(&reserve(&sources, 100), &[&pyth, &stale], Check::Agreement).unwrap().unwrap();
+    let price = read(&reserve(&sources, 100), &[&pyth, &stale], Check::Agreement)
+        .unwrap()
+        .unwrap();
     assert!(!price.diverged);
 }
 
@@ -210,20 +238,34 @@ fn jito_sol_is_derived_from_its_pool_and_sols_feed_to_the_unit() {
     r.liquidity_mint = Pubkey::from_str("J1toso1uCk3RLmjorhTtrVwY9HJ7X8V9yYac6Y7kGCPn").unwrap();
     assert_eq!(r.oracles.accounts().as_slice(), &[pyth.key, pool.key]);
     // 21,568,137,069 x 6,636,671,656,500,264 / 6,182,849,530,219,135 = 23,151,241,716.x (10^-8).
-    let price = read(&r, &[&pyth, &pool], Check::FirstUsable).unwrap().unwrap();
+    let price = read(&r, &[&pyth, &pool], Check::FirstUsable)
+        .unwrap()
+        .unwrap();
     assert_eq!(price.spot, usd(231_512_417_160_000_000_000));
     assert_eq!(price.ema, usd(232_026_393_690_000_000_000));
     // A pool two epochs behind, a pool for another token, a pool of another program.
     let behind = PriceClock { epoch: 541, ..AT };
     let parts = [pyth.parts(), pool.parts()];
-    assert_eq!(reserve_price(&r, &parts, behind, Check::FirstUsable).unwrap(), Err(BallastError::StakePoolNotUpdated));
+    assert_eq!(
+        reserve_price(&r, &parts, behind, Check::FirstUsable).unwrap(),
+        Err(BallastError::StakePoolNotUpdated)
+    );
     let mut other_mint = r;
     other_mint.liquidity_mint = Pubkey::new_unique();
-    assert_eq!(read(&other_mint, &[&pyth, &pool], Check::FirstUsable).unwrap(), Err(BallastError::WrongPriceRateMint));
+    assert_eq!(
+        read(&other_mint, &[&pyth, &pool], Check::FirstUsable).unwrap(),
+        Err(BallastError::WrongPriceRateMint)
+    );
     let sanctum = fixture("stake-pool/8VpRhuxa7sUUepdY3kQiTmX9rS5vx4WgaXiAnXq4KCtr.json");
-    let mut r = reserve(&[pyth_source(&pyth).at_rate(PriceRate::SplStakePool, sanctum.key)], 0);
+    let mut r = reserve(
+        &[pyth_source(&pyth).at_rate(PriceRate::SplStakePool, sanctum.key)],
+        0,
+    );
     r.liquidity_mint = other_mint.liquidity_mint;
-    assert_eq!(read(&r, &[&pyth, &sanctum], Check::FirstUsable).unwrap(), Err(BallastError::WrongOracleOwner));
+    assert_eq!(
+        read(&r, &[&pyth, &sanctum], Check::FirstUsable).unwrap(),
+        Err(BallastError::WrongOracleOwner)
+    );
 }
 
 #[test]
@@ -232,10 +274,15 @@ fn msol_is_derived_from_marinades_state() {
         pyth_sol(NOW - 5),
         fixture("stake-pool/8szGkuLTAux9XMgZ2vtY39jVSowEcpBfFfD8hXSEqdGC.json"),
     );
-    let mut r = reserve(&[pyth_source(&pyth).at_rate(PriceRate::Marinade, state.key)], 0);
+    let mut r = reserve(
+        &[pyth_source(&pyth).at_rate(PriceRate::Marinade, state.key)],
+        0,
+    );
     r.liquidity_mint = Pubkey::from_str("mSoLzYCxHdYgdzU16g5QSh3i5K3z3KZK7ytfqcJm7So").unwrap();
     // 21,568,137,069 x 5,994,301,135 / 2^32 = 30,101,721,294.x (10^-8).
-    let price = read(&r, &[&pyth, &state], Check::FirstUsable).unwrap().unwrap();
+    let price = read(&r, &[&pyth, &state], Check::FirstUsable)
+        .unwrap()
+        .unwrap();
     assert_eq!(price.spot, usd(301_017_212_940_000_000_000));
 }
 
@@ -266,8 +313,20 @@ fn malformed_sources_are_refused() {
     refused(&[pyth; 4], 0);
     refused(&[pyth], 10_001);
     refused(&[PriceSource::fixed(0)], 0);
-    refused(&[PriceSource { fixed_price: 5, ..pyth }], 0);
-    refused(&[PriceSource { padding: [1, 0, 0, 0, 0, 0], ..pyth }], 0);
+    refused(
+        &[PriceSource {
+            fixed_price: 5,
+            ..pyth
+        }],
+        0,
+    );
+    refused(
+        &[PriceSource {
+            padding: [1, 0, 0, 0, 0, 0],
+            ..pyth
+        }],
+        0,
+    );
     let unknown = PriceSource { kind: 9, ..pyth };
     assert_eq!(
         OracleSources::new(&[unknown], 0).unwrap_err(),

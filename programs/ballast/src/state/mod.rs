@@ -11,10 +11,10 @@ pub use {
     emode::{emode_bit, emode_group, EmodeGroup, EmodeGroupConfig},
     market::{Market, MarketChange, MarketConfig, MAX_ORACLE_GRACE_PERIOD_SECS},
     obligation::{BorrowPosition, CollateralPosition, Obligation},
-    payout::LiquidationPayout,
     oracle_sources::{
         OracleSource, OracleSources, PriceAccounts, PriceRate, PriceSource, MAX_PRICE_ACCOUNTS,
     },
+    payout::LiquidationPayout,
     reserve::{RateCache, Reserve, ReserveLiquidity, ThresholdRamp},
     reserve_config::{ReserveChange, ReserveConfig},
 };

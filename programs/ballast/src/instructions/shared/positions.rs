@@ -36,7 +36,11 @@ fn walk<'info>(
         let (reserve_info, after) = rest
             .split_first()
             .ok_or(BallastError::MissingPositionAccounts)?;
-        require_keys_eq!(*reserve_info.key, *key, BallastError::PositionReserveMismatch);
+        require_keys_eq!(
+            *reserve_info.key,
+            *key,
+            BallastError::PositionReserveMismatch
+        );
         let mut visit = |reserve: &Reserve, is_held: bool| -> Result<()> {
             let expected = reserve.oracles.accounts();
             require!(
@@ -92,7 +96,10 @@ pub struct PricedPositions<'info> {
 impl<'info> PricedPositions<'info> {
     /// Errors unless no account follows the positions.
     pub fn require_no_rest(&self) -> Result<()> {
-        require!(self.rest.is_empty(), BallastError::UnexpectedPositionAccounts);
+        require!(
+            self.rest.is_empty(),
+            BallastError::UnexpectedPositionAccounts
+        );
         Ok(())
     }
 

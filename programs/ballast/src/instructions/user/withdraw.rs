@@ -111,12 +111,10 @@ pub fn handler<'info>(ctx: Context<'info, Withdraw<'info>>, args: WithdrawArgs) 
             &reserve_key,
             obligation,
             args.collateral_amount,
-            pricing
-                .as_ref()
-                .map(|p| Priced {
-                    priced: &p.pricing,
-                    unpriced: &p.unpriced,
-                }),
+            pricing.as_ref().map(|p| Priced {
+                priced: &p.pricing,
+                unpriced: &p.unpriced,
+            }),
             &market,
             now,
         )?;

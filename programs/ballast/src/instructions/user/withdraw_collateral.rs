@@ -87,12 +87,10 @@ pub fn handler<'info>(
             &reserve_key,
             &*a.reserve.load()?,
             args.collateral_amount,
-            pricing
-                .as_ref()
-                .map(|p| Priced {
-                    priced: &p.pricing,
-                    unpriced: &p.unpriced,
-                }),
+            pricing.as_ref().map(|p| Priced {
+                priced: &p.pricing,
+                unpriced: &p.unpriced,
+            }),
         )?
     };
     let seeds = AuthoritySeeds::new(a.market.key(), a.market.load()?.authority_bump);
