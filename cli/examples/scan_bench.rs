@@ -39,7 +39,6 @@ fn reserves() -> Vec<ReservePricing> {
             let price = Fixed::from_u64([1, 150, 3_000, 5_000, 2][i % 5]);
             ReservePricing {
                 reserve: Pubkey::new_from_array([i as u8 + 1; 32]),
-                oracle: Pubkey::new_unique(),
                 liquidity,
                 decimals: 6 + (i % 4) as u8,
                 loan_to_value_bps: 7_500,
@@ -61,6 +60,7 @@ fn reserves() -> Vec<ReservePricing> {
                 },
                 oracle_recovered_at: 0,
                 last_publish_time: 0,
+                source_in_use: 0,
                 projection: Projection::Full,
             }
         })

@@ -2,7 +2,9 @@
 //! `fixed:1.00`, `--stake-pool <pool>`; a market file's `[[reserve.oracle]]`), resolved against
 //! the cluster into the program's `PriceSource`s: feed ids and hashes read from the accounts.
 use {
-    crate::{amount::UiAmount, fetch, listing::ListingError, pyth::sponsored_feed_account, Transport},
+    crate::{
+        amount::UiAmount, fetch, listing::ListingError, pyth::sponsored_feed_account, Transport,
+    },
     anchor_lang::AccountDeserialize,
     ballast::{
         constants::{BPS, MAX_PRICE_SOURCES},
@@ -28,16 +30,6 @@ pub enum OracleKind {
     #[value(alias = "switchboard")]
     #[serde(alias = "switchboard")]
     SwitchboardOnDemand,
-}
-
-impl OracleKind {
-    fn source(self) -> OracleSource {
-        match self {
-            OracleKind::PythPull => OracleSource::PythPull,
-            OracleKind::PythLegacy => OracleSource::PythLegacy,
-            OracleKind::SwitchboardOnDemand => OracleSource::SwitchboardOnDemand,
-        }
-    }
 }
 
 /// How a source is named on the command line and in plans: "pyth-pull", ..., "fixed".
@@ -76,7 +68,8 @@ impl FromStr for SourceArg {
         let Some((kind, rest)) = s.split_once(':') else {
             return Ok(SourceArg::Account {
                 kind: None,
-                account: Pubkey::from_str(s).map_err(|_| format!("oracle {s:?}: {SOURCE_FORMS}"))?,
+                account: Pubkey::from_str(s)
+                    .map_err(|_| format!("oracle {s:?}: {SOURCE_FORMS}"))?,
             });
         };
         if kind == "fixed" {
@@ -160,7 +153,9 @@ impl SourceSpec {
     async fn resolve(&self, transport: &impl Transport) -> Result<PriceSource, ListingError> {
         let Some(kind) = self.kind else {
             if self.fixed_price == 0 {
-                return Err(ListingError::Sources("a fixed price must be above 0".into()));
+                return Err(ListingError::Sources(
+                    "a fixed price must be above 0".into(),
+                ));
             }
             return Ok(self.with_rate(PriceSource::fixed(self.fixed_price)));
         };
@@ -186,7 +181,6 @@ impl SourceSpec {
                 return Err(ListingError::LegacyNeedsOracle)
             }
         };
-        debug_assert_eq!(source.kind, kind.source() as u8);
         Ok(self.with_rate(source))
     }
 
@@ -247,7 +241,11 @@ impl OracleSpec {
 /// Sources as a plan or a report spells them: "pyth-pull:<account>, fixed:$1.00 (admin-set)",
 /// a rate as " x stake-pool:<pool>".
 pub fn describe(sources: &[PriceSource]) -> String {
-    sources.iter().map(describe_one).collect::<Vec<_>>().join(", ")
+    sources
+        .iter()
+        .map(describe_one)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn describe_one(source: &PriceSource) -> String {
@@ -282,10 +280,7 @@ async fn pull_feed_id(
 }
 
 /// The feed hash a Switchboard pull feed carries.
-async fn feed_hash(
-    transport: &impl Transport,
-    account: &Pubkey,
-) -> Result<[u8; 32], ListingError> {
+async fn feed_hash(transport: &impl Transport, account: &Pubkey) -> Result<[u8; 32], ListingError> {
     let data = fetch::account(transport, account).await?.data;
     data.get(2_120..2_152)
         .filter(|_| data.starts_with(&switchboard::DISCRIMINATOR))
@@ -322,7 +317,10 @@ mod tests {
                 account: key
             })
         );
-        assert_eq!(parse("fixed:1.0001".into()), Ok(SourceArg::Fixed(100_010_000)));
+        assert_eq!(
+            parse("fixed:1.0001".into()),
+            Ok(SourceArg::Fixed(100_010_000))
+        );
         assert_eq!(
             parse("fixed:0".into()),
             Err("fixed price \"0\": must be above 0".into())

@@ -4,7 +4,9 @@
 use {
     ballast::{
         errors::BallastError,
-        oracle::{self, stake_pool::StakePool, AccountParts, Check, OraclePrice, PriceClock, RawPrice},
+        oracle::{
+            self, stake_pool::StakePool, AccountParts, Check, OraclePrice, PriceClock, RawPrice,
+        },
         state::{PriceRate, PriceSource, Reserve},
     },
     solana_sdk::{account::Account, pubkey::Pubkey},

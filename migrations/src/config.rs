@@ -109,7 +109,10 @@ impl SourceEntry {
                 .map(|t| address(&format!("{what}: {field}"), t))
                 .transpose()
         };
-        let rate = match (key("stake_pool", &self.stake_pool)?, key("marinade", &self.marinade)?) {
+        let rate = match (
+            key("stake_pool", &self.stake_pool)?,
+            key("marinade", &self.marinade)?,
+        ) {
             (Some(_), Some(_)) => {
                 return Err(invalid("stake_pool and marinade are exclusive".into()))
             }
@@ -128,12 +131,13 @@ impl SourceEntry {
             }
             SourceSpec::fixed(fixed_price(price).map_err(invalid)?)
         } else {
-            let kind = <OracleKind as clap::ValueEnum>::from_str(&self.kind, false).map_err(|_| {
-                invalid(format!(
-                    "unknown kind {:?} (pyth-pull, pyth-legacy, switchboard, fixed)",
-                    self.kind
-                ))
-            })?;
+            let kind =
+                <OracleKind as clap::ValueEnum>::from_str(&self.kind, false).map_err(|_| {
+                    invalid(format!(
+                        "unknown kind {:?} (pyth-pull, pyth-legacy, switchboard, fixed)",
+                        self.kind
+                    ))
+                })?;
             if self.price.is_some() {
                 return Err(invalid("price is for a fixed source".into()));
             }
@@ -197,9 +201,8 @@ impl ReserveSpec {
     /// The sources the file names, in priority order.
     pub fn oracles(&self) -> Result<OracleSpec, MigrationError> {
         let what = |field: &str| format!("reserve {}: {field}", self.name);
-        let single = |account| {
-            SourceSpec::account(self.oracle_source, account, self.feed_id.clone())
-        };
+        let single =
+            |account| SourceSpec::account(self.oracle_source, account, self.feed_id.clone());
         let sources = match &self.oracle {
             None if self.feed_id.is_none() => Vec::new(),
             None => vec![single(None)],
@@ -257,10 +260,7 @@ mod tests {
         assert_eq!(usdc.oracle_source, OracleKind::PythPull);
         assert_eq!(usdc.seed, one_token());
         assert_eq!(usdc.risk.deposit_cap, Some("1000000".parse().unwrap()));
-        assert_eq!(
-            usdc.listing().unwrap().oracles.sources[0].account,
-            None
-        );
+        assert_eq!(usdc.listing().unwrap().oracles.sources[0].account, None);
     }
 
     #[test]

@@ -455,7 +455,9 @@ async fn plan_reserve(
         prepared.args.max_divergence_bps,
     );
     let current = &state.oracles;
-    if (current.configured(), current.max_divergence_bps) != (sources.as_slice(), max_divergence_bps) {
+    if (current.configured(), current.max_divergence_bps)
+        != (sources.as_slice(), max_divergence_bps)
+    {
         // The full new list, each source checked on chain against a live price from it.
         changes.push(ReserveChange::OracleSources {
             sources: sources.clone(),

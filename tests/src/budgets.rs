@@ -48,6 +48,8 @@ pub struct MaxPositions {
     pub lender: User,
     pub collateral: Vec<ReserveId>,
     pub debt: Vec<ReserveId>,
+    /// The debt reserve of `four_with_fallbacks`, once made.
+    pub fallback_debt: Option<ReserveId>,
 }
 
 impl MaxPositions {
@@ -79,6 +81,7 @@ impl MaxPositions {
             lender,
             collateral: collateral.to_vec(),
             debt: debt.to_vec(),
+            fallback_debt: None,
         }
     }
 
@@ -111,6 +114,42 @@ impl MaxPositions {
         m.try_borrow(&four, self.debt[0], 1_000_000)
             .await
             .expect("borrow");
+        four
+    }
+
+    /// A user with 3 collateral positions and a debt in 4 reserves of their own, each priced by
+    /// its Pyth feed with a Switchboard feed as second source (at most 1% apart), each with
+    /// borrowers (another user pledges in the debt reserve and borrows from the other three).
+    pub async fn four_with_fallbacks(&mut self) -> User {
+        let m = &mut self.market;
+        let mut own = Vec::new();
+        for _ in 0..4 {
+            let r = m.add_reserve(ReserveSpec::usdc()).await;
+            m.add_fallback(r, 100).await;
+            own.push(r);
+        }
+        let (collateral, debt) = (&own[..3], own[3]);
+        let four = m.new_user().await;
+        for &r in collateral {
+            m.fund(&four, r, 10_000_000_000).await;
+            m.try_supply(&four, r, 10_000_000_000)
+                .await
+                .expect("supply");
+        }
+        let other = m.new_user().await;
+        m.fund(&other, debt, 40_000_000_000).await;
+        m.try_supply(&other, debt, 40_000_000_000)
+            .await
+            .expect("supply");
+        for &r in collateral {
+            m.try_borrow(&other, r, 1_500_000_000)
+                .await
+                .expect("borrow");
+        }
+        m.try_borrow(&four, debt, 15_000_000_000)
+            .await
+            .expect("borrow");
+        self.fallback_debt = Some(debt);
         four
     }
 

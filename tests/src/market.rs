@@ -36,6 +36,9 @@ pub struct TestReserve {
     pub feed_id: [u8; 32],
     /// The price last written to the oracle account.
     pub price: PythPrice,
+    /// A Switchboard feed that is the reserve's second source, publishing the same prices
+    /// (`TestMarket::add_fallback`).
+    pub fallback: Option<Pubkey>,
 }
 
 /// A user: a keypair, token accounts per mint, and obligation 0 in the market.
@@ -234,8 +237,13 @@ impl TestMarket {
             .await;
         self.mint(&spec.token_program, &mint, &admin_source, args.seed_amount)
             .await;
+        // Once users pay their own fees, the admin pays the rent too (one signer).
+        let rent_payer = match self.users_pay.load(std::sync::atomic::Ordering::Relaxed) {
+            true => self.admin.pubkey(),
+            false => self.payer.pubkey(),
+        };
         let init = ix::init_reserve(
-            &self.payer.pubkey(),
+            &rent_payer,
             &self.admin.pubkey(),
             &keys,
             &admin_source,
@@ -247,6 +255,7 @@ impl TestMarket {
             keys,
             feed_id,
             price,
+            fallback: None,
         });
         Ok(ReserveId(self.reserves.len() - 1))
     }
@@ -356,6 +365,10 @@ impl TestMarket {
     pub async fn set_oracle(&mut self, reserve: ReserveId, price: PythPrice) {
         let r = &mut self.reserves[reserve.0];
         r.price = price;
+        if let Some(feed) = r.fallback {
+            let account = ballast_testkit::switchboard::feed_account(&price);
+            self.bank.set_account(&feed, account).await;
+        }
         if r.spec.oracle_source == OracleSource::Fixed {
             // Nothing to publish: the price is in the reserve.
             return;

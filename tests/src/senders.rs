@@ -103,6 +103,22 @@ impl TestMarket {
         Ok(out)
     }
 
+    /// Gives `reserve` a second source after its own: a Switchboard feed publishing the same
+    /// prices from now on, at most `max_divergence_bps` apart.
+    pub async fn add_fallback(&mut self, reserve: ReserveId, max_divergence_bps: u16) {
+        let feed = Pubkey::new_unique();
+        let r = &self.reserves[reserve.0];
+        let price = r.price;
+        let primary = crate::market::source_of(r.spec.oracle_source, r.keys.oracle, &price);
+        let account = ballast_testkit::switchboard::feed_account(&price);
+        self.bank.set_account(&feed, account).await;
+        let fallback = PriceSource::switchboard(feed, price.feed_id);
+        self.try_set_sources(reserve, vec![primary, fallback], max_divergence_bps)
+            .await
+            .expect("fallback");
+        self.reserves[reserve.0].fallback = Some(feed);
+    }
+
     /// Gives `reserve` `sources` (their accounts already on the bank); on success the market's
     /// cached keys follow.
     pub async fn try_set_sources(

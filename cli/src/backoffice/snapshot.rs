@@ -226,7 +226,9 @@ pub fn price(
             None,
         ),
         Err(_) if !reading.primary_exists => (
-            Err(PriceRefusal::missing_account(&reserve.oracles.primary().account)),
+            Err(PriceRefusal::missing_account(
+                &reserve.oracles.primary().account,
+            )),
             None,
         ),
         Err(e) => (

@@ -3,9 +3,9 @@ use {
     super::{plain, plain_units, reserve_sources, table, threshold_text, Labels},
     crate::{
         fetch,
-        source_prices::{self, ReserveReading},
         format::{percent, units, usd},
         settings::{CurveSpec, GroupList},
+        source_prices::{self, ReserveReading},
         ClientError, Transport,
     },
     ballast::{

@@ -4,7 +4,7 @@
 use {
     super::plain,
     crate::{
-        format::{percent, units, usd},
+        format::{percent, usd},
         oracle_spec::kind_name,
         source_prices::{ReserveReading, SourceReading},
     },
@@ -28,16 +28,22 @@ pub fn fallback(reserve: &Reserve, reading: &ReserveReading) -> bool {
 
 /// The price its account states, in USD, for a source the program refuses.
 fn stated_price(raw: &RawPrice) -> Option<String> {
-    let decimals = u8::try_from(-raw.exponent).ok().filter(|d| *d <= 18)?;
-    let price = u64::try_from(raw.price).ok()?;
-    Some(format!("${}", units(price, decimals)))
+    let decimals = u32::try_from(-raw.exponent).ok().filter(|d| *d <= 18)?;
+    let price = u128::try_from(raw.price).ok()?;
+    let value = price.checked_mul(Fixed::SCALE)? / 10u128.pow(decimals);
+    Some(usd(Fixed::from_raw(value)))
 }
 
 /// The price (validated when usable, else as stated) and its age in seconds (none for a
 /// fixed price).
 fn price_and_age(s: &SourceReading, now: i64) -> (Option<String>, Option<i64>) {
     let age = (!s.source.is_fixed())
-        .then(|| s.raw.as_ref().ok().map(|r| now.saturating_sub(r.publish_time)))
+        .then(|| {
+            s.raw
+                .as_ref()
+                .ok()
+                .map(|r| now.saturating_sub(r.publish_time))
+        })
         .flatten();
     let price = match (&s.price, &s.raw) {
         (Ok(p), _) => Some(usd(p.spot)),

@@ -1,7 +1,7 @@
 //! `ballast market ...` and `ballast reserve ...`
 use {
     crate::harness::{Harness, SOL, USDC},
-    ballast::state::{MarketChange, MarketConfig},
+    ballast::state::{MarketChange, MarketConfig, PriceSource},
     ballast_client::pda,
     ballast_client::presets,
     base64::Engine,
@@ -144,8 +144,11 @@ async fn reserve_add_show_update() {
     let usdc = h.reserve("USDC").await;
     assert_eq!(usdc.config, presets::stablecoin());
     assert_eq!(usdc.liquidity.available_amount, USDC);
-    assert_eq!(usdc.oracle.account, h.assets[0].oracle);
-    assert_eq!(usdc.oracle.feed_id, h.assets[0].oracle.to_bytes());
+    let oracle = h.assets[0].oracle;
+    assert_eq!(
+        usdc.oracles.configured(),
+        [PriceSource::pyth_pull(oracle, oracle.to_bytes())]
+    );
     // The seed left the admin's wallet.
     assert_eq!(h.balance(&h.admin.key(), "USDC").await, 0);
     assert_eq!(h.reserve("SOL").await.config, presets::volatile());
@@ -362,7 +365,7 @@ async fn reserve_update_points_a_reserve_at_a_new_oracle() {
         "transaction failed: OraclePriceStale: oracle price is older than the reserve's max age \
          (error 6305)"
     );
-    assert_eq!(h.reserve("SOL").await.oracle.account, old);
+    assert_eq!(h.reserve("SOL").await.oracles.primary().account, old);
     // A live one: the feed id comes from the account.
     h.set_price(sol, 15_000_000_000).await;
     let out = h
@@ -373,7 +376,10 @@ async fn reserve_update_points_a_reserve_at_a_new_oracle() {
         .await;
     assert!(out.starts_with("update reserve SOL: done\n"), "{out}");
     let r = h.reserve("SOL").await;
-    assert_eq!((r.oracle.account, r.oracle.feed_id), (new, new.to_bytes()));
+    assert_eq!(
+        r.oracles.configured(),
+        [PriceSource::pyth_pull(new, new.to_bytes())]
+    );
     // The same oracle again: nothing to change.
     let out = h
         .ok(
@@ -384,20 +390,16 @@ async fn reserve_update_points_a_reserve_at_a_new_oracle() {
     assert_eq!(out, "update reserve SOL: nothing to change\n");
 }
 
-/// USDC with the stablecoin preset, priced by an oracle whose feed id is all ones.
-fn usdc_before() -> (ballast::state::ReserveConfig, ballast::state::OracleConfig) {
-    let oracle = ballast::state::OracleConfig {
-        account: Pubkey::new_from_array([1; 32]),
-        feed_id: [1; 32],
-        source: 0,
-        padding: [0; 7],
-    };
-    (presets::stablecoin(), oracle)
+/// USDC with the stablecoin preset, priced by a pull oracle whose feed id is all ones.
+fn usdc_before() -> (ballast::state::ReserveConfig, ballast::state::OracleSources) {
+    let source = PriceSource::pyth_pull(Pubkey::new_from_array([1; 32]), [1; 32]);
+    let oracles = ballast::state::OracleSources::new(&[source], 0).unwrap();
+    (presets::stablecoin(), oracles)
 }
 
 #[test]
 fn every_reserve_change_reads_field_old_new_in_token_units() {
-    use ballast::{math::RateCurve, state::OracleSource, state::ReserveChange as C};
+    use ballast::{math::RateCurve, state::PriceRate, state::ReserveChange as C};
     let (config, oracle) = usdc_before();
     let usdc = ballast_cli::effects::AssetInfo {
         reserve: Pubkey::new_unique(),
@@ -487,16 +489,18 @@ fn every_reserve_change_reads_field_old_new_in_token_units() {
             "e-mode groups: none -> 1,2, e-mode debt groups: none -> 2".into(),
         ),
         (
-            C::Oracle {
-                account: new_oracle,
-                source: OracleSource::PythLegacy,
-                feed_id: [0xab; 32],
+            C::OracleSources {
+                sources: vec![
+                    PriceSource::pyth_legacy(new_oracle)
+                        .at_rate(PriceRate::SplStakePool, new_oracle),
+                    PriceSource::fixed(100_000_000),
+                ],
+                max_divergence_bps: 150,
             },
             format!(
-                "oracle: {} (pyth-pull) -> {new_oracle} (pyth-legacy), oracle feed id: {} -> {}",
-                oracle.account,
-                "01".repeat(32),
-                "ab".repeat(32)
+                "price sources: pyth-pull:{} -> pyth-legacy:{new_oracle} x stake-pool:{new_oracle}, \
+                 fixed:$1 (admin-set), max divergence: unchecked -> 1.50%",
+                oracle.primary().account,
             ),
         ),
     ];

@@ -146,18 +146,18 @@ async fn the_monitor_counts_passes_and_alerts_by_kind_and_serves_them() {
     ] {
         has_line(&text, line);
     }
-    // Ten kinds, each with its firing gauge and two alert counters.
+    // Thirteen kinds, each with its firing gauge and two alert counters.
     assert_eq!(
         text.lines()
             .filter(|l| l.starts_with("ballast_monitor_firing{"))
             .count(),
-        10
+        13
     );
     assert_eq!(
         text.lines()
             .filter(|l| l.starts_with("ballast_monitor_alerts_total{"))
             .count(),
-        20
+        26
     );
 }
 

@@ -1,7 +1,7 @@
 //! Oracle sources on the command line: a reserve listed on a Switchboard On-Demand pull feed.
 use {
     crate::harness::Harness,
-    ballast::state::OracleSource,
+    ballast::state::PriceSource,
     ballast_client::Transport,
     ballast_testkit::{pyth::PythPrice, switchboard::feed_account},
     solana_sdk::pubkey::Pubkey,
@@ -41,10 +41,9 @@ async fn a_reserve_is_listed_on_a_switchboard_feed_and_lends() {
     .await;
     let r = h.reserve("JUP").await;
     assert_eq!(
-        OracleSource::from_byte(r.oracle.source).unwrap(),
-        OracleSource::SwitchboardOnDemand
+        r.oracles.configured(),
+        [PriceSource::switchboard(feed, hash)]
     );
-    assert_eq!((r.oracle.account, r.oracle.feed_id), (feed, hash));
     // 1,000 JUP ($800) backs $600 at 75%.
     let bob = h.user("bob").await;
     h.give(&bob, jup, 1_000_000_000).await;

@@ -2,7 +2,7 @@
 use {
     crate::{cluster, Cluster},
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
-    ballast::state::{EmodeGroupConfig, MarketChange, MarketConfig},
+    ballast::state::{EmodeGroupConfig, MarketChange, MarketConfig, PriceSource},
     ballast_client::presets,
     ballast_client::{fetch, pda, Transport},
     ballast_migrations::{plan, MarketFile, Step, Verdict, Who},
@@ -230,7 +230,9 @@ async fn a_new_oracle_in_the_file_is_planned_and_applied() {
         .unwrap();
     let text = change.render();
     assert!(
-        text.contains(&format!("  ~ reserve SOL\n      oracle: {old} -> {new}")),
+        text.contains(&format!(
+            "  ~ reserve SOL\n      oracle: pyth-pull:{old} -> pyth-pull:{new}"
+        )),
         "{text}"
     );
     assert!(text.contains("  = reserve USDC: no change"), "{text}");
@@ -239,8 +241,8 @@ async fn a_new_oracle_in_the_file_is_planned_and_applied() {
         .await
         .unwrap();
     assert_eq!(
-        (sol.oracle.account, sol.oracle.feed_id),
-        (new, new.to_bytes())
+        sol.oracles.configured(),
+        [PriceSource::pyth_pull(new, new.to_bytes())]
     );
     assert_eq!(sol.oracle_recovered_at, now);
     assert!(plan(&c.bank, &file(&c, 4_000, 7_000), &who(me))
@@ -527,7 +529,7 @@ async fn plans_show_token_amounts_in_tokens_like_the_file() {
     let text = first.render();
     assert!(
         text.contains(&format!(
-            "  + list USDC: reserve {}, mint {}, oracle {}, seed 1 USDC\n",
+            "  + list USDC: reserve {}, mint {}, oracle pyth-pull:{}, seed 1 USDC\n",
             usdc.address, c.usdc.0, c.usdc.1
         )),
         "{text}"

@@ -3,6 +3,7 @@
 mod apply;
 mod binary;
 mod command;
+mod sources;
 
 use {
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,

@@ -13,6 +13,7 @@ pub mod constants;
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod keys;
 pub mod logic;
 pub mod math;
 pub mod mint_policy;

@@ -22,6 +22,7 @@ pub const LIVE_CASES: &[&str] = &[
     "supply (10 positions)",
     "borrow (4 positions)",
     "borrow (4 positions, e-mode)",
+    "borrow (4 positions, second source)",
     "borrow (10 positions)",
     "withdraw (10 positions)",
     "liquidate (10 positions)",
@@ -41,12 +42,14 @@ struct LiveMarket {
     four: User,
     /// `four`'s twin in e-mode group 1 (every reserve a member).
     four_emode: User,
+    /// A 4-position obligation in 4 reserves of its own, each with a second price source.
+    four_sourced: User,
 }
 
 const UNIT: u64 = 1_000_000;
 
 async fn live_market() -> LiveMarket {
-    let max = MaxPositions::new().await;
+    let mut max = MaxPositions::new().await;
     // A reserve unwritten for longer than the outage threshold (10 minutes by default) makes
     // the next liquidation wait the grace period, unless a keeper refreshed it; this market
     // counts only gaps over 2 hours, so the idle hour can be measured.
@@ -67,6 +70,9 @@ async fn live_market() -> LiveMarket {
     }
     m.try_borrow(&four, d[0], UNIT).await.expect("borrow");
     let four_emode = max.four_in_emode().await;
+    let four_sourced = max.four_with_fallbacks().await;
+    let m = &max.market;
+    let (c, d) = (&max.collateral, &max.debt);
     // Two background borrowers: each pledges in one debt reserve and borrows 1,500 units from
     // half the collateral reserves (3,000-4,000 supplied) and 15,000 from the other debt
     // reserve.
@@ -86,6 +92,7 @@ async fn live_market() -> LiveMarket {
         others,
         four,
         four_emode,
+        four_sourced,
     }
 }
 
@@ -119,7 +126,9 @@ pub async fn live_cases() -> Vec<Recorded> {
         others,
         four,
         four_emode,
+        four_sourced,
     } = live_market().await;
+    let sourced_debt = max.fallback_debt.expect("made");
     let (c0, d0, d1) = (max.collateral[0], max.debt[0], max.debt[1]);
     for (i, gap) in LIVE_GAPS.into_iter().enumerate() {
         // Amounts differ per gap, so no two transactions are the same.
@@ -148,6 +157,12 @@ pub async fn live_cases() -> Vec<Recorded> {
             gap,
             "borrow (4 positions, e-mode)",
             m.try_borrow(&four_emode, d0, n).await
+        );
+        live!(
+            m,
+            gap,
+            "borrow (4 positions, second source)",
+            m.try_borrow(&four_sourced, sourced_debt, n).await
         );
         live!(
             m,

@@ -22,6 +22,7 @@ pub const BUDGETS: &[(&str, u64)] = &[
     ("deposit", 15_000),
     ("borrow (4 positions)", 30_000),
     ("borrow (4 positions, e-mode)", 30_000),
+    ("borrow (4 positions, second source)", 30_000),
     ("liquidate (10 positions)", 60_000),
     ("refresh_reserve", 5_000),
 ];
@@ -368,6 +369,9 @@ async fn position_cases() -> Vec<Recorded> {
     );
     m.try_borrow(&four, d0, 1_000_000).await.expect("borrow");
     let emode = max.four_in_emode().await;
+    let sourced = max.four_with_fallbacks().await;
+    let sourced_debt = max.fallback_debt.expect("made");
+    let m = &max.market;
     m.fund(&four, c0, 1_000_000).await;
     m.fund(&max.user, c0, 1_000_000).await;
     record!(
@@ -384,6 +388,11 @@ async fn position_cases() -> Vec<Recorded> {
         m,
         "borrow (4 positions, e-mode)",
         m.try_borrow(&emode, d0, 1_000_000).await
+    );
+    record!(
+        m,
+        "borrow (4 positions, second source)",
+        m.try_borrow(&sourced, sourced_debt, 1_000_000).await
     );
     record!(
         m,

@@ -4,13 +4,14 @@
 pub mod marinade;
 pub mod pyth_legacy;
 mod pyth_pull;
-mod sources;
+pub(crate) mod sources;
 pub mod stake_pool;
 pub mod switchboard;
 
 pub use sources::{
-    raw_source_price, require_every_source, require_reserve_price, reserve_price, source_price,
-    AccountParts, Check, PriceAccount, PriceClock,
+    price_of_counted, raw_source_price, require_accounts, require_every_source,
+    require_reserve_price, reserve_price, source_price, AccountParts, Check, PriceAccount,
+    PriceClock,
 };
 
 #[cfg(test)]
@@ -101,21 +102,21 @@ impl OraclePrice {
     }
 }
 
-/// `price` if its spot and EMA are within `min..=max` (10^-8 USD; 0: no bound), else
-/// `OraclePriceOutsideBand`: an admin's sanity bounds, a price outside them is unusable.
-pub fn within_band(
-    price: OraclePrice,
+/// `OraclePriceOutsideBand` unless `price`'s spot and EMA are within `min..=max` (10^-8 USD; 0:
+/// no bound): an admin's sanity bounds, a price outside them is unusable.
+pub fn require_within_band(
+    price: &OraclePrice,
     min: u64,
     max: u64,
-) -> std::result::Result<OraclePrice, BallastError> {
+) -> std::result::Result<(), BallastError> {
     if min == 0 && max == 0 {
-        return Ok(price);
+        return Ok(());
     }
     let bound = |v: u64| Fixed::from_raw(u128::from(v) * 10_000_000_000);
     let (low, high) = (bound(min), bound(max));
     let inside = |p: Fixed| p >= low && (max == 0 || p <= high);
     if inside(price.spot) && inside(price.ema) {
-        Ok(price)
+        Ok(())
     } else {
         Err(BallastError::OraclePriceOutsideBand)
     }
@@ -212,14 +213,15 @@ mod tests {
         // $100..=$200, in 10^-8 USD.
         let (min, max) = (100 * 100_000_000, 200 * 100_000_000);
         let outside = Err(BallastError::OraclePriceOutsideBand);
-        assert_eq!(within_band(at(150, 150), min, max), Ok(at(150, 150)));
-        assert_eq!(within_band(at(100, 200), min, max), Ok(at(100, 200)));
-        assert_eq!(within_band(at(250, 150), min, max), outside);
-        assert_eq!(within_band(at(150, 99), min, max), outside);
+        let band = |p: OraclePrice, min, max| require_within_band(&p, min, max);
+        assert_eq!(band(at(150, 150), min, max), Ok(()));
+        assert_eq!(band(at(100, 200), min, max), Ok(()));
+        assert_eq!(band(at(250, 150), min, max), outside);
+        assert_eq!(band(at(150, 99), min, max), outside);
         // A floor alone; no band at all.
-        assert_eq!(within_band(at(5_000, 5_000), min, 0), Ok(at(5_000, 5_000)));
-        assert_eq!(within_band(at(99, 99), min, 0), outside);
-        assert_eq!(within_band(at(1, 1), 0, 0), Ok(at(1, 1)));
+        assert_eq!(band(at(5_000, 5_000), min, 0), Ok(()));
+        assert_eq!(band(at(99, 99), min, 0), outside);
+        assert_eq!(band(at(1, 1), 0, 0), Ok(()));
     }
 
     use super::*;

@@ -2,12 +2,15 @@
 //! the primary is stale, too wide, outside its band or gone), and, for actions that add risk,
 //! whether the next usable source agrees with it.
 use {
-    super::{check_price, marinade::Marinade, stake_pool::StakePool, within_band, OraclePrice},
+    super::{
+        check_price, marinade::Marinade, require_within_band, stake_pool::StakePool, OraclePrice,
+    },
     super::{pyth_legacy, pyth_pull, switchboard, RawPrice},
     crate::{
         constants::BPS,
         errors::BallastError,
-        state::{OracleSource, PriceRate, PriceSource, Reserve},
+        keys::same_key,
+        state::{OracleSource, OracleSources, PriceRate, PriceSource, Reserve},
     },
     anchor_lang::prelude::*,
 };
@@ -92,41 +95,94 @@ pub fn reserve_price<A: PriceAccount>(
     at: PriceClock,
     check: Check,
 ) -> Result<std::result::Result<OraclePrice, BallastError>> {
-    let sources = &reserve.oracles;
-    let expected = sources.accounts();
+    let count = reserve.oracles.account_count();
+    require!(accounts.len() >= count, BallastError::MissingOracleAccount);
     require!(
-        accounts.len() >= expected.len(),
-        BallastError::MissingOracleAccount
-    );
-    require!(
-        accounts.len() == expected.len(),
+        accounts.len() == count,
         BallastError::UnexpectedPositionAccounts
     );
-    for (account, key) in accounts.iter().zip(expected.as_slice()) {
-        require_keys_eq!(*account.key(), *key, BallastError::WrongOracleAccount);
-    }
+    price_of_counted(reserve, accounts, at, check)
+}
+
+/// `reserve_price` on exactly as many accounts as the sources read (the caller counted them).
+pub fn price_of_counted<A: PriceAccount>(
+    reserve: &Reserve,
+    accounts: &[A],
+    at: PriceClock,
+    check: Check,
+) -> Result<std::result::Result<OraclePrice, BallastError>> {
+    let sources = &reserve.oracles;
     let compare = check == Check::Agreement && sources.max_divergence_bps > 0;
-    let mut first_error = None;
-    let mut chosen: Option<OraclePrice> = None;
-    let mut next = 0;
-    for (index, source) in sources.configured().iter().enumerate() {
-        let count = source.accounts().count();
+    // The primary first, on its own: most reads end there.
+    let primary = &sources.sources[0];
+    let mut next = primary.account_count();
+    let own = accounts
+        .get(..next)
+        .ok_or(BallastError::MissingOracleAccount)?;
+    require_own_accounts(primary, own)?;
+    let (mut chosen, mut first_error) = match source_price(reserve, 0, own, at) {
+        Ok(price) if !compare => return Ok(Ok(price)),
+        Ok(price) => (Some(price), None),
+        Err(error) => (None, Some(error)),
+    };
+    for (index, source) in sources.configured().iter().enumerate().skip(1) {
+        let count = source.account_count();
         let own = &accounts[next..next + count];
         next += count;
-        match (source_price(reserve, index, own, at), chosen.as_mut()) {
-            (Ok(price), None) if !compare => return Ok(Ok(price)),
-            (Ok(price), None) => chosen = Some(price),
-            (Ok(other), Some(price)) => {
-                price.diverged = diverges(price, &other, sources.max_divergence_bps);
-                break;
+        // Each account is checked when it is read: one never read changes nothing (a liquidation
+        // priced by a live primary reads no fallback), and checking costs every position.
+        require_own_accounts(source, own)?;
+        let read = source_price(reserve, index, own, at);
+        match chosen.as_mut() {
+            None => match read {
+                Ok(price) if !compare => return Ok(Ok(price)),
+                Ok(price) => chosen = Some(price),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            },
+            Some(price) => {
+                if let Ok(other) = read {
+                    price.diverged = diverges(price, &other, sources.max_divergence_bps);
+                    break;
+                }
             }
-            (Err(error), None) => {
-                first_error.get_or_insert(error);
-            }
-            (Err(_), Some(_)) => {}
         }
     }
     Ok(chosen.ok_or(first_error.unwrap_or(BallastError::MissingOracleAccount)))
+}
+
+/// Errors with `WrongOracleAccount` unless `own` (as many as it reads) are `source`'s accounts.
+fn require_own_accounts<A: PriceAccount>(source: &PriceSource, own: &[A]) -> Result<()> {
+    let price_ok = source.is_fixed() || same_key(own[0].key(), &source.account);
+    let rate_ok = !source.has_rate() || same_key(own[own.len() - 1].key(), &source.rate_account);
+    require!(price_ok && rate_ok, BallastError::WrongOracleAccount);
+    Ok(())
+}
+
+/// Errors unless `accounts` are exactly the accounts `sources` read, in order (too few:
+/// `MissingOracleAccount`; too many: `UnexpectedPositionAccounts`; another:
+/// `WrongOracleAccount`).
+pub fn require_accounts<A: PriceAccount>(sources: &OracleSources, accounts: &[A]) -> Result<()> {
+    let mut keys = accounts.iter().map(PriceAccount::key);
+    let mut expect = |key: &Pubkey| match keys.next() {
+        Some(given) if given == key => Ok(()),
+        Some(_) => err!(BallastError::WrongOracleAccount),
+        None => err!(BallastError::MissingOracleAccount),
+    };
+    for source in sources.configured() {
+        if !source.is_fixed() {
+            expect(&source.account)?;
+        }
+        if source.has_rate() {
+            expect(&source.rate_account)?;
+        }
+    }
+    require!(
+        keys.next().is_none(),
+        BallastError::UnexpectedPositionAccounts
+    );
+    Ok(())
 }
 
 /// `reserve_price`, failing with the inner error too.
@@ -152,7 +208,7 @@ pub fn require_every_source<A: PriceAccount>(
     let mut next = 0;
     let mut prices = Vec::with_capacity(reserve.oracles.configured().len());
     for (index, source) in reserve.oracles.configured().iter().enumerate() {
-        let count = source.accounts().count();
+        let count = source.account_count();
         prices.push(source_price(
             reserve,
             index,
@@ -165,7 +221,7 @@ pub fn require_every_source<A: PriceAccount>(
 }
 
 /// Whether `other` is further from `price` (spot against spot) than `max_bps` of `price`.
-fn diverges(price: &OraclePrice, other: &OraclePrice, max_bps: u16) -> bool {
+pub(super) fn diverges(price: &OraclePrice, other: &OraclePrice, max_bps: u16) -> bool {
     let (a, b) = (price.spot.raw(), other.spot.raw());
     a.abs_diff(b).saturating_mul(u128::from(BPS)) > a.saturating_mul(u128::from(max_bps))
 }
@@ -180,18 +236,16 @@ pub fn source_price<A: PriceAccount>(
 ) -> std::result::Result<OraclePrice, BallastError> {
     let raw = raw_source_price(reserve, index, accounts, at)?;
     let config = &reserve.config;
-    let price = check_price(
+    let mut price = check_price(
         &raw,
         config.oracle_max_age_secs,
         config.oracle_max_confidence_bps,
         reserve.oracles.publish_times[index],
         at.now,
     )?;
-    let price = within_band(price, config.price_band_min, config.price_band_max)?;
-    Ok(OraclePrice {
-        source: index as u8,
-        ..price
-    })
+    require_within_band(&price, config.price_band_min, config.price_band_max)?;
+    price.source = index as u8;
+    Ok(price)
 }
 
 /// Source `index` of `reserve` as its accounts state it, before any check (monitors show the
@@ -206,51 +260,62 @@ pub fn raw_source_price<A: PriceAccount>(
     raw_price(source, &reserve.liquidity_mint, accounts, at).map_err(code)
 }
 
+/// Read in place: the kind and rate bytes matched directly, the price account first and the
+/// rate's last (the caller passes exactly the source's accounts).
 fn raw_price<A: PriceAccount>(
     source: &PriceSource,
     mint: &Pubkey,
     accounts: &[A],
     at: PriceClock,
 ) -> Result<RawPrice> {
-    let mut accounts = accounts.iter();
-    let mut next = || accounts.next().ok_or(BallastError::MissingOracleAccount);
-    let price = match source.kind()? {
-        OracleSource::Fixed => RawPrice {
-            price: i64::try_from(source.fixed_price).map_err(|_| BallastError::MathOverflow)?,
-            conf: 0,
-            exponent: -8,
-            publish_time: at.now,
-            prev_publish_time: at.now,
-            ema_price: i64::try_from(source.fixed_price).map_err(|_| BallastError::MathOverflow)?,
-            ema_conf: 0,
-            trading: true,
-        },
+    const PYTH_PULL: u8 = OracleSource::PythPull as u8;
+    const PYTH_LEGACY: u8 = OracleSource::PythLegacy as u8;
+    const SWITCHBOARD: u8 = OracleSource::SwitchboardOnDemand as u8;
+    const FIXED: u8 = OracleSource::Fixed as u8;
+    const NO_RATE: u8 = PriceRate::None as u8;
+    const STAKE_POOL: u8 = PriceRate::SplStakePool as u8;
+    const MARINADE: u8 = PriceRate::Marinade as u8;
+    let price = match source.kind {
+        FIXED => {
+            let price =
+                i64::try_from(source.fixed_price).map_err(|_| BallastError::MathOverflow)?;
+            RawPrice {
+                price,
+                conf: 0,
+                exponent: -8,
+                publish_time: at.now,
+                prev_publish_time: at.now,
+                ema_price: price,
+                ema_conf: 0,
+                trading: true,
+            }
+        }
         kind => {
-            let account = next()?;
+            let account = accounts.first().ok_or(BallastError::MissingOracleAccount)?;
             account.with_data(|data| match kind {
-                OracleSource::PythPull => pyth_pull::read(account.owner(), data, &source.feed_id),
-                OracleSource::PythLegacy => pyth_legacy::read(account.owner(), data),
-                OracleSource::SwitchboardOnDemand => {
-                    switchboard::read(account.owner(), data, &source.feed_id)
-                }
-                OracleSource::Fixed => unreachable!("matched above"),
+                PYTH_PULL => pyth_pull::read(account.owner(), data, &source.feed_id),
+                PYTH_LEGACY => pyth_legacy::read(account.owner(), data),
+                SWITCHBOARD => switchboard::read(account.owner(), data, &source.feed_id),
+                _ => err!(BallastError::InvalidOracleData),
             })?
         }
     };
-    match source.price_rate()? {
-        PriceRate::None => Ok(price),
-        PriceRate::SplStakePool => {
-            let account = next()?;
+    if source.rate == NO_RATE {
+        return Ok(price);
+    }
+    let account = accounts.last().ok_or(BallastError::MissingOracleAccount)?;
+    match source.rate {
+        STAKE_POOL => {
             let pool = account.with_data(|data| StakePool::read(account.owner(), data))?;
             require_keys_eq!(pool.pool_mint, *mint, BallastError::WrongPriceRateMint);
             pool.price(&price, at.epoch)
         }
-        PriceRate::Marinade => {
-            let account = next()?;
+        MARINADE => {
             let state = account.with_data(|data| Marinade::read(account.owner(), data))?;
             require_keys_eq!(state.msol_mint, *mint, BallastError::WrongPriceRateMint);
             state.price(&price)
         }
+        _ => err!(BallastError::InvalidOracleData),
     }
 }
 

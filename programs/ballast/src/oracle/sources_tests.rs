@@ -333,3 +333,25 @@ fn malformed_sources_are_refused() {
         BallastError::InvalidOracleData.into()
     );
 }
+
+#[test]
+fn divergence_is_exact_at_every_scale() {
+    let at = |raw: u128| OraclePrice {
+        spot: Fixed::from_raw(raw),
+        ..OraclePrice::default()
+    };
+    let diverges = super::sources::diverges;
+    // 1 unit against 2: 100% apart; at most 100% allowed is no divergence.
+    assert!(diverges(&at(1), &at(2), 9_999));
+    assert!(!diverges(&at(1), &at(2), 10_000));
+    // $155.594045270 against $157.14: 1.54595473 / 155.59404527 = 0.9936% of the first.
+    let (a, b) = (155_594_045_270 * 10u128.pow(9), 157_140 * 10u128.pow(15));
+    assert!(diverges(&at(a), &at(b), 99));
+    assert!(!diverges(&at(a), &at(b), 100));
+    // Prices past 50 bits (here ~2^100) keep the comparison: 1 bp over and exactly at it.
+    let big = 1u128 << 100;
+    let bp = big / 10_000;
+    assert!(diverges(&at(big), &at(big + bp + 1), 1));
+    assert!(!diverges(&at(big), &at(big + bp - (1 << 60)), 1));
+    assert!(!diverges(&at(big), &at(big), 0));
+}

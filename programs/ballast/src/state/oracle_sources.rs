@@ -135,6 +135,11 @@ impl PriceSource {
         self.rate != PriceRate::None as u8
     }
 
+    /// How many accounts this source reads.
+    pub fn account_count(&self) -> usize {
+        usize::from(!self.is_fixed()) + usize::from(self.has_rate())
+    }
+
     /// The accounts this source reads, in order: its price account, then its rate's.
     pub fn accounts(&self) -> impl Iterator<Item = Pubkey> + '_ {
         let price = (!self.is_fixed()).then_some(self.account);
@@ -248,6 +253,14 @@ impl OracleSources {
     /// The primary source.
     pub fn primary(&self) -> &PriceSource {
         &self.sources[0]
+    }
+
+    /// How many accounts the sources read.
+    pub fn account_count(&self) -> usize {
+        self.configured()
+            .iter()
+            .map(PriceSource::account_count)
+            .sum()
     }
 
     /// The accounts the sources read, in order.

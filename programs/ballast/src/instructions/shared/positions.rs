@@ -7,6 +7,7 @@ use {
     crate::{
         constants::MAX_EMODE_GROUPS,
         errors::BallastError,
+        keys::same_key,
         logic::{emode, interest::Projection, ReservePricing, Unpriced},
         oracle::{self, Check, PriceClock},
         state::{EmodeGroup, Obligation, Reserve},
@@ -21,8 +22,8 @@ pub struct PositionAccounts<'info> {
 }
 
 /// Splits `remaining` into the obligation's position accounts and what follows them, checking
-/// each reserve's key against the obligation and its price accounts against the reserve's
-/// sources. `f` sees each position (its index, its accounts, its reserve: from `held` when the
+/// each reserve's key against the obligation (`f` must check the price accounts against the
+/// reserve's sources: reading a price does). `f` sees each position (its index, its accounts, its reserve: from `held` when the
 /// instruction holds it, else loaded and checked to belong to `market`).
 fn walk<'info>(
     remaining: &'info [AccountInfo<'info>],
@@ -36,21 +37,15 @@ fn walk<'info>(
         let (reserve_info, after) = rest
             .split_first()
             .ok_or(BallastError::MissingPositionAccounts)?;
-        require_keys_eq!(
-            *reserve_info.key,
-            *key,
+        require!(
+            same_key(reserve_info.key, key),
             BallastError::PositionReserveMismatch
         );
         let mut visit = |reserve: &Reserve, is_held: bool| -> Result<()> {
-            let expected = reserve.oracles.accounts();
-            require!(
-                after.len() >= expected.len(),
-                BallastError::MissingPositionAccounts
-            );
-            let (prices, next) = after.split_at(expected.len());
-            for (info, key) in prices.iter().zip(expected.as_slice()) {
-                require_keys_eq!(*info.key, *key, BallastError::WrongOracleAccount);
-            }
+            // The keys are checked by whoever reads them (`oracle::reserve_price`).
+            let count = reserve.oracles.account_count();
+            require!(after.len() >= count, BallastError::MissingPositionAccounts);
+            let (prices, next) = after.split_at(count);
             rest = next;
             let accounts = PositionAccounts {
                 reserve: reserve_info,
@@ -58,12 +53,12 @@ fn walk<'info>(
             };
             f(position, &accounts, reserve, is_held)
         };
-        match held.iter().find(|(held_key, _)| held_key == key) {
+        match held.iter().find(|(held_key, _)| same_key(held_key, key)) {
             Some((_, reserve)) => visit(reserve, true)?,
             None => {
                 let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
                 let reserve = loader.load()?;
-                require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
+                require!(same_key(&reserve.market, market), BallastError::WrongMarket);
                 visit(&reserve, false)?;
             }
         }
@@ -79,17 +74,24 @@ pub fn check_position_accounts<'info>(
     market: &Pubkey,
     held: &[(Pubkey, &Reserve)],
 ) -> Result<()> {
-    let rest = walk(remaining, obligation, market, held, |_, _, _, _| Ok(()))?;
+    let rest = walk(
+        remaining,
+        obligation,
+        market,
+        held,
+        |_, accounts, reserve, _| oracle::require_accounts(&reserve.oracles, accounts.prices),
+    )?;
     require!(rest.is_empty(), BallastError::UnexpectedPositionAccounts);
     Ok(())
 }
 
 /// An obligation's positions priced: those with a usable price, the collateral without one,
-/// each position's reserve account (in the obligation's order) and the accounts after them.
+/// the debts' reserve accounts and the accounts after the positions'.
 pub struct PricedPositions<'info> {
     pub pricing: Vec<ReservePricing>,
     pub unpriced: Vec<Unpriced>,
-    pub reserves: Vec<&'info AccountInfo<'info>>,
+    /// Each debt position's reserve account, in the obligation's order.
+    pub debt_reserves: Vec<&'info AccountInfo<'info>>,
     pub rest: &'info [AccountInfo<'info>],
 }
 
@@ -103,19 +105,16 @@ impl<'info> PricedPositions<'info> {
         Ok(())
     }
 
-    /// The debt reserves among `reserves` (each position's) that were passed writable, other
-    /// than those in `held` (the instruction's own): what a liquidation may write off in if it
-    /// takes the last collateral.
+    /// The debt reserves that were passed writable, other than those in `held` (the
+    /// instruction's own): what a liquidation may write off in if it takes the last collateral.
     pub fn writable_debt_reserves(
-        reserves: &[&'info AccountInfo<'info>],
-        obligation: &Obligation,
+        debt_reserves: &[&'info AccountInfo<'info>],
         held: &[Pubkey],
     ) -> Result<Vec<AccountLoader<'info, Reserve>>> {
-        reserves
+        debt_reserves
             .iter()
-            .skip(usize::from(obligation.collateral_count))
             .filter(|info| info.is_writable && !held.contains(info.key))
-            .map(|info| AccountLoader::<Reserve>::try_from(*info))
+            .map(|info| AccountLoader::<Reserve>::try_from(info))
             .collect()
     }
 }
@@ -141,7 +140,7 @@ pub fn price_usable_positions<'info>(
     let collaterals = usize::from(obligation.collateral_count);
     let mut pricing: Vec<ReservePricing> = Vec::with_capacity(obligation.position_count() + 1);
     let mut unpriced = Vec::new();
-    let mut reserves = Vec::with_capacity(obligation.position_count());
+    let mut debt_reserves = Vec::with_capacity(obligation.borrows().len());
     let now = at.now;
     let rest = walk(
         remaining,
@@ -149,11 +148,13 @@ pub fn price_usable_positions<'info>(
         market,
         held,
         |position, accounts, reserve, is_held| {
-            reserves.push(accounts.reserve);
+            if position >= collaterals {
+                debt_reserves.push(accounts.reserve);
+            }
             let key = *accounts.reserve.key;
-            if pricing.iter().any(|p| p.reserve == key) {
-                // The same reserve at two positions: priced once.
-                return Ok(());
+            if pricing.iter().any(|p| same_key(&p.reserve, &key)) {
+                // The same reserve at two positions: priced once, its accounts checked again.
+                return oracle::require_accounts(&reserve.oracles, accounts.prices);
             }
             // Held reserves are written, and read for more than one position's value; a
             // read-only reserve backs this one position: project only what it reads.
@@ -162,7 +163,8 @@ pub fn price_usable_positions<'info>(
                 (false, true) => Projection::Pool,
                 (false, false) => Projection::Index,
             };
-            match oracle::reserve_price(reserve, accounts.prices, at, check)? {
+
+            match oracle::price_of_counted(reserve, accounts.prices, at, check)? {
                 Ok(price) => pricing.push(ReservePricing::for_position(
                     key, reserve, price, now, projection,
                 )?),
@@ -180,7 +182,7 @@ pub fn price_usable_positions<'info>(
     Ok(PricedPositions {
         pricing,
         unpriced,
-        reserves,
+        debt_reserves,
         rest,
     })
 }

@@ -94,7 +94,9 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
             return Err(u.error.into());
         }
         // A new position: its price comes from its own accounts, after the positions'.
-        if !positions.reserves.iter().any(|r| *r.key == reserve_key) {
+        let is_position = obligation.find_collateral(&reserve_key).is_some()
+            || obligation.find_borrow(&reserve_key).is_some();
+        if !is_position {
             let price = oracle::require_reserve_price(
                 reserve,
                 positions.rest,

@@ -136,8 +136,7 @@ pub fn handler<'info>(ctx: Context<'info, Liquidate<'info>>, args: LiquidateArgs
             LiquidationPayout::Liquidity => check_payout_accounts(payout_accounts, withdraw)?,
         }
         let loaders = PricedPositions::writable_debt_reserves(
-            &positions.reserves,
-            obligation,
+            &positions.debt_reserves,
             &[repay_key, withdraw_key],
         )?;
         let mut loaded = loaders
