@@ -1,5 +1,5 @@
-//! Comparing account keys on the hot paths (every position of every health check): word by
-//! word, which SBF runs in a few instructions where `==` on 32 bytes calls `memcmp`.
+//! Comparing account keys on the hot paths (every position of every health check), four words
+//! at a time.
 
 use anchor_lang::prelude::Pubkey;
 

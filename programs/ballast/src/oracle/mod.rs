@@ -166,16 +166,34 @@ pub(crate) fn check_price(
         BallastError::OracleExponentOutOfRange,
     )?;
     // conf / price <= max_confidence_bps / 10_000, for the spot and for the EMA, compared
-    // without division (64x64-bit products: both prices are positive here).
-    for (conf, price) in [(raw.conf, raw.price), (raw.ema_conf, raw.ema_price)] {
-        fail(
-            wide_product(conf, 10_000) <= wide_product(price as u64, max_confidence_bps.into()),
-            BallastError::OracleConfidenceTooWide,
-        )?;
-    }
+    // without division (both prices are positive here): in 64 bits when both are under 2^48
+    // (Pyth's mantissas; the products then fit), else in 128. A source without an EMA of its
+    // own (Switchboard's is its spot) is checked and converted once.
+    let within = |conf: u64, price: i64| {
+        let price = price as u64;
+        if (conf | price) >> 48 == 0 {
+            conf * 10_000 <= price * u64::from(max_confidence_bps)
+        } else {
+            wide_product(conf, 10_000) <= wide_product(price, max_confidence_bps.into())
+        }
+    };
+    let no_ema = raw.ema_price == raw.price && raw.ema_conf == raw.conf;
+    fail(
+        within(raw.conf, raw.price),
+        BallastError::OracleConfidenceTooWide,
+    )?;
+    fail(
+        no_ema || within(raw.ema_conf, raw.ema_price),
+        BallastError::OracleConfidenceTooWide,
+    )?;
+    let spot = to_fixed(raw.price as u64, raw.exponent)?;
     Ok(OraclePrice {
-        spot: to_fixed(raw.price as u64, raw.exponent)?,
-        ema: to_fixed(raw.ema_price as u64, raw.exponent)?,
+        spot,
+        ema: if no_ema {
+            spot
+        } else {
+            to_fixed(raw.ema_price as u64, raw.exponent)?
+        },
         publish_time: raw.publish_time,
         prev_publish_time: raw.prev_publish_time,
         ..OraclePrice::default()
@@ -336,6 +354,28 @@ mod tests {
             ..raw()
         })
         .unwrap();
+    }
+
+    #[test]
+    fn the_confidence_cap_is_exact_in_64_and_in_128_bits() {
+        // 1% of the price: the largest confidence that passes, and one more, with mantissas
+        // just under 2^48 (64-bit products) and at 2^50 (128-bit).
+        for price in [(1i64 << 48) - 1, 1 << 50] {
+            let cap = price as u64 / 100;
+            let at = |conf: u64| RawPrice {
+                price,
+                ema_price: price,
+                conf,
+                ema_conf: 0,
+                ..raw()
+            };
+            check(&at(cap)).unwrap();
+            assert_eq!(
+                check(&at(cap + 1)).unwrap_err(),
+                BallastError::OracleConfidenceTooWide.into(),
+                "{price}"
+            );
+        }
     }
 
     #[test]

@@ -113,51 +113,39 @@ pub fn price_of_counted<A: PriceAccount>(
 ) -> Result<std::result::Result<OraclePrice, BallastError>> {
     let sources = &reserve.oracles;
     let compare = check == Check::Agreement && sources.max_divergence_bps > 0;
-    // The primary first, on its own: most reads end there.
-    let primary = &sources.sources[0];
-    let mut next = primary.account_count();
-    let own = accounts
-        .get(..next)
-        .ok_or(BallastError::MissingOracleAccount)?;
-    require_own_accounts(primary, own)?;
-    let (mut chosen, mut first_error) = match source_price(reserve, 0, own, at) {
-        Ok(price) if !compare => return Ok(Ok(price)),
-        Ok(price) => (Some(price), None),
-        Err(error) => (None, Some(error)),
-    };
-    for (index, source) in sources.configured().iter().enumerate().skip(1) {
+    // Prices are read in place (a price is copied once, when returned): this runs for every
+    // position of every health check.
+    let mut price = OraclePrice::default();
+    let mut found = false;
+    let mut first_error = None;
+    let mut other = OraclePrice::default();
+    let mut next = 0;
+    for (index, source) in sources.configured().iter().enumerate() {
         let count = source.account_count();
-        let own = &accounts[next..next + count];
+        let own = accounts
+            .get(next..next + count)
+            .ok_or(BallastError::MissingOracleAccount)?;
         next += count;
-        // Each account is checked when it is read: one never read changes nothing (a liquidation
-        // priced by a live primary reads no fallback), and checking costs every position.
-        require_own_accounts(source, own)?;
-        let read = source_price(reserve, index, own, at);
-        match chosen.as_mut() {
-            None => match read {
-                Ok(price) if !compare => return Ok(Ok(price)),
-                Ok(price) => chosen = Some(price),
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            },
-            Some(price) => {
-                if let Ok(other) = read {
-                    price.diverged = diverges(price, &other, sources.max_divergence_bps);
-                    break;
-                }
+        // Each account is checked when it is read (`raw_price`): one never read changes nothing
+        // (a liquidation priced by a live primary reads no fallback).
+        let into = if found { &mut other } else { &mut price };
+        match read_into(reserve, index, own, at, into) {
+            Ok(()) if found => {
+                price.diverged = diverges(&price, &other, sources.max_divergence_bps);
+                break;
+            }
+            Ok(()) if !compare => return Ok(Ok(price)),
+            Ok(()) => found = true,
+            Err(BallastError::WrongOracleAccount) => return err!(BallastError::WrongOracleAccount),
+            Err(error) => {
+                first_error.get_or_insert(error);
             }
         }
     }
-    Ok(chosen.ok_or(first_error.unwrap_or(BallastError::MissingOracleAccount)))
-}
-
-/// Errors with `WrongOracleAccount` unless `own` (as many as it reads) are `source`'s accounts.
-fn require_own_accounts<A: PriceAccount>(source: &PriceSource, own: &[A]) -> Result<()> {
-    let price_ok = source.is_fixed() || same_key(own[0].key(), &source.account);
-    let rate_ok = !source.has_rate() || same_key(own[own.len() - 1].key(), &source.rate_account);
-    require!(price_ok && rate_ok, BallastError::WrongOracleAccount);
-    Ok(())
+    Ok(match found {
+        true => Ok(price),
+        false => Err(first_error.unwrap_or(BallastError::MissingOracleAccount)),
+    })
 }
 
 /// Errors unless `accounts` are exactly the accounts `sources` read, in order (too few:
@@ -223,29 +211,49 @@ pub fn require_every_source<A: PriceAccount>(
 /// Whether `other` is further from `price` (spot against spot) than `max_bps` of `price`.
 pub(super) fn diverges(price: &OraclePrice, other: &OraclePrice, max_bps: u16) -> bool {
     let (a, b) = (price.spot.raw(), other.spot.raw());
-    a.abs_diff(b).saturating_mul(u128::from(BPS)) > a.saturating_mul(u128::from(max_bps))
+    let (diff, bps) = (a.abs_diff(b), u128::from(max_bps));
+    // Under 2^113 (any price below $10^16) the products cannot overflow: plain multiplications,
+    // far cheaper on SBF than checked ones.
+    if a.max(b) >> 113 == 0 {
+        diff * u128::from(BPS) > a * bps
+    } else {
+        diff.saturating_mul(u128::from(BPS)) > a.saturating_mul(bps)
+    }
 }
 
-/// Source `index` of `reserve` read from `accounts` (its own, keys already checked) and
-/// validated against the reserve's limits and what it has seen of this source.
+/// Source `index` of `reserve` read from `accounts` (its own) and validated against the
+/// reserve's limits and what it has seen of this source.
 pub fn source_price<A: PriceAccount>(
     reserve: &Reserve,
     index: usize,
     accounts: &[A],
     at: PriceClock,
 ) -> std::result::Result<OraclePrice, BallastError> {
+    let mut price = OraclePrice::default();
+    read_into(reserve, index, accounts, at, &mut price)?;
+    Ok(price)
+}
+
+/// `source_price`, written into `price`.
+fn read_into<A: PriceAccount>(
+    reserve: &Reserve,
+    index: usize,
+    accounts: &[A],
+    at: PriceClock,
+    price: &mut OraclePrice,
+) -> std::result::Result<(), BallastError> {
     let raw = raw_source_price(reserve, index, accounts, at)?;
     let config = &reserve.config;
-    let mut price = check_price(
+    *price = check_price(
         &raw,
         config.oracle_max_age_secs,
         config.oracle_max_confidence_bps,
         reserve.oracles.publish_times[index],
         at.now,
     )?;
-    require_within_band(&price, config.price_band_min, config.price_band_max)?;
+    require_within_band(price, config.price_band_min, config.price_band_max)?;
     price.source = index as u8;
-    Ok(price)
+    Ok(())
 }
 
 /// Source `index` of `reserve` as its accounts state it, before any check (monitors show the
@@ -292,6 +300,10 @@ fn raw_price<A: PriceAccount>(
         }
         kind => {
             let account = accounts.first().ok_or(BallastError::MissingOracleAccount)?;
+            require!(
+                same_key(account.key(), &source.account),
+                BallastError::WrongOracleAccount
+            );
             account.with_data(|data| match kind {
                 PYTH_PULL => pyth_pull::read(account.owner(), data, &source.feed_id),
                 PYTH_LEGACY => pyth_legacy::read(account.owner(), data),
@@ -304,6 +316,10 @@ fn raw_price<A: PriceAccount>(
         return Ok(price);
     }
     let account = accounts.last().ok_or(BallastError::MissingOracleAccount)?;
+    require!(
+        same_key(account.key(), &source.rate_account),
+        BallastError::WrongOracleAccount
+    );
     match source.rate {
         STAKE_POOL => {
             let pool = account.with_data(|data| StakePool::read(account.owner(), data))?;

@@ -36,7 +36,7 @@ macro_rules! assert_no_padding {
     };
 }
 assert_no_padding!(Market: [anchor_lang::prelude::Pubkey; 5], u64, MarketConfig, [u8; 3], [u8; 5], [u8; 64], [EmodeGroup; 32]);
-assert_no_padding!(OracleSources: [PriceSource; 3], [i64; 3], u16, [u8; 2], [u8; 4]);
+assert_no_padding!(OracleSources: [PriceSource; 3], [i64; 3], u16, [u8; 3], [u8; 3]);
 assert_no_padding!(PriceSource: [anchor_lang::prelude::Pubkey; 3], u64, [u8; 2], [u8; 6]);
 assert_no_padding!(EmodeGroup: EmodeGroupConfig, ThresholdRamp);
 assert_no_padding!(

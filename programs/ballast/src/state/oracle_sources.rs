@@ -219,7 +219,9 @@ pub struct OracleSources {
     pub count: u8,
     /// The source whose price the reserve last used: above 0, a fallback is in use.
     pub in_use: u8,
-    pub padding: [u8; 4],
+    /// How many accounts the sources read (kept: it is needed for every position).
+    pub account_count: u8,
+    pub padding: [u8; 3],
 }
 
 impl OracleSources {
@@ -241,7 +243,11 @@ impl OracleSources {
             max_divergence_bps,
             count: sources.len() as u8,
             in_use: 0,
-            padding: [0; 4],
+            account_count: sources
+                .iter()
+                .map(PriceSource::account_count)
+                .sum::<usize>() as u8,
+            padding: [0; 3],
         })
     }
 
@@ -257,10 +263,7 @@ impl OracleSources {
 
     /// How many accounts the sources read.
     pub fn account_count(&self) -> usize {
-        self.configured()
-            .iter()
-            .map(PriceSource::account_count)
-            .sum()
+        usize::from(self.account_count)
     }
 
     /// The accounts the sources read, in order.

@@ -152,8 +152,17 @@ pub fn price_usable_positions<'info>(
                 debt_reserves.push(accounts.reserve);
             }
             let key = *accounts.reserve.key;
-            if pricing.iter().any(|p| same_key(&p.reserve, &key)) {
-                // The same reserve at two positions: priced once, its accounts checked again.
+            // Collateral reserves are distinct, and so are debt reserves: only a debt can repeat
+            // a reserve already priced, as a collateral.
+            let repeated = position >= collaterals && obligation.find_collateral(&key).is_some();
+            if repeated {
+                // Priced once, its accounts checked again; a debt needs a usable price.
+                if let Some(u) = unpriced
+                    .iter()
+                    .find(|u: &&Unpriced| u.pricing.reserve == key)
+                {
+                    return Err(u.error.into());
+                }
                 return oracle::require_accounts(&reserve.oracles, accounts.prices);
             }
             // Held reserves are written, and read for more than one position's value; a

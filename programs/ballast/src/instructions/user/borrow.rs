@@ -9,6 +9,7 @@ use {
             positions::price_usable_positions,
             token::{AuthoritySeeds, Liquidity},
         },
+        keys::same_key,
         logic::{self, unpriced::Priced, ReservePricing},
         oracle::{self, Check, PriceClock},
         state::{Market, Obligation, Reserve},
@@ -94,9 +95,12 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
             return Err(u.error.into());
         }
         // A new position: its price comes from its own accounts, after the positions'.
-        let is_position = obligation.find_collateral(&reserve_key).is_some()
-            || obligation.find_borrow(&reserve_key).is_some();
-        if !is_position {
+        // Not priced and not unpriced: not yet a position.
+        if !positions
+            .pricing
+            .iter()
+            .any(|p| same_key(&p.reserve, &reserve_key))
+        {
             let price = oracle::require_reserve_price(
                 reserve,
                 positions.rest,
