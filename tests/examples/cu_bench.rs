@@ -9,7 +9,7 @@ use {
     ballast_testkit::bank::Recorded,
     ballast_tests::cu::{
         live_cases, live_name, outcome, scenario, BUDGETS, LIVE_CASES, LIVE_GAPS,
-        NATIVE_ONLY_DIFFERENCES,
+        NATIVE_ONLY_DIFFERENCES, SOURCE_CHANGES,
     },
     base64::Engine,
     serde_json::{json, Value},
@@ -101,6 +101,8 @@ struct Replay {
     outcome: String,
     /// The program emitted an event: a self-CPI (`emit_cpi!`) or a `Program data:` log.
     evented: bool,
+    /// The `PriceSourceChanged` events it logged, as (previous, source).
+    source_changes: Vec<(u8, u8)>,
 }
 
 /// `case` replayed on the SBF build, with LiteSVM's own SPL Token program (p-token) or, given
@@ -145,10 +147,21 @@ fn replay(
     let logs = String::from_utf8_lossy(&output.stderr);
     let self_cpi = format!("Program {} invoke [2]", ballast::ID);
     let evented = logs.contains("Program data: ") || logs.contains(&self_cpi);
+    let lines: Vec<String> = logs
+        .lines()
+        .map(|l| l.trim_start_matches([' ', '|']).to_string())
+        .collect();
+    let source_changes = ballast_client::events::decode::<ballast::events::PriceSourceChanged>(
+        &ballast_client::events::logged(&lines),
+    )
+    .iter()
+    .map(|e| (e.previous, e.source))
+    .collect();
     Ok(Replay {
         cu,
         outcome,
         evented,
+        source_changes,
     })
 }
 
@@ -184,14 +197,22 @@ fn measure(args: &Args, i: usize, case: &Recorded) -> Result<Row, String> {
     let known = NATIVE_ONLY_DIFFERENCES
         .iter()
         .any(|(name, _)| *name == case.name);
+    // A case that must log a change of price source logs exactly that one.
+    let expected: Vec<(u8, u8)> = SOURCE_CHANGES
+        .iter()
+        .filter(|(name, _)| *name == case.name)
+        .map(|(_, change)| *change)
+        .collect();
+    let unlogged = p_token.source_changes != expected;
     let note = match (same, silent, known) {
         (false, _, true) => " (known: native only, see below)",
         (false, _, false) => " **DIVERGES**",
         (true, true, _) => " **NO EVENT**",
+        _ if unlogged => " **WRONG SOURCE EVENT**",
         _ => "",
     };
     Ok(Row {
-        failed: (!same && !known) || silent,
+        failed: (!same && !known) || silent || unlogged,
         p_token: p_token.cu,
         classic: classic.cu,
         sbf: p_token.outcome,

@@ -50,6 +50,8 @@ pub struct MaxPositions {
     pub debt: Vec<ReserveId>,
     /// The debt reserve of `four_with_fallbacks`, once made.
     pub fallback_debt: Option<ReserveId>,
+    /// All four reserves of `four_with_fallbacks` (collateral first), once made.
+    pub fallback_reserves: Vec<ReserveId>,
 }
 
 impl MaxPositions {
@@ -82,6 +84,7 @@ impl MaxPositions {
             collateral: collateral.to_vec(),
             debt: debt.to_vec(),
             fallback_debt: None,
+            fallback_reserves: Vec::new(),
         }
     }
 
@@ -150,6 +153,7 @@ impl MaxPositions {
             .await
             .expect("borrow");
         self.fallback_debt = Some(debt);
+        self.fallback_reserves = own;
         four
     }
 

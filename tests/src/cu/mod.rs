@@ -430,8 +430,50 @@ async fn position_cases() -> Vec<Recorded> {
         m.try_liquidate(&liquidator, &max.user, last, c0, crate::specs::seize_all())
             .await
     );
-    m.bank.take_recorded().await
+    source_cases(
+        &mut max.market,
+        &max.fallback_reserves,
+        &sourced,
+        sourced_debt,
+    )
+    .await;
+    max.market.bank.take_recorded().await
 }
+
+/// The fallback taking over in a crank (its event checked on SBF), and the second-source
+/// borrow again with the sources no longer compared: the difference is what reading the four
+/// second sources costs.
+async fn source_cases(m: &mut TestMarket, reserves: &[ReserveId], user: &User, debt: ReserveId) {
+    let r = reserves[0];
+    let now = m.now().await;
+    let mut stale = m.reserve(r).price;
+    (stale.publish_time, stale.prev_publish_time) = (now - 61, now - 62);
+    let primary = m.keys(r).oracle;
+    m.bank.set_account(&primary, stale.account()).await;
+    record!(
+        m,
+        "refresh_reserve (fallback takes over)",
+        m.try_refresh_reserve(r).await
+    );
+    let fresh = m.reserve(r).price;
+    m.set_oracle(r, fresh).await;
+    for &reserve in reserves {
+        let sources = m.reserve_state(reserve).await.oracles;
+        m.try_set_sources(reserve, sources.configured().to_vec(), 0)
+            .await
+            .expect("unchecked");
+    }
+    record!(
+        m,
+        "borrow (4 positions, second source, not compared)",
+        m.try_borrow(user, debt, 1_000_000).await
+    );
+}
+
+/// The source changes (`previous`, `source`) a case must log, checked on the SBF build (the
+/// native bank keeps no logs).
+pub const SOURCE_CHANGES: &[(&str, (u8, u8))] =
+    &[("refresh_reserve (fallback takes over)", (0, 1))];
 
 /// The native outcome as the runtime prints it: `ok`, or the transaction error.
 pub fn outcome(result: &Result<(), solana_sdk::transaction::TransactionError>) -> String {
