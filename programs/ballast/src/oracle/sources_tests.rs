@@ -355,3 +355,25 @@ fn divergence_is_exact_at_every_scale() {
     assert!(!diverges(&at(big), &at(big + bp - (1 << 60)), 1));
     assert!(!diverges(&at(big), &at(big), 0));
 }
+
+#[test]
+fn the_third_source_prices_when_the_first_two_cannot() {
+    let (pyth, sb) = (pyth_sol(NOW - 61), switchboard_sol(NOW - 300));
+    let r = reserve(
+        &[
+            pyth_source(&pyth),
+            switchboard_source(&sb),
+            PriceSource::fixed(15_000_000_000),
+        ],
+        100,
+    );
+    assert_eq!(r.oracles.accounts().as_slice(), &[pyth.key, sb.key]);
+    for check in [Check::FirstUsable, Check::Agreement] {
+        let price = read(&r, &[&pyth, &sb], check).unwrap().unwrap();
+        // Nothing after it to disagree with.
+        assert_eq!(
+            (price.spot, price.source, price.diverged),
+            (Fixed::from_u64(150), 2, false)
+        );
+    }
+}
