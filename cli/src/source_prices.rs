@@ -4,9 +4,7 @@
 use {
     ballast::{
         errors::BallastError,
-        oracle::{
-            self, stake_pool::StakePool, AccountParts, Check, OraclePrice, PriceClock, RawPrice,
-        },
+        oracle::{self, stake_pool::StakePool, Check, OraclePrice, PriceClock, RawPrice},
         state::{PriceRate, PriceSource, Reserve},
     },
     solana_sdk::{account::Account, pubkey::Pubkey},
@@ -51,14 +49,7 @@ impl ReserveReading {
 /// `reserve`'s sources read from `accounts` (its sources' accounts in order, as
 /// `fetch::price_accounts` gives them: a missing one as `Account::default()`) at `at`.
 pub fn read(reserve: &Reserve, accounts: &[(Pubkey, Account)], at: PriceClock) -> ReserveReading {
-    let parts: Vec<AccountParts> = accounts
-        .iter()
-        .map(|(key, a)| AccountParts {
-            key,
-            owner: &a.owner,
-            data: &a.data,
-        })
-        .collect();
+    let parts = ballast_client::fetch::account_parts(accounts);
     let price = match oracle::reserve_price(reserve, &parts, at, Check::Agreement) {
         Ok(price) => price,
         Err(e) => Err(BallastError::of(&e).unwrap_or(BallastError::WrongOracleAccount)),

@@ -8,7 +8,10 @@ use {
         ClientError, ObligationKeys, Transport,
     },
     anchor_lang::{Discriminator, ZeroCopy},
-    ballast::state::{Market, Obligation, Reserve},
+    ballast::{
+        oracle::AccountParts,
+        state::{Market, Obligation, Reserve},
+    },
     solana_sdk::{account::Account, pubkey::Pubkey},
     std::mem::offset_of,
 };
@@ -152,6 +155,18 @@ pub async fn obligation_keys(
     ObligationKeys::from_obligation(*address, &obligation, |r| {
         prices.iter().find(|(k, _)| k == r).map(|(_, p)| *p)
     })
+}
+
+/// `accounts` (as `price_accounts` gives them) as the oracle code reads them.
+pub fn account_parts(accounts: &[(Pubkey, Account)]) -> Vec<AccountParts<'_>> {
+    accounts
+        .iter()
+        .map(|(key, a)| AccountParts {
+            key,
+            owner: &a.owner,
+            data: &a.data,
+        })
+        .collect()
 }
 
 /// The accounts `reserve`'s price sources read, in order, as the chain has them now (a missing

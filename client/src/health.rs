@@ -5,7 +5,7 @@ use {
     crate::{fetch, ClientError, Transport},
     ballast::{
         logic::{emode, unpriced::without_unpriced, Health, ReservePricing, Unpriced},
-        oracle::{self, AccountParts, Check, PriceClock},
+        oracle::{self, Check, PriceClock},
         state::{Market, Obligation, Reserve},
     },
     solana_sdk::pubkey::Pubkey,
@@ -36,14 +36,7 @@ pub async fn price_or_unpriced(
     at: PriceClock,
 ) -> Result<Result<ReservePricing, Unpriced>, ClientError> {
     let accounts = fetch::price_accounts(transport, reserve).await?;
-    let parts: Vec<AccountParts> = accounts
-        .iter()
-        .map(|(key, a)| AccountParts {
-            key,
-            owner: &a.owner,
-            data: &a.data,
-        })
-        .collect();
+    let parts = fetch::account_parts(&accounts);
     // As for a borrow: a disagreement between the sources shows in the price.
     let read = oracle::reserve_price(reserve, &parts, at, Check::Agreement).map_err(|error| {
         ClientError::Oracle {

@@ -56,14 +56,7 @@ pub async fn neutral_view(w: &World, owner: usize) -> Option<View> {
     for (i, key) in obligation.position_reserves().enumerate() {
         let reserve = fetch::reserve(&m.bank, key).await.unwrap();
         let accounts = fetch::price_accounts(&m.bank, &reserve).await.unwrap();
-        let parts: Vec<oracle::AccountParts> = accounts
-            .iter()
-            .map(|(key, a)| oracle::AccountParts {
-                key,
-                owner: &a.owner,
-                data: &a.data,
-            })
-            .collect();
+        let parts = fetch::account_parts(&accounts);
         let at = oracle::PriceClock {
             now,
             epoch: m.bank.clock().await.unwrap().epoch,
