@@ -16,6 +16,7 @@ pub mod shard;
 pub mod shutdown;
 pub mod snapshot;
 pub mod source_alerts;
+pub mod user_alerts;
 pub mod webhook;
 
 pub use {

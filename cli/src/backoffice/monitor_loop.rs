@@ -8,6 +8,7 @@ use {
         monitor::Monitor,
         schedule::{Next, Schedule},
         shutdown::Shutdown,
+        user_alerts::UserAlerts,
         webhook::{Delivery, Webhook},
         Snapshot,
     },
@@ -29,6 +30,8 @@ pub struct MonitorLoop {
     pub schedule: Schedule,
     /// Passes, alerts by kind, what is firing (served by `--metrics`).
     pub metrics: Arc<MonitorMetrics>,
+    /// Owners registered for their own health alerts (`--user-alerts`).
+    pub users: Option<UserAlerts>,
 }
 
 impl MonitorLoop {
@@ -86,6 +89,9 @@ impl MonitorLoop {
                 let alerts = self.monitor.check(snapshot);
                 self.metrics.record(&alerts, self.monitor.firing());
                 for alert in alerts {
+                    if let Some(users) = &mut self.users {
+                        users.route(&alert, snapshot, &self.monitor.labels);
+                    }
                     let body = alert.json();
                     writeln!(out, "{body}")?;
                     if self.webhook.is_some() {
@@ -105,6 +111,9 @@ impl MonitorLoop {
         }
         // Even after a failed look: what waits from before is sent.
         self.deliver().await;
+        if let Some(users) = &mut self.users {
+            users.deliver().await;
+        }
         self.metrics.set_undelivered(self.undelivered.len());
         self.save();
         Ok(())

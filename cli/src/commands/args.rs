@@ -323,6 +323,11 @@ pub struct MonitorArgs {
     /// (read at start, written after each pass).
     #[arg(long, env = "BALLAST_STATE_FILE")]
     pub state_file: Option<std::path::PathBuf>,
+    /// Owners registered for their own alerts: a TOML file of `[[subscription]]` tables with
+    /// `owner` and `webhook`. Each owner's obligation health alerts go to its webhook too, with
+    /// every position's liquidation price, when they fire and when they clear.
+    #[arg(long, env = "BALLAST_USER_ALERTS")]
+    pub user_alerts: Option<std::path::PathBuf>,
     /// Follow the market over the RPC websocket and look again after every update of an
     /// obligation, a reserve or an oracle; the full scan still runs every --interval and after
     /// each reconnect.

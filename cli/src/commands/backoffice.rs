@@ -16,6 +16,7 @@ use {
             schedule::Schedule,
             service::{check_metrics_address, ServiceArgs},
             shutdown::{self, Shutdown},
+            user_alerts::UserAlerts,
             webhook::{self, Retry, Webhook},
         },
         format::usd,
@@ -283,6 +284,12 @@ pub async fn monitor(
         state_file: args.state_file.clone(),
         schedule,
         metrics: metrics.clone(),
+        users: match &args.user_alerts {
+            None => None,
+            Some(path) => Some(UserAlerts::load(path, Retry::default()).map_err(|e| {
+                CliError::Invalid(format!("--user-alerts {}: {e}", path.display()))
+            })?),
+        },
     };
     if let Some(state) = state {
         // Checked by `load`.

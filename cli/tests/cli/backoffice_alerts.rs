@@ -102,6 +102,7 @@ fn one_pass_loop(h: &Harness, thresholds: Thresholds, url: &str, state: &Path) -
             interval: Duration::from_secs(1),
         },
         metrics: Default::default(),
+        users: None,
     };
     if let Some(saved) = AlertState::load(state, &h.market.unwrap()).unwrap() {
         l.restore(saved).unwrap();

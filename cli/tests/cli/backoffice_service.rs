@@ -84,6 +84,7 @@ fn monitor_loop(h: &Harness, market: Pubkey, metrics: &Arc<MonitorMetrics>) -> M
             interval: Duration::from_secs(1),
         },
         metrics: metrics.clone(),
+        users: None,
     }
 }
 

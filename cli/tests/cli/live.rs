@@ -137,6 +137,7 @@ async fn the_monitor_alerts_on_an_oracle_update_without_waiting_for_a_scan() {
             interval: Duration::from_secs(3_600),
         },
         metrics: Default::default(),
+        users: None,
     };
     let (trigger, stop) = shutdown::channel();
     let out = Shared::default();

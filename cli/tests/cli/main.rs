@@ -23,4 +23,5 @@ mod signers;
 mod solana_habits;
 mod source_alerts;
 mod spy;
+mod user_alerts;
 mod user_extras;
