@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         if let Command::Completions { shell } = cli.command {
             return commands::completions(shell, &mut out).map_err(Into::into);
         }
+        if let Command::Dashboard(args) = &cli.command {
+            return commands::dashboard(args, &mut out).await;
+        }
         if let Command::Demo = cli.command {
             let json = cli.global.output.is_json();
             return demo::run(&mut out, json)

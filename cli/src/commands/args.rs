@@ -62,8 +62,8 @@ const MONITOR_IGNORES: [&str; 10] = [
     "verbose",
 ];
 
-/// The command line as `ballast` parses it: `Cli`, with the global flags that `demo` and
-/// `monitor` ignore left out of their help (still accepted, so a shell alias with `--url`
+/// The command line as `ballast` parses it: `Cli`, with the global flags that `demo`,
+/// `monitor` and `indexer` ignore left out of their help (still accepted, so a shell alias with `--url`
 /// keeps working).
 pub fn command_line() -> clap::Command {
     let command = Cli::command();
@@ -76,9 +76,12 @@ pub fn command_line() -> clap::Command {
             .collect()
     };
     let (demo, monitor) = (hidden(&DEMO_IGNORES), hidden(&MONITOR_IGNORES));
+    // The indexer reads the chain as the monitor does and sends nothing.
+    let indexer = monitor.clone();
     command
         .mut_subcommand("demo", |sub| sub.args(demo))
         .mut_subcommand("monitor", |sub| sub.args(monitor))
+        .mut_subcommand("indexer", |sub| sub.args(indexer))
 }
 
 /// Parses `argv` (program name first) with `command_line`.
@@ -231,6 +234,10 @@ pub enum Command {
     Liquidator(LiquidatorArgs),
     /// Watch the market and emit alerts as JSON lines (and to a webhook).
     Monitor(MonitorArgs),
+    /// Index the program's events (and market snapshots) into SQLite or PostgreSQL.
+    Indexer(IndexerArgs),
+    /// Serve the risk dashboard (a page and its JSON API) from the indexer's database.
+    Dashboard(DashboardArgs),
     /// Print a shell completion script (e.g. `ballast completions bash >
     /// ~/.local/share/bash-completion/completions/ballast`).
     Completions {
@@ -304,6 +311,23 @@ pub struct LiquidatorArgs {
     pub websocket_url: Option<String>,
     #[command(flatten)]
     pub service: crate::backoffice::service::ServiceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// The indexer's database: a SQLite file path (or `sqlite:` URL) or a `postgres://` URL.
+    #[arg(long, env = "BALLAST_DATABASE", default_value = "ballast.db")]
+    pub database: String,
+    /// Where to serve it (loopback unless --public).
+    #[arg(
+        long,
+        env = "BALLAST_DASHBOARD_ADDRESS",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub listen: std::net::SocketAddr,
+    /// Allow an address other than loopback (the dashboard has no authentication).
+    #[arg(long)]
+    pub public: bool,
 }
 
 #[derive(Debug, Args)]
@@ -697,4 +721,21 @@ pub struct LiquidateArgs {
     pub min_payout: UiAmount,
     #[command(flatten)]
     pub propose: ProposeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexerArgs {
+    /// The database: a SQLite file path (created if missing; or `sqlite:` URL) or a
+    /// `postgres://` URL.
+    #[arg(long, env = "BALLAST_DATABASE", default_value = "ballast.db")]
+    pub database: String,
+    /// Transactions written per database transaction (with the cursor).
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    /// Seconds between passes: new transactions, then a snapshot of --market (if given).
+    #[arg(long, default_value_t = 300)]
+    pub snapshot_every: u64,
+    /// One pass, then exit.
+    #[arg(long)]
+    pub once: bool,
 }

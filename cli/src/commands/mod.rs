@@ -4,6 +4,7 @@ mod args;
 mod backoffice;
 mod cluster;
 mod failure;
+mod indexer;
 mod lending;
 mod lookup_table;
 mod market;
@@ -106,6 +107,22 @@ pub enum CliError {
     Demo(#[from] crate::demo::DemoError),
 }
 
+/// `ballast dashboard`: serves until interrupted (no cluster needed: it reads the database).
+pub async fn dashboard(args: &DashboardArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    ballast_dashboard::check_address(args.listen, args.public)
+        .map_err(|e| CliError::Invalid(format!("--listen {}: {e}", args.listen)))?;
+    let opened = ballast_dashboard::Dashboard::open(&args.database)
+        .await
+        .map_err(|e| CliError::Invalid(format!("--database {}: {e}", args.database)))?;
+    let bound = ballast_dashboard::serve(opened, args.listen, args.public)
+        .await
+        .map_err(|e| CliError::Invalid(format!("--listen {}: {e}", args.listen)))?;
+    writeln!(out, "dashboard on http://{bound}/ (Ctrl-C to stop)")?;
+    out.flush()?;
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
+
 /// Writes `ballast`'s completion script for `shell` (no cluster needed).
 pub fn completions(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
     let mut buffer = Vec::new();
@@ -126,6 +143,7 @@ pub async fn run(
         Command::Demo => Err(CliError::Invalid(
             "demo runs on its own in-process bank: `ballast demo`".into(),
         )),
+        Command::Dashboard(a) => dashboard(a, out).await,
         Command::Completions { shell } => {
             completions(*shell, out)?;
             Ok(())
@@ -142,5 +160,6 @@ pub async fn run(
         Command::Liquidate(a) => lending::liquidate(&session, a, out).await,
         Command::Liquidator(a) => backoffice::liquidator(&session, a, &cluster.url, out).await,
         Command::Monitor(a) => backoffice::monitor(&session, a, &cluster.url, out).await,
+        Command::Indexer(a) => indexer::run(&session, a, &cluster.url, out).await,
     }
 }

@@ -388,9 +388,9 @@ fn every_bot_flag_has_its_ballast_environment_variable() {
         }
     }
     // liquidator: once, interval, 6 of its own (--live and --websocket-url among them), 4 of
-    // the service; monitor: once, interval, 4 thresholds, 3 files and URLs, --live and
-    // --websocket-url, 4 of the service.
-    assert_eq!(seen, 12 + 15);
+    // the service; monitor: once, interval, 4 thresholds, 4 files and URLs (--user-alerts
+    // among them), --live and --websocket-url, 4 of the service.
+    assert_eq!(seen, 12 + 16);
 }
 
 /// Set by `every_bot_flag_comes_from_the_environment` on the process it starts to run

@@ -214,3 +214,68 @@ fn a_missing_config_file_exits_non_zero() {
         "{err}"
     );
 }
+
+#[test]
+fn the_dashboard_serves_its_page_and_api_and_refuses_a_public_address_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.db");
+    std::fs::File::create(&db).unwrap();
+    // An empty file is a database without the indexer's tables: the page is served, and each
+    // API answers 500 with the database's reason.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ballast"))
+        .args([
+            "dashboard",
+            "--database",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .strip_prefix("dashboard on ")
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{first:?}"))
+        .to_string();
+    let get = |path: &str| {
+        let addr = url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let page = get("/");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("<title>Ballast risk dashboard</title>"));
+    assert!(get("/uPlot.iife.min.js").contains("uPlot"));
+    let api = get("/api/reserves");
+    assert!(api.starts_with("HTTP/1.1 500"), "{api}");
+    assert!(api.contains("no such table: reserve_snapshots"), "{api}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (code, out, err) = ballast(&["dashboard", "--database", "x.db", "--listen", "0.0.0.0:0"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        "error: --listen 0.0.0.0:0: the dashboard is served on loopback only, not 0.0.0.0:0\n"
+    );
+    let (code, _, err) = ballast(&["dashboard", "--database", "/nonexistent/x.db"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: --database /nonexistent/x.db: error with configuration: no database at \
+         /nonexistent/x.db (`ballast indexer` writes one)\n"
+    );
+}
