@@ -146,3 +146,56 @@ pub async fn bad_debt(pool: &AnyPool) -> Result<Value, sqlx::Error> {
     }
     Ok(json!({ "time": times, "reserves": reserves, "totals": series }))
 }
+
+/// One reserve's borrow rate curve (`[[utilization_bps, borrow_rate_bps], ...]`, `null` in
+/// snapshots written before the indexer stored it) and where the reserve sits on it, from its
+/// latest snapshot.
+pub async fn rate_curve(pool: &AnyPool, reserve: &str) -> Result<Value, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT taken_at, utilization, borrow_apr, rate_curve FROM reserve_snapshots \
+         WHERE reserve = $1 ORDER BY taken_at DESC LIMIT 1",
+    )
+    .bind(reserve)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else {
+        return Ok(
+            json!({ "reserve": reserve, "taken_at": null, "points": null,
+                          "utilization": null, "borrow_apr": null }),
+        );
+    };
+    let points = r
+        .get::<Option<String>, _>("rate_curve")
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .unwrap_or(Value::Null);
+    Ok(json!({
+        "reserve": reserve,
+        "taken_at": r.get::<i64, _>("taken_at"),
+        "points": points,
+        "utilization": r.get::<f64, _>("utilization"),
+        "borrow_apr": r.get::<f64, _>("borrow_apr"),
+    }))
+}
+
+/// What falls of one reserve's price would make liquidatable, from its latest what-if
+/// snapshot: per drop (percent), the obligations and their debt and collateral in USD, as
+/// columns.
+pub async fn what_if(pool: &AnyPool, reserve: &str) -> Result<Value, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT taken_at, drop_pct, obligations, debt_value_usd, collateral_value_usd \
+         FROM what_if_snapshots WHERE reserve = $1 AND taken_at = \
+         (SELECT MAX(taken_at) FROM what_if_snapshots WHERE reserve = $1) ORDER BY drop_pct",
+    )
+    .bind(reserve)
+    .fetch_all(pool)
+    .await?;
+    let column = |name: &str| -> Vec<f64> { rows.iter().map(|r| r.get::<f64, _>(name)).collect() };
+    Ok(json!({
+        "reserve": reserve,
+        "taken_at": rows.first().map(|r| r.get::<i64, _>("taken_at")),
+        "drop_pct": rows.iter().map(|r| r.get::<i32, _>("drop_pct")).collect::<Vec<_>>(),
+        "obligations": rows.iter().map(|r| r.get::<i64, _>("obligations")).collect::<Vec<_>>(),
+        "debt_value_usd": column("debt_value_usd"),
+        "collateral_value_usd": column("collateral_value_usd"),
+    }))
+}

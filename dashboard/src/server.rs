@@ -58,6 +58,14 @@ impl Dashboard {
                 let reserve = query.strip_prefix("reserve=").unwrap_or_default();
                 json(api::reserve_history(&self.pool, reserve).await)
             }
+            "/api/rate-curve" => {
+                let reserve = query.strip_prefix("reserve=").unwrap_or_default();
+                json(api::rate_curve(&self.pool, reserve).await)
+            }
+            "/api/what-if" => {
+                let reserve = query.strip_prefix("reserve=").unwrap_or_default();
+                json(api::what_if(&self.pool, reserve).await)
+            }
             "/api/health" => json(api::health(&self.pool).await),
             "/api/liquidations" => json(api::liquidations(&self.pool, 200).await),
             "/api/bad-debt" => json(api::bad_debt(&self.pool).await),

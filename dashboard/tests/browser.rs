@@ -11,6 +11,11 @@ const RESERVES: [&str; 2] = [
     "So11111111111111111111111111111111111111112",
     "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
 ];
+/// The reserves' rate curves as the indexer stores them (`presets::volatile`, `stablecoin`).
+const CURVES: [&str; 2] = [
+    "[[0,100],[7000,700],[10000,15000]]",
+    "[[0,0],[8000,800],[10000,5000]]",
+];
 const MARKET: &str = "7yWbrXwygybCxUtw38JsFE7sN8dbugzhXmk9fCthXQba";
 
 /// Five hourly snapshots of each reserve, a health distribution, three liquidations and two
@@ -22,8 +27,8 @@ async fn fill(dashboard: &Dashboard) {
             let utilization = 0.5 + 0.05 * hour as f64 + 0.1 * k as f64;
             sqlx::query(
                 "INSERT INTO reserve_snapshots (taken_at, slot, market, reserve, available, \
-                 borrowed, supply, utilization, borrow_apr, supply_apr, price) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 borrowed, supply, utilization, borrow_apr, supply_apr, price, rate_curve) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(1_700_000_000 + 3_600 * hour)
             .bind(100 + hour)
@@ -36,9 +41,39 @@ async fn fill(dashboard: &Dashboard) {
             .bind(utilization / 10.0)
             .bind(utilization * utilization / 10.0 * 0.9)
             .bind(Some(150.0 - hour as f64))
+            .bind(CURVES[k])
             .execute(pool)
             .await
             .unwrap();
+        }
+    }
+    // What-if rows of two snapshots per reserve (the API answers the later): in SOL's latest,
+    // (i + 1) / 2 obligations at the i-th drop, each owing $250.50 on $300.25 of collateral;
+    // nothing in USDC's.
+    for (k, reserve) in RESERVES.iter().enumerate() {
+        for (taken_at, latest) in [(1_700_010_800i64, false), (1_700_014_400, true)] {
+            for i in 0..10i64 {
+                let obligations = match (k, latest) {
+                    (0, true) => (i + 1) / 2,
+                    (_, true) => 0,
+                    (_, false) => 99,
+                };
+                sqlx::query(
+                    "INSERT INTO what_if_snapshots (taken_at, market, reserve, drop_pct, \
+                     obligations, debt_value_usd, collateral_value_usd) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(taken_at)
+                .bind(MARKET)
+                .bind(*reserve)
+                .bind(5 * (i + 1))
+                .bind(obligations)
+                .bind(250.5 * obligations as f64)
+                .bind(300.25 * obligations as f64)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
         }
     }
     let buckets = [
@@ -170,6 +205,35 @@ async fn every_api_answers_what_the_rows_say() {
     .await;
     assert_eq!(history["time"].as_array().unwrap().len(), 5);
     assert_eq!(history["utilization"][0], json!(0.6));
+    // SOL's latest snapshot: utilization 0.5 + 4 x 0.05, borrow APR a tenth of it.
+    let curve = get(&format!("{url}/api/rate-curve?reserve={}", RESERVES[0])).await;
+    let utilization = 0.5 + 0.05 * 4.0;
+    assert_eq!(
+        curve,
+        json!({
+            "reserve": RESERVES[0],
+            "taken_at": 1_700_014_400,
+            "points": [[0, 100], [7_000, 700], [10_000, 15_000]],
+            "utilization": utilization,
+            "borrow_apr": utilization / 10.0,
+        })
+    );
+    let what_if = get(&format!("{url}/api/what-if?reserve={}", RESERVES[0])).await;
+    assert_eq!(
+        what_if,
+        json!({
+            "reserve": RESERVES[0],
+            "taken_at": 1_700_014_400,
+            "drop_pct": [5, 10, 15, 20, 25, 30, 35, 40, 45, 50],
+            "obligations": [0, 1, 1, 2, 2, 3, 3, 4, 4, 5],
+            "debt_value_usd": [0.0, 250.5, 250.5, 501.0, 501.0, 751.5, 751.5, 1002.0, 1002.0, 1252.5],
+            "collateral_value_usd":
+                [0.0, 300.25, 300.25, 600.5, 600.5, 900.75, 900.75, 1201.0, 1201.0, 1501.25],
+        })
+    );
+    let none = get(&format!("{url}/api/what-if?reserve=nothing")).await;
+    assert_eq!(none["drop_pct"], json!([]));
+    assert_eq!(none["taken_at"], Value::Null);
     let health = get(&format!("{url}/api/health")).await;
     assert_eq!(health["obligations"], json!([2, 3, 7, 11, 20, 5]));
     assert_eq!(health["labels"][5], "no debt");
@@ -241,7 +305,15 @@ async fn the_page_draws_every_chart_with_the_data_and_logs_no_error() {
         dom.contains("id=\"liquidations\" data-points=\"3\""),
         "{dom}"
     );
-    assert_eq!(dom.matches("<canvas").count(), 4);
+    // Two rate curves of three points and the current one; ten drops, the slider at 10%.
+    assert_eq!(dom.matches("class=\"card rate-curve\"").count(), 2, "{dom}");
+    assert_eq!(dom.matches("data-points=\"4\"").count(), 2, "{dom}");
+    assert!(dom.contains("id=\"what-if\" data-points=\"10\""), "{dom}");
+    assert!(
+        dom.contains("falls 10%: 1 obligation, $250.50 of debt liquidatable ($300.25 collateral)"),
+        "{dom}"
+    );
+    assert_eq!(dom.matches("<canvas").count(), 7);
     assert!(dom.contains("<td>300000000</td>"));
 
     // The screenshot, kept as an artifact.
@@ -253,7 +325,7 @@ async fn the_page_draws_every_chart_with_the_data_and_logs_no_error() {
     let status = tokio::task::spawn_blocking(move || {
         capture
             .arg(format!("--screenshot={}", target.display()))
-            .arg("--window-size=1000,1500")
+            .arg("--window-size=1000,2800")
             .arg(&url)
             .output()
     })

@@ -10,6 +10,7 @@ pub mod rpc_source;
 pub mod snapshot;
 pub mod source;
 pub mod store;
+pub mod what_if;
 
 pub use {
     chain_tx::ChainTx,

@@ -5,6 +5,7 @@ use {
     crate::{
         error::{bigint, IndexerError},
         store::Store,
+        what_if::{self, WhatIf},
     },
     ballast::{logic::interest, math::Fixed, oracle::PriceClock},
     ballast_client::{fetch, health, Transport},
@@ -38,6 +39,8 @@ pub struct ReserveSnapshot {
     pub supply_apr: f64,
     /// USD per whole token; `None` when no source gives a usable price now.
     pub price: Option<f64>,
+    /// The borrow rate curve in force: (utilization bps, borrow rate bps) points.
+    pub rate_curve: Vec<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -55,9 +58,12 @@ pub struct MarketSnapshot {
     pub reserves: Vec<ReserveSnapshot>,
     /// One per entry of `BUCKETS`.
     pub health: Vec<HealthBucket>,
+    /// Per reserve with a price and per drop of `what_if::DROPS_PCT`, reserves in the order
+    /// of `reserves`.
+    pub what_if: Vec<WhatIf>,
 }
 
-fn float(x: Fixed) -> f64 {
+pub fn float(x: Fixed) -> f64 {
     x.raw() as f64 / 1e18
 }
 
@@ -91,15 +97,31 @@ pub async fn take(
             borrow_apr: float(rates.borrow_apr),
             supply_apr: float(rates.supply_apr),
             price,
+            rate_curve: reserve
+                .config
+                .rate_curve
+                .used()
+                .iter()
+                .map(|p| (p.utilization_bps, p.borrow_rate_bps))
+                .collect(),
         });
     }
+    let priced: Vec<Pubkey> = reserves
+        .iter()
+        .filter(|r| r.price.is_some())
+        .map(|r| r.reserve)
+        .collect();
+    let mut what_if = what_if::rows_for(&priced);
     let mut buckets = vec![HealthBucket::default(); BUCKETS.len()];
     for (address, _) in fetch::market_obligations(transport, market).await? {
         let (bucket, debt) = match health::obligation_health(transport, &address).await {
-            Ok(h) => match h.health.health_factor() {
-                None => (NO_DEBT, 0.0),
-                Some(factor) => (bucket_of(float(factor)), float(h.health.debt_value)),
-            },
+            Ok(h) => {
+                what_if::count(&mut what_if, &h)?;
+                match h.health.health_factor() {
+                    None => (NO_DEBT, 0.0),
+                    Some(factor) => (bucket_of(float(factor)), float(h.health.debt_value)),
+                }
+            }
             Err(_) => (UNPRICED, 0.0),
         };
         buckets[bucket].obligations += 1;
@@ -111,6 +133,7 @@ pub async fn take(
         slot: clock.slot,
         reserves,
         health: buckets,
+        what_if,
     })
 }
 
@@ -131,8 +154,9 @@ impl Store {
         for r in &s.reserves {
             sqlx::query(
                 "INSERT INTO reserve_snapshots (taken_at, slot, market, reserve, available, \
-                 borrowed, supply, utilization, borrow_apr, supply_apr, price) VALUES \
-                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                 borrowed, supply, utilization, borrow_apr, supply_apr, price, rate_curve) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT DO NOTHING",
             )
             .bind(s.taken_at)
             .bind(slot)
@@ -145,6 +169,7 @@ impl Store {
             .bind(r.borrow_apr)
             .bind(r.supply_apr)
             .bind(r.price)
+            .bind(serde_json::to_string(&r.rate_curve).unwrap_or_default())
             .execute(&mut *db)
             .await?;
         }
@@ -163,6 +188,22 @@ impl Store {
             .bind(upper)
             .bind(bigint("obligations", b.obligations)?)
             .bind(b.debt_value)
+            .execute(&mut *db)
+            .await?;
+        }
+        for w in &s.what_if {
+            sqlx::query(
+                "INSERT INTO what_if_snapshots (taken_at, market, reserve, drop_pct, \
+                 obligations, debt_value_usd, collateral_value_usd) VALUES \
+                 ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            )
+            .bind(s.taken_at)
+            .bind(market.as_str())
+            .bind(w.reserve.to_string())
+            .bind(i32::from(w.drop_pct))
+            .bind(bigint("obligations", w.obligations)?)
+            .bind(float(w.debt_value))
+            .bind(float(w.collateral_value))
             .execute(&mut *db)
             .await?;
         }
