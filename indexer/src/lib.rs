@@ -5,6 +5,7 @@ pub mod chain_tx;
 pub mod decoded;
 pub mod error;
 pub mod indexer;
+pub mod live;
 pub mod local_postgres;
 pub mod rpc_source;
 pub mod snapshot;

@@ -21,6 +21,8 @@ pub struct Subscriptions {
     pub program: Vec<u64>,
     /// `accountSubscribe`, by account.
     pub accounts: Vec<(Pubkey, u64)>,
+    /// `logsSubscribe`, in order.
+    pub logs: Vec<u64>,
 }
 
 /// A fake RPC websocket on loopback: answers subscriptions, then sends what `push` gets.
@@ -79,6 +81,29 @@ impl FakeWs {
         panic!("the liquidator never subscribed");
     }
 
+    /// Waits until someone subscribed to logs.
+    pub async fn logs_subscribed(&self) {
+        for _ in 0..500 {
+            if !self.subscriptions.lock().unwrap().logs.is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("nobody subscribed to logs");
+    }
+
+    /// Sends a `logsNotification` of transaction `signature` to the first logs subscription.
+    pub fn logged(&self, signature: &str) {
+        let sid = self.subscriptions.lock().unwrap().logs[0];
+        let note = json!({"jsonrpc": "2.0", "method": "logsNotification", "params": {
+            "result": {"context": {"slot": 1}, "value": {
+                "signature": signature, "err": null, "logs": [],
+            }},
+            "subscription": sid,
+        }});
+        self.push.send(note).unwrap();
+    }
+
     /// Sends `account`'s new state as an `accountNotification`.
     pub fn account_changed(&self, address: &Pubkey, account: &Account) {
         let sid = {
@@ -102,6 +127,7 @@ fn record(subs: &Mutex<Subscriptions>, method: &str, params: &Value, id: u64) {
             let key = params[0].as_str().unwrap().parse().unwrap();
             s.accounts.push((key, id));
         }
+        "logsSubscribe" => s.logs.push(id),
         _ => {}
     }
 }

@@ -738,4 +738,11 @@ pub struct IndexerArgs {
     /// One pass, then exit.
     #[arg(long)]
     pub once: bool,
+    /// Between passes, follow the program's transactions over the RPC websocket and index each
+    /// as it is announced (else: only at each pass).
+    #[arg(long)]
+    pub live: bool,
+    /// The websocket to follow with --live (default: the RPC URL's, as the Solana CLI derives it).
+    #[arg(long, requires = "live")]
+    pub websocket_url: Option<String>,
 }

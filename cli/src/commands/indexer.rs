@@ -3,8 +3,9 @@
 use {
     super::{CliError, IndexerArgs, Session},
     crate::Transport,
-    ballast_indexer::{indexer::catch_up, rpc_source::RpcSource, snapshot, Store},
+    ballast_indexer::{indexer::catch_up, live, rpc_source::RpcSource, snapshot, Store},
     std::{io::Write, time::Duration},
+    tracing::warn,
 };
 
 /// The cursor of the program's whole history.
@@ -43,8 +44,36 @@ pub async fn run(
         if args.once {
             return Ok(());
         }
+        let wait = Duration::from_secs(args.snapshot_every);
+        if args.live {
+            let ws_url = args
+                .websocket_url
+                .clone()
+                .unwrap_or_else(|| solana_cli_config::Config::compute_websocket_url(rpc_url));
+            let program = ballast_client::program_id::get();
+            let followed = tokio::select! {
+                followed = live::follow(&mut source, &store, HISTORY, args.batch, &ws_url, &program, wait) => followed,
+                _ = tokio::signal::ctrl_c() => return Ok(()),
+            };
+            match followed {
+                Ok(p) => writeln!(
+                    out,
+                    "live: indexed {} transactions, {} new events",
+                    p.transactions, p.events
+                )?,
+                // The next pass reads the history anyway; until then, wait as without --live.
+                Err(e) => {
+                    warn!(error = %e, "websocket unavailable: indexing at each pass");
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = tokio::signal::ctrl_c() => return Ok(()),
+                    }
+                }
+            }
+            continue;
+        }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(args.snapshot_every)) => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
     }

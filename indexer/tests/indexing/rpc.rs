@@ -20,23 +20,23 @@ use {
 
 /// One transaction of the program: its signature, whether it failed, and the amount of the
 /// `Borrowed` event it emitted.
-struct Tx {
-    signature: String,
+pub(super) struct Tx {
+    pub(super) signature: String,
     failed: bool,
     amount: u64,
 }
 
 #[derive(Default)]
-struct Node {
+pub(super) struct Node {
     /// Oldest first; slot = index + 1.
-    txs: Vec<Tx>,
+    pub(super) txs: Vec<Tx>,
     /// The `until` of every `getSignaturesForAddress` call.
     untils: Vec<Option<String>>,
     fetched: usize,
 }
 
 impl Node {
-    fn add(&mut self, n: usize) {
+    pub(super) fn add(&mut self, n: usize) {
         for _ in 0..n {
             let i = self.txs.len() as u64;
             self.txs.push(Tx {
@@ -148,7 +148,7 @@ fn transaction(tx: &Tx, slot: u64) -> Value {
 }
 
 /// Serves `node` on loopback; its URL.
-async fn serve(node: Arc<Mutex<Node>>) -> String {
+pub(super) async fn serve(node: Arc<Mutex<Node>>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
