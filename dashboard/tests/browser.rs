@@ -2,9 +2,9 @@
 //! rows say, and the page, loaded in headless Chromium, draws every chart with that data and
 //! logs no error; a screenshot is kept as an artifact (`target/dashboard.png`).
 use {
-    ballast_dashboard::{serve, Dashboard},
+    ballast_dashboard::{browser::headless_chromium, serve, Dashboard},
     serde_json::{json, Value},
-    std::{path::Path, process::Command},
+    std::path::Path,
 };
 
 const RESERVES: [&str; 2] = [
@@ -254,37 +254,11 @@ async fn every_api_answers_what_the_rows_say() {
     );
 }
 
-/// Debian's Chromium, as `.ci/run` installs it, with the flags this machine's closed network
-/// needs; `None` (and why, printed) when it is not installed.
-fn chromium(profile: &Path) -> Option<Command> {
-    let path = Path::new("/usr/bin/chromium");
-    if !path.exists() {
-        eprintln!("skipped: /usr/bin/chromium is not installed (apt-get install chromium)");
-        return None;
-    }
-    let mut cmd = Command::new(path);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=10000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    Some(cmd)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_draws_every_chart_with_the_data_and_logs_no_error() {
     let (dir, url, _) = started().await;
     let profile = dir.path().join("chromium");
-    let Some(mut dump) = chromium(&profile) else {
+    let Some(mut dump) = headless_chromium(&profile) else {
         return;
     };
     let page = url.clone();
@@ -318,7 +292,7 @@ async fn the_page_draws_every_chart_with_the_data_and_logs_no_error() {
 
     // The screenshot, kept as an artifact.
     let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/dashboard.png");
-    let Some(mut capture) = chromium(&dir.path().join("chromium-shot")) else {
+    let Some(mut capture) = headless_chromium(&dir.path().join("chromium-shot")) else {
         return;
     };
     let target = shot.clone();

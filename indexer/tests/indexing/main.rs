@@ -1,6 +1,7 @@
 //! The indexer on the in-process bank's lending story, into a SQLite file and a PostgreSQL
 //! server: the rows it writes, idempotence, and a batch that fails midway.
 mod backends;
+mod dashboard;
 mod live;
 mod rpc;
 mod snapshots;
