@@ -1,6 +1,7 @@
 //! The dashboard's API latency on a year of hourly snapshots: 10 reserves (87,600 reserve rows),
 //! the health distribution (70,080 rows) and the what-if rows (876,000), a market of 100,000
-//! obligations as the indexer aggregates them. Fills a SQLite file in a temporary directory
+//! obligations as the indexer aggregates them, and a year of events (963,600: 110 an hour, ten
+//! of them liquidations, a write-off every 100 hours). Fills a SQLite file in a temporary directory
 //! (generated inside SQLite), then times each API call over HTTP on loopback: the median of 7.
 //!
 //! `cargo run -p ballast-dashboard --profile measure --example api_bench`
@@ -15,7 +16,7 @@ const RUNS: usize = 7;
 
 /// `reserve_snapshots`, `health_snapshots` and `what_if_snapshots` rows for every hour, made by
 /// recursive CTEs (rows bound one by one from Rust would time the filling, not the API).
-const FILL: &str = "
+const FILL: &str = r#"
 WITH RECURSIVE h(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM h WHERE n < $1 - 1),
      r(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM r WHERE k < 9)
 INSERT INTO reserve_snapshots (taken_at, slot, market, reserve, available, borrowed, supply,
@@ -36,7 +37,20 @@ INSERT INTO what_if_snapshots (taken_at, market, reserve, drop_pct, obligations,
     debt_value_usd, collateral_value_usd)
 SELECT $2 + 3600 * n, 'market', 'reserve' || k, p, 200 * p, 1e4 * p * p, 1.2e4 * p * p
 FROM h, r, d;
-";
+WITH RECURSIVE h(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM h WHERE n < $1 - 1),
+     e(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM e WHERE i < 109)
+INSERT INTO events (signature, event_index, slot, block_time, event_time, kind, market, reserve,
+    obligation, signer, fields)
+SELECT 'tx' || n || '-' || i, 0, 9000 * n + i, $2 + 3600 * n, $2 + 3600 * n,
+    CASE WHEN i < 10 THEN 'Liquidated'
+         WHEN i = 10 AND n % 100 = 0 THEN 'BadDebtSocialized'
+         ELSE 'Deposited' END,
+    'market', 'reserve' || (i % 10), 'obligation' || (n * 110 + i) % 100000, 'signer',
+    CASE WHEN i < 10 THEN '{"withdraw_reserve":"reserve0","repaid_amount":1000,"seized_collateral":1100,"bonus_sf":"50000000000000000"}'
+         WHEN i = 10 AND n % 100 = 0 THEN '{"written_off_sf":"5000000000000000000"}'
+         ELSE '{"liquidity_amount":1,"collateral_amount":1,"pledged":false}' END
+FROM h, e;
+"#;
 
 #[tokio::main]
 async fn main() {
