@@ -32,7 +32,7 @@ use {
         transaction::{TransactionError, VersionedTransaction},
     },
     solana_transaction_status_client_types::{
-        UiInnerInstructions, UiInstruction, UiTransactionEncoding,
+        EncodedTransaction, UiInnerInstructions, UiInstruction, UiMessage, UiTransactionEncoding,
     },
     std::{io, time::Duration},
 };
@@ -147,7 +147,10 @@ impl RpcTransport {
             signature: tx.signatures[0],
             logs,
             compute_units: sim.units_consumed.unwrap_or_default(),
-            event_data: event_data(sim.inner_instructions.unwrap_or_default()),
+            event_data: event_data(
+                sim.inner_instructions.unwrap_or_default(),
+                tx.message.static_account_keys(),
+            ),
         })
     }
 
@@ -189,6 +192,21 @@ impl RpcTransport {
                 Err(_) => return Err(ClientError::TransactionNotFound(*signature)),
             }
         };
+        let keys: Vec<Pubkey> = match &tx.transaction.transaction {
+            EncodedTransaction::Json(ui) => match &ui.message {
+                UiMessage::Raw(raw) => raw
+                    .account_keys
+                    .iter()
+                    .filter_map(|k| k.parse().ok())
+                    .collect(),
+                UiMessage::Parsed(parsed) => parsed
+                    .account_keys
+                    .iter()
+                    .filter_map(|k| k.pubkey.parse().ok())
+                    .collect(),
+            },
+            _ => Vec::new(),
+        };
         let meta = tx
             .transaction
             .meta
@@ -207,20 +225,28 @@ impl RpcTransport {
             event_data: event_data(
                 Option::<Vec<UiInnerInstructions>>::from(meta.inner_instructions)
                     .unwrap_or_default(),
+                &keys,
             ),
         })
     }
 }
 
-/// The data of the program's self-CPI event instructions (`emit_cpi!`), in order.
-fn event_data(inner: Vec<UiInnerInstructions>) -> Vec<Vec<u8>> {
+/// The data of the program's self-CPI event instructions (`emit_cpi!`), in order: those that
+/// invoke Ballast (`keys`: the transaction's static account keys, where a program invoked must
+/// be). Every Anchor program's events carry the same tag: another program's are not Ballast's.
+fn event_data(inner: Vec<UiInnerInstructions>, keys: &[Pubkey]) -> Vec<Vec<u8>> {
     let tag = anchor_lang::event::EVENT_IX_TAG_LE;
+    let program = crate::program_id::get();
     inner
         .into_iter()
         .flat_map(|inner| inner.instructions)
         .filter_map(|ix| match ix {
-            UiInstruction::Compiled(c) => bs58::decode(c.data).into_vec().ok(),
-            UiInstruction::Parsed(_) => None,
+            UiInstruction::Compiled(c)
+                if keys.get(usize::from(c.program_id_index)) == Some(&program) =>
+            {
+                bs58::decode(c.data).into_vec().ok()
+            }
+            _ => None,
         })
         .filter_map(|data| data.strip_prefix(tag).map(<[u8]>::to_vec))
         .collect()
@@ -504,6 +530,31 @@ fn clock_from_bytes(data: &[u8]) -> Option<Clock> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_ballast_s_own_self_cpis_are_its_events() {
+        let other = Pubkey::new_unique();
+        let keys = [Pubkey::new_unique(), crate::program_id::get(), other];
+        let mut data = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
+        data.extend([1, 2, 3]);
+        let ix = |program: u8| {
+            UiInstruction::Compiled(
+                solana_transaction_status_client_types::UiCompiledInstruction {
+                    program_id_index: program,
+                    accounts: Vec::new(),
+                    data: bs58::encode(&data).into_string(),
+                    stack_height: Some(2),
+                },
+            )
+        };
+        let inner = vec![UiInnerInstructions {
+            index: 0,
+            // Ballast's, another Anchor program's, and one past the static keys (a program
+            // cannot be loaded from a lookup table: not Ballast).
+            instructions: vec![ix(1), ix(2), ix(9)],
+        }];
+        assert_eq!(event_data(inner, &keys), vec![vec![1, 2, 3]]);
+    }
 
     #[test]
     fn reads_the_clock_layout() {

@@ -84,7 +84,17 @@ fn landed(err: Value, logs: &[&str], units: u64, event: &Repaid) -> Value {
         "slot": 7,
         "blockTime": null,
         "version": "legacy",
-        "transaction": "",
+        // The keys the inner instructions' program indexes point into: Ballast is the second.
+        "transaction": {
+            "signatures": [],
+            "message": {
+                "header": {"numRequiredSignatures": 1, "numReadonlySignedAccounts": 0,
+                           "numReadonlyUnsignedAccounts": 1},
+                "accountKeys": [Pubkey::new_from_array([4; 32]).to_string(), ballast::ID.to_string()],
+                "recentBlockhash": "11111111111111111111111111111111",
+                "instructions": []
+            }
+        },
         "meta": {
             "err": err,
             "status": status,

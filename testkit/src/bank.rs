@@ -228,6 +228,7 @@ impl BankState {
 
     async fn simulate(&mut self, tx: VersionedTransaction) -> Result<TxOutcome, ClientError> {
         let signature = tx.signatures[0];
+        let keys = tx.message.static_account_keys().to_vec();
         let sim = self
             .ctx
             .banks_client
@@ -235,7 +236,11 @@ impl BankState {
             .await
             .map_err(transport_error)?;
         let (logs, compute_units, event_data) = match sim.simulation_details {
-            Some(d) => (d.logs, d.units_consumed, event_data(d.inner_instructions)),
+            Some(d) => (
+                d.logs,
+                d.units_consumed,
+                event_data(d.inner_instructions, &keys),
+            ),
             None => Default::default(),
         };
         match sim.result {
@@ -253,12 +258,16 @@ impl BankState {
 /// The data of inner instructions that are the program's event self-CPIs.
 fn event_data(
     inner: Option<Vec<solana_sdk::message::inner_instruction::InnerInstructions>>,
+    keys: &[Pubkey],
 ) -> Vec<Vec<u8>> {
     let tag = anchor_lang::event::EVENT_IX_TAG_LE;
+    let program = ballast_client::program_id::get();
     inner
         .into_iter()
         .flatten()
         .flatten()
+        // Ballast's own self-CPIs only: every Anchor program's events carry the same tag.
+        .filter(|inner| keys.get(usize::from(inner.instruction.program_id_index)) == Some(&program))
         .filter_map(|inner| inner.instruction.data.strip_prefix(tag).map(<[u8]>::to_vec))
         .collect()
 }
@@ -401,5 +410,33 @@ impl Transport for Bank {
             }
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use {
+        super::*,
+        solana_sdk::message::{
+            compiled_instruction::CompiledInstruction, inner_instruction::InnerInstruction,
+        },
+    };
+
+    #[test]
+    fn only_ballast_s_own_self_cpis_are_its_events() {
+        let keys = [
+            Pubkey::new_unique(),
+            ballast_client::program_id::get(),
+            Pubkey::new_unique(),
+        ];
+        let mut data = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
+        data.extend([4, 5]);
+        let ix = |program: u8| InnerInstruction {
+            instruction: CompiledInstruction::new_from_raw_parts(program, data.clone(), vec![]),
+            stack_height: 2,
+        };
+        // Ballast's, another Anchor program's, one past the keys.
+        let inner = Some(vec![vec![ix(1), ix(2), ix(7)]]);
+        assert_eq!(event_data(inner, &keys), vec![vec![4, 5]]);
     }
 }
