@@ -106,7 +106,7 @@ async fn init_reserve_creates_vaults_and_locks_the_seed() {
     assert_eq!(r.collateral_mint, pda::collateral_mint(&k.address));
     assert_eq!(r.collateral_vault, pda::collateral_vault(&k.address));
     assert_eq!(r.token_program, anchor_spl::token::ID);
-    assert_eq!(r.oracles.primary().account, k.oracle);
+    assert_eq!(r.oracles.primary().account, k.oracle());
     assert_eq!(r.oracles.primary().feed_id, m.reserve(usdc).feed_id);
     assert_eq!(r.config, spec.config);
     assert_eq!(r.decimals, 6);

@@ -33,7 +33,7 @@ async fn a_legacy_priced_reserve_lends_and_liquidates_like_any_other() {
         r.oracles.primary().kind().unwrap(),
         OracleSource::PythLegacy
     );
-    let owner = m.account(&m.keys(sol).oracle).await.unwrap().owner;
+    let owner = m.account(&m.keys(sol).oracle()).await.unwrap().owner;
     assert_eq!(owner, pyth_legacy::PYTH_ORACLE_PROGRAMS[1]);
     // $1,000 of SOL at 75%: the same limit as with a pull oracle.
     assert_error!(
@@ -90,7 +90,7 @@ async fn expect_unusable(edit: impl FnOnce(&mut LegacyPythPrice), error: Ballast
     let mut price = LegacyPythPrice::new(100 * USD, -8, m.now().await);
     edit(&mut price);
     m.bank
-        .set_account(&m.keys(sol).oracle, price.account())
+        .set_account(&m.keys(sol).oracle(), price.account())
         .await;
     let touched = m.touched_accounts(&borrower);
     let before = m.snapshot(&touched).await;
@@ -113,7 +113,7 @@ async fn with_legacy_account(
     let mut price = LegacyPythPrice::new(100 * USD, -8, now);
     edit(&mut price);
     m.bank
-        .set_account(&m.keys(sol).oracle, price.account())
+        .set_account(&m.keys(sol).oracle(), price.account())
         .await;
     (m, usdc, sol, borrower)
 }
@@ -154,7 +154,7 @@ async fn stale() {
 #[tokio::test]
 async fn wrong_owner() {
     let (m, usdc, sol, borrower) = setup().await;
-    let oracle = m.keys(sol).oracle;
+    let oracle = m.keys(sol).oracle();
     let mut forged = m.account(&oracle).await.unwrap();
     forged.owner = Pubkey::new_unique();
     m.bank.set_account(&oracle, forged).await;

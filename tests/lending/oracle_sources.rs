@@ -77,7 +77,7 @@ async fn world(primary: i64, max_divergence_bps: u16) -> World {
     let (feed, account) = switchboard_sol(now);
     let hash = switchboard_hash(&account);
     m.bank.set_account(&feed, account).await;
-    let first = PriceSource::pyth_pull(m.keys(sol).oracle, m.reserve(sol).feed_id);
+    let first = PriceSource::pyth_pull(m.keys(sol).oracle(), m.reserve(sol).feed_id);
     m.try_set_sources(
         sol,
         vec![first, PriceSource::switchboard(feed, hash)],
@@ -140,7 +140,7 @@ async fn a_wide_gone_or_out_of_band_primary_falls_back_too() {
             "wide" => w.publish_primary(150 * USD, 0, 300).await,
             // The account closed.
             "gone" => {
-                let oracle = w.m.keys(w.sol).oracle;
+                let oracle = w.m.keys(w.sol).oracle();
                 w.m.bank.set_account(&oracle, Account::default()).await
             }
             // $150 under a band of $152..=$160.

@@ -31,7 +31,7 @@ async fn a_switchboard_priced_reserve_lends_like_any_other() {
         r.oracles.primary().kind().unwrap(),
         OracleSource::SwitchboardOnDemand
     );
-    let owner = m.account(&m.keys(sol).oracle).await.unwrap().owner;
+    let owner = m.account(&m.keys(sol).oracle()).await.unwrap().owner;
     assert_eq!(owner, switchboard::OWNER);
     // $1,000 of SOL at 75%: the same limit as with Pyth.
     assert_error!(

@@ -150,7 +150,7 @@ async fn attack_06_fake_token_program_and_fake_oracle_owner() {
     m.assert_refused(borrow, &borrower.keypair, BallastError::WrongTokenProgram)
         .await;
 
-    let oracle = m.keys(sol).oracle;
+    let oracle = m.keys(sol).oracle();
     let mut forged = m.account(&oracle).await.unwrap();
     forged.owner = fake_program;
     m.bank.set_account(&oracle, forged).await;

@@ -120,7 +120,7 @@ async fn attack_05_vaults_mints_oracles_other_than_stored() {
     let o = m.obligation_keys(&borrower).await;
     let mut borrow = ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 1);
     // A new position: its price account is the last one.
-    replace(&mut borrow, &k.oracle, &s.oracle);
+    replace(&mut borrow, &k.oracle(), &s.oracle());
     m.assert_refused(borrow, &borrower.keypair, BallastError::WrongOracleAccount)
         .await;
 
@@ -167,7 +167,7 @@ async fn attack_07_reinit_noncanonical_bump_colliding_seeds() {
     let relist = ballast::instructions::InitReserveArgs {
         config: spec.config,
         oracle_sources: vec![ballast::state::PriceSource::pyth_pull(
-            k.oracle,
+            k.oracle(),
             m.reserve(usdc).feed_id,
         )],
         max_divergence_bps: 0,

@@ -146,7 +146,7 @@ async fn incident_crema_forged_account_2022() {
     let now = m.now().await;
     let mut forged = PythPrice::new(m.reserve(sol).feed_id, 1_000_000 * USD, -8, now).account();
     forged.owner = attacker::ID;
-    m.bank.set_account(&m.keys(sol).oracle, forged).await;
+    m.bank.set_account(&m.keys(sol).oracle(), forged).await;
     let k = m.keys(usdc);
     let o = m.obligation_keys(&borrower).await;
     let borrow = ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 9_000 * USDC);
@@ -244,7 +244,7 @@ async fn incident_loopscale_spoofed_program_2025() {
     let now = m.now().await;
     let mut pricer = PythPrice::new(m.reserve(sol).feed_id, 10_000 * USD, -8, now).account();
     pricer.owner = attacker::ID;
-    m.bank.set_account(&m.keys(sol).oracle, pricer).await;
+    m.bank.set_account(&m.keys(sol).oracle(), pricer).await;
     let borrow = ix::borrow(&k, &o, &borrower.account(&k.liquidity_mint), 5_000 * USDC);
     m.assert_refused(borrow, &borrower.keypair, BallastError::WrongOracleOwner)
         .await;

@@ -207,7 +207,7 @@ async fn finding_8_a_gap_since_the_reserves_last_price_starts_the_grace_period()
 #[tokio::test]
 async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
     let (mut m, usdc, sol, borrower, liquidator) = indebted().await;
-    let old = m.keys(sol).oracle;
+    let old = m.keys(sol).oracle();
     // The old feed goes quiet: its last price is 2 minutes old, over the 60 s max age.
     let stale = m.reserve(sol).price;
     m.advance_time(120).await;
@@ -257,7 +257,7 @@ async fn finding_5_a_sunset_feed_is_replaced_by_a_live_one() {
     m.try_change_oracle(sol, live).await.unwrap();
     let r = m.reserve_state(sol).await;
     assert_eq!(r.oracles.primary().feed_id, new_feed);
-    assert_eq!(r.oracles.primary().account, m.keys(sol).oracle);
+    assert_eq!(r.oracles.primary().account, m.keys(sol).oracle());
     assert_ne!(r.oracles.primary().account, old);
     assert_eq!(
         (r.last_oracle_publish_time, r.oracle_recovered_at),

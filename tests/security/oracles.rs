@@ -153,7 +153,7 @@ async fn attack_14_exponent_out_of_range() {
 #[tokio::test]
 async fn attack_14_wrong_owner() {
     let (m, usdc, sol, borrower) = setup().await;
-    let oracle = m.keys(sol).oracle;
+    let oracle = m.keys(sol).oracle();
     let mut forged = m.account(&oracle).await.unwrap();
     forged.owner = Pubkey::new_unique();
     m.bank.set_account(&oracle, forged).await;
@@ -169,7 +169,7 @@ async fn attack_14_wrong_owner() {
 #[tokio::test]
 async fn attack_14_undecodable_data() {
     let (m, usdc, sol, borrower) = setup().await;
-    let oracle = m.keys(sol).oracle;
+    let oracle = m.keys(sol).oracle();
     let mut garbage = m.account(&oracle).await.unwrap();
     garbage.data = vec![1; 40];
     m.bank.set_account(&oracle, garbage).await;

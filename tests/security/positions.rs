@@ -105,7 +105,7 @@ async fn attack_13_a_reserve_the_obligation_does_not_hold() {
     let other_keys = m.keys(other);
     let borrow = borrow_with(&m, pool, &borrower, |mut a| {
         a[0] = AccountMeta::new_readonly(other_keys.address, false);
-        a[1] = AccountMeta::new_readonly(other_keys.oracle, false);
+        a[1] = AccountMeta::new_readonly(other_keys.oracle(), false);
         a
     })
     .await;

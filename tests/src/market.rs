@@ -374,7 +374,7 @@ impl TestMarket {
             return;
         }
         let account = oracle_account(r.spec.oracle_source, &price);
-        self.bank.set_account(&r.keys.oracle, account).await;
+        self.bank.set_account(&r.keys.oracle(), account).await;
     }
 
     // --- reading state ---

@@ -109,7 +109,7 @@ impl TestMarket {
         let feed = Pubkey::new_unique();
         let r = &self.reserves[reserve.0];
         let price = r.price;
-        let primary = crate::market::source_of(r.spec.oracle_source, r.keys.oracle, &price);
+        let primary = crate::market::source_of(r.spec.oracle_source, r.keys.oracle(), &price);
         let account = ballast_testkit::switchboard::feed_account(&price);
         self.bank.set_account(&feed, account).await;
         let fallback = PriceSource::switchboard(feed, price.feed_id);

@@ -143,13 +143,13 @@ impl World {
         let asset = &self.assets[index];
         let now = self.bank.clock().await?.unix_timestamp;
         let price = PythPrice::new(
-            asset.keys.oracle.to_bytes(),
+            asset.keys.oracle().to_bytes(),
             asset.price,
             PRICE_EXPONENT,
             now,
         );
         self.bank
-            .set_account(&asset.keys.oracle, price.account())
+            .set_account(&asset.keys.oracle(), price.account())
             .await;
         Ok(())
     }

@@ -25,8 +25,6 @@ pub struct ReserveKeys {
     pub liquidity_mint: Pubkey,
     /// Token program of the liquidity mint.
     pub token_program: Pubkey,
-    /// The primary source's price account (default for a fixed price).
-    pub oracle: Pubkey,
     /// Every account the reserve's price sources read, in order (what follows the reserve in
     /// position accounts).
     pub prices: PriceAccounts,
@@ -46,19 +44,22 @@ impl ReserveKeys {
             market,
             liquidity_mint,
             token_program,
-            oracle,
             prices: PriceAccounts::from_keys(&[oracle]).expect("one account"),
         }
     }
 
     /// These keys with the price accounts of `sources`.
     pub fn with_sources(self, sources: &OracleSources) -> Self {
-        let prices = sources.accounts();
         ReserveKeys {
-            oracle: prices.as_slice().first().copied().unwrap_or_default(),
-            prices,
+            prices: sources.accounts(),
             ..self
         }
+    }
+
+    /// The first price account (the primary's, unless it is a fixed price: then the next
+    /// source's, or the default key when none reads one).
+    pub fn oracle(&self) -> Pubkey {
+        self.prices.as_slice().first().copied().unwrap_or_default()
     }
 
     /// Keys of a decoded reserve account.
@@ -68,7 +69,6 @@ impl ReserveKeys {
             market: reserve.market,
             liquidity_mint: reserve.liquidity_mint,
             token_program: reserve.token_program,
-            oracle: Pubkey::default(),
             prices: PriceAccounts::default(),
         }
         .with_sources(&reserve.oracles)

@@ -40,6 +40,11 @@ async fn the_page_draws_what_the_indexer_wrote() {
     // Two reserves with one snapshot each; the eight health buckets; no write-off; the
     // story's one liquidation, its repayment to the unit; what-if over its ten drops.
     assert_eq!(dom.matches("class=\"card reserve-chart\"").count(), 2);
+    assert_eq!(
+        dom.matches("data-points=\"1\"").count(),
+        3,
+        "two reserve charts of one snapshot and one liquidation: {dom}"
+    );
     assert_eq!(dom.matches("class=\"card rate-curve\"").count(), 2);
     assert!(dom.contains("id=\"health\" data-points=\"8\""), "{dom}");
     assert!(dom.contains("id=\"bad-debt\" data-points=\"0\""), "{dom}");
@@ -51,5 +56,5 @@ async fn the_page_draws_what_the_indexer_wrote() {
         dom.contains(&format!("<td>{}</td>", story::LIQUIDATION_REPAY)),
         "{dom}"
     );
-    assert!(dom.contains("data-points=\"10\""), "what-if: {dom}");
+    assert!(dom.contains("id=\"what-if\" data-points=\"10\""), "{dom}");
 }

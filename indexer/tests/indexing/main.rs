@@ -1,7 +1,11 @@
 //! The indexer on the in-process bank's lending story, into a SQLite file and a PostgreSQL
 //! server: the rows it writes, idempotence, and a batch that fails midway.
 mod backends;
+// The client's fake JSON-RPC node: its HTTP side is all this suite needs.
 mod dashboard;
+#[path = "../../../client/tests/fake_node/mod.rs"]
+#[allow(dead_code)]
+mod fake_node;
 mod live;
 mod rpc;
 mod snapshots;

@@ -2,20 +2,13 @@
 //! 1,000 back to the cursor, each transaction read, failed ones moving only the cursor; a
 //! later run reads only what is new, and a third nothing.
 use {
-    super::{total, HISTORY},
+    super::{fake_node, total, HISTORY},
     anchor_lang::Event,
     ballast::events::{Borrowed, EventHeader},
     ballast_indexer::{indexer::catch_up, rpc_source::RpcSource},
-    http_body_util::{BodyExt, Full},
-    hyper::{body::Bytes, server::conn::http1, service::service_fn, Request, Response},
-    hyper_util::rt::TokioIo,
     serde_json::{json, Value},
     solana_sdk::{pubkey::Pubkey, signature::Signature},
-    std::{
-        convert::Infallible,
-        sync::{Arc, Mutex},
-    },
-    tokio::net::TcpListener,
+    std::sync::{Arc, Mutex},
 };
 
 /// One transaction of the program: its signature, whether it failed, and the amount of the
@@ -53,7 +46,7 @@ impl Node {
         self.txs.iter().position(|t| t.signature == s)
     }
 
-    fn answer(&mut self, method: &str, params: &Value) -> Value {
+    fn reply(&mut self, method: &str, params: &Value) -> Value {
         match method {
             "getSignaturesForAddress" => {
                 let config = &params[1];
@@ -149,37 +142,13 @@ fn transaction(tx: &Tx, slot: u64) -> Value {
 
 /// Serves `node` on loopback; its URL.
 pub(super) async fn serve(node: Arc<Mutex<Node>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let node = node.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let node = node.clone();
-                    async move {
-                        let body = request.into_body().collect().await.unwrap().to_bytes();
-                        let call: Value = serde_json::from_slice(&body).unwrap();
-                        let result = node
-                            .lock()
-                            .unwrap()
-                            .answer(call["method"].as_str().unwrap(), &call["params"]);
-                        let reply = json!({"jsonrpc": "2.0", "id": call["id"], "result": result});
-                        let mut response = Response::new(Full::new(Bytes::from(reply.to_string())));
-                        response.headers_mut().insert(
-                            "content-type",
-                            hyper::header::HeaderValue::from_static("application/json"),
-                        );
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    url
+    fake_node::serve(node).await
+}
+
+impl fake_node::Node for Node {
+    fn answer(&mut self, method: &str, params: &Value) -> fake_node::Answer {
+        Ok(self.reply(method, params))
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

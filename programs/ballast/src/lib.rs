@@ -13,7 +13,6 @@ pub mod constants;
 pub mod errors;
 pub mod events;
 pub mod instructions;
-pub mod keys;
 pub mod logic;
 pub mod math;
 pub mod mint_policy;

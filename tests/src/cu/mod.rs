@@ -448,7 +448,7 @@ async fn source_cases(m: &mut TestMarket, reserves: &[ReserveId], user: &User, d
     let now = m.now().await;
     let mut stale = m.reserve(r).price;
     (stale.publish_time, stale.prev_publish_time) = (now - 61, now - 62);
-    let primary = m.keys(r).oracle;
+    let primary = m.keys(r).oracle();
     m.bank.set_account(&primary, stale.account()).await;
     record!(
         m,

@@ -4,7 +4,6 @@ use {
     super::interest::{self, Projection},
     crate::{
         errors::BallastError,
-        keys::same_key,
         math::Fixed,
         oracle::OraclePrice,
         state::{BorrowPosition, Obligation, Reserve, ReserveLiquidity},
@@ -424,7 +423,7 @@ pub(crate) fn find_near<'a>(
     reserve: &Pubkey,
 ) -> Result<&'a ReservePricing> {
     match pricing.get(at) {
-        Some(p) if same_key(&p.reserve, reserve) => Ok(p),
+        Some(p) if p.reserve == *reserve => Ok(p),
         _ => find(pricing, reserve),
     }
 }
@@ -436,7 +435,7 @@ pub(crate) fn find<'a>(
 ) -> Result<&'a ReservePricing> {
     pricing
         .iter()
-        .find(|p| same_key(&p.reserve, reserve))
+        .find(|p| p.reserve == *reserve)
         .ok_or_else(|| error!(BallastError::MissingPositionAccounts))
 }
 

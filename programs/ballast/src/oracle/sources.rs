@@ -9,7 +9,6 @@ use {
     crate::{
         constants::BPS,
         errors::BallastError,
-        keys::same_key,
         state::{OracleSource, OracleSources, PriceRate, PriceSource, Reserve},
     },
     anchor_lang::prelude::*,
@@ -184,18 +183,18 @@ pub fn require_reserve_price<A: PriceAccount>(
 }
 
 /// Every source of `reserve` read from `accounts` (its sources' accounts in order), each of
-/// which must give a usable price now, and agree with each other within the reserve's maximum
+/// which must give a usable price now, the first two agreeing within the reserve's maximum
 /// divergence: what new sources are checked with before a reserve takes them.
 pub fn require_every_source<A: PriceAccount>(
     reserve: &Reserve,
     accounts: &[A],
     at: PriceClock,
 ) -> Result<Vec<OraclePrice>> {
-    let price = require_reserve_price(reserve, accounts, at, Check::Agreement)?;
-    require!(!price.diverged, BallastError::OracleSourcesDiverge);
+    let sources = &reserve.oracles;
+    require_accounts(sources, accounts)?;
     let mut next = 0;
-    let mut prices = Vec::with_capacity(reserve.oracles.configured().len());
-    for (index, source) in reserve.oracles.configured().iter().enumerate() {
+    let mut prices = Vec::with_capacity(sources.configured().len());
+    for (index, source) in sources.configured().iter().enumerate() {
         let count = source.account_count();
         prices.push(source_price(
             reserve,
@@ -204,6 +203,12 @@ pub fn require_every_source<A: PriceAccount>(
             at,
         )?);
         next += count;
+    }
+    if let [first, second, ..] = prices.as_slice() {
+        require!(
+            sources.max_divergence_bps == 0 || !diverges(first, second, sources.max_divergence_bps),
+            BallastError::OracleSourcesDiverge
+        );
     }
     Ok(prices)
 }
@@ -301,7 +306,7 @@ fn raw_price<A: PriceAccount>(
         kind => {
             let account = accounts.first().ok_or(BallastError::MissingOracleAccount)?;
             require!(
-                same_key(account.key(), &source.account),
+                account.key() == &source.account,
                 BallastError::WrongOracleAccount
             );
             account.with_data(|data| match kind {
@@ -317,7 +322,7 @@ fn raw_price<A: PriceAccount>(
     }
     let account = accounts.last().ok_or(BallastError::MissingOracleAccount)?;
     require!(
-        same_key(account.key(), &source.rate_account),
+        account.key() == &source.rate_account,
         BallastError::WrongOracleAccount
     );
     match source.rate {

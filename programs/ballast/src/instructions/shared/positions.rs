@@ -7,7 +7,6 @@ use {
     crate::{
         constants::MAX_EMODE_GROUPS,
         errors::BallastError,
-        keys::same_key,
         logic::{emode, interest::Projection, ReservePricing, Unpriced},
         oracle::{self, Check, PriceClock},
         state::{EmodeGroup, Obligation, Reserve},
@@ -23,8 +22,9 @@ pub struct PositionAccounts<'info> {
 
 /// Splits `remaining` into the obligation's position accounts and what follows them, checking
 /// each reserve's key against the obligation (`f` must check the price accounts against the
-/// reserve's sources: reading a price does). `f` sees each position (its index, its accounts, its reserve: from `held` when the
-/// instruction holds it, else loaded and checked to belong to `market`).
+/// reserve's sources: reading a price does). `f` sees each position: its index, its accounts,
+/// its reserve (from `held` when the instruction holds it, else loaded and checked to belong to
+/// `market`).
 fn walk<'info>(
     remaining: &'info [AccountInfo<'info>],
     obligation: &Obligation,
@@ -38,7 +38,7 @@ fn walk<'info>(
             .split_first()
             .ok_or(BallastError::MissingPositionAccounts)?;
         require!(
-            same_key(reserve_info.key, key),
+            reserve_info.key == key,
             BallastError::PositionReserveMismatch
         );
         let mut visit = |reserve: &Reserve, is_held: bool| -> Result<()> {
@@ -53,12 +53,12 @@ fn walk<'info>(
             };
             f(position, &accounts, reserve, is_held)
         };
-        match held.iter().find(|(held_key, _)| same_key(held_key, key)) {
+        match held.iter().find(|(held_key, _)| held_key == key) {
             Some((_, reserve)) => visit(reserve, true)?,
             None => {
                 let loader = AccountLoader::<Reserve>::try_from(reserve_info)?;
                 let reserve = loader.load()?;
-                require!(same_key(&reserve.market, market), BallastError::WrongMarket);
+                require_keys_eq!(reserve.market, *market, BallastError::WrongMarket);
                 visit(&reserve, false)?;
             }
         }

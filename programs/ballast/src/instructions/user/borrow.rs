@@ -9,7 +9,6 @@ use {
             positions::price_usable_positions,
             token::{AuthoritySeeds, Liquidity},
         },
-        keys::same_key,
         logic::{self, unpriced::Priced, ReservePricing},
         oracle::{self, Check, PriceClock},
         state::{Market, Obligation, Reserve},
@@ -96,11 +95,7 @@ pub fn handler<'info>(ctx: Context<'info, Borrow<'info>>, args: BorrowArgs) -> R
         }
         // A new position: its price comes from its own accounts, after the positions'.
         // Not priced and not unpriced: not yet a position.
-        if !positions
-            .pricing
-            .iter()
-            .any(|p| same_key(&p.reserve, &reserve_key))
-        {
+        if !positions.pricing.iter().any(|p| p.reserve == reserve_key) {
             let price = oracle::require_reserve_price(
                 reserve,
                 positions.rest,
