@@ -1,13 +1,14 @@
 //! The in-process bank: solana-program-test with the Ballast program running natively and the
 //! real SPL Token programs inside. Used by `ballast demo` and by the tests.
 use {
+    crate::chain::{Chain, ExtraProgram, Ran},
     ballast_client::{
         transport::{AccountFilter, Transport, TxOutcome},
         ClientError,
     },
-    solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext},
+    solana_program_test::{processor, ProgramTest},
     solana_sdk::{
-        account::{Account, AccountSharedData},
+        account::Account,
         account_info::AccountInfo,
         clock::Clock,
         entrypoint::ProgramResult,
@@ -17,7 +18,7 @@ use {
         pubkey::Pubkey,
         signature::{Keypair, Signature},
         signer::Signer,
-        transaction::VersionedTransaction,
+        transaction::{TransactionError, VersionedTransaction},
     },
     std::collections::{BTreeSet, HashSet},
     tokio::sync::Mutex,
@@ -48,13 +49,14 @@ pub fn program_test() -> ProgramTest {
     pt
 }
 
-/// An in-process bank. Time only moves when told to (`advance_time`).
+/// An in-process bank: the program native, or its SBF build when `BALLAST_SBF` names one (see
+/// `chain`). Time only moves when told to (`advance_time`).
 pub struct Bank {
     ctx: Mutex<BankState>,
 }
 
 struct BankState {
-    ctx: ProgramTestContext,
+    chain: Chain,
     /// Signatures sent under the current blockhash: a repeat gets a fresh slot first.
     sent: HashSet<Signature>,
     /// Every address a transaction or `set_account` touched: the bank cannot list accounts by
@@ -83,19 +85,15 @@ pub struct Recorded {
 impl Bank {
     /// Starts a bank with the program and `accounts` preloaded.
     pub async fn start(accounts: Vec<(Pubkey, Account)>) -> Bank {
-        Bank::start_with(program_test(), accounts).await
+        Bank::start_with(&[], accounts).await
     }
 
-    /// Starts a bank from `pt` (e.g. with more programs registered).
-    pub async fn start_with(mut pt: ProgramTest, accounts: Vec<(Pubkey, Account)>) -> Bank {
+    /// Starts a bank that also runs `programs`.
+    pub async fn start_with(programs: &[ExtraProgram], accounts: Vec<(Pubkey, Account)>) -> Bank {
         let known = accounts.iter().map(|(address, _)| *address).collect();
-        for (address, account) in accounts {
-            pt.add_account(address, account);
-        }
-        let ctx = pt.start_with_context().await;
         Bank {
             ctx: Mutex::new(BankState {
-                ctx,
+                chain: Chain::start(programs, accounts).await,
                 sent: HashSet::new(),
                 known,
                 record_next: None,
@@ -104,17 +102,23 @@ impl Bank {
         }
     }
 
+    /// Whether the program runs as its SBF build (`BALLAST_SBF`).
+    pub async fn is_sbf(&self) -> bool {
+        self.ctx.lock().await.chain.is_sbf()
+    }
+
     /// The funded fee payer of the bank.
     pub async fn payer(&self) -> Keypair {
-        self.ctx.lock().await.ctx.payer.insecure_clone()
+        self.ctx.lock().await.chain.payer().insecure_clone()
     }
 
     /// Creates or overwrites an account (test setup: oracle prices, fixtures).
     pub async fn set_account(&self, address: &Pubkey, account: Account) {
         let mut state = self.ctx.lock().await;
         state
-            .ctx
-            .set_account(address, &AccountSharedData::from(account));
+            .chain
+            .set_account(address, account)
+            .expect("setting an account");
         state.known.insert(*address);
     }
 
@@ -142,37 +146,45 @@ impl Bank {
         )
     }
 
+    /// Processes a transaction signed elsewhere (what a node's `sendTransaction` does): its
+    /// blockhash must be one the bank has given out.
+    pub async fn process_transaction(
+        &self,
+        tx: VersionedTransaction,
+    ) -> Result<TxOutcome, ClientError> {
+        self.ctx.lock().await.execute(tx).await.0
+    }
+
+    /// Simulates a transaction signed elsewhere; nothing is committed.
+    pub async fn simulate_transaction(
+        &self,
+        tx: VersionedTransaction,
+    ) -> Result<TxOutcome, ClientError> {
+        self.ctx.lock().await.simulate(tx).await
+    }
+
     /// Sets the clock's epoch (kept by later time moves): what a stake pool's last update is
     /// judged against.
     pub async fn set_epoch(&self, epoch: u64) -> Result<(), ClientError> {
         let mut state = self.ctx.lock().await;
         let clock = state.clock().await?;
-        state.ctx.set_sysvar(&Clock { epoch, ..clock });
-        Ok(())
+        state.chain.set_clock(&Clock { epoch, ..clock })
     }
 }
 
 impl BankState {
     async fn clock(&mut self) -> Result<Clock, ClientError> {
-        self.ctx
-            .banks_client
-            .get_sysvar::<Clock>()
-            .await
-            .map_err(transport_error)
+        self.chain.clock().await
     }
 
     /// Warps to `slot` with the clock at `unix_timestamp` in `epoch`.
     fn warp(&mut self, slot: u64, unix_timestamp: i64, epoch: u64) -> Result<(), ClientError> {
-        self.ctx
-            .warp_to_slot(slot)
-            .map_err(|e| ClientError::Transport(format!("warp: {e:?}").into()))?;
-        let clock = Clock {
+        self.chain.warp(&Clock {
             slot,
             unix_timestamp,
             epoch,
             ..Clock::default()
-        };
-        self.ctx.set_sysvar(&clock);
+        })?;
         self.sent.clear();
         Ok(())
     }
@@ -186,12 +198,7 @@ impl BankState {
     ) -> Result<VersionedTransaction, ClientError> {
         let payer = ballast_client::transport::fee_payer(signers)?;
         loop {
-            let blockhash = self
-                .ctx
-                .banks_client
-                .get_latest_blockhash()
-                .await
-                .map_err(transport_error)?;
+            let blockhash = self.chain.latest_blockhash().await?;
             let tx =
                 ballast_client::transport::sign(instructions, &payer, signers, blockhash, tables)?;
             if !self.sent.contains(&tx.signatures[0]) {
@@ -211,12 +218,7 @@ impl BankState {
     ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
         let mut found = Vec::new();
         for key in tx.message.static_account_keys() {
-            let account = self
-                .ctx
-                .banks_client
-                .get_account(*key)
-                .await
-                .map_err(transport_error)?;
+            let account = self.chain.account(key).await?;
             if let Some(account) =
                 account.filter(|a| !a.executable && a.owner != solana_sdk::sysvar::ID)
             {
@@ -226,75 +228,91 @@ impl BankState {
         Ok(found)
     }
 
+    /// Runs `tx` and commits it if it succeeds: what a caller sees (a failure with its logs;
+    /// events from the inner instructions), and the committed result (`None` when the chain
+    /// could not run it at all).
+    async fn execute(
+        &mut self,
+        tx: VersionedTransaction,
+    ) -> (
+        Result<TxOutcome, ClientError>,
+        Option<Result<(), TransactionError>>,
+    ) {
+        self.sent.insert(tx.signatures[0]);
+        self.known
+            .extend(tx.message.static_account_keys().iter().copied());
+        let signature = tx.signatures[0];
+        let keys = tx.message.static_account_keys().to_vec();
+        // The native bank does not keep inner instructions of processed transactions: it
+        // simulates first, then processes the same transaction on the same state.
+        let simulated = match self.chain.is_sbf() {
+            true => None,
+            false => Some(self.chain.simulate(tx.clone()).await),
+        };
+        let simulated = simulated.map(|sim| sim.and_then(|ran| outcome_of(ran, signature, &keys)));
+        match (self.chain.process(tx).await, simulated) {
+            (Ok(Some(ran)), _) => {
+                let committed = ran.result.clone();
+                (outcome_of(ran, signature, &keys), Some(committed))
+            }
+            (Ok(None), Some(Err(sim_err))) => (
+                Err(ClientError::Transport(
+                    format!("simulation and processing disagree: simulation failed with {sim_err}")
+                        .into(),
+                )),
+                Some(Ok(())),
+            ),
+            (Ok(None), sim) => (sim.expect("the native bank simulated"), Some(Ok(()))),
+            (Err(ClientError::Transaction { error, logs }), sim) => {
+                let committed = Some(Err(error.clone()));
+                match sim {
+                    Some(Err(sim_err)) => (Err(sim_err), committed),
+                    _ => (Err(ClientError::Transaction { error, logs }), committed),
+                }
+            }
+            (Err(e), _) => (Err(e), None),
+        }
+    }
+
     async fn simulate(&mut self, tx: VersionedTransaction) -> Result<TxOutcome, ClientError> {
         let signature = tx.signatures[0];
         let keys = tx.message.static_account_keys().to_vec();
-        let sim = self
-            .ctx
-            .banks_client
-            .simulate_transaction(tx)
-            .await
-            .map_err(transport_error)?;
-        let (logs, compute_units, event_data) = match sim.simulation_details {
-            Some(d) => (
-                d.logs,
-                d.units_consumed,
-                event_data(d.inner_instructions, &keys),
-            ),
-            None => Default::default(),
-        };
-        match sim.result {
-            Some(Err(error)) => Err(ClientError::Transaction { error, logs }),
-            _ => Ok(TxOutcome {
-                signature,
-                logs,
-                compute_units,
-                event_data,
-            }),
-        }
+        let ran = self.chain.simulate(tx).await?;
+        outcome_of(ran, signature, &keys)
+    }
+}
+
+/// A run as a caller sees it: a failure is a `ClientError::Transaction` with the logs.
+fn outcome_of(ran: Ran, signature: Signature, keys: &[Pubkey]) -> Result<TxOutcome, ClientError> {
+    match ran.result {
+        Err(error) => Err(ClientError::Transaction {
+            error,
+            logs: ran.logs,
+        }),
+        Ok(()) => Ok(TxOutcome {
+            signature,
+            logs: ran.logs,
+            compute_units: ran.compute_units,
+            event_data: event_data(ran.inner, keys),
+        }),
     }
 }
 
 /// The data of inner instructions that are the program's event self-CPIs.
-fn event_data(
-    inner: Option<Vec<solana_sdk::message::inner_instruction::InnerInstructions>>,
-    keys: &[Pubkey],
-) -> Vec<Vec<u8>> {
+fn event_data(inner: Vec<(u8, Vec<u8>)>, keys: &[Pubkey]) -> Vec<Vec<u8>> {
     let tag = anchor_lang::event::EVENT_IX_TAG_LE;
     let program = ballast_client::program_id::get();
     inner
         .into_iter()
-        .flatten()
-        .flatten()
         // Ballast's own self-CPIs only: every Anchor program's events carry the same tag.
-        .filter(|inner| keys.get(usize::from(inner.instruction.program_id_index)) == Some(&program))
-        .filter_map(|inner| inner.instruction.data.strip_prefix(tag).map(<[u8]>::to_vec))
+        .filter(|(index, _)| keys.get(usize::from(*index)) == Some(&program))
+        .filter_map(|(_, data)| data.strip_prefix(tag).map(<[u8]>::to_vec))
         .collect()
-}
-
-fn transport_error(e: BanksClientError) -> ClientError {
-    match e {
-        BanksClientError::TransactionError(error) => ClientError::Transaction {
-            error,
-            logs: Vec::new(),
-        },
-        BanksClientError::SimulationError { err, logs, .. } => {
-            ClientError::Transaction { error: err, logs }
-        }
-        other => ClientError::Transport(Box::new(other)),
-    }
 }
 
 impl Transport for Bank {
     async fn account(&self, address: &Pubkey) -> Result<Option<Account>, ClientError> {
-        let state = self.ctx.lock().await;
-        state
-            .ctx
-            .banks_client
-            .clone()
-            .get_account(*address)
-            .await
-            .map_err(transport_error)
+        self.ctx.lock().await.chain.account(address).await
     }
 
     /// Simulates first (the bank does not keep inner instructions of processed transactions,
@@ -322,31 +340,12 @@ impl Transport for Bank {
             )),
             None => None,
         };
-        let simulated = state.simulate(tx.clone()).await;
-        let signature = tx.signatures[0];
-        state.sent.insert(signature);
-        state
-            .known
-            .extend(tx.message.static_account_keys().iter().copied());
-        let payer = tx.message.static_account_keys()[0];
-        // Executed on the working bank at once: `process_transaction` would hand it to the
-        // server's sender and poll for its status, a tick's sleep per transaction.
-        let processed = match state
-            .ctx
-            .banks_client
-            .process_transaction_with_metadata(tx)
-            .await
-        {
-            Ok(done) => done.result.map_err(BanksClientError::TransactionError),
-            Err(e) => Err(e),
-        };
+        let (outcome, committed) = state.execute(tx).await;
         if let Some((name, accounts, clock)) = recording {
-            let result = match &processed {
-                Ok(()) => Ok(()),
-                Err(BanksClientError::TransactionError(e))
-                | Err(BanksClientError::SimulationError { err: e, .. }) => Err(e.clone()),
-                Err(other) => return Err(ClientError::Transport(other.to_string().into())),
+            let Some(result) = committed else {
+                return outcome;
             };
+            let payer = ballast_client::transport::fee_payer(signers)?;
             state.recorded.push(Recorded {
                 name,
                 instructions: instructions.to_vec(),
@@ -356,15 +355,7 @@ impl Transport for Bank {
                 result,
             });
         }
-        match (simulated, processed) {
-            (Ok(outcome), Ok(())) => Ok(outcome),
-            (Err(sim_err), Err(_)) => Err(sim_err),
-            (_, Err(e)) => Err(transport_error(e)),
-            (Err(sim_err), Ok(())) => Err(ClientError::Transport(
-                format!("simulation and processing disagree: simulation failed with {sim_err}")
-                    .into(),
-            )),
-        }
+        outcome
     }
 
     async fn simulate_with_tables(
@@ -385,28 +376,22 @@ impl Transport for Bank {
     }
 
     async fn latest_blockhash(&self) -> Result<Hash, ClientError> {
-        let state = self.ctx.lock().await;
-        let client = state.ctx.banks_client.clone();
-        client.get_latest_blockhash().await.map_err(transport_error)
+        self.ctx.lock().await.chain.latest_blockhash().await
     }
 
     async fn program_accounts(
         &self,
         filters: &[AccountFilter],
     ) -> Result<Vec<(Pubkey, Account)>, ClientError> {
-        let state = self.ctx.lock().await;
-        let client = state.ctx.banks_client.clone();
+        let mut state = self.ctx.lock().await;
+        let known: Vec<Pubkey> = state.known.iter().copied().collect();
         let mut found = Vec::new();
-        for address in &state.known {
-            let Some(account) = client
-                .get_account(*address)
-                .await
-                .map_err(transport_error)?
-            else {
+        for address in known {
+            let Some(account) = state.chain.account(&address).await? else {
                 continue;
             };
             if account.owner == ballast::ID && filters.iter().all(|f| f.matches(&account.data)) {
-                found.push((*address, account));
+                found.push((address, account));
             }
         }
         Ok(found)
@@ -415,12 +400,7 @@ impl Transport for Bank {
 
 #[cfg(test)]
 mod tests {
-    use {
-        super::*,
-        solana_sdk::message::{
-            compiled_instruction::CompiledInstruction, inner_instruction::InnerInstruction,
-        },
-    };
+    use super::*;
 
     #[test]
     fn only_ballast_s_own_self_cpis_are_its_events() {
@@ -431,12 +411,8 @@ mod tests {
         ];
         let mut data = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
         data.extend([4, 5]);
-        let ix = |program: u8| InnerInstruction {
-            instruction: CompiledInstruction::new_from_raw_parts(program, data.clone(), vec![]),
-            stack_height: 2,
-        };
         // Ballast's, another Anchor program's, one past the keys.
-        let inner = Some(vec![vec![ix(1), ix(2), ix(7)]]);
+        let inner = vec![(1, data.clone()), (2, data.clone()), (7, data)];
         assert_eq!(event_data(inner, &keys), vec![vec![4, 5]]);
     }
 }

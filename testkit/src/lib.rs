@@ -3,8 +3,13 @@
 //! price accounts as the Pyth programs write them, Switchboard pull feeds, and a fake RPC
 //! websocket for live updates.
 pub mod bank;
+pub mod chain;
 pub mod pyth;
+pub mod svm;
 pub mod switchboard;
 pub mod ws;
 
-pub use bank::{quiet_logs, Bank};
+pub use {
+    bank::{quiet_logs, Bank},
+    chain::ExtraProgram,
+};

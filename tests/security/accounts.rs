@@ -12,14 +12,11 @@ use {
     ballast_client::{instructions as ix, pda},
     ballast_tests::{specs::USD, *},
     solana_sdk::{
-        instruction::{Instruction, InstructionError},
+        instruction::Instruction,
         pubkey::Pubkey,
         signer::Signer,
     },
 };
-
-/// What the system program answers when Anchor's `init` targets an existing account.
-const ALREADY_IN_USE: InstructionError = InstructionError::InvalidInstructionData;
 
 fn replace(instruction: &mut Instruction, from: &Pubkey, to: &Pubkey) {
     for meta in instruction
@@ -147,7 +144,7 @@ async fn attack_07_reinit_noncanonical_bump_colliding_seeds() {
     m.assert_refused(
         ix::init_market(&m.payer.pubkey(), args(0)),
         &m.payer,
-        ALREADY_IN_USE,
+        account_already_in_use(),
     )
     .await;
     let again = ix::init_obligation(
@@ -155,7 +152,7 @@ async fn attack_07_reinit_noncanonical_bump_colliding_seeds() {
         &ObligationKeys::new(m.market, borrower.key(), 0),
         0,
     );
-    m.assert_refused(again, &borrower.keypair, ALREADY_IN_USE)
+    m.assert_refused(again, &borrower.keypair, account_already_in_use())
         .await;
     let spec = ReserveSpec::usdc();
     let k = m.keys(usdc);
@@ -174,7 +171,8 @@ async fn attack_07_reinit_noncanonical_bump_colliding_seeds() {
         seed_amount: spec.seed,
     };
     let relist = ix::init_reserve(&m.payer.pubkey(), &m.admin.pubkey(), &k, &source, relist);
-    m.assert_refused(relist, &m.admin, ALREADY_IN_USE).await;
+    m.assert_refused(relist, &m.admin, account_already_in_use())
+        .await;
 
     // A market address from a valid but non-canonical bump.
     let creator = m.payer.pubkey();

@@ -21,6 +21,17 @@ pub use {
     specs::ReserveSpec,
 };
 
+/// What the System program's `AccountAlreadyInUse` (Anchor's `init` on an existing account)
+/// comes back as: `Custom(0)` on chain and on the SBF build; natively, solana-program-test
+/// reports it under an Anchor CPI as `InvalidInstructionData`.
+pub fn account_already_in_use() -> solana_sdk::instruction::InstructionError {
+    use solana_sdk::instruction::InstructionError;
+    match ballast_testkit::svm::selected() {
+        Some(_) => InstructionError::Custom(0),
+        None => InstructionError::InvalidInstructionData,
+    }
+}
+
 /// Asserts that `result` failed with exactly the program error `err` (a `BallastError` or an
 /// Anchor `ErrorCode`).
 #[macro_export]

@@ -85,16 +85,14 @@ impl TestMarket {
 
     /// A market on a bank that also runs the hostile `attacker` program.
     pub async fn with_attacker() -> TestMarket {
-        let mut pt = ballast_testkit::bank::program_test();
-        crate::attacker::register(&mut pt);
-        TestMarket::with_program_test(pt).await
+        TestMarket::with_programs(&[crate::attacker::PROGRAM]).await
     }
 
-    /// A market on a bank started from `pt` (with more programs registered).
-    pub async fn with_program_test(pt: solana_program_test::ProgramTest) -> TestMarket {
+    /// A market on a bank that also runs `programs`.
+    pub async fn with_programs(programs: &[ballast_testkit::ExtraProgram]) -> TestMarket {
         TestMarket::with_bank(
             MarketConfig::default(),
-            Bank::start_with(pt, Vec::new()).await,
+            Bank::start_with(programs, Vec::new()).await,
         )
         .await
     }

@@ -3,6 +3,7 @@ use {
     crate::TestMarket,
     anchor_lang::{system_program, InstructionData, ToAccountMetas},
     ballast_client::{pda, ObligationKeys, ReserveKeys},
+    ballast_testkit::ExtraProgram,
     ballast_vault::{accounts as vaccs, instruction as vixs},
     solana_program_test::{processor, ProgramTest},
     solana_sdk::{
@@ -19,8 +20,15 @@ fn process_vault(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> 
     ballast_vault::entry(program_id, accounts, data)
 }
 
+/// The vault program: native, or its SBF build `ballast_vault.so` beside Ballast's.
+pub const PROGRAM: ExtraProgram = ExtraProgram {
+    name: "ballast_vault",
+    id: ballast_vault::ID,
+    register,
+};
+
 /// Registers the vault program (natively, like Ballast).
-pub fn register(pt: &mut ProgramTest) {
+fn register(pt: &mut ProgramTest) {
     pt.add_program(
         "ballast_vault",
         ballast_vault::ID,
@@ -220,9 +228,7 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
 impl TestMarket {
     /// A market on a bank that also runs the example vault program.
     pub async fn with_vault_program() -> TestMarket {
-        let mut pt = ballast_testkit::bank::program_test();
-        register(&mut pt);
-        TestMarket::with_program_test(pt).await
+        TestMarket::with_programs(&[PROGRAM]).await
     }
 
     /// The position accounts of the vault's obligation, as it is now.
