@@ -2,7 +2,6 @@
 use {
     ballast_cli::{
         commands::{self, Command},
-        demo,
         pipe::PipeAware,
     },
     std::{io::Write, process::ExitCode},
@@ -28,11 +27,7 @@ fn main() -> ExitCode {
             return commands::dashboard(args, &mut out).await;
         }
         if let Command::Demo = cli.command {
-            let json = cli.global.output.is_json();
-            return demo::run(&mut out, json)
-                .await
-                .map(|_| ())
-                .map_err(Into::into);
+            return commands::demo::run(&cli.global, &mut out).await;
         }
         let g = &cli.global;
         if let Some(id) = g.program_id {

@@ -28,7 +28,12 @@ pub struct ExtraProgram {
 
 pub enum Chain {
     Native(Box<ProgramTestContext>),
-    Sbf { svm: Svm, payer: Keypair },
+    Sbf(Box<SbfChain>),
+}
+
+pub struct SbfChain {
+    svm: Svm,
+    payer: Keypair,
 }
 
 /// A transaction's run: its result, logs, compute units and the inner instructions (program
@@ -75,6 +80,8 @@ impl Chain {
         for (address, account) in spl {
             svm.set_account(&address, Account::from(account))?;
         }
+        // A cluster's genesis (and the native bank's) has the native mint; LiteSVM's has not.
+        svm.set_account(&NATIVE_MINT, native_mint())?;
         svm.add_program(&ballast::ID, so)?;
         for program in programs {
             svm.add_program(&program.id, &sibling(so, program.name))?;
@@ -94,13 +101,13 @@ impl Chain {
         })?;
         let payer = Keypair::new();
         svm.airdrop(&payer.pubkey(), PAYER_LAMPORTS)?;
-        Ok(Chain::Sbf { svm, payer })
+        Ok(Chain::Sbf(Box::new(SbfChain { svm, payer })))
     }
 
     pub fn payer(&self) -> &Keypair {
         match self {
             Chain::Native(ctx) => &ctx.payer,
-            Chain::Sbf { payer, .. } => payer,
+            Chain::Sbf(sbf) => &sbf.payer,
         }
     }
 
@@ -111,7 +118,7 @@ impl Chain {
                 .get_account(*address)
                 .await
                 .map_err(transport_error),
-            Chain::Sbf { svm, .. } => svm.account(address),
+            Chain::Sbf(sbf) => sbf.svm.account(address),
         }
     }
 
@@ -121,7 +128,7 @@ impl Chain {
                 ctx.set_account(address, &AccountSharedData::from(account));
                 Ok(())
             }
-            Chain::Sbf { svm, .. } => svm.set_account(address, account),
+            Chain::Sbf(sbf) => sbf.svm.set_account(address, account),
         }
     }
 
@@ -132,7 +139,7 @@ impl Chain {
                 .get_sysvar::<Clock>()
                 .await
                 .map_err(transport_error),
-            Chain::Sbf { svm, .. } => svm.clock(),
+            Chain::Sbf(sbf) => sbf.svm.clock(),
         }
     }
 
@@ -145,9 +152,9 @@ impl Chain {
                 ctx.set_sysvar(clock);
                 Ok(())
             }
-            Chain::Sbf { svm, .. } => {
-                svm.warp(clock.slot)?;
-                svm.set_clock(clock)
+            Chain::Sbf(sbf) => {
+                sbf.svm.warp(clock.slot)?;
+                sbf.svm.set_clock(clock)
             }
         }
     }
@@ -158,7 +165,7 @@ impl Chain {
                 ctx.set_sysvar(clock);
                 Ok(())
             }
-            Chain::Sbf { svm, .. } => svm.set_clock(clock),
+            Chain::Sbf(sbf) => sbf.svm.set_clock(clock),
         }
     }
 
@@ -169,7 +176,7 @@ impl Chain {
                 .get_latest_blockhash()
                 .await
                 .map_err(transport_error),
-            Chain::Sbf { svm, .. } => svm.latest_blockhash(),
+            Chain::Sbf(sbf) => sbf.svm.latest_blockhash(),
         }
     }
 
@@ -204,7 +211,7 @@ impl Chain {
                     },
                 })
             }
-            Chain::Sbf { svm, .. } => ran(svm.run(&tx, false)?),
+            Chain::Sbf(sbf) => ran(sbf.svm.run(&tx, false)?),
         }
     }
 
@@ -227,13 +234,30 @@ impl Chain {
                     Err(e) => Err(transport_error(e)),
                 }
             }
-            Chain::Sbf { svm, .. } => ran(svm.run(&tx, true)?).map(Some),
+            Chain::Sbf(sbf) => ran(sbf.svm.run(&tx, true)?).map(Some),
         }
     }
 
     /// Whether this chain runs an SBF build.
     pub fn is_sbf(&self) -> bool {
-        matches!(self, Chain::Sbf { .. })
+        matches!(self, Chain::Sbf(_))
+    }
+}
+
+const NATIVE_MINT: Pubkey = solana_sdk::pubkey!("So11111111111111111111111111111111111111112");
+const TOKEN_PROGRAM: Pubkey = solana_sdk::pubkey!("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+
+/// The native mint as genesis writes it: no authorities, no supply, 9 decimals, initialized.
+fn native_mint() -> Account {
+    let mut data = vec![0u8; 82];
+    data[44] = 9;
+    data[45] = 1;
+    Account {
+        lamports: 1_000_000_000,
+        data,
+        owner: TOKEN_PROGRAM,
+        executable: false,
+        rent_epoch: 1,
     }
 }
 
@@ -272,5 +296,22 @@ pub fn transport_error(e: BanksClientError) -> ClientError {
             ClientError::Transaction { error: err, logs }
         }
         other => ClientError::Transport(Box::new(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_native_mint_is_the_one_the_native_bank_has() {
+        let native = crate::bank::program_test().start_with_context().await;
+        let genesis = native
+            .banks_client
+            .get_account(NATIVE_MINT)
+            .await
+            .unwrap()
+            .expect("the native mint");
+        assert_eq!(native_mint(), genesis);
     }
 }

@@ -5,6 +5,7 @@
 pub mod bank;
 pub mod chain;
 pub mod pyth;
+pub mod rpc_node;
 pub mod svm;
 pub mod switchboard;
 pub mod ws;

@@ -11,11 +11,7 @@ use {
     },
     ballast_client::{instructions as ix, pda},
     ballast_tests::{specs::USD, *},
-    solana_sdk::{
-        instruction::Instruction,
-        pubkey::Pubkey,
-        signer::Signer,
-    },
+    solana_sdk::{instruction::Instruction, pubkey::Pubkey, signer::Signer},
 };
 
 fn replace(instruction: &mut Instruction, from: &Pubkey, to: &Pubkey) {

@@ -28,25 +28,22 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The global flags `demo` has no use for: it runs on its own in-process bank, sends nothing
-/// over a network and signs with its own keys.
-const DEMO_IGNORES: [&str; 15] = [
-    "url",
-    "keypair",
-    "config_file",
+/// The global flags `demo` has no use for: it creates its own market and sends with the
+/// relay's defaults, the signer paying.
+const DEMO_IGNORES: [&str; 8] = [
     "market",
-    "program_id",
     "lookup_table",
     "dry_run",
-    "rpc_timeout",
     "with_compute_unit_price",
     "with_compute_unit_limit",
     "fee_percentile",
     "max_priority_fee",
-    "commitment",
     "fee_payer",
-    "verbose",
 ];
+
+/// `demo --url`: unlike the other commands', its default is not the config file's cluster.
+const DEMO_URL_HELP: &str = "A cluster where Ballast is deployed (URL or moniker) to tell the \
+                             story on, the signer paying (default: an in-process bank)";
 
 /// The global flags `monitor` has no use for: it only reads, and prints JSON lines.
 const MONITOR_IGNORES: [&str; 10] = [
@@ -75,7 +72,12 @@ pub fn command_line() -> clap::Command {
             .map(|a| a.clone().hide(true))
             .collect()
     };
-    let (demo, monitor) = (hidden(&DEMO_IGNORES), hidden(&MONITOR_IGNORES));
+    let (mut demo, monitor) = (hidden(&DEMO_IGNORES), hidden(&MONITOR_IGNORES));
+    // The demo's cluster is the bank unless named: no default from the config file.
+    let url = (command.get_arguments())
+        .filter(|a| a.get_id() == "url")
+        .map(|a| a.clone().help(DEMO_URL_HELP));
+    demo.extend(url);
     // The indexer reads the chain as the monitor does and sends nothing.
     let indexer = monitor.clone();
     command
@@ -203,8 +205,9 @@ pub enum Commitment {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The whole story on an in-process bank: lenders, borrowers, interest, a price crash, a
-    /// liquidation, and the books.
+    /// The whole story on an in-process bank, or on a cluster where Ballast is deployed (the
+    /// signer paying): lenders, borrowers, interest, a price crash, a liquidation, and the
+    /// books.
     Demo,
     /// Create, show, update, pause a market.
     #[command(subcommand)]

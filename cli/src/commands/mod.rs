@@ -3,6 +3,7 @@
 mod args;
 mod backoffice;
 mod cluster;
+pub mod demo;
 mod failure;
 mod indexer;
 mod lending;
@@ -131,7 +132,7 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(&buffer)
 }
 
-/// Runs one command (everything but `demo`, which brings its own bank) on `transport`.
+/// Runs one command (everything but `demo`, which brings its own market) on `transport`.
 pub async fn run(
     cli: &Cli,
     transport: &impl Transport,
@@ -141,7 +142,7 @@ pub async fn run(
     let session = Session::new(transport, &cli.global, cluster);
     match &cli.command {
         Command::Demo => Err(CliError::Invalid(
-            "demo runs on its own in-process bank: `ballast demo`".into(),
+            "demo brings its own market: `ballast demo` (or `ballast demo --url <cluster>`)".into(),
         )),
         Command::Dashboard(a) => dashboard(a, out).await,
         Command::Completions { shell } => {

@@ -1,6 +1,9 @@
 //! The demo's closing books: every unit minted is in a wallet or a vault.
 use {
-    super::world::{Person, World},
+    super::{
+        stage::Stage,
+        world::{Person, World},
+    },
     crate::{
         fetch,
         format::units,
@@ -33,14 +36,17 @@ impl AssetBooks {
     }
 }
 
-pub async fn close(world: &World, people: &[&Person]) -> Result<Vec<AssetBooks>, ClientError> {
+pub async fn close<T: Stage>(
+    world: &World<T>,
+    people: &[&Person],
+) -> Result<Vec<AssetBooks>, ClientError> {
     let mut books = Vec::new();
     for asset in &world.assets {
         let mut wallets = 0;
         for person in people {
             wallets += world.balance(&person.wallet(asset)).await?;
         }
-        let reserve = fetch::reserve(&world.bank, &asset.keys.address).await?;
+        let reserve = fetch::reserve(&world.cluster, &asset.keys.address).await?;
         books.push(AssetBooks {
             symbol: asset.symbol,
             decimals: asset.decimals,
@@ -102,7 +108,10 @@ pub fn json(books: &[AssetBooks]) -> Value {
 }
 
 /// Everyone's wallets, one row per person.
-pub async fn wallets(world: &World, people: &[&Person]) -> Result<(String, Value), ClientError> {
+pub async fn wallets<T: Stage>(
+    world: &World<T>,
+    people: &[&Person],
+) -> Result<(String, Value), ClientError> {
     let mut header = vec!["wallet".to_string()];
     for asset in &world.assets {
         header.push(asset.symbol.to_string());

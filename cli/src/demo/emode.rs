@@ -5,24 +5,32 @@
 use {
     super::{
         keys,
+        stage::Stage,
         world::{Asset, Person, World},
         DemoError,
     },
-    crate::{health, instructions as ix, spl, ObligationKeys, Transport},
+    crate::{health, instructions as ix, spl, ObligationKeys},
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         math::Fixed,
         state::{emode_bit, MarketChange, ReserveChange},
     },
+    solana_compute_budget_interface::ComputeBudgetInstruction,
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signer::Signer},
 };
 
 pub const GROUP: u8 = 1;
+/// Ample for the unwind (a flash loan, a repayment, a withdrawal, two transfers).
+const UNWIND_COMPUTE_UNITS: u32 = 400_000;
 /// The leverage Erin aims for.
 pub const TARGET: u64 = 9;
 
 /// The admin configures the group and makes SOL and stSOL its members.
-pub async fn configure(world: &World, sol: usize, stsol: usize) -> Result<(), DemoError> {
+pub async fn configure<T: Stage>(
+    world: &World<T>,
+    sol: usize,
+    stsol: usize,
+) -> Result<(), DemoError> {
     let admin = world.payer.pubkey();
     let mut ixs = vec![ix::update_market(
         &admin,
@@ -45,7 +53,7 @@ pub async fn configure(world: &World, sol: usize, stsol: usize) -> Result<(), De
             change,
         ));
     }
-    world.bank.send(&ixs, &[&world.payer]).await?;
+    world.cluster.send(&ixs, &[&world.payer]).await?;
     Ok(())
 }
 
@@ -61,7 +69,7 @@ pub struct Looper<'a> {
 impl Looper<'_> {
     /// Erin sells `amount` of `from` to Sam for the same amount of `to` (1:1: both are priced
     /// alike).
-    fn swap(&self, world: &World, from: usize, to: usize, amount: u64) -> Vec<Instruction> {
+    fn swap<T>(&self, world: &World<T>, from: usize, to: usize, amount: u64) -> Vec<Instruction> {
         let leg = |asset: &Asset, source: &Person, destination: &Person| {
             spl::transfer_checked(
                 &TOKEN_PROGRAM_ID,
@@ -82,13 +90,16 @@ impl Looper<'_> {
     /// most the program's rules lend now (the client's `max_borrow`), until the leverage
     /// (collateral / equity) reaches `TARGET` or a round would borrow under 0.1 SOL. Returns
     /// the rounds and the leverage reached.
-    pub async fn loop_up(&self, world: &World) -> Result<(u32, Fixed), DemoError> {
+    pub async fn loop_up<T: Stage>(&self, world: &World<T>) -> Result<(u32, Fixed), DemoError> {
         let (sol, stsol) = (&world.assets[self.sol], &world.assets[self.stsol]);
         let mut rounds = 0;
         loop {
-            let valued =
-                health::obligation_health_with(&world.bank, &self.obligation, &[sol.keys.address])
-                    .await?;
+            let valued = health::obligation_health_with(
+                &world.cluster,
+                &self.obligation,
+                &[sol.keys.address],
+            )
+            .await?;
             let leverage = leverage(&valued.health)?;
             let amount = valued.max_borrow(&sol.keys.address, valued.now)?;
             if leverage >= Fixed::from_u64(TARGET) || amount < sol.tokens(1) / 10 {
@@ -118,7 +129,7 @@ impl Looper<'_> {
                 amount,
             ));
             world
-                .bank
+                .cluster
                 .send(&ixs, &[&world.payer, &self.erin.keypair, &self.sam.keypair])
                 .await?;
             rounds += 1;
@@ -128,25 +139,34 @@ impl Looper<'_> {
     /// In one transaction: a flash loan of SOL repays all the debt, the stSOL comes out and is
     /// swapped back to SOL at Sam, and the flash loan is repaid with its fee. Returns the SOL
     /// Erin is left with.
-    pub async fn unwind(&self, world: &World) -> Result<u64, DemoError> {
+    pub async fn unwind<T: Stage>(&self, world: &World<T>) -> Result<u64, DemoError> {
         let (sol, stsol) = (&world.assets[self.sol], &world.assets[self.stsol]);
-        // The withdrawal comes after the repayment: the obligation then holds only collateral.
+        // The withdrawal comes after the repayment: the obligation then holds only collateral,
+        // whose accounts end where the first debt's reserve starts.
         let mut ob: ObligationKeys = keys(world, &self.obligation).await?;
-        ob.position_accounts.truncate(2 * ob.collateral_positions);
-        let o = crate::fetch::obligation(&world.bank, &self.obligation).await?;
+        if let Some(&debts) = ob.reserve_indexes.get(ob.collateral_positions) {
+            ob.position_accounts.truncate(debts);
+        }
+        let o = crate::fetch::obligation(&world.cluster, &self.obligation).await?;
         let pledged = o.collaterals()[0].deposited_amount;
         let view = super::obligation(world, &self.obligation).await?;
-        // The debt, and a unit of slack for interest while the transaction lands.
-        let debt = super::debt_of(&view) + 1;
+        // The debt, and slack for interest while the transaction lands (what is not needed
+        // stays with Erin until the flash loan is repaid).
+        let owed = super::debt_of(&view);
+        let debt = owed + 1 + super::margin::<T>(owed);
         let before = world.balance(&self.erin.wallet(sol)).await?;
-        let reserve = crate::fetch::reserve(&world.bank, &stsol.keys.address).await?;
+        let reserve = crate::fetch::reserve(&world.cluster, &stsol.keys.address).await?;
         let stsol_out = reserve
             .liquidity
             .collateral_to_liquidity(pledged)
             .and_then(Fixed::to_floor)
             .map_err(crate::ClientError::Rule)?;
         let erin_sol = self.erin.wallet(sol);
+        // Its own compute budget first: a relay then puts nothing in front of the flash loan,
+        // whose repayment names the borrow's index in the transaction.
         let mut ixs = vec![
+            ComputeBudgetInstruction::set_compute_unit_limit(UNWIND_COMPUTE_UNITS),
+            ComputeBudgetInstruction::set_compute_unit_price(0),
             ix::flash_borrow(&self.erin.key(), &sol.keys, &erin_sol, debt),
             ix::repay(
                 &self.erin.key(),
@@ -163,10 +183,10 @@ impl Looper<'_> {
             &sol.keys,
             &erin_sol,
             debt,
-            0,
+            2,
         ));
         world
-            .bank
+            .cluster
             .send(&ixs, &[&world.payer, &self.erin.keypair, &self.sam.keypair])
             .await?;
         Ok(world.balance(&erin_sol).await? - before)

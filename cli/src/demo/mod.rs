@@ -1,12 +1,15 @@
-//! `ballast demo`: the whole story on an in-process bank (no validator): a market with USDC,
-//! SOL and staked SOL priced by Pyth accounts; lenders and borrowers; a month of interest; SOL
-//! crashes; a liquidator steps in; a staked-SOL loop to 9x in an e-mode group; the books balance
-//! to the unit.
+//! `ballast demo`: the whole story on an in-process bank (no validator), or on a cluster where
+//! Ballast is deployed (`--url`): a market with USDC, SOL and staked SOL; lenders and
+//! borrowers; interest; SOL crashes; a liquidator steps in; a staked-SOL loop to 9x in an
+//! e-mode group; the books balance to the unit. What differs on a cluster (prices the admin
+//! sets, real time) is in `stage`, and the story says so where it happens.
 mod books;
 mod emode;
+mod rpc;
+mod stage;
 mod world;
 
-pub use books::AssetBooks;
+pub use {books::AssetBooks, rpc::run_rpc, stage::Stage};
 
 use {
     crate::{
@@ -15,7 +18,7 @@ use {
         format::{decimal, units, usd},
         instructions as ix, presets,
         views::{ObligationView, ReserveView},
-        ClientError, ObligationKeys, Transport,
+        ClientError, ObligationKeys,
     },
     ballast::{
         events::Liquidated,
@@ -102,6 +105,20 @@ pub enum DemoError {
     Json(#[from] serde_json::Error),
     #[error("the {0} emitted no event")]
     NoEvent(&'static str),
+    #[error(
+        "Ballast is not deployed on {url}: {problem} (deploy it, or name it with --program-id)"
+    )]
+    NotDeployed { url: String, problem: String },
+    #[error(
+        "the signer {signer} has {has} SOL on {url}: the demo needs at least {needs} SOL for the \
+         rent and fees it pays"
+    )]
+    Underfunded {
+        signer: Pubkey,
+        url: String,
+        has: String,
+        needs: String,
+    },
 }
 
 impl From<anchor_lang::error::Error> for DemoError {
@@ -110,20 +127,34 @@ impl From<anchor_lang::error::Error> for DemoError {
     }
 }
 
-/// Runs the story, writing it to `out` as text, or as one JSON document with `json`.
+/// Runs the story on an in-process bank, writing it to `out` as text, or as one JSON document
+/// with `json`.
 pub async fn run(out: &mut impl Write, json: bool) -> Result<DemoReport, DemoError> {
     let mut narrator = Narrator {
         out,
         json,
         steps: Vec::new(),
     };
-    let (report, summary) = story(&mut narrator).await?;
-    if json {
-        let doc = json!({"steps": narrator.steps, "final": summary});
-        let text = serde_json::to_string_pretty(&doc)?;
-        narrator.write(&format!("{text}\n"))?;
+    if !json {
+        narrator.write(
+            "Ballast demo: a lending market on an in-process Solana bank (no validator)\n",
+        )?;
     }
-    Ok(report)
+    let world = World::new().await?;
+    narrator.tell(world).await
+}
+
+impl<W: Write> Narrator<'_, W> {
+    /// The story in `world`, then the JSON document when asked for.
+    async fn tell<T: Stage>(&mut self, world: World<T>) -> Result<DemoReport, DemoError> {
+        let (report, summary) = story(self, world).await?;
+        if self.json {
+            let doc = json!({"steps": self.steps, "final": summary});
+            let text = serde_json::to_string_pretty(&doc)?;
+            self.write(&format!("{text}\n"))?;
+        }
+        Ok(report)
+    }
 }
 
 fn person(name: &'static str) -> Person {
@@ -133,14 +164,17 @@ fn person(name: &'static str) -> Person {
     }
 }
 
-async fn obligation(world: &World, address: &Pubkey) -> Result<ObligationView, DemoError> {
-    Ok(ObligationView::fetch(&world.bank, address, &world.labels).await?)
+async fn obligation<T: Stage>(
+    world: &World<T>,
+    address: &Pubkey,
+) -> Result<ObligationView, DemoError> {
+    Ok(ObligationView::fetch(&world.cluster, address, &world.labels).await?)
 }
 
-async fn reserves(world: &World) -> Result<Vec<ReserveView>, DemoError> {
+async fn reserves<T: Stage>(world: &World<T>) -> Result<Vec<ReserveView>, DemoError> {
     let mut views = Vec::new();
     for asset in &world.assets {
-        views.push(ReserveView::fetch(&world.bank, &asset.keys.address, &world.labels).await?);
+        views.push(ReserveView::fetch(&world.cluster, &asset.keys.address, &world.labels).await?);
     }
     Ok(views)
 }
@@ -149,24 +183,30 @@ fn health(view: &ObligationView) -> Fixed {
     view.health.health_factor().unwrap_or(Fixed::ZERO)
 }
 
-async fn keys(world: &World, address: &Pubkey) -> Result<ObligationKeys, DemoError> {
-    Ok(fetch::obligation_keys(&world.bank, address).await?)
+async fn keys<T: Stage>(world: &World<T>, address: &Pubkey) -> Result<ObligationKeys, DemoError> {
+    Ok(fetch::obligation_keys(&world.cluster, address).await?)
 }
 
-async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value), DemoError> {
-    if !n.json {
-        n.write("Ballast demo: a lending market on an in-process Solana bank (no validator)\n")?;
-    }
-    let mut world = World::new().await?;
+async fn story<T: Stage, W: Write>(
+    n: &mut Narrator<'_, W>,
+    mut world: World<T>,
+) -> Result<(DemoReport, Value), DemoError> {
     let usdc = world.list("USDC", 6, USD, presets::stablecoin()).await?;
     let sol = world.list("SOL", 9, 150 * USD, presets::volatile()).await?;
     let stsol = world
         .list("stSOL", 9, 150 * USD, presets::volatile())
         .await?;
     let views = reserves(&world).await?;
+    let mut lines = vec!["each listing locks a seed of 1 token forever, so the pool can never be emptied to a rounding edge".to_string()];
+    let sources = if T::LIVE {
+        lines.extend(rpc::listing_notes(&world));
+        "fixed-price sources set by the market's admin"
+    } else {
+        "Pyth price accounts"
+    };
     n.step(
-        &format!("0. Market {} lists USDC at $1, SOL and staked SOL (stSOL) at $150 (Pyth price accounts)", world.market),
-        &["each listing locks a seed of 1 token forever, so the pool can never be emptied to a rounding edge".into()],
+        &format!("0. Market {} lists USDC at $1, SOL and staked SOL (stSOL) at $150 ({sources})", world.market),
+        &lines,
         &[ReserveView::table(&views)],
         json!({"market": world.market.to_string(), "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>()}),
     )?;
@@ -233,7 +273,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
             amount,
         );
         let outcome = world
-            .bank
+            .cluster
             .send(&[deposit], &[&world.payer, &who.keypair])
             .await?;
         lines.push(format!(
@@ -279,7 +319,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         let ob = keys(&world, &ob.address).await?;
         let borrow = ix::borrow(&d.keys, &ob, &who.wallet(d), borrowed);
         let outcome = world
-            .bank
+            .cluster
             .send(&[borrow], &[&world.payer, &who.keypair])
             .await?;
         lines.push(format!(
@@ -301,12 +341,17 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         json!({"effects": lines, "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>(), "bob": bob_view.json()}),
     )?;
 
-    // 3. Time. A keeper refreshes the reserves: after a quiet month the first refresh counts as
-    // the end of an oracle outage, and it keeps cranking through the 15-minute grace period.
-    world.pass_time(DAYS * 86_400).await?;
-    world
-        .crank_through_grace(MarketConfig::default().oracle_grace_period_secs.into())
-        .await?;
+    // 3. Time. On the bank a keeper refreshes the reserves: after a quiet month the first
+    // refresh counts as the end of an oracle outage, and it keeps cranking through the 15-minute
+    // grace period. On a cluster time cannot be warped: it waits real seconds.
+    if T::LIVE {
+        T::pass_time(&world, rpc::WAIT_SECS).await?;
+    } else {
+        T::pass_time(&world, DAYS * 86_400).await?;
+        world
+            .crank_through_grace(MarketConfig::default().oracle_grace_period_secs.into())
+            .await?;
+    }
     let bob_view = obligation(&world, &bob_ob.address).await?;
     let bob_debt_later = debt_of(&bob_view);
     let views = reserves(&world).await?;
@@ -318,7 +363,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         .collateral_to_liquidity(alice_ctokens)
         .and_then(Fixed::to_floor)
         .map_err(program)?;
-    let lines = vec![
+    let mut lines = vec![
         format!(
             "Bob owes {} USDC: {} of interest, compounded every second",
             units(bob_debt_later, 6),
@@ -335,12 +380,20 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
             units(alice_worth, 6),
             units(alice_worth.saturating_sub(alice_supplied), 6)
         ),
-        "a keeper refreshes the reserves: after a quiet month that counts as the end of an \
-         oracle outage, so liquidations wait the 15-minute grace period, which it cranks through"
-            .to_string(),
     ];
+    let title = if T::LIVE {
+        lines.push(rpc::WAIT_NOTE.to_string());
+        format!("3. {} seconds pass", rpc::WAIT_SECS)
+    } else {
+        lines.push(
+            "a keeper refreshes the reserves: after a quiet month that counts as the end of an \
+             oracle outage, so liquidations wait the 15-minute grace period, which it cranks through"
+                .to_string(),
+        );
+        format!("3. {DAYS} days pass")
+    };
     n.step(
-        &format!("3. {DAYS} days pass"),
+        &title,
         &lines,
         &[ReserveView::table(&views)],
         json!({"details": lines, "reserves": views.iter().map(ReserveView::json).collect::<Vec<_>>()}),
@@ -348,15 +401,21 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
 
     // 4. The crash.
     let before = health(&bob_view);
-    world.set_price(sol, 120 * USD).await?;
-    world.set_price(stsol, 120 * USD).await?;
+    T::move_price(&mut world, sol, 120 * USD).await?;
+    T::move_price(&mut world, stsol, 120 * USD).await?;
+    let mut lines = Vec::new();
+    if T::LIVE {
+        // A new source is a new primary: liquidations wait the market's grace period.
+        T::pass_time(&world, rpc::GRACE_SECS.into()).await?;
+        lines.push(rpc::CRASH_NOTE.to_string());
+    }
     let bob_view = obligation(&world, &bob_ob.address).await?;
     let after_crash = health(&bob_view);
-    let lines = vec![format!(
+    lines.push(format!(
         "Bob's health factor falls from {} to {}: his debt is above the liquidation limit",
         decimal(before, 2),
         decimal(after_crash, 2)
-    )];
+    ));
     n.step(
         "4. SOL crashes 20%, from $150 to $120 (staked SOL with it)",
         &lines,
@@ -381,7 +440,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         },
     );
     let outcome = world
-        .bank
+        .cluster
         .send(&[liquidate], &[&world.payer, &liz.keypair])
         .await?;
     let liquidation = events::decode::<Liquidated>(&outcome.event_data)
@@ -402,7 +461,7 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
         .div_floor(paid_usd)
         .map_err(program)?
         .saturating_sub(Fixed::ONE);
-    let protocol_share = fetch::reserve(&world.bank, &s.keys.address)
+    let protocol_share = fetch::reserve(&world.cluster, &s.keys.address)
         .await?
         .config
         .protocol_liquidation_fee_bps;
@@ -537,8 +596,8 @@ async fn story<W: Write>(n: &mut Narrator<'_, W>) -> Result<(DemoReport, Value),
 /// Borrowers (person, obligation, debt asset, collateral asset) repay everything and take
 /// their collateral back; lenders (person, asset) redeem all their cTokens. Returns what
 /// happened and what each lender redeemed.
-async fn wind_down(
-    world: &mut World,
+async fn wind_down<T: Stage>(
+    world: &mut World<T>,
     borrowers: &[(&Person, Pubkey, usize, usize)],
     lenders: &[(&Person, usize)],
 ) -> Result<(Vec<String>, Vec<u64>), DemoError> {
@@ -549,14 +608,21 @@ async fn wind_down(
         if wallet < owed {
             let d = &world.assets[debt];
             // What he borrowed does not cover the interest: it comes from outside the market
-            // (minted for the demo, and counted in the books).
+            // (minted for the demo, and counted in the books). On a cluster, with a margin for
+            // the interest of the seconds until the repayment lands.
+            let brought = owed - wallet + margin::<T>(owed);
             lines.push(format!(
-                "{} brings {} {} from outside the market for the interest",
+                "{} brings {} {} from outside the market for the interest{}",
                 who.name,
-                units(owed - wallet, d.decimals),
-                d.symbol
+                units(brought, d.decimals),
+                d.symbol,
+                if T::LIVE {
+                    " (with a margin for the seconds until his repayment lands)"
+                } else {
+                    ""
+                }
             ));
-            world.fund(who, debt, owed - wallet).await?;
+            world.fund(who, debt, brought).await?;
         }
         let (d, c) = (&world.assets[debt], &world.assets[collateral]);
         let repay = ix::repay(&who.key(), &d.keys, &address, &who.wallet(d), u64::MAX);
@@ -604,6 +670,17 @@ async fn wind_down(
         redeemed.push(got);
     }
     Ok((lines, redeemed))
+}
+
+/// Room for the interest that accrues while a transaction lands: nothing on the bank, whose
+/// clock stands still; on a cluster a hundred-thousandth of `owed` (a minute at up to 500% a
+/// year).
+fn margin<T: Stage>(owed: u64) -> u64 {
+    if T::LIVE {
+        owed / 100_000
+    } else {
+        0
+    }
 }
 
 /// The obligation's first debt, in base units (rounded up).

@@ -1,19 +1,15 @@
-//! The demo's bank: a market, assets with Pyth price accounts, people with wallets.
+//! The demo's world on its cluster (the bank, or one over RPC): a market, priced assets,
+//! people with wallets.
 use {
-    crate::{
-        bank::Bank, fetch, instructions as ix, spl, views::Labels, ClientError, ReserveKeys,
-        Transport,
-    },
+    super::stage::Stage,
+    crate::{bank::Bank, fetch, instructions as ix, spl, views::Labels, ClientError, ReserveKeys},
     anchor_spl::token::ID as TOKEN_PROGRAM_ID,
     ballast::{
         instructions::{InitMarketArgs, InitReserveArgs},
-        state::{MarketConfig, PriceSource, ReserveConfig},
+        state::{MarketConfig, OracleSources, ReserveConfig},
     },
-    ballast_testkit::pyth::PythPrice,
     solana_sdk::{instruction::Instruction, pubkey::Pubkey, signature::Keypair, signer::Signer},
 };
-
-pub const PRICE_EXPONENT: i32 = -8;
 
 pub struct Asset {
     pub symbol: &'static str,
@@ -57,8 +53,8 @@ impl Person {
     }
 }
 
-pub struct World {
-    pub bank: Bank,
+pub struct World<T> {
+    pub cluster: T,
     pub payer: Keypair,
     mint_authority: Keypair,
     pub market: Pubkey,
@@ -66,23 +62,35 @@ pub struct World {
     pub labels: Labels,
 }
 
-impl World {
+impl World<Bank> {
     /// A bank with a market under the default policy, administered by the bank's payer.
-    pub async fn new() -> Result<World, ClientError> {
+    pub async fn new() -> Result<World<Bank>, ClientError> {
         let bank = Bank::start(Vec::new()).await;
         let payer = bank.payer().await;
+        World::open(bank, payer, 0, MarketConfig::default()).await
+    }
+}
+
+impl<T: Stage> World<T> {
+    /// Creates market `market_id` of `payer`, who administers it and pays for everything.
+    pub async fn open(
+        cluster: T,
+        payer: Keypair,
+        market_id: u64,
+        config: MarketConfig,
+    ) -> Result<World<T>, ClientError> {
         let init = ix::init_market(
             &payer.pubkey(),
             InitMarketArgs {
-                market_id: 0,
+                market_id,
                 admin: payer.pubkey(),
-                config: MarketConfig::default(),
+                config,
             },
         );
-        bank.send(&[init], &[&payer]).await?;
+        cluster.send(&[init], &[&payer]).await?;
         Ok(World {
-            market: crate::pda::market(&payer.pubkey(), 0),
-            bank,
+            market: crate::pda::market(&payer.pubkey(), market_id),
+            cluster,
             payer,
             mint_authority: Keypair::new(),
             assets: Vec::new(),
@@ -90,7 +98,7 @@ impl World {
         })
     }
 
-    /// Creates a mint and its price account, and lists it; returns its index in `assets`.
+    /// Creates a mint and its price source, and lists it; returns its index in `assets`.
     pub async fn list(
         &mut self,
         symbol: &'static str,
@@ -99,7 +107,7 @@ impl World {
         config: ReserveConfig,
     ) -> Result<usize, ClientError> {
         let mint = spl::new_mint(
-            &self.bank,
+            &self.cluster,
             &self.payer,
             &self.mint_authority.pubkey(),
             decimals,
@@ -107,8 +115,10 @@ impl World {
         )
         .await?;
         self.labels.insert(mint, symbol);
-        let oracle = Pubkey::new_unique();
-        let keys = ReserveKeys::new(self.market, mint, TOKEN_PROGRAM_ID, oracle);
+        let source = T::source(price);
+        let sources = OracleSources::new(&[source], 0).map_err(ClientError::Rule)?;
+        let keys = ReserveKeys::new(self.market, mint, TOKEN_PROGRAM_ID, Pubkey::default())
+            .with_sources(&sources);
         self.labels.insert(keys.address, symbol);
         self.assets.push(Asset {
             symbol,
@@ -118,7 +128,7 @@ impl World {
             minted: 0,
         });
         let index = self.assets.len() - 1;
-        self.publish(index).await?;
+        T::publish(self, index).await?;
         let seed = self.assets[index].tokens(1);
         let admin = Person {
             name: "admin",
@@ -127,44 +137,23 @@ impl World {
         self.fund(&admin, index, seed).await?;
         let args = InitReserveArgs {
             config,
-            oracle_sources: vec![PriceSource::pyth_pull(oracle, oracle.to_bytes())],
+            oracle_sources: vec![source],
             max_divergence_bps: 0,
             seed_amount: seed,
         };
         let payer = self.payer.pubkey();
         let source = admin.wallet(&self.assets[index]);
         let list = ix::init_reserve(&payer, &payer, &keys, &source, args);
-        self.bank.send(&[list], &[&self.payer]).await?;
+        self.cluster.send(&[list], &[&self.payer]).await?;
         Ok(index)
     }
 
-    /// Publishes asset `index`'s price now, as Pyth's feed would.
-    pub async fn publish(&self, index: usize) -> Result<(), ClientError> {
-        let asset = &self.assets[index];
-        let now = self.bank.clock().await?.unix_timestamp;
-        let price = PythPrice::new(
-            asset.keys.oracle().to_bytes(),
-            asset.price,
-            PRICE_EXPONENT,
-            now,
-        );
-        self.bank
-            .set_account(&asset.keys.oracle(), price.account())
-            .await;
-        Ok(())
-    }
-
-    /// Sets and publishes a new price for asset `index`.
-    pub async fn set_price(&mut self, index: usize, price: i64) -> Result<(), ClientError> {
-        self.assets[index].price = price;
-        self.publish(index).await
-    }
-
-    /// Moves the clock and republishes every price (feeds keep publishing).
-    pub async fn pass_time(&self, seconds: i64) -> Result<(), ClientError> {
-        self.bank.advance_time(seconds).await?;
-        for index in 0..self.assets.len() {
-            self.publish(index).await?;
+    /// A keeper's `refresh_reserve` on every reserve: writes accrued interest and records the
+    /// price in use.
+    pub async fn refresh_reserves(&self) -> Result<(), ClientError> {
+        for asset in &self.assets {
+            let refresh = ix::refresh_reserve(&asset.keys);
+            self.cluster.send(&[refresh], &[&self.payer]).await?;
         }
         Ok(())
     }
@@ -176,14 +165,11 @@ impl World {
     pub async fn crank_through_grace(&self, grace_secs: i64) -> Result<(), ClientError> {
         let mut waited = 0;
         loop {
-            for asset in &self.assets {
-                let refresh = ix::refresh_reserve(&asset.keys);
-                self.bank.send(&[refresh], &[&self.payer]).await?;
-            }
+            self.refresh_reserves().await?;
             if waited >= grace_secs {
                 return Ok(());
             }
-            self.pass_time(300).await?;
+            T::pass_time(self, 300).await?;
             waited += 300;
         }
     }
@@ -224,7 +210,7 @@ impl World {
         }
         // The cToken mint exists only once the reserve is listed.
         if self
-            .bank
+            .cluster
             .account(&asset.keys.collateral_mint())
             .await?
             .is_none()
@@ -232,29 +218,29 @@ impl World {
             ixs.remove(1);
         }
         if amount > 0 {
-            self.bank
+            self.cluster
                 .send(&ixs, &[&self.payer, &self.mint_authority])
                 .await?;
         } else {
-            self.bank.send(&ixs, &[&self.payer]).await?;
+            self.cluster.send(&ixs, &[&self.payer]).await?;
         }
         self.assets[index].minted += amount;
         Ok(())
     }
 
-    /// Sends `instructions` signed by `person`; the bank's payer pays the fee.
+    /// Sends `instructions` signed by `person`; the payer pays the fee.
     pub async fn act(
         &self,
         person: &Person,
         instructions: &[Instruction],
     ) -> Result<(), ClientError> {
-        self.bank
+        self.cluster
             .send(instructions, &[&self.payer, &person.keypair])
             .await?;
         Ok(())
     }
 
     pub async fn balance(&self, account: &Pubkey) -> Result<u64, ClientError> {
-        fetch::token_balance(&self.bank, account).await
+        fetch::token_balance(&self.cluster, account).await
     }
 }

@@ -88,7 +88,20 @@ fn listed_flags(path: &[&str]) -> Vec<String> {
 
 #[test]
 fn demo_and_monitor_list_only_the_flags_they_use() {
-    assert_eq!(listed_flags(&["demo"]), ["--output", "--help"]);
+    assert_eq!(
+        listed_flags(&["demo"]),
+        [
+            "--url",
+            "--keypair",
+            "--config",
+            "--program-id",
+            "--output",
+            "--rpc-timeout",
+            "--commitment",
+            "--verbose",
+            "--help"
+        ]
+    );
     let monitor = listed_flags(&["monitor"]);
     for ignored in ["--keypair", "--lookup-table", "--dry-run", "--output"] {
         assert!(!monitor.contains(&ignored.to_string()), "{monitor:?}");

@@ -7,6 +7,7 @@ mod backoffice_flags;
 mod backoffice_service;
 mod backoffice_shutdown;
 mod binary;
+mod demo_rpc;
 mod emode;
 mod errors;
 mod harness;
