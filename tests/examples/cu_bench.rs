@@ -1,10 +1,10 @@
 //! Compute units per instruction on an SBF build: runs the `cu` scenario natively, writes each
-//! recorded transaction and its accounts as `sbf-cu` reads them, replays each on the SBF `.so`
-//! in LiteSVM, and prints CU per instruction; any case that ends differently on SBF than
-//! natively is reported. `--check` also enforces the budgets. Run through `scripts/cu-bench`,
-//! which builds the `.so` and `sbf-cu` with ../shared/sbf first.
+//! recorded transaction and its accounts as files, replays each on the SBF `.so` in LiteSVM
+//! (`ballast-svm replay`, tools/svm), and prints CU per instruction; any case that ends
+//! differently on SBF than natively is reported. `--check` also enforces the budgets. Run
+//! through `scripts/cu-bench`, which builds `ballast-svm` (and the `.so`, unless given one).
 //!
-//! cu_bench --sbf-cu PATH --program ballast.so --token spl_token-3.5.0.so [--out DIR] [--check]
+//! cu_bench --runner PATH --program ballast.so [--out DIR] [--check]
 use {
     ballast_testkit::bank::Recorded,
     ballast_tests::cu::{
@@ -21,9 +21,8 @@ use {
 };
 
 struct Args {
-    sbf_cu: PathBuf,
+    runner: PathBuf,
     program: PathBuf,
-    token: PathBuf,
     out: PathBuf,
     check: bool,
 }
@@ -47,9 +46,8 @@ fn args() -> Result<Args, String> {
             .ok_or(format!("missing {flag} (see scripts/cu-bench)"))
     };
     Ok(Args {
-        sbf_cu: path("--sbf-cu")?,
+        runner: path("--runner")?,
         program: path("--program")?,
-        token: path("--token")?,
         out: path("--out").unwrap_or_else(|_| PathBuf::from("target/cu-bench")),
         check,
     })
@@ -59,7 +57,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes `case` as sbf-cu input files in `dir`; returns the account files and the tx file.
+/// Writes `case` as `ballast-svm replay` input files in `dir`; returns the account files and the tx file.
 fn write_case(dir: &Path, case: &Recorded) -> std::io::Result<(Vec<PathBuf>, PathBuf)> {
     std::fs::create_dir_all(dir)?;
     let mut accounts = Vec::new();
@@ -83,7 +81,7 @@ fn write_case(dir: &Path, case: &Recorded) -> std::io::Result<(Vec<PathBuf>, Pat
         .iter()
         .map(|ix| ballast_client::instructions::to_json(ix, hex(&ix.data)))
         .collect();
-    // For replaying one case by hand: sbf-cu --clock $(cat clock) ...
+    // For replaying one case by hand: ballast-svm replay --clock $(cat clock) ...
     std::fs::write(
         dir.join("clock"),
         format!("{}:{}", case.clock.unix_timestamp, case.clock.slot),
@@ -105,21 +103,16 @@ struct Replay {
     source_changes: Vec<(u8, u8)>,
 }
 
-/// `case` replayed on the SBF build, with LiteSVM's own SPL Token program (p-token) or, given
-/// `token`, that build of it.
-fn replay(
-    args: &Args,
-    dir: &Path,
-    case: &Recorded,
-    token: Option<&Path>,
-) -> Result<Replay, String> {
+/// `case` replayed on the SBF build, with mainnet's SPL Token program (p-token) or, `classic`,
+/// SPL Token 3.5.0.
+fn replay(args: &Args, dir: &Path, case: &Recorded, classic: bool) -> Result<Replay, String> {
     let (accounts, tx) = write_case(dir, case).map_err(|e| e.to_string())?;
-    let mut cmd = Command::new(&args.sbf_cu);
-    cmd.arg("--program")
+    let mut cmd = Command::new(&args.runner);
+    cmd.arg("replay")
+        .arg("--program")
         .arg(format!("{}={}", ballast::ID, args.program.display()));
-    if let Some(token) = token {
-        cmd.arg("--program")
-            .arg(format!("{}={}", anchor_spl::token::ID, token.display()));
+    if classic {
+        cmd.arg("--classic-token");
     }
     cmd.arg("--clock")
         .arg(format!("{}:{}", case.clock.unix_timestamp, case.clock.slot));
@@ -129,7 +122,7 @@ fn replay(
     let output = cmd
         .arg(&tx)
         .output()
-        .map_err(|e| format!("{}: {e}", args.sbf_cu.display()))?;
+        .map_err(|e| format!("{}: {e}", args.runner.display()))?;
     let line = String::from_utf8_lossy(&output.stdout);
     let result: Value = serde_json::from_str(line.trim()).map_err(|e| {
         format!(
@@ -147,10 +140,7 @@ fn replay(
     let logs = String::from_utf8_lossy(&output.stderr);
     let self_cpi = format!("Program {} invoke [2]", ballast::ID);
     let evented = logs.contains("Program data: ") || logs.contains(&self_cpi);
-    let lines: Vec<String> = logs
-        .lines()
-        .map(|l| l.trim_start_matches([' ', '|']).to_string())
-        .collect();
+    let lines: Vec<String> = logs.lines().map(str::to_string).collect();
     let source_changes = ballast_client::events::decode::<ballast::events::PriceSourceChanged>(
         &ballast_client::events::logged(&lines),
     )
@@ -188,8 +178,8 @@ struct Row {
 
 fn measure(args: &Args, i: usize, case: &Recorded) -> Result<Row, String> {
     let dir = args.out.join(format!("{i:02}-{}", slug(&case.name)));
-    let p_token = replay(args, &dir, case, None)?;
-    let classic = replay(args, &dir, case, Some(&args.token))?;
+    let p_token = replay(args, &dir, case, false)?;
+    let classic = replay(args, &dir, case, true)?;
     let native = outcome(&case.result);
     let same = native == p_token.outcome && native == classic.outcome;
     // Every state change emits an event: checked here, where logs exist.

@@ -16,9 +16,9 @@ use {
 };
 
 const HELP: &str = "\
-usage: ballast-svm replay [--program ID=FILE.so]... [--account FILE.json]... [--clock UNIX_TS[:SLOT]] [--quiet] TX.json...
-  --program ID=FILE.so   deploy an SBF build at ID (also over a default: SPL Token is p-token
-                         unless replaced)
+usage: ballast-svm replay [--program ID=FILE.so]... [--account FILE.json]... [--clock UNIX_TS[:SLOT]] [--classic-token] [--quiet] TX.json...
+  --program ID=FILE.so   deploy an SBF build at ID (also over a default program)
+  --classic-token        SPL Token 3.5.0 instead of p-token, mainnet's SPL Token
   --account FILE.json    an account as `solana account --output json` writes it
   --clock TS[:SLOT]      the Clock the transactions see
   TX.json                {\"payer\": \"<optional>\", \"instructions\": [{\"program_id\": \"..\",
@@ -30,14 +30,16 @@ when one failed.";
 const SOL: u64 = 1_000_000_000;
 
 pub fn run(args: Vec<String>) -> Result<bool, String> {
-    let mut svm = LiteSVM::new()
+    // Decided before anything is loaded: the default programs depend on it.
+    let classic = args.iter().any(|a| a == "--classic-token");
+    let mut svm = vm(classic)
         .with_sigverify(false)
         .with_blockhash_check(false)
         // The same transaction may be replayed twice.
         .with_transaction_history(0);
     let mut quiet = false;
     let mut files = Vec::new();
-    let mut args = args.into_iter();
+    let mut args = args.into_iter().filter(|a| a != "--classic-token");
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{HELP}"));
         match arg.as_str() {
@@ -78,7 +80,9 @@ pub fn run(args: Vec<String>) -> Result<bool, String> {
             Err(failed) => (false, failed.meta, json!(format!("{:?}", failed.err))),
         };
         if !quiet {
-            eprintln!("{}", meta.pretty_logs());
+            for line in &meta.logs {
+                eprintln!("{line}");
+            }
         }
         all_ok &= ok;
         println!(
@@ -87,6 +91,23 @@ pub fn run(args: Vec<String>) -> Result<bool, String> {
         );
     }
     Ok(all_ok)
+}
+
+/// A LiteSVM with mainnet's features, its SPL Token being p-token (as on mainnet since the
+/// feature's activation) or, `classic`, SPL Token 3.5.0.
+fn vm(classic: bool) -> LiteSVM {
+    if !classic {
+        return LiteSVM::new();
+    }
+    let mut features = LiteSVM::mainnet_feature_set();
+    features.deactivate(&agave_feature_set::replace_spl_token_with_p_token::id());
+    LiteSVM::default()
+        .with_feature_set(features)
+        .with_builtins()
+        .with_lamports(1_000_000 * SOL)
+        .with_sysvars()
+        .with_feature_accounts()
+        .with_default_programs()
 }
 
 fn address(text: &str) -> Result<Address, String> {
