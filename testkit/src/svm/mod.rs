@@ -197,3 +197,53 @@ impl Drop for Svm {
 fn unexpected(response: Response) -> ClientError {
     ClientError::Transport(format!("ballast-svm answered {response:?}").into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::protocol::*;
+
+    #[test]
+    fn frames_round_trip_and_the_stream_ends_cleanly() {
+        let account = WireAccount {
+            lamports: 7,
+            data: vec![1, 2, 3],
+            owner: [9; 32],
+            executable: false,
+            rent_epoch: 1,
+        };
+        let mut wire = Vec::new();
+        write_frame(
+            &mut wire,
+            &Request::SetAccount {
+                address: [4; 32],
+                account: account.clone(),
+            },
+        )
+        .unwrap();
+        write_frame(&mut wire, &Request::Warp(12)).unwrap();
+        // Length first, little-endian: what the server reads before the body.
+        let len = u32::from_le_bytes(wire[..4].try_into().unwrap()) as usize;
+        assert_eq!(len, 4 + 32 + 8 + 8 + 3 + 32 + 1 + 8);
+        let mut input = wire.as_slice();
+        match read_frame::<Request>(&mut input).unwrap() {
+            Some(Request::SetAccount { address, account: a }) => {
+                assert_eq!((address, a), ([4; 32], account))
+            }
+            other => panic!("read {other:?}"),
+        }
+        assert!(matches!(
+            read_frame::<Request>(&mut input).unwrap(),
+            Some(Request::Warp(12))
+        ));
+        assert!(read_frame::<Request>(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_cut_frame_is_an_error_not_the_end() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &Request::Warp(12)).unwrap();
+        wire.pop();
+        let err = read_frame::<Request>(&mut wire.as_slice()).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    }
+}
