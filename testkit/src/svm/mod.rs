@@ -226,7 +226,10 @@ mod tests {
         assert_eq!(len, 4 + 32 + 8 + 8 + 3 + 32 + 1 + 8);
         let mut input = wire.as_slice();
         match read_frame::<Request>(&mut input).unwrap() {
-            Some(Request::SetAccount { address, account: a }) => {
+            Some(Request::SetAccount {
+                address,
+                account: a,
+            }) => {
                 assert_eq!((address, a), ([4; 32], account))
             }
             other => panic!("read {other:?}"),
