@@ -1,6 +1,6 @@
 //! Serves an in-process bank as a JSON-RPC node until Ctrl-C, its funded payer written to a
 //! keypair file: a stand-in for the validator `anchor test` starts, to run the end-to-end
-//! crate's cluster path (ANCHOR_PROVIDER_URL, ANCHOR_WALLET) where no validator can be built.
+//! crate's cluster path (as `anchor test` runs it) where no validator can be built.
 //!   cargo run -p ballast-e2e --example loopback_node -- WALLET_FILE
 //! It prints the node's URL; then, in another terminal, with --test-threads=1 (the node's clock
 //! moves a second per landed transaction, so one test's grace period would run out on another

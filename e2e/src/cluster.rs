@@ -7,8 +7,10 @@ use {
     std::{path::PathBuf, time::Duration},
 };
 
-/// The cluster `anchor test` points its test script at.
-pub const URL_VAR: &str = "ANCHOR_PROVIDER_URL";
+/// The cluster to run against: scripts/anchor-test sets it from `anchor test`'s
+/// `ANCHOR_PROVIDER_URL`. Not that variable itself: a shell that exports it for Anchor's tools
+/// (devnet, say) must not send `cargo test --workspace` there.
+pub const URL_VAR: &str = "BALLAST_E2E_URL";
 /// The keypair file `anchor test` funds on its validator (Anchor.toml's `[provider] wallet`).
 pub const WALLET_VAR: &str = "ANCHOR_WALLET";
 /// How often the relay looks for (and resends) a transaction on a real cluster.
@@ -23,7 +25,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// `ANCHOR_PROVIDER_URL` with the `ANCHOR_WALLET` keypair when the URL is set, else a
+    /// `BALLAST_E2E_URL` with the `ANCHOR_WALLET` keypair when the URL is set, else a
     /// loopback node whose bank's payer signs.
     pub async fn from_env() -> Cluster {
         match std::env::var(URL_VAR) {
