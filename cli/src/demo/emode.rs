@@ -153,7 +153,7 @@ impl Looper<'_> {
         // The debt, and slack for interest while the transaction lands (what is not needed
         // stays with Erin until the flash loan is repaid).
         let owed = super::debt_of(&view);
-        let debt = owed + 1 + super::margin::<T>(owed);
+        let debt = owed + 1 + super::wind_down::margin::<T>(owed);
         let before = world.balance(&self.erin.wallet(sol)).await?;
         let reserve = crate::fetch::reserve(&world.cluster, &stsol.keys.address).await?;
         let stsol_out = reserve
