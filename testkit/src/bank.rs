@@ -102,11 +102,6 @@ impl Bank {
         }
     }
 
-    /// Whether the program runs as its SBF build (`BALLAST_SBF`).
-    pub async fn is_sbf(&self) -> bool {
-        self.ctx.lock().await.chain.is_sbf()
-    }
-
     /// The funded fee payer of the bank.
     pub async fn payer(&self) -> Keypair {
         self.ctx.lock().await.chain.payer().insecure_clone()
